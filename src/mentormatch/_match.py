@@ -1,0 +1,345 @@
+"""Cohort-level entry points: score, build the problem, solve, and explain the answer."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from importlib.metadata import PackageNotFoundError, version
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict
+
+from ._errors import InvalidInputError, UnknownIdError
+from ._metrics import assignment_metrics, topic_coverage
+from ._models import Cohort
+from ._problem import Assignment, MatchProblem
+from ._result import Change, MatchResult, Metrics, Pair, Provenance, Shortfall, Unmatched
+from .scoring import Scorer, ScoreTable, TopicMatrices, default_scorer
+from .solvers import DEFAULT_SOLVER
+from .solvers import solve as solve_problem
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["Recommendation", "Shortlist", "build_problem", "match", "rematch", "shortlist"]
+
+
+def _library_version() -> str:
+    try:
+        return version("mentormatch")
+    except PackageNotFoundError:  # pragma: no cover - running from a source tree
+        return "0+unknown"
+
+
+def build_problem(cohort: Cohort, table: ScoreTable, *,
+                  min_score: float | None = None) -> MatchProblem:
+    """Encode a cohort and its scores as a :class:`MatchProblem`.
+
+    Excluded pairs (forbidden, supervision, self) are not allowed; with
+    ``min_score``, neither are pairs scoring below it (locked pairs stay).
+
+    Examples
+    --------
+    >>> import mentormatch as mm
+    >>> from mentormatch.scoring import default_scorer
+    >>> c = mm.example_cohort()
+    >>> p = build_problem(c, default_scorer().score(c))
+    >>> p.shape
+    (7, 33)
+    """
+    e_pos = {ident: k for k, ident in enumerate(cohort.mentee_ids)}
+    r_pos = {ident: k for k, ident in enumerate(cohort.mentor_ids)}
+    scores = table.mentee_scores
+    allowed = np.ones(scores.shape, dtype=bool)
+    for e, r in cohort.excluded_pairs():
+        allowed[e_pos[e], r_pos[r]] = False
+    if min_score is not None:
+        allowed &= scores >= min_score
+    locked = np.array([(e_pos[e], r_pos[r]) for e, r in cohort.locked], dtype=np.int64)
+    if locked.size:
+        allowed[locked[:, 0], locked[:, 1]] = True
+    return MatchProblem(
+        scores=scores,
+        demand=np.array([p.demand for p in cohort.mentees], dtype=np.int64),
+        capacity=np.array([p.capacity for p in cohort.mentors], dtype=np.int64),
+        allowed=allowed,
+        locked=locked.reshape(-1, 2),
+        mentor_prefs=table.mentor_scores if table.has_two_views else None,
+    )
+
+
+def _why_short(problem: MatchProblem, assignment: Assignment, i: int, solver: str,
+               loads: np.ndarray[Any, Any], excluded_note: str) -> str:
+    admissible = np.flatnonzero(problem.allowed[i])
+    if admissible.size == 0:
+        return f"no admissible mentor: {excluded_note}"
+    mine = set(assignment.mentors_of(i).tolist())
+    others = [j for j in admissible if j not in mine]
+    room = [j for j in others if loads[j] < problem.capacity[j]]
+    if not others:
+        return f"only {admissible.size} admissible mentor(s) in the cohort"
+    if not room:
+        return f"every other admissible mentor ({len(others)}) is at capacity"
+    return (f"{len(room)} admissible mentor(s) still had room, but solver {solver!r} "
+            "did not assign one")
+
+
+def _excluded_note(cohort: Cohort, i: int, min_score: float | None) -> str:
+    mentee = cohort.mentees[i]
+    excluded = [why for (e, _), why in cohort.excluded_pairs().items() if e == mentee.id]
+    n_r = len(cohort.mentors)
+    parts = []
+    if n_r == 0:
+        return "the cohort has no mentors"
+    if excluded:
+        parts.append(f"{len(excluded)} of {n_r} mentors excluded (forbidden or supervising)")
+    if min_score is not None:
+        parts.append(f"the rest score below the minimum {min_score}")
+    if not parts:
+        parts.append("every mentor offers no capacity")
+    return "; ".join(parts)
+
+
+def explain(cohort: Cohort, table: ScoreTable, problem: MatchProblem, assignment: Assignment,
+            *, options: dict[str, Any], scorer_name: str,
+            director_locked: Iterable[tuple[str, str]] | None = None) -> MatchResult:
+    """Turn an index-level assignment into a :class:`MatchResult` with reasons."""
+    mentee_ids, mentor_ids = cohort.mentee_ids, cohort.mentor_ids
+    locked = set(cohort.locked if director_locked is None else director_locked)
+    pairs = tuple(
+        Pair(mentee=mentee_ids[i], mentor=mentor_ids[j], score=float(problem.scores[i, j]),
+             reasons=table.reasons(i, j), locked=(mentee_ids[i], mentor_ids[j]) in locked)
+        for i, j in zip(assignment.mentee_idx.tolist(), assignment.mentor_idx.tolist(),
+                        strict=True)
+    )
+    am = assignment_metrics(problem, assignment)
+    min_score = options.get("min_score")
+    unmatched: list[Unmatched] = []
+    shortfall: list[Shortfall] = []
+    for i in np.flatnonzero(am.counts < problem.demand).tolist():
+        why = _why_short(problem, assignment, i, assignment.solver, am.loads,
+                         _excluded_note(cohort, i, min_score))
+        if am.counts[i] == 0:
+            unmatched.append(Unmatched(mentee=mentee_ids[i], reason=why))
+        else:
+            shortfall.append(Shortfall(mentee=mentee_ids[i], asked=int(problem.demand[i]),
+                                       given=int(am.counts[i]), reason=why))
+    tm = TopicMatrices.of(cohort)
+    cov = topic_coverage(tm.asked, tm.offered, assignment)
+    asking = np.flatnonzero(problem.demand > 0)
+    metrics = Metrics(
+        total_score=am.total_score, mean_score=am.mean_score, min_score=am.min_score,
+        n_pairs=am.n_pairs, mentees_matched=am.mentees_matched,
+        mentees_asking=am.mentees_asking,
+        topic_coverage=float(cov[asking].mean()) if asking.size else 1.0,
+        coverage_by_mentee={mentee_ids[i]: float(cov[i]) for i in asking.tolist()},
+        mentor_loads=dict(zip(mentor_ids, am.loads.tolist(), strict=True)),
+    )
+    provenance = Provenance(library_version=_library_version(), solver=assignment.solver,
+                            options=_jsonable(options), solver_info=_jsonable(assignment.info),
+                            scorer=scorer_name)
+    return MatchResult(pairs=pairs, unmatched=tuple(unmatched), shortfall=tuple(shortfall),
+                       metrics=metrics, provenance=provenance, cohort=cohort)
+
+
+def _jsonable(values: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in values.items():
+        if isinstance(value, np.generic):
+            value = value.item()
+        out[key] = value if isinstance(value, str | int | float | bool | None | list | dict) \
+            else repr(value)
+    return out
+
+
+def match(cohort: Cohort, solver: str = DEFAULT_SOLVER, *, scorer: Scorer | None = None,
+          min_score: float | None = None, **options: Any) -> MatchResult:
+    """Score every pair of a cohort, solve, and explain each pair made.
+
+    Parameters
+    ----------
+    cohort : Cohort
+        Mentees, mentors and constraints.
+    solver : str, default=DEFAULT_SOLVER
+        A name from :func:`mentormatch.solvers.available`.
+    scorer : Scorer, optional
+        Defaults to :func:`mentormatch.scoring.default_scorer`.
+    min_score : float, optional
+        Pairs scoring below this are never made (locked pairs excepted).
+    **options
+        Passed to the solver.
+
+    Returns
+    -------
+    MatchResult
+        Pairs with scores and reasons, unmatched and shortfall with reasons,
+        metrics and provenance.
+
+    Examples
+    --------
+    >>> import mentormatch as mm
+    >>> result = mm.match(mm.example_cohort(), solver="hungarian")
+    >>> result.metrics.mentees_matched == result.metrics.mentees_asking == 7
+    True
+    >>> result.pairs[0].reasons[0].startswith("offers")
+    True
+    """
+    scorer = scorer or default_scorer()
+    table = scorer.score(cohort)
+    problem = build_problem(cohort, table, min_score=min_score)
+    assignment = solve_problem(problem, solver, **options)
+    return explain(cohort, table, problem, assignment,
+                   options={**options, "min_score": min_score},
+                   scorer_name=type(scorer).__name__)
+
+
+class Recommendation(BaseModel):
+    """A recommended mentor for a mentee, with its rank, score and reasons."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    mentee: str
+    mentor: str
+    rank: int
+    score: float
+    reasons: tuple[str, ...]
+
+
+class Shortlist(BaseModel):
+    """The director's catalogue: the best ``k`` admissible mentors per mentee."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    k: int
+    recommendations: tuple[Recommendation, ...]
+
+    def for_mentee(self, mentee: str) -> tuple[Recommendation, ...]:
+        """Recommendations for one mentee, best first."""
+        return tuple(r for r in self.recommendations if r.mentee == mentee)
+
+    def to_frame(self) -> pd.DataFrame:
+        """Recommendations as a pandas DataFrame (needs pandas)."""
+        import pandas as pd
+
+        rows = [{**r.model_dump(), "reasons": "; ".join(r.reasons)}
+                for r in self.recommendations]
+        return pd.DataFrame(rows, columns=["mentee", "mentor", "rank", "score", "reasons"])
+
+
+def shortlist(cohort: Cohort, k: int = 2, *, scorer: Scorer | None = None,
+              min_score: float | None = None) -> Shortlist:
+    """Recommend the ``k`` most suitable mentors for each mentee, with reasons.
+
+    Never recommends an excluded pair (forbidden, supervisor) or a mentor with
+    no capacity. Ties go to the mentor listed first.
+
+    Parameters
+    ----------
+    cohort : Cohort
+    k : int, default=2
+    scorer : Scorer, optional
+    min_score : float, optional
+
+    Returns
+    -------
+    Shortlist
+
+    Examples
+    --------
+    >>> import mentormatch as mm
+    >>> sl = mm.shortlist(mm.example_cohort(), k=2)
+    >>> [r.rank for r in sl.for_mentee("new-01")]
+    [1, 2]
+    """
+    if k < 1:
+        raise InvalidInputError(f"k must be >= 1, got {k}")
+    scorer = scorer or default_scorer()
+    table = scorer.score(cohort)
+    problem = build_problem(cohort, table, min_score=min_score)
+    ok = problem.allowed & (problem.capacity > 0)[None, :]
+    masked = np.where(ok, problem.scores, -np.inf)
+    order = np.argsort(-masked, axis=1, kind="stable")[:, :k]
+    recs = []
+    for i, row in enumerate(order.tolist()):
+        rank = 0
+        for j in row:
+            if not ok[i, j]:
+                break
+            rank += 1
+            recs.append(Recommendation(
+                mentee=cohort.mentee_ids[i], mentor=cohort.mentor_ids[j], rank=rank,
+                score=float(problem.scores[i, j]), reasons=table.reasons(i, j)))
+    return Shortlist(k=k, recommendations=tuple(recs))
+
+
+def rematch(result: MatchResult, release: Sequence[tuple[str, str]] = (), *,
+            cohort: Cohort | None = None, solver: str | None = None,
+            scorer: Scorer | None = None, **options: Any) -> MatchResult:
+    """Change mentors with minimal disruption: only released pairs change.
+
+    Each released pair is dropped and forbidden from then on; every other pair
+    of ``result`` is kept exactly as it was, and the mentees who lost a mentor
+    (and anyone still short) get new ones from the remaining capacity.
+
+    Parameters
+    ----------
+    result : MatchResult
+        The match in force.
+    release : sequence of (mentee_id, mentor_id)
+        Pairs to end.
+    cohort : Cohort, optional
+        The cohort, if ``result`` was loaded from JSON and no longer carries it.
+    solver : str, optional
+        Defaults to the solver that made ``result``.
+    scorer : Scorer, optional
+        Defaults to the default scorer.
+    **options
+        Passed to the solver; default to the options of ``result``.
+
+    Returns
+    -------
+    MatchResult
+        With ``changes`` listing the pairs removed and added.
+
+    Examples
+    --------
+    >>> import mentormatch as mm
+    >>> first = mm.match(mm.example_cohort())
+    >>> gone = first.pairs[0]
+    >>> after = mm.rematch(first, release=[(gone.mentee, gone.mentor)])
+    >>> [(c.action, c.mentee) for c in after.changes][0] == ("removed", gone.mentee)
+    True
+    """
+    base = cohort or result.cohort
+    if base is None:
+        raise InvalidInputError(
+            "this result carries no cohort (it was loaded from JSON); pass cohort=..."
+        )
+    current = {(p.mentee, p.mentor) for p in result.pairs}
+    released = []
+    for k, (e, r) in enumerate(release):
+        if (e, r) not in current:
+            raise UnknownIdError(f"release[{k}]: pair ({e!r}, {r!r}) is not in the result")
+        released.append((e, r))
+    kept = [(p.mentee, p.mentor) for p in result.pairs if (p.mentee, p.mentor) not in released]
+    new_cohort = Cohort(mentees=base.mentees, mentors=base.mentors,
+                        forbidden=(*base.forbidden, *released),
+                        locked=tuple(dict.fromkeys((*base.locked, *kept))),
+                        vocabulary=base.vocabulary)
+    prev_options = {k: v for k, v in result.provenance.options.items() if k != "release"}
+    run_options = {**prev_options, **options}
+    min_score = run_options.pop("min_score", None)
+    scorer = scorer or default_scorer()
+    table = scorer.score(new_cohort)
+    problem = build_problem(new_cohort, table, min_score=min_score)
+    assignment = solve_problem(problem, solver or result.provenance.solver, **run_options)
+    out = explain(new_cohort, table, problem, assignment,
+                  options={**run_options, "min_score": min_score,
+                           "release": [list(p) for p in released]},
+                  scorer_name=type(scorer).__name__, director_locked=base.locked)
+    new_pairs = [(p.mentee, p.mentor) for p in out.pairs]
+    changes = [Change(action="removed", mentee=e, mentor=r, why="released on request")
+               for e, r in released]
+    changes += [Change(action="added", mentee=e, mentor=r, why="new mentor after rematch")
+                for e, r in new_pairs if (e, r) not in current]
+    return out.model_copy(update={"changes": tuple(changes), "cohort": base})

@@ -1,0 +1,153 @@
+"""The Scorer protocol, score tables and weighted composition."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Protocol, runtime_checkable
+
+import numpy as np
+from numpy.typing import NDArray
+
+from mentormatch._errors import InvalidInputError
+from mentormatch._models import Cohort
+
+__all__ = ["Criterion", "ScoreTable", "Scorer", "WeightedScorer"]
+
+FloatArray = NDArray[np.float64]
+Explain = Callable[[int, int], str | None]
+
+
+@dataclass(frozen=True, eq=False)
+class Criterion:
+    """One scoring criterion over a whole cohort.
+
+    Attributes
+    ----------
+    name : str
+        Short name (``"topics"``, ``"types"``, ...).
+    mentee_view : ndarray of shape (n_mentees, n_mentors)
+        Value in [0, 1] of each pair from the mentee's side.
+    mentor_view : ndarray of shape (n_mentees, n_mentors) or None
+        The mentor's side where it differs; ``None`` means symmetric.
+    explain : callable (i, j) -> str or None
+        The reason this criterion gives for pair (i, j), ``None`` if it has none.
+    """
+
+    name: str
+    mentee_view: FloatArray
+    mentor_view: FloatArray | None
+    explain: Explain
+
+
+@dataclass(frozen=True, eq=False)
+class ScoreTable:
+    """Weighted criteria for a cohort: pair scores, both views, and reasons.
+
+    Examples
+    --------
+    >>> from mentormatch import Cohort, Mentee, Mentor
+    >>> from mentormatch.scoring import TopicScorer
+    >>> c = Cohort(mentees=[Mentee(id="e", topics=["teaching", "qi"])],
+    ...            mentors=[Mentor(id="r", topics=["teaching"])])
+    >>> table = TopicScorer().score(c)
+    >>> float(table.mentee_scores[0, 0]), table.reasons(0, 0)
+    (0.5, ('offers teaching (1 of 2 topics asked)',))
+    """
+
+    criteria: tuple[tuple[Criterion, float], ...]
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        """``(n_mentees, n_mentors)``."""
+        n_e, n_r = self.criteria[0][0].mentee_view.shape
+        return int(n_e), int(n_r)
+
+    def _combine(self, mentor_side: bool) -> FloatArray:
+        total = np.zeros(self.shape)
+        for crit, weight in self.criteria:
+            view = crit.mentor_view if mentor_side and crit.mentor_view is not None else (
+                crit.mentee_view
+            )
+            total += weight * view
+        return total
+
+    @property
+    def mentee_scores(self) -> FloatArray:
+        """Weighted score of every pair from the mentee's side (the pair score)."""
+        return self._combine(mentor_side=False)
+
+    @property
+    def mentor_scores(self) -> FloatArray:
+        """Weighted score of every pair from the mentor's side."""
+        return self._combine(mentor_side=True)
+
+    @property
+    def has_two_views(self) -> bool:
+        """Whether any criterion scores the two sides differently."""
+        return any(c.mentor_view is not None and w for c, w in self.criteria)
+
+    def contributions(self, i: int, j: int) -> dict[str, float]:
+        """Weighted contribution of each criterion to pair (i, j)."""
+        return {c.name: float(w * c.mentee_view[i, j]) for c, w in self.criteria}
+
+    def reasons(self, i: int, j: int) -> tuple[str, ...]:
+        """Reasons for pair (i, j), the criterion contributing most first."""
+        ranked = sorted(self.criteria, key=lambda cw: -cw[1] * cw[0].mentee_view[i, j])
+        texts = (c.explain(i, j) for c, w in ranked if w > 0)
+        return tuple(t for t in texts if t)
+
+
+@runtime_checkable
+class Scorer(Protocol):
+    """Anything that scores every pair of a cohort at once.
+
+    A scorer returns a :class:`ScoreTable` computed with array operations over
+    the whole cohort (no Python loop over pairs).
+    """
+
+    def score(self, cohort: Cohort) -> ScoreTable:
+        """Score every (mentee, mentor) pair of ``cohort``."""
+        ...
+
+
+class WeightedScorer:
+    """A weighted sum of scorers; weights are normalised to sum to 1.
+
+    Parameters
+    ----------
+    parts : sequence of (Scorer, float)
+        Scorers and their non-negative weights.
+
+    Examples
+    --------
+    >>> from mentormatch import Cohort, Mentee, Mentor
+    >>> from mentormatch.scoring import TopicScorer, TypeScorer
+    >>> c = Cohort(mentees=[Mentee(id="e", topics=["qi"], types=["group"])],
+    ...            mentors=[Mentor(id="r", topics=["qi"], types=["group"])])
+    >>> scorer = WeightedScorer([(TopicScorer(), 3.0), (TypeScorer(), 1.0)])
+    >>> float(scorer.score(c).mentee_scores[0, 0])
+    1.0
+    """
+
+    def __init__(self, parts: Sequence[tuple[Scorer, float]]) -> None:
+        if not parts:
+            raise InvalidInputError("WeightedScorer needs at least one (scorer, weight)")
+        for k, (scorer, weight) in enumerate(parts):
+            if not isinstance(scorer, Scorer):
+                raise InvalidInputError(f"parts[{k}]: {scorer!r} has no score(cohort) method")
+            if not np.isfinite(weight) or weight < 0:
+                raise InvalidInputError(
+                    f"parts[{k}]: weight must be finite and >= 0, got {weight}")
+        total = float(sum(w for _, w in parts))
+        if total <= 0:
+            raise InvalidInputError("WeightedScorer weights sum to zero")
+        self.parts = tuple((s, float(w) / total) for s, w in parts)
+
+    def score(self, cohort: Cohort) -> ScoreTable:
+        """Score every pair with each part and combine the weighted criteria."""
+        criteria: list[tuple[Criterion, float]] = []
+        for scorer, weight in self.parts:
+            for crit, inner in scorer.score(cohort).criteria:
+                criteria.append((crit, weight * inner))
+        return ScoreTable(tuple(criteria))

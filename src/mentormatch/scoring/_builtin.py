@@ -1,0 +1,326 @@
+"""Built-in scorers: topic fit, mentorship type, meeting modality, same site, concordance."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from mentormatch._models import Cohort
+from mentormatch._topics import topic_index
+
+from ._base import Criterion, ScoreTable, WeightedScorer
+
+__all__ = [
+    "AttributeScorer",
+    "ConcordanceScorer",
+    "ModalityScorer",
+    "TopicMatrices",
+    "TopicScorer",
+    "TypeScorer",
+    "default_scorer",
+]
+
+FloatArray = NDArray[np.float64]
+BoolArray = NDArray[np.bool_]
+
+
+def _single(crit: Criterion) -> ScoreTable:
+    return ScoreTable(((crit, 1.0),))
+
+
+def _join(words: Sequence[str]) -> str:
+    words = [w.replace("_", "-") for w in words]
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
+@dataclass(frozen=True, eq=False)
+class TopicMatrices:
+    """Topic weights of a cohort as matrices over one topic index.
+
+    Attributes
+    ----------
+    topics : tuple of str
+        Topic names, columns of both matrices.
+    asked : ndarray of shape (n_mentees, n_topics)
+        Weight each mentee gives each topic (0 = not asked).
+    offered : ndarray of shape (n_mentors, n_topics)
+        Weight each mentor gives each topic (0 = not offered).
+    """
+
+    topics: tuple[str, ...]
+    asked: FloatArray
+    offered: FloatArray
+
+    @classmethod
+    def of(cls, cohort: Cohort) -> TopicMatrices:
+        """Build the matrices of a cohort (topics numbered by first appearance)."""
+        index = topic_index(p.topics for p in (*cohort.mentees, *cohort.mentors))
+        asked = np.zeros((len(cohort.mentees), len(index)))
+        offered = np.zeros((len(cohort.mentors), len(index)))
+        for matrix, people in ((asked, cohort.mentees), (offered, cohort.mentors)):
+            for row, person in enumerate(people):
+                for topic, weight in person.topics.items():
+                    matrix[row, index[topic]] = weight
+        return cls(tuple(index), asked, offered)
+
+    def coverage(self, mentee: int, mentors: Iterable[int]) -> float:
+        """Share of a mentee's asked topic weight offered by at least one of ``mentors``.
+
+        Returns 1.0 for a mentee who asked for no topic.
+        """
+        want = self.asked[mentee]
+        total = want.sum()
+        if total == 0:
+            return 1.0
+        idx = list(mentors)
+        if not idx:
+            return 0.0
+        covered = (self.offered[idx] > 0).any(axis=0)
+        return float(want[covered].sum() / total)
+
+
+class TopicScorer:
+    """Topic fit: how much of what the mentee asked for the mentor offers.
+
+    The mentee's view is the asked weight the mentor offers, over all asked
+    weight; the mentor's view is the share of the mentor's offered weight the
+    mentee asks for. Both lie in [0, 1].
+
+    Examples
+    --------
+    >>> from mentormatch import Cohort, Mentee, Mentor
+    >>> c = Cohort(mentees=[Mentee(id="e", topics=["a", "b"])],
+    ...            mentors=[Mentor(id="r", topics=["a", "c", "d", "e"])])
+    >>> t = TopicScorer().score(c).criteria[0][0]
+    >>> float(t.mentee_view[0, 0]), float(t.mentor_view[0, 0])
+    (0.5, 0.25)
+    """
+
+    name = "topics"
+
+    def score(self, cohort: Cohort) -> ScoreTable:
+        """Score every pair by topic fit."""
+        tm = TopicMatrices.of(cohort)
+        asked_any = (tm.asked > 0).astype(np.float64)
+        offered_any = (tm.offered > 0).astype(np.float64)
+        asked_total = tm.asked.sum(axis=1)
+        offered_total = tm.offered.sum(axis=1)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            mentee_view = (tm.asked @ offered_any.T) / asked_total[:, None]
+            mentor_view = (asked_any @ tm.offered.T) / offered_total[None, :]
+        mentee_view = np.nan_to_num(mentee_view, nan=0.0, posinf=0.0)
+        mentor_view = np.nan_to_num(mentor_view, nan=0.0, posinf=0.0)
+
+        def explain(i: int, j: int) -> str | None:
+            asked = np.flatnonzero(tm.asked[i] > 0)
+            if asked.size == 0:
+                return None
+            shared = [tm.topics[t] for t in asked if tm.offered[j, t] > 0]
+            of = f"({len(shared)} of {asked.size} topics asked)"
+            if not shared:
+                return f"offers none of the topics asked {of}"
+            return f"offers {_join(shared)} {of}"
+
+        return _single(Criterion(self.name, mentee_view, mentor_view, explain))
+
+
+def _membership(values: Sequence[Iterable[str]], index: dict[str, int]) -> BoolArray:
+    out = np.zeros((len(values), max(len(index), 1)), dtype=bool)
+    for row, items in enumerate(values):
+        for item in items:
+            out[row, index[item]] = True
+    return out
+
+
+def _set_match(cohort: Cohort, attr: str) -> tuple[FloatArray, Callable[[int], list[str]],
+                                                   Callable[[int], list[str]]]:
+    """Score 1 for a shared value, 0.5 where a side stated none, 0 when disjoint."""
+    mentee_vals = [[str(v) for v in getattr(p, attr)] for p in cohort.mentees]
+    mentor_vals = [[str(v) for v in getattr(p, attr)] for p in cohort.mentors]
+    index = topic_index([*mentee_vals, *mentor_vals])
+    me = _membership(mentee_vals, index)
+    mr = _membership(mentor_vals, index)
+    shared = (me.astype(np.float64) @ mr.T.astype(np.float64)) > 0
+    stated = np.outer(me.any(axis=1), mr.any(axis=1))
+    view = np.where(shared, 1.0, np.where(stated, 0.0, 0.5))
+    return view, (lambda i: mentee_vals[i]), (lambda j: mentor_vals[j])
+
+
+class TypeScorer:
+    """Mentorship-type compatibility (one-to-one, group, peer, task-focused).
+
+    1 when mentee and mentor share a type, 0.5 when either stated none, else 0.
+
+    Examples
+    --------
+    >>> from mentormatch import Cohort, Mentee, Mentor
+    >>> c = Cohort(mentees=[Mentee(id="e", types=["one_to_one"])],
+    ...            mentors=[Mentor(id="r", types=["one_to_one", "group"])])
+    >>> TypeScorer().score(c).reasons(0, 0)
+    ('both prefer one-to-one',)
+    """
+
+    name = "types"
+
+    def score(self, cohort: Cohort) -> ScoreTable:
+        """Score every pair by shared mentorship type."""
+        view, mentee_vals, mentor_vals = _set_match(cohort, "types")
+
+        def explain(i: int, j: int) -> str | None:
+            a, b = mentee_vals(i), mentor_vals(j)
+            shared = [t for t in a if t in b]
+            if shared:
+                return f"both prefer {_join(shared)}"
+            if a and b:
+                return f"mentee prefers {_join(a)}; mentor offers {_join(b)}"
+            return None
+
+        return _single(Criterion(self.name, view, None, explain))
+
+
+class ModalityScorer:
+    """Meeting modality fit (in person, online, phone); scored like :class:`TypeScorer`.
+
+    Examples
+    --------
+    >>> from mentormatch import Cohort, Mentee, Mentor
+    >>> c = Cohort(mentees=[Mentee(id="e", modalities=["online"])],
+    ...            mentors=[Mentor(id="r", modalities=["online", "phone"])])
+    >>> ModalityScorer().score(c).reasons(0, 0)
+    ('both can meet online',)
+    """
+
+    name = "modality"
+
+    def score(self, cohort: Cohort) -> ScoreTable:
+        """Score every pair by shared meeting modality."""
+        view, mentee_vals, mentor_vals = _set_match(cohort, "modalities")
+
+        def explain(i: int, j: int) -> str | None:
+            shared = [m for m in mentee_vals(i) if m in mentor_vals(j)]
+            if shared:
+                return f"both can meet {_join(shared).replace('-', ' ')}"
+            if mentee_vals(i) and mentor_vals(j):
+                return "no meeting modality in common"
+            return None
+
+        return _single(Criterion(self.name, view, None, explain))
+
+
+class AttributeScorer:
+    """Same value of a plain attribute (``"site"`` or ``"division"``).
+
+    1 when both have the same value, 0.5 when either is unknown, else 0.
+
+    Parameters
+    ----------
+    attribute : {"site", "division", "career_stage"}
+        The attribute compared.
+
+    Examples
+    --------
+    >>> from mentormatch import Cohort, Mentee, Mentor
+    >>> c = Cohort(mentees=[Mentee(id="e", site="Halifax")],
+    ...            mentors=[Mentor(id="r", site="Halifax")])
+    >>> AttributeScorer("site").score(c).reasons(0, 0)
+    ('same site (Halifax)',)
+    """
+
+    def __init__(self, attribute: str) -> None:
+        if attribute not in ("site", "division", "career_stage"):
+            raise ValueError(f"AttributeScorer compares site, division or career_stage, "
+                             f"not {attribute!r}")
+        self.attribute = attribute
+        self.name = attribute
+
+    def score(self, cohort: Cohort) -> ScoreTable:
+        """Score every pair by equality of the attribute."""
+        a = [getattr(p, self.attribute) for p in cohort.mentees]
+        b = [getattr(p, self.attribute) for p in cohort.mentors]
+        view = _same_value(a, b)
+        label = self.attribute.replace("_", " ")
+
+        def explain(i: int, j: int) -> str | None:
+            if a[i] is not None and a[i] == b[j]:
+                return f"same {label} ({a[i]})"
+            return None
+
+        return _single(Criterion(self.name, view, None, explain))
+
+
+def _same_value(a: list[object], b: list[object]) -> FloatArray:
+    """1 where both values are equal, 0.5 where either is unknown, else 0."""
+    keys = topic_index([[str(v)] for v in (*a, *b) if v is not None])
+    ka = np.array([keys[str(v)] if v is not None else -1 for v in a], dtype=np.int64)
+    kb = np.array([keys[str(v)] if v is not None else -2 for v in b], dtype=np.int64)
+    known = (ka >= 0)[:, None] & (kb >= 0)[None, :]
+    view = np.where(ka[:, None] == kb[None, :], 1.0, np.where(known, 0.0, 0.5))
+    return view
+
+
+class ConcordanceScorer:
+    """Concordance on a sensitive attribute, only for mentees who asked for it.
+
+    A mentee who listed ``"gender"`` (or ``"background"``) in ``concordance``
+    scores 1 with mentors of the same value and 0 otherwise; everyone else
+    scores a neutral 0.5. Reasons never reveal the attribute's value.
+
+    Examples
+    --------
+    >>> from mentormatch import Cohort, Mentee, Mentor
+    >>> c = Cohort(mentees=[Mentee(id="e", gender="f", concordance=["gender"])],
+    ...            mentors=[Mentor(id="r", gender="f")])
+    >>> ConcordanceScorer().score(c).reasons(0, 0)
+    ('concordance asked for on gender, and met',)
+    """
+
+    name = "concordance"
+
+    def score(self, cohort: Cohort) -> ScoreTable:
+        """Score every pair by the concordance each mentee asked for."""
+        n_e, n_r = len(cohort.mentees), len(cohort.mentors)
+        view = np.full((n_e, n_r), 0.5)
+        asked = [p.concordance for p in cohort.mentees]
+        met = np.ones((n_e, n_r), dtype=bool)
+        any_asked = np.zeros(n_e, dtype=bool)
+        for attr in ("gender", "background"):
+            rows = np.array([attr in c for c in asked], dtype=bool)
+            if not rows.any():
+                continue
+            any_asked |= rows
+            a = [getattr(p, attr) for p in cohort.mentees]
+            b = [getattr(p, attr) for p in cohort.mentors]
+            same = _same_value(a, b)
+            met[rows] &= same[rows] == 1.0
+        view[any_asked] = met[any_asked].astype(np.float64)
+
+        def explain(i: int, j: int) -> str | None:
+            if not asked[i]:
+                return None
+            state = "met" if met[i, j] else "not met"
+            return f"concordance asked for on {_join(list(asked[i]))}, and {state}"
+
+        return _single(Criterion(self.name, view, None, explain))
+
+
+def default_scorer() -> WeightedScorer:
+    """Return the default scorer: topics first, then type, modality, site, concordance.
+
+    Weights: topics 0.6, mentorship type 0.15, modality 0.1, site 0.05,
+    concordance 0.1.
+
+    Examples
+    --------
+    >>> [type(s).__name__ for s, _ in default_scorer().parts]
+    ['TopicScorer', 'TypeScorer', 'ModalityScorer', 'AttributeScorer', 'ConcordanceScorer']
+    """
+    return WeightedScorer([
+        (TopicScorer(), 0.6),
+        (TypeScorer(), 0.15),
+        (ModalityScorer(), 0.1),
+        (AttributeScorer("site"), 0.05),
+        (ConcordanceScorer(), 0.1),
+    ])

@@ -1,0 +1,71 @@
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import mentormatch as mm
+
+BAD_PROBLEMS = [
+    ({"scores": [[1.0, np.nan]]}, mm.InvalidProblemError,
+     r"scores must be finite; entry \(0, 1\)"),
+    ({"scores": [[np.inf]]}, mm.InvalidProblemError, "finite"),
+    ({"scores": [1.0, 2.0]}, mm.InvalidProblemError, "2-D"),
+    ({"scores": [[1.0]], "demand": [-1]}, mm.InvalidProblemError, r"demand\[0\] must be >= 0"),
+    ({"scores": [[1.0, 1.0]], "capacity": [1, -2]}, mm.InvalidProblemError,
+     r"capacity\[1\] must be >= 0"),
+    ({"scores": [[1.0]], "capacity": [1.5]}, mm.InvalidProblemError, "whole number"),
+    ({"scores": [[1.0]], "demand": [1, 1]}, mm.InvalidProblemError, r"shape \(1,\)"),
+    ({"scores": [[1.0]], "allowed": [[True, False]]}, mm.InvalidProblemError, "allowed has shape"),
+    ({"scores": [[1.0]], "allowed": [[1]]}, mm.InvalidProblemError, "boolean"),
+    ({"scores": [[1.0]], "mentor_prefs": [[1.0, 2.0]]}, mm.InvalidProblemError,
+     "mentor_prefs has shape"),
+    ({"scores": [[1.0]], "locked": [[0, 3]]}, mm.InvalidProblemError, "out of range"),
+    ({"scores": [[1.0]], "allowed": [[False]], "locked": [[0, 0]]}, mm.ConstraintConflictError,
+     "not allowed"),
+    ({"scores": [[1.0, 1.0]], "demand": 1, "locked": [[0, 0], [0, 1]]},
+     mm.ConstraintConflictError, "mentee 0 has 2 locked pairs but demand 1"),
+    ({"scores": [[1.0], [1.0]], "capacity": 1, "locked": [[0, 0], [1, 0]]},
+     mm.ConstraintConflictError, "mentor 0 has 2 locked pairs but capacity 1"),
+    ({"scores": [[1.0]], "capacity": 1, "min_load": 2}, mm.ConstraintConflictError, "min_load"),
+]
+
+
+@pytest.mark.parametrize(("kwargs", "error", "message"), BAD_PROBLEMS)
+def test_bad_arrays_raise_typed_errors(kwargs: dict, error: type, message: str) -> None:
+    with pytest.raises(error, match=message) as info:
+        mm.MatchProblem(**kwargs)
+    assert isinstance(info.value, ValueError)
+    assert isinstance(info.value, mm.MentorMatchError)
+
+
+def test_problem_arrays_are_read_only_copies() -> None:
+    scores = np.ones((2, 2))
+    p = mm.MatchProblem(scores=scores)
+    scores[0, 0] = 5.0
+    assert p.scores[0, 0] == 1.0
+    with pytest.raises(ValueError):
+        p.scores[0, 0] = 3.0
+
+
+def test_prefs_default_to_scores() -> None:
+    p = mm.MatchProblem(scores=[[0.3]])
+    assert p.mentee_prefs is p.scores and p.mentor_prefs is p.scores
+
+
+def test_unknown_solver_lists_the_known_ones() -> None:
+    with pytest.raises(mm.UnknownSolverError, match="available solvers: .*hungarian") as info:
+        mm.solve(mm.MatchProblem(scores=[[1.0]]), solver="hungarain")
+    assert isinstance(info.value, KeyError) and isinstance(info.value, ValueError)
+
+
+def test_solver_returning_an_infeasible_answer_is_caught() -> None:
+    def broken(problem: mm.MatchProblem) -> mm.Assignment:
+        """Give everyone mentor 0 (a broken toy)."""
+        n = problem.n_mentees
+        return mm.Assignment.from_pairs(problem, range(n), [0] * n, solver="broken")
+
+    mm.solvers.register("broken-test", broken)
+    with pytest.raises(mm.SolverError, match="capacity"):
+        mm.solve(mm.MatchProblem(scores=np.ones((3, 2))), solver="broken-test")
+    with pytest.raises(ValueError, match="already registered"):
+        mm.solvers.register("broken-test", broken)
