@@ -34,6 +34,7 @@ from ._models import MentorshipType as MentorshipType
 from ._models import Modality as Modality
 from ._problem import Assignment as Assignment
 from ._problem import MatchProblem as MatchProblem
+from ._problem import ProblemAttributes as ProblemAttributes
 from ._result import Change as Change
 from ._result import MatchResult as MatchResult
 from ._result import Metrics as Metrics
@@ -65,6 +66,7 @@ __all__ = [
     "Metrics",
     "Modality",
     "Pair",
+    "ProblemAttributes",
     "Provenance",
     "Recommendation",
     "Shortfall",

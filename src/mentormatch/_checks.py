@@ -66,7 +66,7 @@ def check(assignment: Assignment, problem: MatchProblem) -> CheckReport:
     uniq, counts = np.unique(keys, return_counts=True)
     for key in uniq[counts > 1][:3]:
         out.append(f"pair ({key // n_r}, {key % n_r}) is used more than once")
-    for k in np.flatnonzero(~problem.allowed[e, r])[:3]:
+    for k in np.flatnonzero(~problem.is_allowed(e, r))[:3]:
         out.append(f"pair ({e[k]}, {r[k]}) is not allowed")
     if problem.locked.size:
         locked_keys = problem.locked[:, 0] * n_r + problem.locked[:, 1]

@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict
 from ._errors import InvalidInputError, UnknownIdError
 from ._metrics import assignment_metrics, topic_coverage
 from ._models import Cohort
-from ._problem import Assignment, MatchProblem
+from ._problem import Assignment, MatchProblem, ProblemAttributes
 from ._result import Change, MatchResult, Metrics, Pair, Provenance, Shortfall, Unmatched
 from .scoring import Scorer, ScoreTable, TopicMatrices, default_scorer
 from .solvers import DEFAULT_SOLVER
@@ -29,6 +29,35 @@ def _library_version() -> str:
         return version("mentormatch")
     except PackageNotFoundError:  # pragma: no cover - running from a source tree
         return "0+unknown"
+
+
+def problem_attributes(cohort: Cohort) -> ProblemAttributes:
+    """Topics and divisions of a cohort in the array form solvers take.
+
+    Examples
+    --------
+    >>> import mentormatch as mm
+    >>> attrs = problem_attributes(mm.example_cohort())
+    >>> attrs.asked.shape[0], attrs.offered.shape[0], len(attrs.groups) > 0
+    (7, 33, True)
+    """
+    tm = TopicMatrices.of(cohort)
+    names = [p.division for p in (*cohort.mentees, *cohort.mentors)]
+    names += [d for m in cohort.mentors for d in m.leads_divisions]
+    groups = tuple(dict.fromkeys(n for n in names if n is not None))
+    code = {g: k for k, g in enumerate(groups)}
+    leads = np.zeros((len(cohort.mentors), len(groups)), dtype=bool)
+    for j, m in enumerate(cohort.mentors):
+        for d in m.leads_divisions:
+            leads[j, code[d]] = True
+    return ProblemAttributes(
+        asked=tm.asked, offered=tm.offered, topics=tm.topics,
+        mentee_group=np.array([code.get(p.division, -1) if p.division else -1
+                               for p in cohort.mentees], dtype=np.int64),
+        mentor_group=np.array([code.get(p.division, -1) if p.division else -1
+                               for p in cohort.mentors], dtype=np.int64),
+        mentor_leads=leads, groups=groups,
+    )
 
 
 def build_problem(cohort: Cohort, table: ScoreTable, *,
@@ -65,6 +94,7 @@ def build_problem(cohort: Cohort, table: ScoreTable, *,
         allowed=allowed,
         locked=locked.reshape(-1, 2),
         mentor_prefs=table.mentor_scores if table.has_two_views else None,
+        attributes=problem_attributes(cohort),
     )
 
 
@@ -124,8 +154,8 @@ def explain(cohort: Cohort, table: ScoreTable, problem: MatchProblem, assignment
         else:
             shortfall.append(Shortfall(mentee=mentee_ids[i], asked=int(problem.demand[i]),
                                        given=int(am.counts[i]), reason=why))
-    tm = TopicMatrices.of(cohort)
-    cov = topic_coverage(tm.asked, tm.offered, assignment)
+    attrs = problem.attributes or problem_attributes(cohort)
+    cov = topic_coverage(attrs.asked, attrs.offered, assignment)
     asking = np.flatnonzero(problem.demand > 0)
     metrics = Metrics(
         total_score=am.total_score, mean_score=am.mean_score, min_score=am.min_score,

@@ -37,7 +37,7 @@ def assignment_metrics(problem: MatchProblem, assignment: Assignment) -> ArrayMe
     >>> m.n_pairs, m.mentees_matched, m.loads.tolist()
     (2, 2, [0, 2])
     """
-    s = problem.scores[assignment.mentee_idx, assignment.mentor_idx]
+    s = problem.pair_scores(assignment.mentee_idx, assignment.mentor_idx)
     counts = assignment.counts(problem.n_mentees)
     return ArrayMetrics(
         total_score=float(s.sum()) if s.size else 0.0,

@@ -10,7 +10,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from ._errors import ConstraintConflictError, InvalidProblemError
 
-__all__ = ["Assignment", "MatchProblem"]
+__all__ = ["Assignment", "Edges", "MatchProblem", "ProblemAttributes"]
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
@@ -56,6 +56,61 @@ def _counts(name: str, value: ArrayLike, n: int) -> IntArray:
     return _readonly(arr)
 
 
+@dataclass(frozen=True, eq=False)
+class Edges:
+    """Admissible pairs as parallel arrays (sorted by mentee, then mentor)."""
+
+    mentee: IntArray
+    mentor: IntArray
+    score: FloatArray
+    mentee_pref: FloatArray
+    mentor_pref: FloatArray
+
+    @property
+    def size(self) -> int:
+        """Number of edges."""
+        return int(self.mentee.size)
+
+
+@dataclass(frozen=True, eq=False)
+class ProblemAttributes:
+    """What solvers may know about people beyond pair scores.
+
+    Attributes
+    ----------
+    asked : ndarray of shape (n_mentees, n_topics)
+        Topic weight each mentee asked for (0 = not asked).
+    offered : ndarray of shape (n_mentors, n_topics)
+        Topic weight each mentor offers (0 = not offered).
+    topics : tuple of str
+        Topic names (columns of ``asked`` and ``offered``).
+    mentee_group, mentor_group : ndarray of int64
+        Group (division) code of each person, -1 when unknown.
+    mentor_leads : ndarray of bool, shape (n_mentors, n_groups)
+        Whether a mentor holds a leadership role over a group.
+    groups : tuple of str
+        Group names, indexed by the codes.
+    """
+
+    asked: FloatArray
+    offered: FloatArray
+    topics: tuple[str, ...]
+    mentee_group: IntArray
+    mentor_group: IntArray
+    mentor_leads: BoolArray
+    groups: tuple[str, ...]
+
+    def check(self, n_e: int, n_r: int) -> None:
+        """Raise :class:`InvalidProblemError` if a shape disagrees with the problem."""
+        n_t, n_g = len(self.topics), len(self.groups)
+        expected = {"asked": (n_e, n_t), "offered": (n_r, n_t), "mentee_group": (n_e,),
+                    "mentor_group": (n_r,), "mentor_leads": (n_r, n_g)}
+        for name, shape in expected.items():
+            got = getattr(self, name).shape
+            if got != shape:
+                raise InvalidProblemError(f"attributes.{name} has shape {got}, expected {shape}")
+
+
 class MatchProblem:
     """A matching problem as arrays: what every solver takes.
 
@@ -76,6 +131,9 @@ class MatchProblem:
         default to ``scores``.
     min_load : int or array-like of shape (n_mentors,), default=0
         Mentees a mentor should receive at least (solvers that support it).
+    attributes : ProblemAttributes, optional
+        Topics and groups of each side, for solvers that reason about them
+        (topic coverage across a mentee's mentors, division rules).
 
     Examples
     --------
@@ -84,8 +142,8 @@ class MatchProblem:
     ((2, 2), [1, 1], np.True_)
     """
 
-    __slots__ = ("allowed", "capacity", "demand", "locked", "mentee_prefs", "mentor_prefs",
-                 "min_load", "scores")
+    __slots__ = ("allowed", "attributes", "capacity", "demand", "locked", "mentee_prefs",
+                 "mentor_prefs", "min_load", "scores")
 
     scores: FloatArray
     demand: IntArray
@@ -95,11 +153,12 @@ class MatchProblem:
     mentee_prefs: FloatArray
     mentor_prefs: FloatArray
     min_load: IntArray
+    attributes: ProblemAttributes | None
 
     def __init__(self, scores: ArrayLike, demand: ArrayLike = 1, capacity: ArrayLike = 1,
                  allowed: ArrayLike | None = None, locked: ArrayLike | None = None,
                  mentee_prefs: ArrayLike | None = None, mentor_prefs: ArrayLike | None = None,
-                 min_load: ArrayLike = 0) -> None:
+                 min_load: ArrayLike = 0, attributes: ProblemAttributes | None = None) -> None:
         matrix = _matrix("scores", scores, None)
         n_e, n_r = matrix.shape
         set_ = object.__setattr__
@@ -119,6 +178,9 @@ class MatchProblem:
                 raise InvalidProblemError(f"allowed must be boolean, got dtype {mask.dtype}")
         set_(self, "allowed", _readonly(mask))
         set_(self, "locked", _readonly(self._check_locked(locked, n_e, n_r, mask)))
+        if attributes is not None:
+            attributes.check(n_e, n_r)
+        set_(self, "attributes", attributes)
         over = self.min_load > self.capacity
         if over.any():
             j = int(np.flatnonzero(over)[0])
@@ -180,6 +242,34 @@ class MatchProblem:
         """Number of mentors (columns)."""
         return self.shape[1]
 
+    def pair_scores(self, mentee_idx: ArrayLike, mentor_idx: ArrayLike) -> FloatArray:
+        """Scores of the given index pairs."""
+        out: FloatArray = self.scores[np.asarray(mentee_idx), np.asarray(mentor_idx)]
+        return out
+
+    def is_allowed(self, mentee_idx: ArrayLike, mentor_idx: ArrayLike) -> BoolArray:
+        """Whether each given index pair may be used."""
+        out: BoolArray = self.allowed[np.asarray(mentee_idx), np.asarray(mentor_idx)]
+        return out
+
+    def edges(self) -> Edges:
+        """Return the allowed pairs as edge arrays, sorted by mentee then mentor.
+
+        Solvers that only need the admissible pairs (flow, stable, greedy) work
+        on this form, which sparse candidate problems provide too.
+
+        Examples
+        --------
+        >>> p = MatchProblem(scores=[[1.0, 2.0]], allowed=[[False, True]])
+        >>> e = p.edges()
+        >>> e.mentee.tolist(), e.mentor.tolist(), e.score.tolist()
+        ([0], [1], [2.0])
+        """
+        mentee, mentor = np.nonzero(self.allowed)
+        return Edges(mentee.astype(np.int64), mentor.astype(np.int64),
+                     self.scores[mentee, mentor], self.mentee_prefs[mentee, mentor],
+                     self.mentor_prefs[mentee, mentor])
+
     @property
     def locked_mask(self) -> BoolArray:
         """Boolean matrix, True at locked pairs."""
@@ -225,7 +315,7 @@ class Assignment:
         r = np.asarray(mentor_idx, dtype=np.int64).ravel()
         order = np.lexsort((r, e))
         e, r = e[order], r[order]
-        objective = float(problem.scores[e, r].sum()) if e.size else 0.0
+        objective = float(problem.pair_scores(e, r).sum()) if e.size else 0.0
         return cls(_readonly(e), _readonly(r), objective, solver, dict(info or {}))
 
     @property
