@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Sequence
 from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING, Any
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
 __all__ = ["Recommendation", "Shortlist", "build_problem", "match", "rematch", "shortlist"]
 
 
+@functools.cache
 def _library_version() -> str:
     try:
         return version("mentormatch")

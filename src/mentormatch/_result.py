@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, SkipValidation
 
 from ._io import atomic_write_text
 from ._models import Cohort
@@ -141,7 +141,9 @@ class MatchResult(BaseModel):
     metrics: Metrics
     provenance: Provenance
     changes: tuple[Change, ...] = ()
-    cohort: Cohort | None = Field(default=None, exclude=True, repr=False)
+    # Kept as given: it was validated when built, and revalidating a national cohort
+    # on every result would cost seconds.
+    cohort: SkipValidation[Cohort | None] = Field(default=None, exclude=True, repr=False)
 
     def mentors_of(self, mentee: str) -> tuple[str, ...]:
         """Mentor ids paired with ``mentee``, in pair order."""

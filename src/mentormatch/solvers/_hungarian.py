@@ -80,16 +80,23 @@ def solve_hungarian(problem: MatchProblem, *,
         full = rows.size == problem.n_mentees and bool((slots == 1).all())
         sub = scores if full else scores[np.ix_(rows, mentors)]
         ok = free if full else free[np.ix_(rows, mentors)]
+        # Costs are built negated so scipy needs no extra copy (maximize=True makes one).
         if objective == "score":
             ok = ok & (sub > 0)
-            weight = np.where(ok, sub, 0.0)
+            cost = np.where(ok, -sub, 0.0)
         else:
-            lo = float(sub[ok].min()) if ok.any() else 0.0
-            span = float(sub[ok].max()) - lo if ok.any() else 0.0
+            every = bool(ok.all())
+            if not every and not ok.any():
+                stuck[rows] = True
+                continue
+            lo = float(sub.min() if every else sub[ok].min())
+            span = float(sub.max() if every else sub[ok].max()) - lo
             # One more pair is always worth more than any gain in score.
             big = rows.size * span + 1.0
-            weight = np.where(ok, big + (sub - lo), 0.0)
-        r_idx, c_idx = linear_sum_assignment(weight, maximize=True)
+            cost = (lo - big) - sub
+            if not every:
+                cost[~ok] = 0.0
+        r_idx, c_idx = linear_sum_assignment(cost)
         keep = ok[r_idx, c_idx]
         if not keep.any():
             stuck[rows] = True  # none of these can get another mentor
