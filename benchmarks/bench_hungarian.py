@@ -53,8 +53,8 @@ def main() -> None:
     for n in args.sizes:
         scores = overlap_scores(n, n, seed=n)
         problem = mm.MatchProblem(scores=scores)
-        t_scipy = median_time(lambda: linear_sum_assignment(scores, maximize=True))
-        t_ours = median_time(lambda: mm.solve(problem, solver="hungarian"))
+        t_scipy = median_time(lambda s=scores: linear_sum_assignment(s, maximize=True))
+        t_ours = median_time(lambda p=problem: mm.solve(p, solver="hungarian"))
         r, c = linear_sum_assignment(scores, maximize=True)
         ours = mm.solve(problem, solver="hungarian")
         assert np.isclose(ours.objective, scores[r, c].sum()), "objective differs from scipy"

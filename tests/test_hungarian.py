@@ -28,9 +28,13 @@ def test_hungarian_rounds_are_feasible_and_never_repeat_a_mentor(problem: mm.Mat
     pairs = list(zip(a.mentee_idx.tolist(), a.mentor_idx.tolist()))
     assert len(pairs) == len(set(pairs))
     # Coverage first: as many mentees get a first mentor as any feasible assignment allows.
+    first = _first_lock_per_mentee(problem)
+    # Locks beyond a mentee's first still take their mentor's places.
+    used = np.bincount(problem.locked[:, 1], minlength=problem.n_mentors) - np.bincount(
+        first[:, 1], minlength=problem.n_mentors)
     single = mm.MatchProblem(scores=problem.scores, demand=np.minimum(problem.demand, 1),
-                             capacity=problem.capacity, allowed=problem.allowed,
-                             locked=_first_lock_per_mentee(problem))
+                             capacity=problem.capacity - used, allowed=problem.allowed,
+                             locked=first)
     assert assignment_key(problem, a)[0] == best_key(single)[0]
 
 

@@ -6,6 +6,8 @@ Leaves also subclass the built-in a user would naturally catch (``ValueError``,
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 __all__ = [
     "ConstraintConflictError",
     "DuplicateIdError",
@@ -14,6 +16,8 @@ __all__ = [
     "InvalidProblemError",
     "MentorMatchError",
     "SolverError",
+    "SurveyError",
+    "SurveyProblem",
     "UnknownIdError",
     "UnknownSolverError",
     "UnknownTopicError",
@@ -57,6 +61,52 @@ class UnknownSolverError(InvalidInputError, KeyError):
 
     def __str__(self) -> str:
         return str(self.args[0]) if self.args else ""
+
+
+@dataclass(frozen=True)
+class SurveyProblem:
+    """One problem found in a survey file: where it is and what is wrong.
+
+    ``row`` counts as a spreadsheet shows it (the header is row 1); for JSON
+    exports it is the record number. ``row`` or ``column`` is ``None`` when the
+    problem concerns the whole file or the whole row.
+    """
+
+    file: str
+    row: int | None
+    column: str | None
+    message: str
+    unit: str = "row"
+
+    def __str__(self) -> str:
+        where = [self.file]
+        if self.row is not None:
+            where.append(f"{self.unit} {self.row}")
+        if self.column is not None:
+            where.append(f"column {self.column!r}")
+        return f"{', '.join(where)}: {self.message}"
+
+
+class SurveyError(InvalidInputError):
+    """A survey export could not be read; ``problems`` lists every problem found.
+
+    Examples
+    --------
+    >>> err = SurveyError([SurveyProblem("s.csv", 3, "Capacity", "bad value")])
+    >>> print(err)
+    1 problem in s.csv:
+      s.csv, row 3, column 'Capacity': bad value
+    """
+
+    def __init__(self, problems: list[SurveyProblem] | tuple[SurveyProblem, ...]) -> None:
+        self.problems = tuple(problems)
+        files = ", ".join(dict.fromkeys(p.file for p in self.problems)) or "survey"
+        n = len(self.problems)
+        head = f"{n} problem{'s' if n != 1 else ''} in {files}:"
+        super().__init__("\n".join([head, *(f"  {p}" for p in self.problems)]))
+
+    def __reduce__(self) -> tuple[type[SurveyError], tuple[tuple[SurveyProblem, ...]]]:
+        return (type(self), (self.problems,))
 
 
 class InfeasibleError(MentorMatchError, ValueError):

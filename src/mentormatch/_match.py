@@ -10,11 +10,13 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from pydantic import BaseModel, ConfigDict
 
-from ._errors import InvalidInputError, UnknownIdError
-from ._metrics import assignment_metrics, topic_coverage
-from ._models import Cohort
+from ._diagnosis import diagnose_problem
+from ._errors import DuplicateIdError, InvalidInputError, UnknownIdError
+from ._metrics import assignment_metrics, load_spread, rank_profile, topic_coverage
+from ._models import Cohort, Mentee
 from ._problem import Assignment, MatchProblem, ProblemAttributes
 from ._result import Change, MatchResult, Metrics, Pair, Provenance, Shortfall, Unmatched
+from ._stability import blocking_pair_indices
 from .scoring import Scorer, ScoreTable, TopicMatrices, default_scorer
 from .solvers import DEFAULT_SOLVER
 from .solvers import solve as solve_problem
@@ -95,6 +97,7 @@ def build_problem(cohort: Cohort, table: ScoreTable, *,
         capacity=np.array([p.capacity for p in cohort.mentors], dtype=np.int64),
         allowed=allowed,
         locked=locked.reshape(-1, 2),
+        min_load=np.array([p.min_load for p in cohort.mentors], dtype=np.int64),
         mentor_prefs=table.mentor_scores if table.has_two_views else None,
         attributes=problem_attributes(cohort),
     )
@@ -132,6 +135,24 @@ def _excluded_note(cohort: Cohort, i: int, min_score: float | None) -> str:
     return "; ".join(parts)
 
 
+def supervision_notes(cohort: Cohort, limit: int = 10) -> tuple[str, ...]:
+    """Return a note naming the supervisor relations kept out of matching (ids only).
+
+    Examples
+    --------
+    >>> import mentormatch as mm
+    >>> supervision_notes(mm.example_cohort())
+    ('1 supervisor relation was excluded from matching: mentor-03 supervises new-02',)
+    """
+    relations = list(cohort.supervision_pairs().values())
+    if not relations:
+        return ()
+    n = len(relations)
+    shown = ", ".join(relations[:limit]) + (f" and {n - limit} more" if n > limit else "")
+    verb = "relation was" if n == 1 else "relations were"
+    return (f"{n} supervisor {verb} excluded from matching: {shown}",)
+
+
 def explain(cohort: Cohort, table: ScoreTable, problem: MatchProblem, assignment: Assignment,
             *, options: dict[str, Any], scorer_name: str,
             director_locked: Iterable[tuple[str, str]] | None = None) -> MatchResult:
@@ -166,17 +187,23 @@ def explain(cohort: Cohort, table: ScoreTable, problem: MatchProblem, assignment
         topic_coverage=float(cov[asking].mean()) if asking.size else 1.0,
         coverage_by_mentee={mentee_ids[i]: float(cov[i]) for i in asking.tolist()},
         mentor_loads=dict(zip(mentor_ids, am.loads.tolist(), strict=True)),
+        rank_profile=rank_profile(problem, assignment),
+        blocking_pairs=len(blocking_pair_indices(problem, assignment)),
+        load_spread=load_spread(problem, assignment).std,
     )
     provenance = Provenance(library_version=_library_version(), solver=assignment.solver,
                             options=_jsonable(options), solver_info=_jsonable(assignment.info),
                             scorer=scorer_name)
     return MatchResult(pairs=pairs, unmatched=tuple(unmatched), shortfall=tuple(shortfall),
-                       metrics=metrics, provenance=provenance, cohort=cohort)
+                       metrics=metrics, provenance=provenance, cohort=cohort,
+                       notes=supervision_notes(cohort))
 
 
 def _jsonable(values: dict[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key, value in values.items():
+        if isinstance(value, np.ndarray):
+            continue  # per-person arrays (a solver's duals) stay on the Assignment
         if isinstance(value, np.generic):
             value = value.item()
         out[key] = value if isinstance(value, str | int | float | bool | None | list | dict) \
@@ -185,7 +212,8 @@ def _jsonable(values: dict[str, Any]) -> dict[str, Any]:
 
 
 def match(cohort: Cohort, solver: str = DEFAULT_SOLVER, *, scorer: Scorer | None = None,
-          min_score: float | None = None, **options: Any) -> MatchResult:
+          min_score: float | None = None, candidates: int | None = None,
+          **options: Any) -> MatchResult:
     """Score every pair of a cohort, solve, and explain each pair made.
 
     Parameters
@@ -198,6 +226,12 @@ def match(cohort: Cohort, solver: str = DEFAULT_SOLVER, *, scorer: Scorer | None
         Defaults to :func:`mentormatch.scoring.default_scorer`.
     min_score : float, optional
         Pairs scoring below this are never made (locked pairs excepted).
+    candidates : int, optional
+        For large cohorts: score in blocks and keep only each mentee's best
+        ``candidates`` mentors (never the full matrix); with ``solver="flow"``
+        the answer is certified optimal for the full cohort, growing the
+        candidate lists where needed (``provenance.solver_info["candidates"]``
+        says how). Needs an edge-based solver (flow, stable, greedy).
     **options
         Passed to the solver.
 
@@ -216,13 +250,22 @@ def match(cohort: Cohort, solver: str = DEFAULT_SOLVER, *, scorer: Scorer | None
     >>> result.pairs[0].reasons[0].startswith("offers")
     True
     """
+    if candidates is not None:
+        from ._candidates import match_candidates
+
+        return match_candidates(cohort, solver, k=candidates, scorer=scorer,
+                                min_score=min_score, **options)
     scorer = scorer or default_scorer()
     table = scorer.score(cohort)
     problem = build_problem(cohort, table, min_score=min_score)
+    diagnosis = diagnose_problem(cohort, problem)  # raises for impossible minimum loads
     assignment = solve_problem(problem, solver, **options)
-    return explain(cohort, table, problem, assignment,
-                   options={**options, "min_score": min_score},
-                   scorer_name=type(scorer).__name__)
+    result = explain(cohort, table, problem, assignment,
+                     options={**options, "min_score": min_score},
+                     scorer_name=type(scorer).__name__)
+    if diagnosis.findings:
+        result = result.model_copy(update={"notes": (*result.notes, *diagnosis.messages)})
+    return result
 
 
 class Recommendation(BaseModel):
@@ -304,21 +347,38 @@ def shortlist(cohort: Cohort, k: int = 2, *, scorer: Scorer | None = None,
     return Shortlist(k=k, recommendations=tuple(recs))
 
 
+_REMATCH_KEYS = ("release", "leaving_mentors", "new_mentees")
+
+
 def rematch(result: MatchResult, release: Sequence[tuple[str, str]] = (), *,
+            leaving_mentors: Sequence[str] = (), new_mentees: Sequence[Mentee] = (),
             cohort: Cohort | None = None, solver: str | None = None,
             scorer: Scorer | None = None, **options: Any) -> MatchResult:
-    """Change mentors with minimal disruption: only released pairs change.
+    """Handle the year after the match with minimal disruption: only what changed changes.
 
-    Each released pair is dropped and forbidden from then on; every other pair
-    of ``result`` is kept exactly as it was, and the mentees who lost a mentor
-    (and anyone still short) get new ones from the remaining capacity.
+    Three kinds of change, alone or together:
+
+    - ``release``: a mentee asks for a different mentor; the pair is dropped and
+      forbidden from then on.
+    - ``leaving_mentors``: a mentor leaves; all their pairs are dropped and the
+      mentor is removed from the cohort.
+    - ``new_mentees``: new faculty join mid-year; they are added to the cohort
+      and matched from the remaining capacity.
+
+    Every other pair of ``result`` is kept exactly as it was; the mentees who
+    lost a mentor, the newcomers (and anyone still short) get mentors from the
+    remaining capacity.
 
     Parameters
     ----------
     result : MatchResult
         The match in force.
-    release : sequence of (mentee_id, mentor_id)
+    release : sequence of (mentee_id, mentor_id), default=()
         Pairs to end.
+    leaving_mentors : sequence of str, default=()
+        Ids of mentors who leave the program.
+    new_mentees : sequence of Mentee, default=()
+        People joining; their ids must be new.
     cohort : Cohort, optional
         The cohort, if ``result`` was loaded from JSON and no longer carries it.
     solver : str, optional
@@ -331,7 +391,15 @@ def rematch(result: MatchResult, release: Sequence[tuple[str, str]] = (), *,
     Returns
     -------
     MatchResult
-        With ``changes`` listing the pairs removed and added.
+        With ``changes`` listing the pairs removed and added, and the updated
+        cohort (mentor removed, newcomers added, released pairs forbidden).
+
+    Raises
+    ------
+    UnknownIdError
+        A released pair not in the result, or a leaving mentor not in the cohort.
+    DuplicateIdError
+        A new mentee whose id is already taken.
 
     Examples
     --------
@@ -341,6 +409,10 @@ def rematch(result: MatchResult, release: Sequence[tuple[str, str]] = (), *,
     >>> after = mm.rematch(first, release=[(gone.mentee, gone.mentor)])
     >>> [(c.action, c.mentee) for c in after.changes][0] == ("removed", gone.mentee)
     True
+    >>> later = mm.rematch(after, leaving_mentors=["mentor-24"],
+    ...                    new_mentees=[mm.Mentee(id="new-08", topics=["leadership"])])
+    >>> "mentor-24" in later.cohort.mentor_ids, later.mentors_of("new-08") != ()
+    (False, True)
     """
     base = cohort or result.cohort
     if base is None:
@@ -348,17 +420,44 @@ def rematch(result: MatchResult, release: Sequence[tuple[str, str]] = (), *,
             "this result carries no cohort (it was loaded from JSON); pass cohort=..."
         )
     current = {(p.mentee, p.mentor) for p in result.pairs}
-    released = []
+    why_removed: dict[tuple[str, str], str] = {}
     for k, (e, r) in enumerate(release):
         if (e, r) not in current:
             raise UnknownIdError(f"release[{k}]: pair ({e!r}, {r!r}) is not in the result")
-        released.append((e, r))
-    kept = [(p.mentee, p.mentor) for p in result.pairs if (p.mentee, p.mentor) not in released]
-    new_cohort = Cohort(mentees=base.mentees, mentors=base.mentors,
-                        forbidden=(*base.forbidden, *released),
-                        locked=tuple(dict.fromkeys((*base.locked, *kept))),
-                        vocabulary=base.vocabulary)
-    prev_options = {k: v for k, v in result.provenance.options.items() if k != "release"}
+        why_removed[(e, r)] = "released on request"
+    mentor_ids = set(base.mentor_ids)
+    leaving = set()
+    for k, r in enumerate(leaving_mentors):
+        if r not in mentor_ids:
+            raise UnknownIdError(f"leaving_mentors[{k}]: unknown mentor id {r!r}")
+        leaving.add(r)
+    for p in result.pairs:
+        if p.mentor in leaving:
+            why_removed[(p.mentee, p.mentor)] = f"{p.mentor} left the program"
+    taken = set(base.mentee_ids)
+    for k, person in enumerate(new_mentees):
+        if person.id in taken:
+            raise DuplicateIdError(f"new_mentees[{k}]: mentee id {person.id!r} is already "
+                                   "in the cohort")
+        taken.add(person.id)
+    released = [pair for pair in why_removed if pair[1] not in leaving]
+
+    def stays(pair: tuple[str, str]) -> bool:
+        return pair[1] not in leaving and pair not in why_removed
+
+    updated = Cohort(mentees=(*base.mentees, *new_mentees),
+                     mentors=tuple(m for m in base.mentors if m.id not in leaving),
+                     forbidden=tuple(dict.fromkeys(
+                         (*filter(stays, base.forbidden), *released))),
+                     locked=tuple(filter(stays, base.locked)),
+                     vocabulary=base.vocabulary)
+    kept = [(p.mentee, p.mentor) for p in result.pairs if stays((p.mentee, p.mentor))]
+    new_cohort = Cohort(mentees=updated.mentees, mentors=updated.mentors,
+                        forbidden=updated.forbidden,
+                        locked=tuple(dict.fromkeys((*updated.locked, *kept))),
+                        vocabulary=updated.vocabulary)
+    prev_options = {k: v for k, v in result.provenance.options.items()
+                    if k not in _REMATCH_KEYS}
     run_options = {**prev_options, **options}
     min_score = run_options.pop("min_score", None)
     scorer = scorer or default_scorer()
@@ -367,11 +466,15 @@ def rematch(result: MatchResult, release: Sequence[tuple[str, str]] = (), *,
     assignment = solve_problem(problem, solver or result.provenance.solver, **run_options)
     out = explain(new_cohort, table, problem, assignment,
                   options={**run_options, "min_score": min_score,
-                           "release": [list(p) for p in released]},
-                  scorer_name=type(scorer).__name__, director_locked=base.locked)
-    new_pairs = [(p.mentee, p.mentor) for p in out.pairs]
-    changes = [Change(action="removed", mentee=e, mentor=r, why="released on request")
-               for e, r in released]
-    changes += [Change(action="added", mentee=e, mentor=r, why="new mentor after rematch")
-                for e, r in new_pairs if (e, r) not in current]
-    return out.model_copy(update={"changes": tuple(changes), "cohort": base})
+                           "release": [list(p) for p in released],
+                           "leaving_mentors": sorted(leaving),
+                           "new_mentees": [p.id for p in new_mentees]},
+                  scorer_name=type(scorer).__name__, director_locked=updated.locked)
+    joined = {p.id for p in new_mentees}
+    changes = [Change(action="removed", mentee=e, mentor=r, why=why)
+               for (e, r), why in why_removed.items()]
+    changes += [Change(action="added", mentee=p.mentee, mentor=p.mentor,
+                       why="joined mid-year" if p.mentee in joined
+                       else "new mentor after rematch")
+                for p in out.pairs if (p.mentee, p.mentor) not in current]
+    return out.model_copy(update={"changes": tuple(changes), "cohort": updated})

@@ -129,6 +129,18 @@ Modalities = Annotated[tuple[Modality, ...], _enum_list(_MODALITY_ALIASES, "meet
 Count = Annotated[int, Field(ge=0, strict=False)]
 
 
+def _parse_task_topics(value: Any) -> Any:
+    """Accept one topic or a list of topics (one short-term request each), normalised."""
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list | tuple):
+        return value
+    return tuple(dict.fromkeys(normalize_topic(str(t)) for t in value))
+
+
+TaskTopics = Annotated[tuple[str, ...], BeforeValidator(_parse_task_topics)]
+
+
 class _Model(BaseModel):
     """Frozen, strict-about-fields base whose validation errors join the library's tree."""
 
@@ -190,6 +202,9 @@ class _Person(_Model):
     site: str | None = None
     career_stage: CareerStage | None = None
     newcomer: bool = False
+    # Newcomer-buddy round: been through licensing/credentialing abroad; relocated here.
+    trained_abroad: bool = False
+    relocated: bool = False
     supervisors: tuple[str, ...] = ()
     # Sensitive: used only for concordance the person asked for; never shown in repr.
     gender: str | None = Field(default=None, repr=False)
@@ -228,9 +243,15 @@ class Mentee(_Person):
         Preferred kinds of mentorship (``"one_to_one"``, ``"group"``, ...).
     demand : int, default=1
         How many mentors this person would like.
+    tasks : list of str, default=()
+        Topics of short-term, task-focused requests ("a mentor for my QI project
+        this term"), each matched on its own by :func:`mentormatch.match_tasks`.
     name, email, division, site, career_stage, newcomer, modalities, supervisors
         Optional attributes; ``supervisors`` are ids of people who supervise this
         person, never matched as their mentor.
+    trained_abroad, relocated : bool, default=False
+        Trained in another country (licensing, credentialing); moved to the region.
+        Used by the newcomer-buddy round (:func:`mentormatch.match_buddies`).
 
     Examples
     --------
@@ -240,6 +261,7 @@ class Mentee(_Person):
     """
 
     demand: Count = 1
+    tasks: TaskTopics = ()
 
 
 class Mentor(_Person):
@@ -257,15 +279,44 @@ class Mentor(_Person):
         How many mentees this person can take.
     leads_divisions : tuple of str, default=()
         Divisions over which this mentor holds a leadership role.
+    buddy_capacity : int, default=1
+        Newcomers this person can buddy; only people who are ``trained_abroad``
+        or ``relocated`` themselves are ever chosen as buddies.
+    task_capacity : int, optional
+        Places for short-term task-focused requests, separate from ``capacity``;
+        ``None`` means 1 if ``types`` include task-focused mentorship, else 0.
+    tasks_use_capacity : bool, default=False
+        Whether task requests may also use places of ``capacity`` left free by
+        the long-term match (the mentor says so).
+    min_load : int, default=0
+        Mentees this mentor should receive at least (at most ``capacity``);
+        solvers that support it (``"flow"``, ``"ilp"``) meet it or raise
+        :class:`InfeasibleError`.
 
     Examples
     --------
     >>> Mentor(id="r1", topics={"research": 1.0}, capacity=2).capacity
     2
+    >>> Mentor(id="r2", capacity=1, min_load=2)
+    Traceback (most recent call last):
+    ...
+    mentormatch._errors.ConstraintConflictError: Mentor 'r2': min_load 2 exceeds capacity 1
     """
 
     capacity: Count = 1
     leads_divisions: tuple[str, ...] = ()
+    buddy_capacity: Count = 1
+    task_capacity: Count | None = None
+    tasks_use_capacity: bool = False
+    min_load: Count = 0
+
+    @model_validator(mode="after")
+    def _min_load_within_capacity(self) -> Mentor:
+        if self.min_load > self.capacity:
+            raise ConstraintConflictError(
+                f"min_load {self.min_load} exceeds capacity {self.capacity}"
+            )
+        return self
 
 
 Pair = tuple[str, str]
@@ -372,16 +423,36 @@ class Cohort(_Model):
         {('e1', 'r1'): 'r1 supervises e1'}
         """
         mentor_ids = set(self.mentor_ids)
-        mentee_ids = set(self.mentee_ids)
         out: dict[tuple[str, str], str] = {}
         for pair in self.forbidden:
             out[pair] = "forbidden by the director"
+        for pair, why in self.supervision_pairs().items():
+            out.setdefault(pair, why)
+        for mentee in self.mentees:
+            if mentee.id in mentor_ids:
+                out.setdefault((mentee.id, mentee.id), "same person")
+        return out
+
+    def supervision_pairs(self) -> dict[tuple[str, str], str]:
+        """Return every (mentee, mentor) pair in a supervisor relation, with who supervises whom.
+
+        A relation counts in either direction (the mentor supervises the mentee,
+        or the other way round) when both people are in the cohort.
+
+        Examples
+        --------
+        >>> c = Cohort(mentees=[Mentee(id="e1", supervisors=("r1", "x"))],
+        ...            mentors=[Mentor(id="r1")])
+        >>> c.supervision_pairs()
+        {('e1', 'r1'): 'r1 supervises e1'}
+        """
+        mentor_ids = set(self.mentor_ids)
+        mentee_ids = set(self.mentee_ids)
+        out: dict[tuple[str, str], str] = {}
         for mentee in self.mentees:
             for sup in mentee.supervisors:
                 if sup in mentor_ids:
                     out.setdefault((mentee.id, sup), f"{sup} supervises {mentee.id}")
-            if mentee.id in mentor_ids:
-                out.setdefault((mentee.id, mentee.id), "same person")
         for mentor in self.mentors:
             for sup in mentor.supervisors:
                 if sup in mentee_ids:

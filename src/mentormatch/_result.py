@@ -78,6 +78,15 @@ class Metrics(BaseModel):
         That share, per asking mentee.
     mentor_loads : dict of str to int
         Mentees per mentor (every mentor, 0 included).
+    rank_profile : tuple of int
+        Entry ``k``: pairs where the mentor is the mentee's ``k + 1``-th choice
+        among admissible mentors (by the mentee's view; ties by listing order).
+    blocking_pairs : int
+        Pairs that would both rather be together (0 = stable; see
+        :func:`mentormatch.blocking_pairs`).
+    load_spread : float
+        Standard deviation of mentor utilisation (load / capacity) over mentors
+        offering a place; 0 = perfectly even.
     """
 
     model_config = _FROZEN
@@ -91,6 +100,9 @@ class Metrics(BaseModel):
     topic_coverage: float
     coverage_by_mentee: dict[str, float] = Field(default_factory=dict)
     mentor_loads: dict[str, int] = Field(default_factory=dict)
+    rank_profile: tuple[int, ...] = ()
+    blocking_pairs: int = 0
+    load_spread: float = 0.0
     extra: dict[str, Any] = Field(default_factory=dict)
 
 
@@ -141,6 +153,7 @@ class MatchResult(BaseModel):
     metrics: Metrics
     provenance: Provenance
     changes: tuple[Change, ...] = ()
+    notes: tuple[str, ...] = ()
     # Kept as given: it was validated when built, and revalidating a national cohort
     # on every result would cost seconds.
     cohort: SkipValidation[Cohort | None] = Field(default=None, exclude=True, repr=False)

@@ -17,11 +17,15 @@ SolverFunc = Callable[..., Assignment]
 
 #: Built-in solvers: name -> "module:function", imported on first use.
 _BUILTIN: dict[str, str] = {
+    "flow": "mentormatch.solvers._flow:solve_flow",
+    "greedy": "mentormatch.solvers._greedy:solve_greedy",
     "hungarian": "mentormatch.solvers._hungarian:solve_hungarian",
+    "ilp": "mentormatch.solvers._ilp:solve_ilp",
+    "stable": "mentormatch.solvers._stable:solve_stable",
 }
 
 #: The solver used when none is named.
-DEFAULT_SOLVER = "hungarian"
+DEFAULT_SOLVER = "flow"
 
 _ENTRY_POINT_GROUP = "mentormatch.solvers"
 

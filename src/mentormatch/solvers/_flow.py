@@ -1,0 +1,463 @@
+"""Exact min-cost flow: several distinct mentors per mentee, capacities, min loads, locks.
+
+The network: source -> mentee (demand left after locks) -> mentor (one unit per
+admissible pair, so a mentor is never given twice) -> sink (capacity left after
+locks, with the minimum load as a lower bound), plus a source -> sink bypass so
+that the amount of flow is free. A mentee's first unit has its own source arc.
+
+Costs are lexicographic pairs ``(level, score)``: the level counts pairs, plus
+one more for a mentee's first mentor, and is compared first; the float score
+breaks ties. Maximising ``covered + pairs`` maximises both at once (an
+augmenting path never uncovers anyone), so the level is exactly "most mentees
+covered, then most pairs".
+
+A backend (OR-Tools on scaled integer costs, or HiGHS on the network LP)
+returns an integral flow; then Bellman-Ford on its residual graph, with the
+exact float scores, either finds node potentials that certify optimality or a
+negative cycle, which is cancelled (and the search repeated). So the answer is
+optimal for the float scores whatever rounding the backend did.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import numpy as np
+from numpy.typing import NDArray
+
+from mentormatch._errors import InfeasibleError, InvalidInputError, SolverError
+from mentormatch._problem import Assignment, MatchProblem
+
+__all__ = ["solve_flow"]
+
+IntArray = NDArray[np.int64]
+FloatArray = NDArray[np.float64]
+
+#: Level (min-cost sign) of a mentee's first unit and of every further unit.
+_FIRST, _MORE = -2, -1
+#: Level given to people who cannot take any further pair (no inflow / no outflow).
+_FAR = 1 << 20
+#: Relative tolerance of the certificate (times max(1, max |score|)).
+_REL_TOL = 2.0 ** -46
+
+
+@dataclass(frozen=True, eq=False)
+class _Network:
+    """Arcs of the flow network; pair arcs come first."""
+
+    n_e: int
+    n_r: int
+    tail: IntArray
+    head: IntArray
+    lo: IntArray
+    hi: IntArray
+    level: IntArray  # lexicographic first key of the cost (min-cost sign)
+    cost: FloatArray  # float second key: -score on pair arcs, 0 elsewhere
+    supply: IntArray
+    n_pair: int
+    pair_mentee: IntArray
+    pair_mentor: IntArray
+    mentee_in: NDArray[np.bool_]  # mentee nodes with demand left
+    mentor_in: NDArray[np.bool_]  # mentor nodes with capacity left
+
+    @property
+    def n_nodes(self) -> int:
+        return self.n_e + self.n_r + 2
+
+    @property
+    def source(self) -> int:
+        return self.n_e + self.n_r
+
+    @property
+    def sink(self) -> int:
+        return self.n_e + self.n_r + 1
+
+
+def _build(problem: MatchProblem, objective: str) -> _Network:
+    n_e, n_r = problem.shape
+    locked = problem.locked
+    lock_e = np.bincount(locked[:, 0], minlength=n_e).astype(np.int64)
+    lock_r = np.bincount(locked[:, 1], minlength=n_r).astype(np.int64)
+    dres = problem.demand - lock_e
+    cres = problem.capacity - lock_r
+    mres = np.maximum(problem.min_load - lock_r, 0)
+    edges = problem.edges()
+    e, r, s = edges.mentee, edges.mentor, edges.score
+    keep = (dres[e] > 0) & (cres[r] > 0)
+    if locked.size:
+        keep &= ~np.isin(e * n_r + r, locked[:, 0] * n_r + locked[:, 1])
+    if objective == "score" and not mres.any():
+        keep &= s > 0  # never worth making without a min load to meet
+    e, r, s = e[keep], r[keep], s[keep]
+    _check_min_loads(problem, e, r, dres, mres, lock_r)
+
+    src, snk = n_e + n_r, n_e + n_r + 1
+    wanting = np.flatnonzero(dres > 0)
+    first = wanting[lock_e[wanting] == 0]
+    more = wanting[dres[wanting] - (lock_e[wanting] == 0) > 0]
+    offering = np.flatnonzero(cres > 0)
+    total = int(dres[wanting].sum())
+    lex = objective == "lexicographic"
+    parts = [
+        # (tail, head, lo, hi, level)
+        (e, n_e + r, np.zeros_like(e), np.ones_like(e), np.zeros_like(e)),
+        (np.full(first.size, src), first, np.zeros_like(first), np.ones_like(first),
+         np.full(first.size, _FIRST if lex else 0)),
+        (np.full(more.size, src), more, np.zeros_like(more),
+         dres[more] - (lock_e[more] == 0), np.full(more.size, _MORE if lex else 0)),
+        (n_e + offering, np.full(offering.size, snk), mres[offering], cres[offering],
+         np.zeros_like(offering)),
+        (np.array([src]), np.array([snk]), np.array([0]), np.array([total]), np.array([0])),
+    ]
+    tail, head, lo, hi, level = (np.concatenate([np.asarray(p[k], dtype=np.int64)
+                                                 for p in parts]) for k in range(5))
+    cost = np.zeros(tail.size, dtype=np.float64)
+    cost[:e.size] = -s
+    supply = np.zeros(n_e + n_r + 2, dtype=np.int64)
+    supply[src], supply[snk] = total, -total
+    mentee_in = np.zeros(n_e, dtype=bool)
+    mentee_in[wanting] = True
+    return _Network(n_e, n_r, tail, head, lo, hi, level, cost, supply, int(e.size), e, r,
+                    mentee_in, cres > 0)
+
+
+def _check_min_loads(problem: MatchProblem, e: IntArray, r: IntArray, dres: IntArray,
+                     mres: IntArray, lock_r: IntArray) -> None:
+    """Raise before solving when a minimum load clearly cannot be met."""
+    need = np.flatnonzero(mres > 0)
+    if need.size == 0:
+        return
+    n_e, n_r = problem.shape
+    reachable = np.bincount(r, minlength=n_r)
+    short = need[reachable[need] < mres[need]]
+    if short.size:
+        msgs = [f"mentor {j} must take at least {problem.min_load[j]} mentees"
+                + (f" ({lock_r[j]} through locked pairs)" if lock_r[j] else "")
+                + f" but only {reachable[j]} admissible mentee(s) still want a mentor"
+                for j in short[:5].tolist()]
+        more = f" (and {short.size - 5} more)" if short.size > 5 else ""
+        raise InfeasibleError("minimum load cannot be met: " + "; ".join(msgs) + more)
+    degree = np.bincount(e, minlength=n_e)
+    takeable = int(np.minimum(np.maximum(dres, 0), degree).sum())
+    if int(mres.sum()) > takeable:
+        raise InfeasibleError(
+            f"minimum loads cannot be met: mentors {need[:10].tolist()} need "
+            f"{int(mres.sum())} more mentees in all, but the mentees admissible to them can "
+            f"take at most {takeable} more mentors"
+        )
+
+
+def _infeasible(problem: MatchProblem, net: _Network) -> InfeasibleError:
+    need = np.flatnonzero(net.lo[net.n_pair:] > 0)
+    mentors = (net.tail[net.n_pair:][need] - net.n_e).tolist()
+    return InfeasibleError(
+        f"minimum loads of mentors {mentors[:10]} cannot all be met at once: they compete "
+        "for the same few admissible mentees (each mentee can take only its demand)"
+    )
+
+
+def _scaled(net: _Network, lex: bool, k: int | None = None) -> tuple[IntArray, int]:
+    """Integer costs for an integer backend, and the power of two ``k`` used.
+
+    Scores are multiplied by ``2**k`` (exact) and rounded; the level is weighted
+    so that it dominates any score change along a cycle. Rounding is undone by
+    the certificate, never trusted.
+    """
+    s = -net.cost[:net.n_pair]
+    active = int(net.mentee_in.sum() + net.mentor_in.sum()) + 1
+    limit = 2.0 ** 60 / (net.n_nodes + 1)
+    if lex and s.size:
+        s = s - (float(s.max()) + float(s.min())) / 2  # pair count is fixed first: safe
+        limit /= 4 * active + 1
+    if k is None:
+        spread = float(np.abs(s).max()) if s.size else 0.0
+        k = min(math.floor(math.log2(limit / spread)), 60) if spread > 0 else 0
+    n = np.rint(np.ldexp(s, k)).astype(np.int64)
+    big = 2 * active * int(np.abs(n).max(initial=0)) + 1
+    out = net.level * big
+    out[:net.n_pair] -= n
+    return out, k
+
+
+def _run_ortools(problem: MatchProblem, net: _Network, lex: bool) -> tuple[IntArray, int]:
+    from ortools.graph.python import min_cost_flow
+
+    costs, k = _scaled(net, lex)
+    supply = net.supply.copy()
+    np.subtract.at(supply, net.tail, net.lo)
+    np.add.at(supply, net.head, net.lo)
+    for _ in range(5):
+        smcf = min_cost_flow.SimpleMinCostFlow()
+        smcf.add_arcs_with_capacity_and_unit_cost(net.tail, net.head, net.hi - net.lo, costs)
+        smcf.set_nodes_supplies(np.arange(net.n_nodes), supply)
+        status = smcf.solve()
+        if status == smcf.OPTIMAL:
+            flow = np.asarray(smcf.flows(np.arange(net.tail.size)), dtype=np.int64) + net.lo
+            return flow, k
+        if status == smcf.INFEASIBLE:
+            raise _infeasible(problem, net)
+        if status != smcf.BAD_COST_RANGE:
+            raise SolverError(f"OR-Tools min-cost flow failed with status {status}")
+        # Costs too large for OR-Tools: coarser integers; the certificate still holds.
+        costs, k = _scaled(net, lex, k - 12)
+    raise SolverError("OR-Tools min-cost flow rejected every cost scale tried")
+
+
+def _run_highs(problem: MatchProblem, net: _Network, lex: bool) -> IntArray:
+    from scipy.optimize import linprog
+    from scipy.sparse import coo_array
+
+    m = net.tail.size
+    cost = net.cost.copy()
+    if lex and net.n_pair:
+        s = -cost[:net.n_pair]
+        cost[:net.n_pair] = -(s - (float(s.max()) + float(s.min())) / 2)
+        active = int(net.mentee_in.sum() + net.mentor_in.sum()) + 1
+        big = 2.0 * active * float(np.abs(cost).max()) + 1.0
+        cost = cost + big * net.level
+    incidence = coo_array(
+        (np.r_[np.ones(m), -np.ones(m)], (np.r_[net.tail, net.head], np.r_[np.arange(m),
+                                                                             np.arange(m)])),
+        shape=(net.n_nodes, m),
+    ).tocsr()
+    res = linprog(cost, A_eq=incidence, b_eq=net.supply.astype(np.float64),
+                  bounds=np.column_stack([net.lo, net.hi]).astype(np.float64),
+                  method="highs-ds")
+    if res.status == 2:
+        raise _infeasible(problem, net)
+    if res.status != 0 or res.x is None:
+        raise SolverError(f"HiGHS failed on the network LP: {res.message}")
+    x = np.asarray(res.x, dtype=np.float64)
+    flow: IntArray = np.rint(x).astype(np.int64)
+    if np.abs(x - flow).max(initial=0.0) > 1e-6:
+        raise SolverError("HiGHS returned a fractional vertex of the network LP")
+    return flow
+
+
+@dataclass(frozen=True, eq=False)
+class _Certificate:
+    level: IntArray
+    value: FloatArray
+    cycles: int
+    rounds: int
+    tol: float
+    proved: bool
+
+
+def _certify(net: _Network, flow: IntArray, max_cycles: int = 10_000) -> _Certificate:
+    """Cancel negative residual cycles (exact float costs) until potentials certify ``flow``.
+
+    ``flow`` is updated in place. Bellman-Ford by rounds from a virtual root at
+    distance 0 (Jacobi order, only arcs leaving nodes changed in the last round).
+    """
+    n = net.n_nodes
+    scale = max(1.0, float(np.abs(net.cost).max(initial=0.0)))
+    tol = _REL_TOL * scale
+    d_lvl = np.zeros(n, dtype=np.int64)
+    d_val = np.zeros(n, dtype=np.float64)
+    cycles = rounds = 0
+    idx = np.arange(net.tail.size)
+    while True:
+        fwd = flow < net.hi
+        bwd = flow > net.lo
+        r_tail = np.concatenate([net.tail[fwd], net.head[bwd]])
+        r_head = np.concatenate([net.head[fwd], net.tail[bwd]])
+        r_lvl = np.concatenate([net.level[fwd], -net.level[bwd]])
+        r_val = np.concatenate([net.cost[fwd], -net.cost[bwd]])
+        r_arc = np.concatenate([idx[fwd], idx[bwd]])
+        r_sign = np.concatenate([np.ones(int(fwd.sum()), dtype=np.int64),
+                                 -np.ones(int(bwd.sum()), dtype=np.int64)])
+        order = np.argsort(r_tail, kind="stable")
+        r_tail, r_head, r_lvl, r_val = r_tail[order], r_head[order], r_lvl[order], r_val[order]
+        r_arc, r_sign = r_arc[order], r_sign[order]
+        indptr = np.searchsorted(r_tail, np.arange(n + 1))
+        pred = np.full(n, -1, dtype=np.int64)
+        frontier = np.arange(n)
+        cycle: list[int] | None = None
+        for rnd in range(1, 2 * n + 2):
+            starts = indptr[frontier]
+            counts = indptr[frontier + 1] - starts
+            total = int(counts.sum())
+            if total == 0:
+                break
+            offsets = np.cumsum(counts) - counts
+            arcs = np.repeat(starts - offsets, counts) + np.arange(total)
+            u, v = r_tail[arcs], r_head[arcs]
+            c_lvl = d_lvl[u] + r_lvl[arcs]
+            c_val = d_val[u] + r_val[arcs]
+            better = (c_lvl < d_lvl[v]) | ((c_lvl == d_lvl[v]) & (c_val < d_val[v] - tol))
+            if not better.any():
+                break
+            arcs, v, c_lvl, c_val = arcs[better], v[better], c_lvl[better], c_val[better]
+            o = np.lexsort((c_val, c_lvl, v))
+            v, c_lvl, c_val, arcs = v[o], c_lvl[o], c_val[o], arcs[o]
+            head_first = np.r_[True, v[1:] != v[:-1]]
+            v, arcs = v[head_first], arcs[head_first]
+            d_lvl[v], d_val[v], pred[v] = c_lvl[head_first], c_val[head_first], arcs
+            frontier = v
+            rounds += 1
+            if rnd >= 16 and (rnd & (rnd - 1)) == 0 or rnd > n:
+                cycle = _pred_cycle(pred, r_tail, frontier, n)
+                if cycle is not None:
+                    break
+        else:
+            cycle = _pred_cycle(pred, r_tail, frontier, n)
+            if cycle is None:
+                return _Certificate(d_lvl, d_val, cycles, rounds, tol, False)
+        if cycle is None:
+            return _Certificate(d_lvl, d_val, cycles, rounds, tol, True)
+        np.add.at(flow, r_arc[cycle], r_sign[cycle])
+        cycles += 1
+        if cycles > max_cycles:
+            return _Certificate(d_lvl, d_val, cycles, rounds, tol, False)
+
+
+def _pred_cycle(pred: IntArray, r_tail: IntArray, frontier: IntArray,
+                n: int) -> list[int] | None:
+    """Return a cycle of the predecessor graph (a negative residual cycle), as arc ids."""
+    seen = np.full(n, -1, dtype=np.int64)
+    for start_pos, start in enumerate(frontier[:8].tolist()):
+        x = start
+        steps = 0
+        while pred[x] >= 0 and seen[x] != start_pos and steps <= n:
+            seen[x] = start_pos
+            x = int(r_tail[pred[x]])
+            steps += 1
+        if pred[x] < 0 or steps > n:
+            continue
+        arcs = []
+        y = x
+        while True:
+            arcs.append(int(pred[y]))
+            y = int(r_tail[pred[y]])
+            if y == x:
+                return arcs
+    return None
+
+
+def solve_flow(problem: MatchProblem, *,
+               objective: Literal["lexicographic", "score"] = "lexicographic",
+               backend: Literal["auto", "ortools", "highs"] = "auto") -> Assignment:
+    """Exact min-cost flow: distinct mentors per mentee, capacities, min loads, locks.
+
+    Optimises, exactly for the float scores given:
+
+    * ``objective="lexicographic"`` (default): first the number of mentees who
+      get at least one mentor, then the number of pairs, then the total score;
+    * ``objective="score"``: the total score alone (pairs scoring <= 0 are
+      never made unless a minimum load needs them).
+
+    Each mentee gets at most ``demand`` *distinct* mentors, each mentor at most
+    ``capacity`` mentees and at least ``min_load``; only admissible pairs
+    (``problem.edges()``) are used; locked pairs are placed first and use up
+    demand and capacity (a mentee with a locked mentor counts as covered).
+    Works from the edge list only, so sparse candidate problems are solved too.
+
+    **Exactness.** The backend solves an integral flow: OR-Tools on scores
+    scaled by a power of two and rounded, or HiGHS dual simplex on the network
+    LP. Neither is trusted: Bellman-Ford on the residual graph with the exact
+    float scores either proves optimality with node potentials or finds an
+    improving cycle, which is applied before searching again. ``info["exact"]``
+    says whether the proof succeeded (its slack is ``info["gap_bound"]``,
+    floating-point rounding only). Ties are broken deterministically.
+
+    Parameters
+    ----------
+    problem : MatchProblem
+        Or any object with ``shape``, ``demand``, ``capacity``, ``min_load``,
+        ``locked``, ``edges()`` and ``pair_scores()``.
+    objective : {"lexicographic", "score"}, default="lexicographic"
+    backend : {"auto", "ortools", "highs"}, default="auto"
+        ``"auto"`` uses OR-Tools when it is installed, else scipy's HiGHS.
+
+    Returns
+    -------
+    Assignment
+        ``info`` holds ``backend``, ``exact``, ``gap_bound``, ``scale``,
+        ``cycles_canceled`` and the dual certificate (``mentee_dual``,
+        ``mentor_dual``, ``pair_offset``, ``dual_tol``, and its exact
+        lexicographic form ``mentee_level``, ``mentor_level``,
+        ``mentee_potential``, ``mentor_potential``): an extra pair ``(i, j)``
+        scoring ``s`` cannot improve the answer when ``s + pair_offset <=
+        mentee_dual[i] + mentor_dual[j] + dual_tol``.
+
+    Raises
+    ------
+    InfeasibleError
+        If the minimum loads cannot be met; the message names the mentors.
+
+    Examples
+    --------
+    >>> import mentormatch as mm
+    >>> p = mm.MatchProblem(scores=[[3.0, 2.0, 0.0], [3.0, 0.5, 1.0]], demand=2,
+    ...                     capacity=[1, 2, 2])
+    >>> a = solve_flow(p)
+    >>> list(zip(a.mentee_idx.tolist(), a.mentor_idx.tolist())), a.objective
+    ([(0, 0), (0, 1), (1, 1), (1, 2)], 6.5)
+    >>> a.info["exact"]
+    True
+    """
+    if objective not in ("lexicographic", "score"):
+        raise InvalidInputError(
+            f"objective must be 'lexicographic' or 'score', got {objective!r}"
+        )
+    if backend not in ("auto", "ortools", "highs"):
+        raise InvalidInputError(
+            f"backend must be 'auto', 'ortools' or 'highs', got {backend!r}"
+        )
+    if backend == "auto":
+        backend = "ortools" if _has_ortools() else "highs"
+    lex = objective == "lexicographic"
+    net = _build(problem, objective)
+    scale: int | None = None
+    if backend == "ortools":
+        flow, scale = _run_ortools(problem, net, lex)
+    else:
+        flow = _run_highs(problem, net, lex)
+    cert = _certify(net, flow)
+    used = flow[:net.n_pair] > 0
+    e = np.concatenate([problem.locked[:, 0], net.pair_mentee[used]])
+    r = np.concatenate([problem.locked[:, 1], net.pair_mentor[used]])
+    info: dict[str, Any] = {
+        "backend": backend, "objective": objective, "exact": cert.proved,
+        "gap_bound": _gap_bound(net, cert), "scale": None if scale is None else 2.0 ** scale,
+        "cycles_canceled": cert.cycles, "bellman_ford_rounds": cert.rounds,
+    }
+    info.update(_duals(net, cert, -net.cost[:net.n_pair]))
+    return Assignment.from_pairs(problem, e, r, solver="flow", info=info)
+
+
+def _has_ortools() -> bool:
+    try:
+        from ortools.graph.python import min_cost_flow  # noqa: F401
+    except ImportError:  # pragma: no cover - depends on the install
+        return False
+    return True
+
+
+def _gap_bound(net: _Network, cert: _Certificate) -> float:
+    big = float(np.abs(cert.value).max(initial=0.0)) + float(np.abs(net.cost).max(initial=0.0))
+    return float(net.n_nodes * (cert.tol + 8 * np.finfo(np.float64).eps * max(big, 1.0)))
+
+
+def _duals(net: _Network, cert: _Certificate, scores: FloatArray) -> dict[str, Any]:
+    """Potentials in the score-maximising convention (see the module docstring)."""
+    n_e, n_r, t = net.n_e, net.n_r, net.sink
+    e_lvl = cert.level[:n_e] - cert.level[t]
+    e_val = cert.value[:n_e] - cert.value[t]
+    r_lvl = cert.level[t] - cert.level[n_e:n_e + n_r]
+    r_val = cert.value[t] - cert.value[n_e:n_e + n_r]
+    e_lvl[~net.mentee_in] = _FAR
+    e_val[~net.mentee_in] = 0.0
+    r_lvl[~net.mentor_in] = _FAR
+    r_val[~net.mentor_in] = 0.0
+    weight = 2.0 * (float(np.abs(scores).max(initial=0.0)) + float(np.abs(e_val).max(initial=0))
+                    + float(np.abs(r_val).max(initial=0.0)) + cert.tol) + 1.0
+    return {
+        "mentee_dual": weight * e_lvl + e_val, "mentor_dual": weight * r_lvl + r_val,
+        "pair_offset": 0.0, "dual_tol": cert.tol, "level_weight": weight,
+        "mentee_level": e_lvl, "mentor_level": r_lvl,
+        "mentee_potential": e_val, "mentor_potential": r_val,
+    }

@@ -1,0 +1,601 @@
+"""Integer programming on ``scipy.optimize.milp`` (HiGHS): coverage, division rules, fairness.
+
+The ``ilp`` solver does everything the default semantics ask (several distinct
+mentors per mentee, capacities, minimum loads, forbidden and locked pairs) and
+what a flow cannot express, because it looks at a mentee's *set* of mentors:
+
+* topic coverage across that set (``coverage=True``),
+* at most ``leadership_limit`` mentors holding a leadership role over the
+  mentee's division,
+* "at least one mentor from the mentee's division" (``same_group``),
+* a fairness objective that raises the worst-off mentee first (``"maxmin"``).
+
+**Exact hierarchical solves.** Each priority level is one MILP: maximise that
+level, then add the constraint "this level stays at its optimum" and go on to
+the next. No weights are mixed, so no level can be traded for a lower one.
+Integer-valued levels (mentees, pairs, division rule, tie-break) are fixed
+exactly (``>= optimum - 0.5``). Real-valued levels (topic coverage, worst-off
+score, total score) are solved with ``mip_rel_gap=0`` after rescaling so that
+HiGHS's absolute gap of 1e-6 is at most 1e-9 of the largest coefficient, and
+then kept at their optimum minus 1e-6 of the largest coefficient (well above
+HiGHS's feasibility tolerance); answers closer than that on such a level count
+as tied, so a lower level may cost a real-valued level at most that much.
+
+Numerics: the helper variables (mentee has a mentor, topic covered, mentor from
+the division) are declared binary although they are integral at any optimum;
+as continuous variables they made HiGHS 1.12 repair solutions (and print a
+debug line) after real-valued levels were fixed. When HiGHS wrongly reports a
+re-imposed level as infeasible (the previous answer satisfies every row), that
+level is retried once with presolve switched (``info["retries"]``).
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import numpy as np
+from numpy.typing import NDArray
+
+from mentormatch._errors import InfeasibleError, InvalidInputError, SolverError
+from mentormatch._problem import Assignment, MatchProblem, ProblemAttributes
+
+__all__ = ["mentee_scores", "solve_ilp", "worst_off"]
+
+FloatArray = NDArray[np.float64]
+IntArray = NDArray[np.int64]
+
+_OBJECTIVES = ("lexicographic", "score", "maxmin")
+_SAME_GROUP = (None, "at_least_one")
+#: Real-valued levels are rescaled so their largest coefficient is this.
+_REAL_SCALE = 1e3
+#: A real-valued level is kept at its optimum minus this (rescaled units): 1e-6 of the
+#: largest coefficient, above HiGHS's feasibility tolerance so re-imposing it stays clean.
+_REAL_FIX_TOL = 1e-3
+_HARD_LEVELS = frozenset({"coverage", "worst_off"})
+
+
+def mentee_scores(problem: MatchProblem, assignment: Assignment) -> FloatArray:
+    """Each mentee's score: the sum of their pair scores divided by their demand.
+
+    This is the mean score over the places the mentee asked for, a place left
+    empty counting 0, so a mentee who asked for two mentors and got one is
+    worse off than one who got both. Mentees with demand 0 score 0.
+
+    Parameters
+    ----------
+    problem : MatchProblem
+    assignment : Assignment
+
+    Returns
+    -------
+    ndarray of shape (n_mentees,)
+
+    Examples
+    --------
+    >>> import mentormatch as mm
+    >>> p = mm.MatchProblem(scores=[[0.8, 0.4], [0.6, 0.0]], demand=[2, 1], capacity=2)
+    >>> a = mm.Assignment.from_pairs(p, [0, 0, 1], [0, 1, 0], solver="manual")
+    >>> mentee_scores(p, a).round(2).tolist()
+    [0.6, 0.6]
+    """
+    s = problem.pair_scores(assignment.mentee_idx, assignment.mentor_idx)
+    total = np.bincount(assignment.mentee_idx, weights=s, minlength=problem.n_mentees)
+    out = np.zeros(problem.n_mentees)
+    np.divide(total, problem.demand, out=out, where=problem.demand > 0)
+    return out
+
+
+def worst_off(problem: MatchProblem, assignment: Assignment) -> float:
+    """Return the lowest :func:`mentee_scores` value among mentees with at least one mentor.
+
+    Returns ``nan`` when no mentee has a mentor. This is what
+    ``solve_ilp(..., objective="maxmin")`` maximises (after mentees and pairs).
+
+    Examples
+    --------
+    >>> import mentormatch as mm
+    >>> p = mm.MatchProblem(scores=[[0.8, 0.4], [0.6, 0.0]], demand=[2, 1], capacity=2)
+    >>> a = mm.Assignment.from_pairs(p, [0, 1], [0, 0], solver="manual")
+    >>> worst_off(p, a)
+    0.4
+    """
+    covered = assignment.counts(problem.n_mentees) > 0
+    if not covered.any():
+        return math.nan
+    return float(mentee_scores(problem, assignment)[covered].min())
+
+
+@dataclass
+class _Level:
+    name: str
+    c: FloatArray  # maximise c @ v
+    integral: bool
+
+
+@dataclass
+class _Model:
+    """The MILP: variables ``[x | y | g | z | t]`` and the rows that tie them."""
+
+    n_vars: int
+    n_x: int
+    lb: FloatArray
+    ub: FloatArray
+    integrality: NDArray[np.int8]
+    rows: Any  # scipy sparse matrix of the constraint rows
+    row_lo: FloatArray
+    row_hi: FloatArray
+    aux: list[tuple[slice, Any]] = field(default_factory=list)  # v[s] = min(1, M @ x)
+    t_index: int | None = None
+    t_rows: Any = None  # (n_cov x n_x) mentee score matrix, for t = min over covered
+    t_mentees: IntArray | None = None
+    t_lo: float = 0.0
+
+    def clean(self, raw: FloatArray) -> FloatArray:
+        """Round x to 0/1 and recompute every auxiliary variable exactly from it."""
+        v = np.zeros(self.n_vars)
+        x = (raw[: self.n_x] > 0.5).astype(np.float64)
+        v[: self.n_x] = x
+        for s, matrix in self.aux:
+            v[s] = np.minimum(1.0, matrix @ x)
+        if self.t_index is not None:
+            assert self.t_rows is not None and self.t_mentees is not None
+            score = self.t_rows @ x
+            count = self.aux[0][1] @ x
+            covered = count[self.t_mentees] > 0
+            v[self.t_index] = float(score[covered].min()) if covered.any() else self.t_lo
+        return v
+
+
+class _Rows:
+    """Accumulates sparse constraint rows ``lo <= A v <= hi``."""
+
+    def __init__(self) -> None:
+        self.r: list[IntArray] = []
+        self.c: list[IntArray] = []
+        self.v: list[FloatArray] = []
+        self.lo: list[FloatArray] = []
+        self.hi: list[FloatArray] = []
+        self.n = 0
+
+    def add(self, n_rows: int, row: Any, col: Any, val: Any, lo: Any, hi: Any) -> None:
+        row = np.asarray(row, dtype=np.int64)
+        self.r.append(row + self.n)
+        self.c.append(np.asarray(col, dtype=np.int64))
+        self.v.append(np.broadcast_to(np.asarray(val, dtype=np.float64), row.shape).copy())
+        self.lo.append(np.broadcast_to(np.asarray(lo, dtype=np.float64), (n_rows,)).copy())
+        self.hi.append(np.broadcast_to(np.asarray(hi, dtype=np.float64), (n_rows,)).copy())
+        self.n += n_rows
+
+
+def _incidence(row: IntArray, n_rows: int, n_x: int, col: IntArray | None = None,
+               val: FloatArray | None = None) -> Any:
+    from scipy import sparse
+
+    cols = np.arange(row.size) if col is None else col
+    vals = np.ones(row.size) if val is None else val
+    return sparse.csr_array((vals, (row, cols)), shape=(n_rows, n_x))
+
+
+def _validate(problem: MatchProblem, objective: str, coverage: bool,
+              leadership_limit: int | None, same_group: str | None,
+              time_limit: float | None) -> None:
+    if objective not in _OBJECTIVES:
+        raise InvalidInputError(
+            f"objective must be one of {', '.join(map(repr, _OBJECTIVES))}, got {objective!r}"
+        )
+    if not isinstance(coverage, bool | np.bool_):
+        raise InvalidInputError(f"coverage must be True or False, got {coverage!r}")
+    if same_group not in _SAME_GROUP:
+        raise InvalidInputError(
+            f"same_group must be None or 'at_least_one', got {same_group!r}"
+        )
+    if leadership_limit is not None and (
+        isinstance(leadership_limit, bool | np.bool_)
+        or not isinstance(leadership_limit, int | np.integer) or leadership_limit < 1
+    ):
+        raise InvalidInputError(
+            f"leadership_limit must be None or an integer >= 1, got {leadership_limit!r} "
+            "(to keep leaders away from a mentee entirely, forbid those pairs)"
+        )
+    if time_limit is not None and (
+        isinstance(time_limit, bool) or not isinstance(time_limit, int | float)
+        or not math.isfinite(time_limit) or time_limit <= 0
+    ):
+        raise InvalidInputError(f"time_limit must be a positive number of seconds, "
+                                f"got {time_limit!r}")
+    if problem.attributes is None:
+        asked = [name for name, on in (("coverage=True", coverage),
+                                       (f"same_group={same_group!r}", same_group is not None))
+                 if on]
+        if asked:
+            raise InvalidInputError(
+                f"{' and '.join(asked)} needs the people's topics and divisions, but this "
+                "problem has no attributes; build it with mm.match(cohort, ...) or pass "
+                "attributes=mm.ProblemAttributes(...) to MatchProblem"
+            )
+
+
+def _leader_edges(attrs: ProblemAttributes | None, ee: IntArray, rr: IntArray) -> NDArray[
+        np.bool_]:
+    """Whether each edge's mentor leads the edge's mentee's division."""
+    if attrs is None or attrs.mentor_leads.size == 0:
+        return np.zeros(ee.size, dtype=bool)
+    g = attrs.mentee_group[ee]
+    known = g >= 0
+    out = np.zeros(ee.size, dtype=bool)
+    out[known] = attrs.mentor_leads[rr[known], g[known]]
+    return out
+
+
+def _check_locks_vs_leaders(problem: MatchProblem, limit: int | None) -> None:
+    if limit is None or problem.attributes is None or problem.locked.size == 0:
+        return
+    e, r = problem.locked[:, 0], problem.locked[:, 1]
+    lead = _leader_edges(problem.attributes, e, r)
+    counts = np.bincount(e[lead], minlength=problem.n_mentees)
+    over = np.flatnonzero(counts > limit)
+    if over.size:
+        i = int(over[0])
+        who = r[lead & (e == i)].tolist()
+        group = problem.attributes.groups[int(problem.attributes.mentee_group[i])]
+        raise InfeasibleError(
+            f"mentee {i} is locked to {counts[i]} mentors {who} who lead their division "
+            f"{group!r}, but leadership_limit is {limit}; unlock one or raise the limit"
+        )
+
+
+def _explain_infeasible(problem: MatchProblem, ee: IntArray, rr: IntArray) -> str:
+    need = problem.min_load
+    reach = np.bincount(rr, minlength=problem.n_mentors)
+    short = np.flatnonzero(reach < need)
+    if short.size:
+        j = int(short[0])
+        return (f"mentor {j} must receive at least {need[j]} mentees (min_load) but only "
+                f"{reach[j]} mentee(s) wanting a mentor may be paired with them")
+    return (f"the minimum loads (at least {int(need.sum())} pairs in all, over "
+            f"{int((need > 0).sum())} mentors) cannot be met together with the mentees' "
+            f"demand ({int(problem.demand.sum())} places wanted), the locked pairs and "
+            "the leadership limit")
+
+
+def _build(problem: MatchProblem, objective: str, coverage: bool, leadership_limit: int | None,
+           same_group: str | None, tie_break: bool) -> tuple[_Model, list[_Level], IntArray,
+                                                            IntArray]:
+    n_e, n_r = problem.shape
+    edges = problem.edges()
+    keep = (problem.demand[edges.mentee] > 0) & (problem.capacity[edges.mentor] > 0)
+    ee, rr, ss = edges.mentee[keep], edges.mentor[keep], edges.score[keep]
+    m = int(ee.size)
+    attrs = problem.attributes
+    rows = _Rows()
+    x_cols = np.arange(m)
+
+    # x: one binary per admissible pair; locked pairs fixed to 1.
+    lb = [np.zeros(m)]
+    ub = [np.ones(m)]
+    integ = [np.ones(m, dtype=np.int8)]
+    if problem.locked.size:
+        pos = np.searchsorted(ee * n_r + rr, problem.locked[:, 0] * n_r + problem.locked[:, 1])
+        lb[0][pos] = 1.0
+    rows.add(n_e, ee, x_cols, 1.0, -np.inf, problem.demand)
+    rows.add(n_r, rr, x_cols, 1.0, problem.min_load, problem.capacity)
+
+    lead = _leader_edges(attrs, ee, rr) if leadership_limit is not None else np.zeros(m, bool)
+    if lead.any():
+        assert leadership_limit is not None
+        rows.add(n_e, ee[lead], x_cols[lead], 1.0, -np.inf, float(leadership_limit))
+
+    n = m
+    aux: list[tuple[slice, Any]] = []
+
+    def add_aux(row_of_edge: IntArray, edge_cols: IntArray, n_aux: int) -> slice:
+        """Binary a_k <= min(1, sum of x over their edges): a_k - sum x <= 0."""
+        nonlocal n
+        s = slice(n, n + n_aux)
+        lb.append(np.zeros(n_aux))
+        ub.append(np.ones(n_aux))
+        integ.append(np.ones(n_aux, dtype=np.int8))
+        rows.add(n_aux, np.concatenate([np.arange(n_aux), row_of_edge]),
+                 np.concatenate([np.arange(n, n + n_aux), edge_cols]),
+                 np.concatenate([np.ones(n_aux), -np.ones(row_of_edge.size)]), -np.inf, 0.0)
+        aux.append((s, _incidence(row_of_edge, n_aux, m, edge_cols)))
+        n += n_aux
+        return s
+
+    y = add_aux(ee, x_cols, n_e)  # mentee has >= 1 mentor
+
+    g_slice = None
+    if same_group is not None:
+        assert attrs is not None
+        ge = attrs.mentee_group[ee]
+        same = (ge >= 0) & (ge == attrs.mentor_group[rr])
+        who, g_row = np.unique(ee[same], return_inverse=True)
+        g_slice = add_aux(g_row.astype(np.int64), x_cols[same], int(who.size))
+
+    z_slice, z_weight = None, np.zeros(0)
+    if coverage:
+        assert attrs is not None
+        n_t = len(attrs.topics)
+        hit = (attrs.asked[ee] > 0) & (attrs.offered[rr] > 0)  # (m, n_t)
+        e_idx, t_idx = np.nonzero(hit)
+        keys = ee[e_idx] * n_t + t_idx
+        ukeys, z_row = np.unique(keys, return_inverse=True)
+        z_slice = add_aux(z_row.astype(np.int64), e_idx.astype(np.int64), int(ukeys.size))
+        asked_total = attrs.asked.sum(axis=1)
+        zi, zt = ukeys // n_t, ukeys % n_t
+        z_weight = attrs.asked[zi, zt] / asked_total[zi]
+
+    t_index = None
+    t_rows = t_mentees = None
+    t_lo = 0.0
+    if objective == "maxmin" and m:
+        t_lo = min(0.0, float(ss.min())) - 1.0
+        t_hi = max(0.0, float(ss.max())) + 1.0
+        big = t_hi - t_lo
+        t_mentees = np.unique(ee)
+        k_of = np.searchsorted(t_mentees, ee)
+        t_rows = _incidence(k_of, t_mentees.size, m, x_cols, ss / problem.demand[ee])
+        t_index = n
+        lb.append(np.array([t_lo]))
+        ub.append(np.array([t_hi]))
+        integ.append(np.zeros(1, dtype=np.int8))
+        n += 1
+        k = int(t_mentees.size)
+        # t - score_i + big * y_i <= big: binds only for mentees with a mentor.
+        rows.add(k, np.concatenate([np.arange(k), k_of, np.arange(k)]),
+                 np.concatenate([np.full(k, t_index), x_cols, y.start + t_mentees]),
+                 np.concatenate([np.ones(k), -ss / problem.demand[ee], np.full(k, big)]),
+                 -np.inf, big)
+
+    from scipy import sparse
+
+    a = sparse.csr_array((np.concatenate(rows.v), (np.concatenate(rows.r),
+                                                   np.concatenate(rows.c))),
+                         shape=(rows.n, n))
+    model = _Model(n_vars=n, n_x=m, lb=np.concatenate(lb), ub=np.concatenate(ub),
+                   integrality=np.concatenate(integ), rows=a, row_lo=np.concatenate(rows.lo),
+                   row_hi=np.concatenate(rows.hi), aux=aux, t_index=t_index, t_rows=t_rows,
+                   t_mentees=t_mentees, t_lo=t_lo)
+
+    def vec(s: slice | int, values: Any) -> FloatArray:
+        c = np.zeros(n)
+        c[s] = values
+        return c
+
+    levels: list[_Level] = []
+    if objective != "score":
+        levels.append(_Level("mentees", vec(y, 1.0), True))
+    if g_slice is not None:
+        levels.append(_Level("same_group", vec(g_slice, 1.0), True))
+    if objective != "score":
+        levels.append(_Level("pairs", vec(slice(0, m), 1.0), True))
+    if z_slice is not None:
+        levels.append(_Level("coverage", vec(z_slice, z_weight), False))
+    if t_index is not None:
+        levels.append(_Level("worst_off", vec(t_index, 1.0), False))
+    levels.append(_Level("total_score", vec(slice(0, m), ss), False))
+    if tie_break:
+        # Among equal answers prefer pairs listed first (smaller mentee, then mentor index).
+        levels.append(_Level("tie_break", vec(slice(0, m), -np.arange(m, dtype=float)), True))
+    return model, levels, ee, rr
+
+
+def solve_ilp(problem: MatchProblem, *,
+              objective: Literal["lexicographic", "score", "maxmin"] = "lexicographic",
+              coverage: bool = False, leadership_limit: int | None = 1,
+              same_group: Literal["at_least_one"] | None = None,
+              time_limit: float | None = None, tie_break: bool = True) -> Assignment:
+    """Integer programming (HiGHS via scipy): coverage, division rules, fairness, exactly.
+
+    One binary variable per admissible pair (never a pair twice); each
+    mentee gets at most ``demand`` mentors, each mentor between ``min_load``
+    and ``capacity`` mentees, locked pairs are always used. The answer is
+    optimal for these priority levels, best first (a level only breaks ties
+    of the levels above it):
+
+    ====  =====================  ==========================================
+    1     ``mentees``            mentees with at least one mentor
+    2     ``same_group``         (``same_group="at_least_one"``) mentees with
+                                 at least one mentor from their own division
+    3     ``pairs``              pairs made
+    4     ``coverage``           (``coverage=True``) sum over mentees of the
+                                 share of their asked topic weight offered by
+                                 at least one of their mentors
+    5     ``worst_off``          (``objective="maxmin"``) the lowest
+                                 :func:`mentee_scores` among mentees with a
+                                 mentor
+    6     ``total_score``        sum of pair scores
+    7     ``tie_break``          smallest sum of pair positions (pairs sorted
+                                 by mentee, then mentor): deterministic ties
+    ====  =====================  ==========================================
+
+    ``objective="score"`` drops levels 1 and 3 (pure total score; optional
+    levels 2 and 4 still come first). Every level is solved exactly in turn
+    (see the module docstring); the division rule is a level, not a hard
+    constraint, so it never costs a mentee their only mentor.
+
+    Parameters
+    ----------
+    problem : MatchProblem
+    objective : {"lexicographic", "score", "maxmin"}, default="lexicographic"
+        ``"lexicographic"`` is the library's default semantics (mentees,
+        then pairs, then total score). ``"maxmin"`` raises the worst-off
+        mentee's score (sum of their pair scores over their demand) before
+        the total, among answers that cover as many mentees with as many
+        pairs as possible.
+    coverage : bool, default=False
+        Cover as much of each mentee's asked topics as their *set* of mentors
+        can (a mentee asking for clinical work, teaching and QI with two
+        mentors gets all three when possible). Needs ``problem.attributes``.
+    leadership_limit : int or None, default=1
+        At most this many of a mentee's mentors may hold a leadership role
+        over the mentee's division (``attributes.mentor_leads``). A hard rule;
+        with a limit >= 1 it never leaves a mentee without a mentor. ``None``
+        disables it; it holds trivially when the problem has no attributes.
+    same_group : {None, "at_least_one"}, default=None
+        ``"at_least_one"``: give each mentee a mentor from their own division
+        where possible (level 2). Mentees or mentors of unknown division
+        never count. Needs ``problem.attributes``.
+    time_limit : float, optional
+        Seconds for all levels together. When it runs out the best answer
+        found so far is returned (always feasible); ``info`` says so.
+    tie_break : bool, default=True
+        Solve level 7 (one more MILP) so that ties do not depend on HiGHS.
+
+    Returns
+    -------
+    Assignment
+        ``info`` holds ``status`` (``"optimal"``, ``"time_limit"``, or
+        ``"numerical"`` when HiGHS could not re-impose a level even after a
+        retry; the answer is then optimal for the levels before it),
+        ``optimal``, ``exact`` (same), ``mip_gap`` (relative gap of the
+        level that stopped; 0.0 when optimal), ``levels`` (names in order),
+        ``values`` and ``bounds`` (per solved level: value reached and HiGHS's
+        bound), ``stopped_at`` (level cut short, or None), ``solves``,
+        ``retries``, ``tie_break_done`` (False when the time limit ended the
+        tie-break only: every objective level is then still optimal) and
+        ``backend``.
+
+    Raises
+    ------
+    InvalidInputError
+        For an unknown option value, or coverage / division options on a
+        problem without attributes.
+    InfeasibleError
+        When minimum loads cannot be met, or locks break the leadership limit.
+    SolverError
+        When the time limit ends before any feasible answer was found.
+
+    Examples
+    --------
+    >>> import numpy as np, mentormatch as mm
+    >>> attrs = mm.ProblemAttributes(
+    ...     asked=np.array([[1.0, 1.0, 1.0]]),                    # 3 topics wanted
+    ...     offered=np.array([[1.0, 1.0, 0], [1.0, 1.0, 0], [0, 0, 1.0]]),
+    ...     topics=("clinical", "teaching", "qi"),
+    ...     mentee_group=np.array([0]), mentor_group=np.array([0, 0, 1]),
+    ...     mentor_leads=np.zeros((3, 1), bool), groups=("adult",))
+    >>> p = mm.MatchProblem(scores=[[0.9, 0.8, 0.5]], demand=2, capacity=1, attributes=attrs)
+    >>> solve_ilp(p).mentor_idx.tolist()                  # best two scores
+    [0, 1]
+    >>> a = solve_ilp(p, coverage=True)                   # all three topics
+    >>> a.mentor_idx.tolist(), a.info["status"], a.info["mip_gap"]
+    ([0, 2], 'optimal', 0.0)
+    """
+    _validate(problem, objective, coverage, leadership_limit, same_group, time_limit)
+    _check_locks_vs_leaders(problem, leadership_limit)
+    model, levels, ee, rr = _build(problem, objective, coverage, leadership_limit, same_group,
+                                   tie_break)
+    names = [name for name, on in (
+        ("mentees", objective != "score"), ("same_group", same_group is not None),
+        ("pairs", objective != "score"), ("coverage", coverage),
+        ("worst_off", objective == "maxmin"), ("total_score", True),
+        ("tie_break", tie_break)) if on]
+    info: dict[str, Any] = {"objective": objective, "coverage": bool(coverage),
+                            "leadership_limit": leadership_limit, "same_group": same_group,
+                            "levels": names, "backend": "scipy.optimize.milp (HiGHS)"}
+    if model.n_x == 0:
+        if (problem.min_load > 0).any():
+            raise InfeasibleError(_explain_infeasible(problem, ee, rr))
+        info.update(status="optimal", optimal=True, exact=True, mip_gap=0.0, values={},
+                    bounds={}, stopped_at=None, solves=0)
+        return Assignment.from_pairs(problem, [], [], solver="ilp", info=info)
+    assert [lv.name for lv in levels] == names
+    v, report = _solve_levels(problem, model, levels, ee, rr, time_limit)
+    info.update(report)
+    x = v[: model.n_x] > 0.5
+    return Assignment.from_pairs(problem, ee[x], rr[x], solver="ilp", info=info)
+
+
+def _solve_levels(problem: MatchProblem, model: _Model, levels: list[_Level], ee: IntArray,
+                  rr: IntArray, time_limit: float | None
+                  ) -> tuple[FloatArray, dict[str, Any]]:
+    from scipy import sparse
+    from scipy.optimize import Bounds, LinearConstraint, milp
+
+    start = time.monotonic()
+    fixed_c: list[FloatArray] = []
+    fixed_lo: list[float] = []
+    best: FloatArray | None = None
+    values: dict[str, float] = {}
+    bounds: dict[str, float] = {}
+    status, gap, stopped = "optimal", 0.0, None
+    tie_break_done = any(level.name == "tie_break" for level in levels)
+    solves = retries = 0
+    hard = False
+    for level in levels:
+        scale = 1.0
+        if not level.integral:
+            top = float(np.abs(level.c).max())
+            scale = _REAL_SCALE / top if top > 0 else 1.0
+        c = level.c * scale
+        # Until a coverage or worst-off level enters, the model is close to a flow and
+        # HiGHS's presolve (probing every binary) costs more than it saves.
+        hard = hard or level.name in _HARD_LEVELS
+        options: dict[str, Any] = {"mip_rel_gap": 0.0, "presolve": hard}
+        res = None
+        left = None if time_limit is None else time_limit - (time.monotonic() - start)
+        if left is None or left > 0:
+            if left is not None:
+                options["time_limit"] = left
+            constraints = [LinearConstraint(model.rows, model.row_lo, model.row_hi)]
+            if fixed_c:
+                constraints.append(LinearConstraint(sparse.csr_array(np.vstack(fixed_c)),
+                                                    np.array(fixed_lo), np.inf))
+            res = milp(-c, integrality=model.integrality, bounds=Bounds(model.lb, model.ub),
+                       constraints=constraints, options=options)
+            solves += 1
+            if res.status == 2 and best is not None:
+                # The previous answer satisfies every row, so this is HiGHS misjudging a
+                # nearly tight level row (seen with and without presolve): retry once
+                # with presolve switched.
+                options["presolve"] = not options["presolve"]
+                res = milp(-c, integrality=model.integrality, bounds=Bounds(model.lb, model.ub),
+                           constraints=constraints, options=options)
+                solves += 1
+                retries += 1
+            if res.status == 2:
+                if best is None:
+                    raise InfeasibleError(_explain_infeasible(problem, ee, rr))
+                # Numerical trouble re-imposing a level: the previous answer stands.
+                status, stopped, gap = "numerical", level.name, math.inf
+                break
+            if res.x is None and res.status != 1:
+                raise SolverError(f"HiGHS failed on level {level.name!r}: {res.message}")
+        if res is not None and res.x is not None:
+            v = model.clean(np.asarray(res.x, dtype=np.float64))
+            value = float(level.c @ v)
+            values[level.name] = value
+            bound = getattr(res, "mip_dual_bound", None)
+            bounds[level.name] = value if bound is None else float(-bound) / scale
+            best = v
+        if res is None or res.status != 0:  # the time limit ran out on this level
+            if level.name == "tie_break":
+                tie_break_done = False  # every objective level is optimal; only ties are open
+            else:
+                status, stopped = "time_limit", level.name
+                g = None if res is None or res.x is None else getattr(res, "mip_gap", None)
+                gap = math.inf if g is None else float(g)
+            break
+        fixed_c.append(c)
+        fixed_lo.append(float(c @ v) - (0.5 if level.integral else _REAL_FIX_TOL))
+    if best is None:
+        if (problem.min_load > 0).any():
+            raise SolverError(f"no feasible answer found within time_limit={time_limit} s; "
+                              "raise the limit")
+        best = _locked_only(model)
+    report = {"status": status, "optimal": status == "optimal", "exact": status == "optimal",
+              "mip_gap": gap, "values": values, "bounds": bounds, "stopped_at": stopped,
+              "solves": solves, "retries": retries,
+              "tie_break_done": tie_break_done and status == "optimal"}
+    return best, report
+
+
+def _locked_only(model: _Model) -> FloatArray:
+    """Return the answer made of the locked pairs alone (feasible without min loads)."""
+    raw = np.zeros(model.n_vars)
+    raw[: model.n_x] = model.lb[: model.n_x]
+    return model.clean(raw)
