@@ -1,64 +1,49 @@
-"""The ``mentormatch`` command: ``demo`` and ``match``.
+"""The ``mentormatch`` command: parse the arguments, run the command, report errors.
 
-Output never includes sensitive attributes (gender, background): only ids,
-names, scores and the reasons, which never name those values.
+Commands: ``demo``, ``match``, ``shortlist``, ``rematch``, ``survey-template``
+(implemented in ``_cli_commands``). Output never includes sensitive attributes
+(gender, background): only ids, names, scores, topics and the reasons, which
+never name those values. Errors go to stderr with exit status 2.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
-import textwrap
 from collections.abc import Sequence
 from pathlib import Path
 
+from ._cli_commands import COMMANDS
+from ._cli_commands import format_result as format_result
 from ._errors import MentorMatchError
-from ._example import example_cohort
-from ._match import match
-from ._models import Cohort
-from ._result import MatchResult
+from ._program_cli import add_program_parser, cmd_program
 from .solvers import DEFAULT_SOLVER, available
 
-__all__ = ["main"]
+__all__ = ["format_result", "main"]
 
 
-def format_result(result: MatchResult, width: int = 100) -> str:
-    """Render a result as a readable plain-text table with reasons.
+def _add_input(p: argparse.ArgumentParser) -> None:
+    p.add_argument("input", type=Path, metavar="COHORT_OR_SURVEY",
+                   help="cohort JSON, or a survey export (.csv, .xlsx, .json)")
+    _add_reading(p)
 
-    Examples
-    --------
-    >>> import mentormatch as mm
-    >>> text = format_result(mm.match(mm.example_cohort()))
-    >>> text.splitlines()[0].startswith("mentee")
-    True
-    """
-    cohort = result.cohort
-    names = {}
-    if cohort is not None:
-        names = {p.id: p.name or p.id for p in (*cohort.mentees, *cohort.mentors)}
-    lines = [f"{'mentee':<10} {'mentor':<12} {'score':>5}  reasons", "-" * width]
-    indent = " " * 31
-    for p in result.pairs:
-        mark = " (locked)" if p.locked else ""
-        head = f"{p.mentee:<10} {p.mentor:<12} {p.score:>5.2f}  "
-        body = "; ".join(p.reasons) + mark
-        wrapped = textwrap.wrap(body, width=width - len(indent)) or [""]
-        lines.append(head + wrapped[0])
-        lines.extend(indent + w for w in wrapped[1:])
-        if p.mentor in names:
-            lines.append(indent + f"[{names.get(p.mentee, p.mentee)} <- {names[p.mentor]}]")
-    for u in result.unmatched:
-        lines.append(f"UNMATCHED {u.mentee}: {u.reason}")
-    for s in result.shortfall:
-        lines.append(f"SHORT     {s.mentee}: asked {s.asked}, got {s.given}: {s.reason}")
-    m = result.metrics
-    lines.append("-" * width)
-    lines.append(
-        f"{m.n_pairs} pairs; {m.mentees_matched}/{m.mentees_asking} mentees matched; "
-        f"mean score {m.mean_score:.2f}, min {m.min_score:.2f}; "
-        f"topics covered {m.topic_coverage:.0%}; solver {result.provenance.solver}"
-    )
-    return "\n".join(lines)
+
+def _add_reading(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--schema", type=Path, help="survey schema JSON (column mapping)")
+    p.add_argument("--org-chart", type=Path,
+                   help="CSV of supervisor, supervisee: never matched together")
+
+
+def _add_solving(p: argparse.ArgumentParser, default: str | None = DEFAULT_SOLVER) -> None:
+    p.add_argument("--solver", choices=available(), default=default,
+                   help=f"matching algorithm (default: {default or 'as before'})")
+    p.add_argument("--min-score", type=float, help="never make pairs scoring below this")
+
+
+def _add_outputs(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--out", type=Path, help="write the pairs as a mail-merge CSV here")
+    p.add_argument("--json", type=Path, help="write the whole result as JSON here")
+    p.add_argument("--report", type=Path, help="write a self-contained HTML report here")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -67,11 +52,42 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     demo = sub.add_parser("demo", help="match the built-in pilot-shaped example cohort")
     demo.add_argument("--solver", choices=available(), default=DEFAULT_SOLVER)
-    m = sub.add_parser("match", help="match a cohort JSON file")
-    m.add_argument("cohort", type=Path, help="cohort JSON (mentees, mentors, constraints)")
-    m.add_argument("--solver", choices=available(), default=DEFAULT_SOLVER)
-    m.add_argument("--out", type=Path, help="write the pairs as CSV here")
-    m.add_argument("--json", type=Path, help="write the whole result as JSON here")
+
+    m = sub.add_parser("match", help="match a cohort JSON file or a survey export")
+    _add_input(m)
+    _add_solving(m)
+    _add_outputs(m)
+
+    s = sub.add_parser("shortlist", help="recommend the best mentors for each mentee")
+    _add_input(s)
+    s.add_argument("-k", type=int, default=2, help="mentors per mentee (default: 2)")
+    s.add_argument("--min-score", type=float, help="never recommend pairs scoring below this")
+    s.add_argument("--out", type=Path, help="write the shortlist as CSV here")
+
+    r = sub.add_parser(
+        "rematch", help="change mentors in a saved result, keeping every other pair",
+        description="Keep every pair of --result except those released or whose mentor "
+                    "leaves; match the mentees concerned and newcomers from remaining "
+                    "capacity.")
+    r.add_argument("--result", type=Path, required=True, help="result JSON of the match")
+    r.add_argument("--cohort", type=Path, required=True,
+                   help="the cohort JSON or survey export the result was made from")
+    _add_reading(r)
+    r.add_argument("--release", action="extend", nargs="+", default=[],
+                   metavar="MENTEE:MENTOR", help="pairs to end (a change of mentor)")
+    r.add_argument("--leaving", action="extend", nargs="+", default=[], metavar="MENTOR",
+                   help="mentors who leave: all their pairs end")
+    r.add_argument("--join", type=Path,
+                   help="new mentees: JSON list of mentees, or a cohort / survey file")
+    r.add_argument("--join-schema", type=Path, help="survey schema for the --join file")
+    r.add_argument("--save-cohort", type=Path,
+                   help="write the updated cohort JSON here (for the next rematch)")
+    _add_solving(r, default=None)
+    _add_outputs(r)
+
+    t = sub.add_parser("survey-template", help="print or write the CSV survey template")
+    t.add_argument("--out", type=Path, help="write the template here instead of printing it")
+    add_program_parser(sub)
     return parser
 
 
@@ -79,25 +95,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     args = _parser().parse_args(argv)
     try:
-        if args.command == "demo":
-            result = match(example_cohort(), solver=args.solver)
-        else:
-            try:
-                text = args.cohort.read_text(encoding="utf-8")
-            except OSError as exc:
-                print(f"error: cannot read {args.cohort}: {exc.strerror}", file=sys.stderr)
-                return 2
-            result = match(Cohort.model_validate_json(text), solver=args.solver)
-        print(format_result(result))
-        if getattr(args, "out", None):
-            result.to_csv(args.out)
-            print(f"pairs written to {args.out}")
-        if getattr(args, "json", None):
-            from ._io import atomic_write_text
-
-            atomic_write_text(args.json, result.model_dump_json(indent=2))
-            print(f"result written to {args.json}")
+        return {**COMMANDS, "program": cmd_program}[args.command](args, sys.stdout, sys.stderr)
     except MentorMatchError as exc:
         print(f"error: {exc}", file=sys.stderr)
-        return 2
-    return 0
+    except OSError as exc:
+        where = f" {exc.filename}" if exc.filename else ""
+        print(f"error: cannot access{where}: {exc.strerror or exc}", file=sys.stderr)
+    except ImportError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+    return 2

@@ -1,0 +1,127 @@
+"""Regenerate ``director_walkthrough.ipynb`` (without outputs): ``python build_director_walkthrough.py``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import nbformat
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+CELLS: list[tuple[str, str]] = [
+    ("md", """# A director's year with mentormatch
+
+A director of education has a survey export: seven new faculty asking for mentorship and
+thirty-three volunteer mentors. This notebook walks through the year: load the survey, look
+at supply and demand per topic, shortlist mentors, match (comparing two solvers), read why a
+pair was made, handle a change of mentor, and export a report to forward."""),
+    ("code", """%matplotlib inline
+import pathlib
+import tempfile
+
+import pandas as pd
+
+import mentormatch as mm
+
+pd.set_option("display.max_colwidth", 120)"""),
+    ("md", """## 1. Load the survey export
+
+The example export ships with the package (one column per topic, a role column, capacity
+and "how many mentors would you like"). Reading it with the pilot vocabulary maps aliases
+such as "QI" to one topic and stops on typos, naming the file, row and column."""),
+    ("code", """survey = mm.example_survey_path()
+cohort = mm.read_survey(survey, vocabulary=mm.TopicVocabulary.pilot())
+print(survey.name, "-", len(cohort.mentees), "mentees,", len(cohort.mentors), "mentors,",
+      sum(e.demand for e in cohort.mentees), "mentors asked for,",
+      sum(r.capacity for r in cohort.mentors), "places offered")"""),
+    ("md", """## 2. Supply and demand per topic
+
+How many mentees ask for each topic, how many mentors offer it, the places those mentors
+offer, and the shortfall (mentees asking beyond those places). The figure is the study's
+Figures 1 and 2 side by side; topics with a shortfall are red."""),
+    ("code", """demand = mm.topic_demand(cohort)
+demand.to_frame().sort_values("mentees_asking", ascending=False)"""),
+    ("code", """fig = mm.plot_topic_demand(cohort)
+fig"""),
+    ("md", """## 3. A shortlist to discuss
+
+The two most suitable mentors for each new faculty member, with the reasons. Supervisors
+are never recommended: mentorship is non-supervisory."""),
+    ("code", """shortlist = mm.shortlist(cohort, k=2)
+shortlist.to_frame()"""),
+    ("md", """## 4. Match, with two solvers
+
+Every optimising solver first covers as many mentees as possible, then makes as many pairs
+as asked, then maximises the total score. We compare two of the registered solvers."""),
+    ("code", """print("solvers available:", ", ".join(mm.solvers.available()))
+preferred = [s for s in ("flow", "ilp", "hungarian", "stable", "greedy")
+             if s in mm.solvers.available()]
+chosen = preferred[:2]
+results = {name: mm.match(cohort, solver=name) for name in chosen}
+keys = ["n_pairs", "mentees_matched", "mentees_asking", "total_score", "mean_score",
+        "min_score", "topic_coverage"]
+pd.DataFrame({name: {k: getattr(r.metrics, k) for k in keys}
+              for name, r in results.items()})"""),
+    ("code", """result = results[chosen[0]]
+same = {(p.mentee, p.mentor) for p in result.pairs} == {
+    (p.mentee, p.mentor) for p in results[chosen[-1]].pairs}
+print("both solvers made the same pairs:", same, "(ties may be broken differently)")
+for note in result.notes:
+    print("note:", note)
+result.to_frame()"""),
+    ("md", """## 5. Why was this pair made?
+
+Each pair carries its score and its reasons, strongest first. Mentees left out, or given
+fewer mentors than they asked for, carry the reason too."""),
+    ("code", """pair = result.pairs[0]
+print(f"{pair.mentee} <- {pair.mentor} (score {pair.score:.2f})")
+for reason in pair.reasons:
+    print("  -", reason)
+for u in result.unmatched:
+    print("unmatched:", u.mentee, "-", u.reason)
+for s in result.shortfall:
+    print("short:", s.mentee, f"asked {s.asked}, got {s.given} -", s.reason)"""),
+    ("code", """fig = mm.plot_result(result)
+fig"""),
+    ("md", """## 6. Months later: "I need a different mentor"
+
+`rematch` ends the released pair (and never proposes it again), keeps every other pair
+exactly as it was, and finds a new mentor from the remaining capacity. The same function
+handles a mentor leaving (`leaving_mentors=`) and new faculty joining (`new_mentees=`)."""),
+    ("code", """after = mm.rematch(result, release=[(pair.mentee, pair.mentor)])
+kept = {(p.mentee, p.mentor) for p in result.pairs} - {(pair.mentee, pair.mentor)}
+assert kept <= {(p.mentee, p.mentor) for p in after.pairs}
+pd.DataFrame([c.model_dump() for c in after.changes])"""),
+    ("code", """newcomer = mm.Mentee(id="new-08", name="Dr. New Arrival", topics=["leadership", "QI"])
+leaver = after.pairs[-1].mentor
+later = mm.rematch(after, leaving_mentors=[leaver], new_mentees=[newcomer])
+pd.DataFrame([c.model_dump() for c in later.changes])"""),
+    ("md", """## 7. Export
+
+A mail-merge CSV (names, e-mails, shared topics, reasons), the JSON result, and a
+self-contained HTML report with the figures embedded: open it or forward it as is. Files
+are written atomically; gender and background never appear in any export."""),
+    ("code", """out = pathlib.Path(tempfile.mkdtemp(prefix="mentormatch-"))
+written = [mm.write_mail_merge(later, out / "pairs.csv"),
+           mm.write_json(later, out / "result.json"),
+           mm.write_report(later, out / "report.html")]
+for path in written:
+    print(path.name, path.stat().st_size, "bytes")"""),
+]
+
+
+def build() -> nbformat.NotebookNode:
+    """Return the notebook, without outputs."""
+    cells = [new_markdown_cell(src) if kind == "md" else new_code_cell(src)
+             for kind, src in CELLS]
+    for k, cell in enumerate(cells):
+        cell.id = f"cell-{k:02d}"  # stable ids: regenerating gives the same file
+    nb = new_notebook(cells=cells)
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                 "language": "python"}
+    nb.metadata["language_info"] = {"name": "python"}
+    return nb
+
+
+if __name__ == "__main__":
+    target = Path(__file__).with_name("director_walkthrough.ipynb")
+    nbformat.write(build(), target)
