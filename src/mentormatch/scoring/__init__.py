@@ -8,6 +8,7 @@ from ._base import Criterion as Criterion
 from ._base import Scorer as Scorer
 from ._base import ScoreTable as ScoreTable
 from ._base import WeightedScorer as WeightedScorer
+from ._buddy import BuddyScorer as BuddyScorer
 from ._builtin import AttributeScorer as AttributeScorer
 from ._builtin import ConcordanceScorer as ConcordanceScorer
 from ._builtin import ModalityScorer as ModalityScorer
@@ -18,6 +19,7 @@ from ._builtin import default_scorer as default_scorer
 
 __all__ = [
     "AttributeScorer",
+    "BuddyScorer",
     "ConcordanceScorer",
     "Criterion",
     "ModalityScorer",
