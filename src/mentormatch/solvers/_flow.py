@@ -173,7 +173,8 @@ def _scaled(net: _Network, lex: bool, k: int | None = None) -> tuple[IntArray, i
         limit /= 4 * active + 1
     if k is None:
         spread = float(np.abs(s).max()) if s.size else 0.0
-        k = min(math.floor(math.log2(limit / spread)), 60) if spread > 0 else 0
+        # log2 of each side: limit / spread overflows to inf for a subnormal spread.
+        k = min(math.floor(math.log2(limit) - math.log2(spread)), 60) if spread > 0 else 0
     n = np.rint(np.ldexp(s, k)).astype(np.int64)
     big = 2 * active * int(np.abs(n).max(initial=0)) + 1
     out = net.level * big
