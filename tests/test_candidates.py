@@ -8,12 +8,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import mentormatch as mm
-from mentormatch._candidates import (
-    BlockScorer,
-    CandidateProblem,
-    build_candidates,
-    pair_reasons,
-)
+from mentormatch._block_scoring import BlockScorer
+from mentormatch._candidate_problem import CandidateProblem
+from mentormatch._candidates import build_candidates, pair_reasons
 from mentormatch.scoring import (
     AttributeScorer,
     ConcordanceScorer,

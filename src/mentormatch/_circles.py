@@ -30,7 +30,7 @@ from numpy.typing import NDArray
 from pydantic import BaseModel, ConfigDict, Field
 
 from ._errors import InvalidInputError, SolverError, UnknownIdError
-from ._io import atomic_write_text
+from ._io import atomic_write_csv
 from ._models import Cohort, MentorshipType
 from ._result import Unmatched
 from .scoring import Scorer, TopicMatrices, TopicScorer
@@ -234,15 +234,8 @@ class CircleResult(BaseModel):
 
     def to_csv(self, path: str | Path) -> Path:
         """Write the members as CSV, atomically."""
-        import csv
-        import io
-
-        buf = io.StringIO()
-        writer = csv.DictWriter(buf, fieldnames=["lead", "mentee", "score", "shared_topics",
-                                                 "reasons"], lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(self.to_records())
-        return atomic_write_text(path, buf.getvalue())
+        return atomic_write_csv(path, ["lead", "mentee", "score", "shared_topics", "reasons"],
+                                self.to_records())
 
 
 def _pick(cohort_ids: tuple[str, ...], given: Sequence[str] | None, default: list[int],

@@ -9,14 +9,13 @@ topics, scores, reasons and notes.
 from __future__ import annotations
 
 import base64
-import csv
 import io
 from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ._demand import topic_demand
-from ._io import atomic_write_text
+from ._io import atomic_write_csv, atomic_write_text
 from ._models import Cohort
 from ._result import MatchResult
 
@@ -100,11 +99,7 @@ def write_mail_merge(result: MatchResult, path: str | Path, *,
     >>> mm.write_mail_merge(mm.match(mm.example_cohort()), out).read_text().split(",")[:3]
     ['mentee', 'mentor', 'score']
     """
-    buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=list(MAIL_MERGE_COLUMNS), lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(mail_merge_records(result, cohort=cohort))
-    return atomic_write_text(path, buf.getvalue())
+    return atomic_write_csv(path, MAIL_MERGE_COLUMNS, mail_merge_records(result, cohort=cohort))
 
 
 def write_json(result: MatchResult, path: str | Path, *, indent: int | None = 2) -> Path:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+from numpy.typing import ArrayLike, NDArray
 from pydantic import BaseModel, ConfigDict
 
 from ._diagnosis import diagnose_problem
@@ -157,21 +158,47 @@ def explain(cohort: Cohort, table: ScoreTable, problem: MatchProblem, assignment
             *, options: dict[str, Any], scorer_name: str,
             director_locked: Iterable[tuple[str, str]] | None = None) -> MatchResult:
     """Turn an index-level assignment into a :class:`MatchResult` with reasons."""
+    e, r = assignment.mentee_idx, assignment.mentor_idx
+    min_score = options.get("min_score")
+
+    def why_short(i: int, loads: NDArray[np.int64]) -> str:
+        return _why_short(problem, assignment, i, assignment.solver, loads,
+                          _excluded_note(cohort, i, min_score))
+
+    return assemble_result(
+        cohort, problem, assignment, scores=problem.scores[e, r],
+        reasons=[table.reasons(i, j) for i, j in zip(e.tolist(), r.tolist(), strict=True)],
+        why_short=why_short, options=options, scorer_name=scorer_name,
+        director_locked=director_locked)
+
+
+def assemble_result(cohort: Cohort, problem: MatchProblem, assignment: Assignment, *,
+                    scores: ArrayLike, reasons: Sequence[tuple[str, ...]],
+                    why_short: Callable[[int, NDArray[np.int64]], str],
+                    options: dict[str, Any], scorer_name: str,
+                    director_locked: Iterable[tuple[str, str]] | None = None) -> MatchResult:
+    """Build a :class:`MatchResult` from an assignment, its pair scores and reasons.
+
+    The part of :func:`explain` shared with the sparse candidate path: pairs,
+    unmatched and shortfall (``why_short(i, loads)`` says why mentee ``i`` got
+    fewer mentors than asked), metrics, provenance and notes. ``problem`` may
+    be any problem with ``edges()`` (a ``CandidateProblem`` too): rank profile
+    and blocking pairs are then computed over its admissible pairs only.
+    """
     mentee_ids, mentor_ids = cohort.mentee_ids, cohort.mentor_ids
     locked = set(cohort.locked if director_locked is None else director_locked)
     pairs = tuple(
-        Pair(mentee=mentee_ids[i], mentor=mentor_ids[j], score=float(problem.scores[i, j]),
-             reasons=table.reasons(i, j), locked=(mentee_ids[i], mentor_ids[j]) in locked)
-        for i, j in zip(assignment.mentee_idx.tolist(), assignment.mentor_idx.tolist(),
-                        strict=True)
+        Pair(mentee=mentee_ids[i], mentor=mentor_ids[j], score=float(sc), reasons=why,
+             locked=(mentee_ids[i], mentor_ids[j]) in locked)
+        for i, j, sc, why in zip(assignment.mentee_idx.tolist(), assignment.mentor_idx.tolist(),
+                                 np.asarray(scores, dtype=np.float64).tolist(), reasons,
+                                 strict=True)
     )
     am = assignment_metrics(problem, assignment)
-    min_score = options.get("min_score")
     unmatched: list[Unmatched] = []
     shortfall: list[Shortfall] = []
     for i in np.flatnonzero(am.counts < problem.demand).tolist():
-        why = _why_short(problem, assignment, i, assignment.solver, am.loads,
-                         _excluded_note(cohort, i, min_score))
+        why = why_short(i, am.loads)
         if am.counts[i] == 0:
             unmatched.append(Unmatched(mentee=mentee_ids[i], reason=why))
         else:

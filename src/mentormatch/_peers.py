@@ -22,7 +22,7 @@ from numpy.typing import NDArray
 from pydantic import BaseModel, ConfigDict, Field
 
 from ._errors import DuplicateIdError, InvalidInputError, UnknownIdError
-from ._io import atomic_write_text
+from ._io import atomic_write_csv
 from ._models import Mentee, Mentor
 from ._roommates import stable_roommates
 from ._topics import topic_index
@@ -230,15 +230,7 @@ class PeerResult(BaseModel):
 
     def to_csv(self, path: str | Path) -> Path:
         """Write the pairs as CSV, atomically."""
-        import csv
-        import io
-
-        buf = io.StringIO()
-        writer = csv.DictWriter(buf, fieldnames=["a", "b", "score", "reasons"],
-                                lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(self.to_records())
-        return atomic_write_text(path, buf.getvalue())
+        return atomic_write_csv(path, ["a", "b", "score", "reasons"], self.to_records())
 
 
 def _admissible(table: PeerTable, min_score: float | None,

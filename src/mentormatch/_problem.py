@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -54,6 +55,49 @@ def _counts(name: str, value: ArrayLike, n: int) -> IntArray:
         k = int(np.flatnonzero(arr < 0)[0])
         raise InvalidProblemError(f"{name}[{k}] must be >= 0, got {arr[k]}")
     return _readonly(arr)
+
+
+def _checked_locked(value: ArrayLike | None, n_e: int, n_r: int, demand: IntArray,
+                    capacity: IntArray, is_allowed: Callable[[IntArray, IntArray], BoolArray],
+                    not_allowed: str = "is not allowed") -> IntArray:
+    """Validate locked ``(mentee, mentor)`` index pairs; return them sorted, shape (n, 2).
+
+    Shared by :class:`MatchProblem` and the sparse ``CandidateProblem``: each
+    pair must be in range and admissible (``is_allowed``, asked only of
+    in-range pairs; ``not_allowed`` ends the message otherwise), listed once,
+    and no person may have more locked pairs than their demand / capacity.
+    """
+    raw = np.zeros((0, 2), dtype=np.int64) if value is None else np.asarray(value)
+    if raw.size == 0:
+        return np.zeros((0, 2), dtype=np.int64)
+    if raw.ndim != 2 or raw.shape[1] != 2 or raw.dtype.kind not in "iu":
+        raise InvalidProblemError(
+            f"locked must be integer pairs of shape (n, 2), got {raw.shape} {raw.dtype}"
+        )
+    locked = raw.astype(np.int64)
+    e, r = locked[:, 0], locked[:, 1]
+    inside = (e >= 0) & (e < n_e) & (r >= 0) & (r < n_r)
+    ok = inside.copy()
+    ok[inside] = is_allowed(e[inside], r[inside])
+    if not ok.all():
+        k = int(np.flatnonzero(~ok)[0])
+        if not inside[k]:
+            raise InvalidProblemError(f"locked[{k}] = ({e[k]}, {r[k]}) is out of range")
+        raise ConstraintConflictError(f"locked[{k}] = ({e[k]}, {r[k]}) {not_allowed}")
+    keys = e * n_r + r
+    if np.unique(keys).size != keys.size:
+        raise ConstraintConflictError("locked lists the same pair twice")
+    for name, col, limit in (("mentee", 0, demand), ("mentor", 1, capacity)):
+        counts = np.bincount(locked[:, col], minlength=limit.size)
+        over = np.flatnonzero(counts > limit)
+        if over.size:
+            k = int(over[0])
+            what = "demand" if col == 0 else "capacity"
+            raise ConstraintConflictError(
+                f"{name} {k} has {counts[k]} locked pairs but {what} {limit[k]}"
+            )
+    order = np.lexsort((r, e))
+    return np.ascontiguousarray(locked[order], dtype=np.int64)
 
 
 @dataclass(frozen=True, eq=False)
@@ -177,7 +221,8 @@ class MatchProblem:
             if mask.dtype != np.bool_:
                 raise InvalidProblemError(f"allowed must be boolean, got dtype {mask.dtype}")
         set_(self, "allowed", _readonly(mask))
-        set_(self, "locked", _readonly(self._check_locked(locked, n_e, n_r, mask)))
+        set_(self, "locked", _readonly(_checked_locked(
+            locked, n_e, n_r, self.demand, self.capacity, lambda e, r: mask[e, r])))
         if attributes is not None:
             attributes.check(n_e, n_r)
         set_(self, "attributes", attributes)
@@ -195,36 +240,6 @@ class MatchProblem:
         n_e, n_r = self.shape
         return (f"MatchProblem({n_e} mentees x {n_r} mentors, {int(self.demand.sum())} wanted, "
                 f"{int(self.capacity.sum())} places, {len(self.locked)} locked)")
-
-    def _check_locked(self, value: ArrayLike | None, n_e: int, n_r: int,
-                      allowed: BoolArray) -> IntArray:
-        raw = np.zeros((0, 2), dtype=np.int64) if value is None else np.asarray(value)
-        if raw.size == 0:
-            return np.zeros((0, 2), dtype=np.int64)
-        if raw.ndim != 2 or raw.shape[1] != 2 or raw.dtype.kind not in "iu":
-            raise InvalidProblemError(
-                f"locked must be integer pairs of shape (n, 2), got {raw.shape} {raw.dtype}"
-            )
-        locked = raw.astype(np.int64)
-        for k, (i, j) in enumerate(locked):
-            if not (0 <= i < n_e and 0 <= j < n_r):
-                raise InvalidProblemError(f"locked[{k}] = ({i}, {j}) is out of range")
-            if not allowed[i, j]:
-                raise ConstraintConflictError(f"locked[{k}] = ({i}, {j}) is not allowed")
-        keys = locked[:, 0] * n_r + locked[:, 1]
-        if np.unique(keys).size != keys.size:
-            raise ConstraintConflictError("locked lists the same pair twice")
-        for name, col, limit in (("mentee", 0, self.demand), ("mentor", 1, self.capacity)):
-            counts = np.bincount(locked[:, col], minlength=limit.size)
-            over = np.flatnonzero(counts > limit)
-            if over.size:
-                k = int(over[0])
-                what = "demand" if col == 0 else "capacity"
-                raise ConstraintConflictError(
-                    f"{name} {k} has {counts[k]} locked pairs but {what} {limit[k]}"
-                )
-        order = np.lexsort((locked[:, 1], locked[:, 0]))
-        return np.ascontiguousarray(locked[order], dtype=np.int64)
 
     @property
     def shape(self) -> tuple[int, int]:

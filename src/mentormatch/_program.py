@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from ._buddies import match_buddies
 from ._circles import CircleResult, form_circles
 from ._errors import SolverError
-from ._io import atomic_write_text
+from ._io import atomic_write_csv
 from ._match import match
 from ._models import Cohort, MentorshipType
 from ._peers import PeerResult, pair_peers
@@ -96,14 +96,7 @@ class ProgramResult(BaseModel):
 
     def to_csv(self, path: str | Path) -> Path:
         """Write all rounds as one CSV, atomically."""
-        import csv
-        import io
-
-        buf = io.StringIO()
-        writer = csv.DictWriter(buf, fieldnames=_COLUMNS, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(self.to_records())
-        return atomic_write_text(path, buf.getvalue())
+        return atomic_write_csv(path, _COLUMNS, self.to_records())
 
 
 class Program(BaseModel):

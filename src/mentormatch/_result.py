@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field, SkipValidation
 
-from ._io import atomic_write_text
+from ._io import atomic_write_csv
 from ._models import Cohort
 
 if TYPE_CHECKING:
@@ -196,12 +196,5 @@ class MatchResult(BaseModel):
         Path
             The path written.
         """
-        import csv
-        import io
-
-        buf = io.StringIO()
-        writer = csv.DictWriter(buf, fieldnames=["mentee", "mentor", "score", "locked",
-                                                 "reasons"], lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(self.to_records())
-        return atomic_write_text(path, buf.getvalue())
+        return atomic_write_csv(path, ["mentee", "mentor", "score", "locked", "reasons"],
+                                self.to_records())

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
-from ._io import atomic_write_text
+from ._io import atomic_write_csv
 from ._models import Cohort, Mentor, MentorshipType
 from ._problem import MatchProblem
 from .scoring import TopicMatrices
@@ -83,14 +83,7 @@ class TaskResult(BaseModel):
 
     def to_csv(self, path: str | Path) -> Path:
         """Write the matches as CSV, atomically."""
-        import csv
-        import io
-
-        buf = io.StringIO()
-        writer = csv.DictWriter(buf, fieldnames=_COLUMNS, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(self.to_records())
-        return atomic_write_text(path, buf.getvalue())
+        return atomic_write_csv(path, _COLUMNS, self.to_records())
 
 
 def _own_task_places(mentor: Mentor) -> int:
