@@ -12,7 +12,7 @@ are needed): OR-Tools ``SimpleMinCostFlow`` called directly, scipy HiGHS on the
 network LP, networkx ``network_simplex`` (complete instance only). Timings are the
 median of 3 runs after a warm-up. Run::
 
-    python benchmarks/bench_flow.py [--quick]
+    python -m benchmarks.bench_flow [--quick]
 
 and read the table, or ``benchmarks/results/flow.json``.
 """
@@ -22,8 +22,6 @@ from __future__ import annotations
 import argparse
 import json
 import platform
-import statistics
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -31,6 +29,7 @@ from typing import Any
 import numpy as np
 
 import mentormatch as mm
+from benchmarks.timing import median_time
 from mentormatch._problem import Edges
 from mentormatch.solvers._flow import _build, _run_highs, _scaled, solve_flow
 
@@ -154,15 +153,6 @@ def networkx_simplex(problem: EdgeProblem) -> Callable[[], float]:
     return run
 
 
-def timed(fn: Callable[[], Any], repeat: int) -> tuple[float, Any]:
-    out = fn()  # warm-up
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        out = fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times), out
-
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -188,7 +178,7 @@ def main() -> None:
         times: dict[str, float] = {}
         facts: dict[str, Any] = {}
         for label, fn in runners.items():
-            t, out = timed(fn, 1 if label.startswith("networkx") else repeat)
+            t, out = median_time(fn, 1 if label.startswith("networkx") else repeat)
             times[label] = t
             if isinstance(out, mm.Assignment):
                 facts[label] = {"objective": out.objective, "pairs": out.n_pairs,

@@ -4,7 +4,7 @@ Target (issue 3): ``mm.solve(problem, solver="hungarian")`` within 1.2x of calli
 scipy directly. Scores: topic overlap of random 3-of-15 topic sets plus small noise
 (as in shared/PEERS.md). Median of 3 runs after a warm-up, each size in this process.
 
-    python benchmarks/bench_hungarian.py [--sizes 1000 2000 5000]
+    python -m benchmarks.bench_hungarian [--sizes 1000 2000 5000]
 """
 
 from __future__ import annotations
@@ -13,14 +13,13 @@ import argparse
 import json
 import os
 import platform
-import statistics
-import time
 from pathlib import Path
 
 import numpy as np
 from scipy.optimize import linear_sum_assignment
 
 import mentormatch as mm
+from benchmarks.timing import median_time
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
@@ -35,15 +34,6 @@ def overlap_scores(n_e: int, n_r: int, seed: int) -> np.ndarray:
     return topics_e @ topics_r.T + rng.random((n_e, n_r)) * 0.01
 
 
-def median_time(fn, repeats: int = 3) -> float:
-    fn()  # warm-up
-    times = []
-    for _ in range(repeats):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return statistics.median(times)
-
 
 def main() -> None:
     parser = argparse.ArgumentParser()
@@ -53,8 +43,8 @@ def main() -> None:
     for n in args.sizes:
         scores = overlap_scores(n, n, seed=n)
         problem = mm.MatchProblem(scores=scores)
-        t_scipy = median_time(lambda s=scores: linear_sum_assignment(s, maximize=True))
-        t_ours = median_time(lambda p=problem: mm.solve(p, solver="hungarian"))
+        t_scipy = median_time(lambda s=scores: linear_sum_assignment(s, maximize=True))[0]
+        t_ours = median_time(lambda p=problem: mm.solve(p, solver="hungarian"))[0]
         r, c = linear_sum_assignment(scores, maximize=True)
         ours = mm.solve(problem, solver="hungarian")
         assert np.isclose(ours.objective, scores[r, c].sum()), "objective differs from scipy"

@@ -19,7 +19,7 @@ Measures per solver (means over seeds unless noted):
 * ``matched``, ``pairs``, ``total``: mentees with a mentor, pairs, total score; ``ms``:
   median solve time.
 
-    python benchmarks/bench_ilp.py [--seeds 100]
+    python -m benchmarks.bench_ilp [--seeds 100]
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Time group circles and peer pairing at department and university scale.
 
-Run: ``python benchmarks/bench_program.py``. Prints one line per case.
+Run: ``python -m benchmarks.bench_program``. Prints one line per case.
 """
 
 from __future__ import annotations

@@ -16,7 +16,7 @@ Our own large sizes: 20000 x 4000 with full lists (dense ``MatchProblem``), and
 100000 x 20000 with 50-long lists (a sparse ``CandidateProblem`` when that class
 exists, else a minimal edge-only problem object; the script says which).
 
-    python benchmarks/bench_stable.py [--quick]
+    python -m benchmarks.bench_stable [--quick]
 """
 
 from __future__ import annotations
@@ -30,13 +30,13 @@ import platform
 import statistics
 import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 import mentormatch as mm
+from benchmarks.timing import median_time
 from mentormatch._problem import Edges
 
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -47,15 +47,6 @@ def instance(n_e: int, n_r: int, seed: int) -> tuple[np.ndarray, np.ndarray, int
     rng = np.random.default_rng(seed)
     return rng.random((n_e, n_r)), rng.random((n_e, n_r)), math.ceil(1.2 * n_e / n_r)
 
-
-def median_time(fn: Callable[[], Any], repeats: int = 3) -> float:
-    fn()  # warm-up
-    times = []
-    for _ in range(repeats):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return statistics.median(times)
 
 
 # -- the matching package, in a child process -------------------------------------------
@@ -173,7 +164,7 @@ def main() -> None:
     for n_e, n_r in compare:
         s, t, cap = instance(n_e, n_r, seed=n_e)
         problem = mm.MatchProblem(scores=s, mentor_prefs=t, capacity=cap)
-        ours = median_time(lambda p=problem: mm.solve(p, solver="stable"))
+        ours, _ = median_time(lambda p=problem: mm.solve(p, solver="stable"))
         theirs, their_pairs, status = time_matching(n_e, n_r, seed=n_e)
         a = mm.solve(problem, solver="stable")
         same = None
@@ -195,7 +186,7 @@ def main() -> None:
             # Mentors proposing with surplus places walk whole 20000-long lists: slow,
             # so one timed run after the warm-up there.
             repeats = 3 if side == "mentees" else 1
-            secs = median_time(lambda p=problem, side=side: mm.solve(p, solver="stable",
+            secs, _ = median_time(lambda p=problem, side=side: mm.solve(p, solver="stable",
                                                                   proposing=side), repeats)
             rows.append({"size": f"{n_e}x{n_r}", "capacity": cap, "lists": "full",
                          "proposing": side, "mentormatch_s": secs, "path": "dense",
@@ -208,7 +199,7 @@ def main() -> None:
         build = time.perf_counter() - build
         print(f"{n_e} x {n_r}, {k}-long lists as {kind} (built in {build:.2f} s)")
         for side in ("mentees", "mentors"):
-            secs = median_time(lambda p=sparse, side=side: mm.solve(p, solver="stable",
+            secs, _ = median_time(lambda p=sparse, side=side: mm.solve(p, solver="stable",
                                                                  proposing=side))
             a = mm.solve(sparse, solver="stable", proposing=side)
             rows.append({"size": f"{n_e}x{n_r}", "capacity": int(sparse.capacity[0]),
