@@ -95,6 +95,7 @@ def match_buddies(cohort: Cohort, *, mentors_of: Mapping[str, Iterable[str]] | N
                      scorer_name=type(scorer).__name__)
     offering = experienced & (problem.capacity > 0)
     unmatched = []
+    r_ids = cohort.mentor_ids
     for u in result.unmatched:
         i = sub.mentee_ids.index(u.mentee)
         if not offering.any():
@@ -102,7 +103,7 @@ def match_buddies(cohort: Cohort, *, mentors_of: Mapping[str, Iterable[str]] | N
                    "relocation (set trained_abroad / relocated on mentors)")
         elif not (allowed[i] & offering).any():
             mine = sum(1 for j in np.flatnonzero(offering)
-                       if cohort.mentor_ids[j] in long_term.get(u.mentee, set()))
+                       if r_ids[j] in long_term.get(u.mentee, set()))
             why = "every experienced buddy is excluded"
             why += f" ({mine} already their mentor)" if mine and not allow_mentor else \
                 " (forbidden or supervising)"

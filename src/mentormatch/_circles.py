@@ -323,8 +323,9 @@ def form_circles(cohort: Cohort, *, min_size: int = 3, max_size: int = 8,
     shared_count = asked.astype(np.int64) @ offered.T.astype(np.int64)
     allowed = shared_count >= min_shared
     excluded = cohort.excluded_pairs()
-    e_ids = [cohort.mentee_ids[i] for i in rows]
-    r_ids = [cohort.mentor_ids[j] for j in cols]
+    all_e, all_r = cohort.mentee_ids, cohort.mentor_ids
+    e_ids = [all_e[i] for i in rows]
+    r_ids = [all_r[j] for j in cols]
     for a, e in enumerate(e_ids):
         for b, r in enumerate(r_ids):
             if (e, r) in excluded:

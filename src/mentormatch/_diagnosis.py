@@ -231,6 +231,7 @@ def _type_shortages(cohort: Cohort, problem: MatchProblem, want: np.ndarray,
                     needs_first: np.ndarray, room: np.ndarray) -> list[Finding]:
     out: list[Finding] = []
     further = want - needs_first
+    e_ids, r_ids = cohort.mentee_ids, cohort.mentor_ids
     for kind, label in _TYPE_LABEL.items():
         mentees = np.array([kind in p.types for p in cohort.mentees], dtype=bool)
         mentees &= want > 0
@@ -240,8 +241,8 @@ def _type_shortages(cohort: Cohort, problem: MatchProblem, want: np.ndarray,
         places = int(room[offering].sum())
         firsts = int((needs_first & mentees).sum())
         asked = int(want[mentees].sum())
-        ids = tuple(cohort.mentee_ids[i] for i in np.flatnonzero(mentees))
-        offer_ids = tuple(cohort.mentor_ids[j] for j in np.flatnonzero(offering))
+        ids = tuple(e_ids[i] for i in np.flatnonzero(mentees))
+        offer_ids = tuple(r_ids[j] for j in np.flatnonzero(offering))
         if firsts > places:
             out.append(Finding(
                 kind="type_shortage", mentees=ids, mentors=offer_ids,
@@ -270,16 +271,17 @@ def _check_min_loads(cohort: Cohort, problem: MatchProblem, lock_r: np.ndarray,
     locked = problem.locked_mask if problem.locked.size else np.zeros(problem.shape, bool)
     reachable = (problem.allowed & ~locked & (want > 0)[:, None]).sum(axis=0)
     problems = []
+    r_ids = cohort.mentor_ids
     for j in np.flatnonzero(need > reachable).tolist():
         locks = f", {lock_r[j]} of them by locked pairs," if lock_r[j] else ""
         problems.append(
-            f"{cohort.mentor_ids[j]} must take at least {problem.min_load[j]} "
+            f"{r_ids[j]} must take at least {problem.min_load[j]} "
             f"mentees{locks} but only {_n(int(reachable[j]), 'admissible mentee')} still "
             f"{'wants' if reachable[j] == 1 else 'want'} a mentor")
     if problems:
         raise InfeasibleError("minimum load cannot be met: " + "; ".join(problems))
     if int(need.sum()) > int(want.sum()):
-        ids = [cohort.mentor_ids[j] for j in np.flatnonzero(need).tolist()]
+        ids = [r_ids[j] for j in np.flatnonzero(need).tolist()]
         raise InfeasibleError(
             f"minimum loads cannot be met: {_names(ids)} need {int(need.sum())} more mentees "
             f"in all, but mentees ask for only {_n(int(want.sum()), 'more mentor')}")

@@ -362,6 +362,7 @@ def shortlist(cohort: Cohort, k: int = 2, *, scorer: Scorer | None = None,
     masked = np.where(ok, problem.scores, -np.inf)
     order = np.argsort(-masked, axis=1, kind="stable")[:, :k]
     recs = []
+    e_ids, r_ids = cohort.mentee_ids, cohort.mentor_ids
     for i, row in enumerate(order.tolist()):
         rank = 0
         for j in row:
@@ -369,7 +370,7 @@ def shortlist(cohort: Cohort, k: int = 2, *, scorer: Scorer | None = None,
                 break
             rank += 1
             recs.append(Recommendation(
-                mentee=cohort.mentee_ids[i], mentor=cohort.mentor_ids[j], rank=rank,
+                mentee=e_ids[i], mentor=r_ids[j], rank=rank,
                 score=float(problem.scores[i, j]), reasons=table.reasons(i, j)))
     return Shortlist(k=k, recommendations=tuple(recs))
 

@@ -171,9 +171,10 @@ def match_tasks(cohort: Cohort, *, long_term_loads: Mapping[str, int] | None = N
     places = own + borrowed
     excluded = cohort.excluded_pairs()
     allowed = offered > 0
+    e_ids, r_ids = cohort.mentee_ids, cohort.mentor_ids
     for q, (i, _) in enumerate(requests):
-        for j, r in enumerate(cohort.mentor_ids):
-            if (cohort.mentee_ids[i], r) in excluded:
+        for j, r in enumerate(r_ids):
+            if (e_ids[i], r) in excluded:
                 allowed[q, j] = False
     problem = MatchProblem(scores=scores.reshape(n_q, n_r), demand=1, capacity=places,
                            allowed=allowed.reshape(n_q, n_r))
@@ -195,8 +196,8 @@ def match_tasks(cohort: Cohort, *, long_term_loads: Mapping[str, int] | None = N
             reasons.append("offers task-focused mentorship")
         if q in borrowed_rows:
             reasons.append("uses a long-term place the mentor opened to tasks")
-        matches.append(TaskMatch(mentee=cohort.mentee_ids[i], topic=topic,
-                                 mentor=cohort.mentor_ids[j], score=float(scores[q, j]),
+        matches.append(TaskMatch(mentee=e_ids[i], topic=topic,
+                                 mentor=r_ids[j], score=float(scores[q, j]),
                                  reasons=tuple(reasons), uses_capacity=q in borrowed_rows))
     unmatched = []
     for q, (i, topic) in enumerate(requests):
@@ -211,7 +212,7 @@ def match_tasks(cohort: Cohort, *, long_term_loads: Mapping[str, int] | None = N
                    "long-term capacity not opened to tasks)")
         else:
             why = f"every mentor offering {topic} has used their task places"
-        unmatched.append(TaskUnmatched(mentee=cohort.mentee_ids[i], topic=topic, reason=why))
+        unmatched.append(TaskUnmatched(mentee=e_ids[i], topic=topic, reason=why))
     return TaskResult(matches=tuple(matches), unmatched=tuple(unmatched),
                       info={"solver": assignment.solver, "requests": n_q,
                             "exact": bool(assignment.info.get("exact", True))})
