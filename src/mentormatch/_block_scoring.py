@@ -41,6 +41,7 @@ BoolArray = NDArray[np.bool_]
 
 #: Default memory for one block of work (scores, keys and argpartition's indices).
 DEFAULT_BLOCK_BYTES = 1 << 28
+_ROTATE = 2654435761  # per-mentee rotation of ties in the price-guided selection
 
 
 @dataclass(frozen=True, eq=False)
@@ -307,9 +308,23 @@ class _Selector:
         for lo in range(0, rows.size, self.block_rows):
             yield rows[lo:lo + self.block_rows]
 
-    def select(self, rows: IntArray, k: int, progress: Progress | None = None) -> _Selection:
+    def select(self, rows: IntArray, k: int, progress: Progress | None = None,
+               price: FloatArray | None = None) -> _Selection:
+        """Top ``k`` admissible mentors of each row by score (ties: lower mentor index).
+
+        With ``price`` (per mentor), each row also keeps its top ``k`` by
+        ``score - price`` (ties rotated per mentee); ``bound`` still covers
+        every dropped pair, as those are a subset of the plain selection's.
+        """
         n_r = self.n_r
         kk = min(k, n_r)
+        if price is not None and kk < n_r:
+            price_perm = np.asarray(price, dtype=np.float64)[self.scorer.perm]
+            span = 4.0 + float(np.abs(price_perm).max(initial=0.0))
+            bits = max(int(math.ceil(math.log2(n_r + 1))), 1)
+            q_red = float(2.0 ** (51 - bits - max(int(math.ceil(math.log2(span / 4.0))), 0)))
+        else:
+            price_perm = None
         out_e: list[IntArray] = []
         out_r: list[IntArray] = []
         out_s: list[FloatArray] = []
@@ -340,6 +355,18 @@ class _Selector:
                 top, top_scores = top[:, :kk], top_scores[:, :kk]
             else:
                 bound = np.full(b, -np.inf)
+            if price_perm is not None:
+                np.subtract(s, price_perm[None, :], out=kb)
+                kb *= q_red
+                np.floor(kb, out=kb)
+                kb *= n_r
+                kb += np.mod(self.tie[None, :] + (block * _ROTATE % n_r)[:, None], n_r)
+                red = np.argpartition(kb, n_r - kk, axis=1)[:, n_r - kk:]
+                both = np.sort(np.concatenate([top, red], axis=1), axis=1)
+                first = np.ones(both.shape, dtype=bool)
+                first[:, 1:] = both[:, 1:] != both[:, :-1]
+                top = both
+                top_scores = np.where(first, np.take_along_axis(s, both, axis=1), -np.inf)
             keep = np.isfinite(top_scores)
             out_e.append(np.repeat(block, keep.sum(axis=1)))
             out_r.append(self.scorer.perm[top[keep]])

@@ -13,7 +13,9 @@ potentials: a dropped pair could only improve the optimum if its score beat the
 mentee's and mentor's potentials, and each mentee's dropped scores are all below
 the bound, so a per-mentee comparison suffices; the few mentees it cannot clear
 are rescored exactly, and those with a violating pair get twice the candidates
-(plus the violating pairs) and the problem is solved again.
+(plus the violating pairs) and the problem is solved again. Candidates are
+chosen by score and by score minus mentor prices estimated on a sample of
+mentees, which cuts the rounds; the certificate never relies on the prices.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from numpy.typing import NDArray
 
 from ._block_scoring import DEFAULT_BLOCK_BYTES, BlockScorer, _Selector
 from ._candidate_problem import CandidateProblem
-from ._certificate import _duals, certify
+from ._certificate import _duals, _tighten, certify
 from ._errors import InvalidInputError
 from ._models import Cohort
 from ._problem import Assignment, MatchProblem, ProblemAttributes
@@ -59,6 +61,7 @@ class _Build:
     extra: dict[int, set[int]] = field(default_factory=dict)
     edges: dict[str, NDArray[Any]] = field(default_factory=dict)
     seconds: float = 0.0
+    price: FloatArray | None = None
 
 
 def _excluded_indices(cohort: Cohort) -> IntArray:
@@ -68,8 +71,51 @@ def _excluded_indices(cohort: Cohort) -> IntArray:
     return np.array(pairs, dtype=np.int64).reshape(-1, 2)
 
 
+def _sample_prices(build: _Build, k: int, fraction: float, seed: int) -> FloatArray | None:
+    """Mentor prices from the ``flow`` optimum of a random sample of mentees.
+
+    A seeded sample of ``fraction`` of the mentees (with demand) is matched on
+    its best ``2 k`` mentors against every mentor, capacities scaled by
+    ``fraction`` and rounded up. The duals are tightened (lowest mentor
+    prices, :func:`~mentormatch._certificate._tighten`) and each mentor's
+    price is ``level * w + potential`` with ``w`` above any score difference,
+    so a mentor scarce for coverage ranks after every other. None when there
+    is nothing to prune or the sample's duals are unusable. Prices only steer
+    which candidates are kept; the certificate never uses them.
+    """
+    from .solvers import solve
+
+    rows = np.flatnonzero(build.demand > 0).astype(np.int64)
+    size = int(round(fraction * rows.size))
+    if size < 1 or 2 * k >= build.scorer.n_mentors:
+        return None
+    rng = np.random.default_rng(seed)
+    rows = np.sort(rng.choice(rows, size=size, replace=False))
+    sel = build.selector.select(rows, 2 * k)
+    cap = np.ceil(build.capacity * fraction).astype(np.int64)
+    sample = CandidateProblem(rows.size, build.scorer.n_mentors,
+                              np.searchsorted(rows, sel.mentee), sel.mentor, sel.score,
+                              demand=build.demand[rows], capacity=cap)
+    assignment = solve(cast(MatchProblem, sample), "flow")
+    duals = _duals(assignment.info, *sample.shape)
+    if duals is None:
+        return None
+    tight = _tighten(sample, assignment, duals)
+    if tight is None:
+        return None
+    level = np.clip(tight[2], -4, 4)
+    pot = tight[3]
+    if not (np.isfinite(level).all() and np.isfinite(pot).all()):
+        return None
+    width = 2.0 * (float(np.abs(pot).max(initial=0.0)) + float(np.abs(sel.score).max(
+        initial=0.0))) + 1.0
+    price: FloatArray = level * width + pot
+    return price
+
+
 def _start(cohort: Cohort, scorer: Scorer | None, k: int, min_score: float | None,
-           block_bytes: int, progress: bool | None) -> _Build:
+           block_bytes: int, progress: bool | None, price_sample: float | None = None,
+           seed: int = 0) -> _Build:
     from ._match import problem_attributes
 
     if isinstance(k, bool) or not isinstance(k, int | np.integer) or k < 1:
@@ -90,9 +136,11 @@ def _start(cohort: Cohort, scorer: Scorer | None, k: int, min_score: float | Non
                          block_bytes=block_bytes)
     build = _Build(cohort, bscorer, selector, demand, capacity, locked, attrs,
                    k=np.zeros(n_e, dtype=np.int64), bound=np.full(n_e, -np.inf))
+    if price_sample:
+        build.price = _sample_prices(build, int(k), float(price_sample), seed)
     rows = np.flatnonzero(demand > 0).astype(np.int64)
     with Progress(rows.size, "scoring candidates", enabled=progress) as bar:
-        sel = build.selector.select(rows, int(k), bar)
+        sel = build.selector.select(rows, int(k), bar, price=build.price)
     build.k[rows] = min(int(k), n_r)
     build.bound[rows] = sel.bound
     build.edges = {"mentee": sel.mentee, "mentor": sel.mentor, "score": sel.score}
@@ -109,7 +157,7 @@ def _grow(build: _Build, rows: IntArray, violators: dict[int, list[int]]) -> Non
     new_k = np.minimum(build.k[rows] * 2, n_r)
     for kk in np.unique(new_k).tolist():
         sub = rows[new_k == kk]
-        sel = build.selector.select(sub, int(kk))
+        sel = build.selector.select(sub, int(kk), price=build.price)
         build.k[sub] = kk
         build.bound[sub] = sel.bound
         parts["mentee"].append(sel.mentee)
@@ -198,7 +246,7 @@ def match_candidates(cohort: Cohort, solver: str = "flow", *, k: int = 50,
                      scorer: Scorer | None = None, min_score: float | None = None,
                      certify_result: bool = True, max_rounds: int = 12,
                      block_bytes: int = DEFAULT_BLOCK_BYTES, progress: bool | None = None,
-                     **options: Any) -> MatchResult:
+                     price_sample: float | None = 0.2, **options: Any) -> MatchResult:
     """Match a large cohort on its best ``k`` candidates per mentee; certify exact answers.
 
     What :func:`mentormatch.match` runs when given ``candidates=k``. With an
@@ -206,6 +254,14 @@ def match_candidates(cohort: Cohort, solver: str = "flow", *, k: int = 50,
     the full problem; where the certificate fails, the failing mentees get
     twice the candidates (and the improving pairs) and the problem is solved
     again, until it holds: the answer is then the true optimum.
+
+    With ``flow``, candidates are price-guided: a seeded sample of the
+    mentees is solved first against scaled-down capacities, and each mentee
+    keeps its best ``k`` mentors by score *and* its best ``k`` by score minus
+    the sample's mentor price, so popular mentors everyone ranks first do
+    not crowd out the ones the optimum needs. This only changes how many
+    rounds it takes: the certificate checks the full problem without the
+    prices, so the answer is the same certified optimum either way.
 
     Parameters
     ----------
@@ -225,6 +281,9 @@ def match_candidates(cohort: Cohort, solver: str = "flow", *, k: int = 50,
         Memory for one block of scoring.
     progress : bool, optional
         Progress on stderr (default: only on a terminal).
+    price_sample : float or None, default=0.2
+        Fraction of mentees sampled to estimate mentor prices (``flow`` with
+        certification only); None keeps the best ``k`` by score alone.
     **options
         Passed to the solver.
 
@@ -251,7 +310,8 @@ def match_candidates(cohort: Cohort, solver: str = "flow", *, k: int = 50,
     (True, 2, 7)
     """
     t0 = time.perf_counter()
-    build = _start(cohort, scorer, k, min_score, block_bytes, progress)
+    guided = price_sample if solver == "flow" and certify_result else None
+    build = _start(cohort, scorer, k, min_score, block_bytes, progress, guided)
     t_score = time.perf_counter() - t0
     rounds = 0
     certified: bool | None = None
