@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING, Any
@@ -104,31 +105,30 @@ def build_problem(cohort: Cohort, table: ScoreTable, *,
     )
 
 
-def _why_short(problem: MatchProblem, assignment: Assignment, i: int, solver: str,
-               loads: np.ndarray[Any, Any], excluded_note: str) -> str:
-    admissible = np.flatnonzero(problem.allowed[i])
-    if admissible.size == 0:
-        return f"no admissible mentor: {excluded_note}"
-    mine = set(assignment.mentors_of(i).tolist())
-    others = [j for j in admissible if j not in mine]
-    room = [j for j in others if loads[j] < problem.capacity[j]]
-    if not others:
-        return f"only {admissible.size} admissible mentor(s) in the cohort"
-    if not room:
-        return f"every other admissible mentor ({len(others)}) is at capacity"
-    return (f"{len(room)} admissible mentor(s) still had room, but solver {solver!r} "
+def _why_short(problem: MatchProblem, mine: NDArray[np.int64], i: int, solver: str,
+               loads: NDArray[np.int64], excluded_note: Callable[[], str]) -> str:
+    admissible = problem.allowed[i]
+    n_admissible = int(admissible.sum())
+    if n_admissible == 0:
+        return f"no admissible mentor: {excluded_note()}"
+    others = admissible.copy()
+    others[mine] = False
+    n_others = int(others.sum())
+    if not n_others:
+        return f"only {n_admissible} admissible mentor(s) in the cohort"
+    n_room = int((others & (loads < problem.capacity)).sum())
+    if not n_room:
+        return f"every other admissible mentor ({n_others}) is at capacity"
+    return (f"{n_room} admissible mentor(s) still had room, but solver {solver!r} "
             "did not assign one")
 
 
-def _excluded_note(cohort: Cohort, i: int, min_score: float | None) -> str:
-    mentee = cohort.mentees[i]
-    excluded = [why for (e, _), why in cohort.excluded_pairs().items() if e == mentee.id]
-    n_r = len(cohort.mentors)
-    parts = []
-    if n_r == 0:
+def _excluded_note(n_excluded: int, n_mentors: int, min_score: float | None) -> str:
+    if n_mentors == 0:
         return "the cohort has no mentors"
-    if excluded:
-        parts.append(f"{len(excluded)} of {n_r} mentors excluded (forbidden or supervising)")
+    parts = []
+    if n_excluded:
+        parts.append(f"{n_excluded} of {n_mentors} mentors excluded (forbidden or supervising)")
     if min_score is not None:
         parts.append(f"the rest score below the minimum {min_score}")
     if not parts:
@@ -160,10 +160,14 @@ def explain(cohort: Cohort, table: ScoreTable, problem: MatchProblem, assignment
     """Turn an index-level assignment into a :class:`MatchResult` with reasons."""
     e, r = assignment.mentee_idx, assignment.mentor_idx
     min_score = options.get("min_score")
+    # Built once: rebuilding the excluded pairs per short mentee was quadratic.
+    excluded = Counter(mentee for mentee, _ in cohort.excluded_pairs())
+    mentee_ids, n_r = cohort.mentee_ids, len(cohort.mentors)
+    starts = np.searchsorted(e, np.arange(problem.n_mentees + 1))  # pairs sorted by mentee
 
     def why_short(i: int, loads: NDArray[np.int64]) -> str:
-        return _why_short(problem, assignment, i, assignment.solver, loads,
-                          _excluded_note(cohort, i, min_score))
+        return _why_short(problem, r[starts[i]:starts[i + 1]], i, assignment.solver, loads,
+                          lambda: _excluded_note(excluded[mentee_ids[i]], n_r, min_score))
 
     return assemble_result(
         cohort, problem, assignment, scores=problem.scores[e, r],
