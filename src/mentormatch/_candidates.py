@@ -375,10 +375,12 @@ def _explain(cohort: Cohort, problem: CandidateProblem, assignment: Assignment,
     e, r = assignment.mentee_idx, assignment.mentor_idx
     edges = problem.edges()
     starts = np.searchsorted(edges.mentee, np.arange(problem.n_mentees + 1))
+    # Assignment pairs are sorted by mentee too: a slice, not a scan of every pair.
+    mine = np.searchsorted(e, np.arange(problem.n_mentees + 1))
 
     def why_short(i: int, loads: IntArray) -> str:
         return _why_short(problem, edges.mentor[starts[i]:starts[i + 1]],
-                          assignment.mentors_of(i), loads, assignment.solver)
+                          r[mine[i]:mine[i + 1]], loads, assignment.solver)
 
     return assemble_result(
         cohort, cast(MatchProblem, problem), assignment, scores=problem.pair_scores(e, r),
