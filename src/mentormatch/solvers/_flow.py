@@ -100,6 +100,8 @@ def _build(problem: MatchProblem, objective: str) -> _Network:
     offering = np.flatnonzero(cres > 0)
     total = int(dres[wanting].sum())
     lex = objective == "lexicographic"
+    # "saturate": every unit of demand must flow (no bypass), so levels are moot.
+    bypass = 0 if objective == "saturate" else total
     parts = [
         # (tail, head, lo, hi, level)
         (e, n_e + r, np.zeros_like(e), np.ones_like(e), np.zeros_like(e)),
@@ -109,7 +111,7 @@ def _build(problem: MatchProblem, objective: str) -> _Network:
          dres[more] - (lock_e[more] == 0), np.full(more.size, _MORE if lex else 0)),
         (n_e + offering, np.full(offering.size, snk), mres[offering], cres[offering],
          np.zeros_like(offering)),
-        (np.array([src]), np.array([snk]), np.array([0]), np.array([total]), np.array([0])),
+        (np.array([src]), np.array([snk]), np.array([0]), np.array([bypass]), np.array([0])),
     ]
     tail, head, lo, hi, level = (np.concatenate([np.asarray(p[k], dtype=np.int64)
                                                  for p in parts]) for k in range(5))
@@ -158,34 +160,58 @@ def _infeasible(problem: MatchProblem, net: _Network) -> InfeasibleError:
     )
 
 
-def _scaled(net: _Network, lex: bool, k: int | None = None) -> tuple[IntArray, int]:
-    """Integer costs for an integer backend, and the power of two ``k`` used.
+#: Multipliers that make "grid" scores (multiples of 1/2, 1/3, ..., 1/16) integers.
+_GRID = (1, 2, 6, 12, 60, 420, 840, 2520, 27720, 360360, 720720)
 
-    Scores are multiplied by ``2**k`` (exact) and rounded; the level is weighted
-    so that it dominates any score change along a cycle. Rounding is undone by
-    the certificate, never trusted.
+
+def _grid_multiplier(s: FloatArray, limit: float) -> float | None:
+    """Return the smallest multiplier in ``_GRID`` making every score an integer, if any."""
+    spread = float(np.abs(s).max(initial=0.0))
+    for m in _GRID:
+        if m * spread > limit:
+            return None
+        scaled = s * m
+        if np.abs(scaled - np.rint(scaled)).max(initial=0.0) <= 1e-7:
+            return float(m)
+    return None
+
+
+def _scaled(net: _Network, lex: bool, scale: float | None = None) -> tuple[IntArray, float]:
+    """Integer costs for an integer backend, and the multiplier used.
+
+    Scores on a small grid (multiples of 0.05, thirds, ...) are multiplied into
+    small exact integers, which keeps the backend's cost range (and time) small;
+    others are multiplied by the largest safe power of two and rounded. The
+    level is weighted so that it dominates any score change along a cycle.
+    Rounding is undone by the certificate, never trusted.
     """
     s = -net.cost[:net.n_pair]
     active = int(net.mentee_in.sum() + net.mentor_in.sum()) + 1
     limit = 2.0 ** 60 / (net.n_nodes + 1)
     if lex and s.size:
-        s = s - (float(s.max()) + float(s.min())) / 2  # pair count is fixed first: safe
         limit /= 4 * active + 1
-    if k is None:
+    if scale is None:
+        scale = _grid_multiplier(s, limit / 4)
+    if scale is None:
         spread = float(np.abs(s).max()) if s.size else 0.0
         # log2 of each side: limit / spread overflows to inf for a subnormal spread.
-        k = min(math.floor(math.log2(limit) - math.log2(spread)), 60) if spread > 0 else 0
-    n = np.rint(np.ldexp(s, k)).astype(np.int64)
+        k = min(math.floor(math.log2(limit) - math.log2(spread)) - 1, 60) if spread > 0 else 0
+        scale = 2.0 ** k
+    n = np.rint(s * scale).astype(np.int64)
+    if lex and n.size:
+        n -= (int(n.max()) + int(n.min())) // 2  # pair count is fixed first: safe
     big = 2 * active * int(np.abs(n).max(initial=0)) + 1
     out = net.level * big
     out[:net.n_pair] -= n
-    return out, k
+    return out, scale
 
 
-def _run_ortools(problem: MatchProblem, net: _Network, lex: bool) -> tuple[IntArray, int]:
+def _run_ortools(problem: MatchProblem, net: _Network,
+                 lex: bool) -> tuple[IntArray | None, float]:
+    """OR-Tools on scaled costs; no flow (None) if the network is infeasible."""
     from ortools.graph.python import min_cost_flow
 
-    costs, k = _scaled(net, lex)
+    costs, scale = _scaled(net, lex)
     supply = net.supply.copy()
     np.subtract.at(supply, net.tail, net.lo)
     np.add.at(supply, net.head, net.lo)
@@ -196,17 +222,18 @@ def _run_ortools(problem: MatchProblem, net: _Network, lex: bool) -> tuple[IntAr
         status = smcf.solve()
         if status == smcf.OPTIMAL:
             flow = np.asarray(smcf.flows(np.arange(net.tail.size)), dtype=np.int64) + net.lo
-            return flow, k
+            return flow, scale
         if status == smcf.INFEASIBLE:
-            raise _infeasible(problem, net)
+            return None, scale
         if status != smcf.BAD_COST_RANGE:
             raise SolverError(f"OR-Tools min-cost flow failed with status {status}")
         # Costs too large for OR-Tools: coarser integers; the certificate still holds.
-        costs, k = _scaled(net, lex, k - 12)
+        costs, scale = _scaled(net, lex, scale / 4096)
     raise SolverError("OR-Tools min-cost flow rejected every cost scale tried")
 
 
-def _run_highs(problem: MatchProblem, net: _Network, lex: bool) -> IntArray:
+def _run_highs(problem: MatchProblem, net: _Network, lex: bool) -> IntArray | None:
+    """HiGHS dual simplex on the network LP; None if it is infeasible."""
     from scipy.optimize import linprog
     from scipy.sparse import coo_array
 
@@ -227,7 +254,7 @@ def _run_highs(problem: MatchProblem, net: _Network, lex: bool) -> IntArray:
                   bounds=np.column_stack([net.lo, net.hi]).astype(np.float64),
                   method="highs-ds")
     if res.status == 2:
-        raise _infeasible(problem, net)
+        return None
     if res.status != 0 or res.x is None:
         raise SolverError(f"HiGHS failed on the network LP: {res.message}")
     x = np.asarray(res.x, dtype=np.float64)
@@ -411,23 +438,39 @@ def solve_flow(problem: MatchProblem, *,
     if backend == "auto":
         backend = "ortools" if _has_ortools() else "highs"
     lex = objective == "lexicographic"
-    net = _build(problem, objective)
-    scale: int | None = None
-    if backend == "ortools":
-        flow, scale = _run_ortools(problem, net, lex)
-    else:
-        flow = _run_highs(problem, net, lex)
+    flow: IntArray | None = None
+    scale: float | None = None
+    saturated = False
+    if lex:
+        # When every unit of demand can be met, "most covered, then most pairs" is
+        # settled and only the score remains: a smaller cost range, a faster solve.
+        net = _build(problem, "saturate")
+        flow, scale = _run_backend(problem, net, backend, lex=False)
+        saturated = flow is not None
+    if flow is None:
+        net = _build(problem, objective)
+        flow, scale = _run_backend(problem, net, backend, lex)
+    if flow is None:
+        raise _infeasible(problem, net)
     cert = _certify(net, flow)
     used = flow[:net.n_pair] > 0
     e = np.concatenate([problem.locked[:, 0], net.pair_mentee[used]])
     r = np.concatenate([problem.locked[:, 1], net.pair_mentor[used]])
     info: dict[str, Any] = {
         "backend": backend, "objective": objective, "exact": cert.proved,
-        "gap_bound": _gap_bound(net, cert), "scale": None if scale is None else 2.0 ** scale,
+        "gap_bound": _gap_bound(net, cert), "scale": scale,
         "cycles_canceled": cert.cycles, "bellman_ford_rounds": cert.rounds,
+        "saturated": saturated,
     }
     info.update(_duals(net, cert, -net.cost[:net.n_pair]))
     return Assignment.from_pairs(problem, e, r, solver="flow", info=info)
+
+
+def _run_backend(problem: MatchProblem, net: _Network, backend: str,
+                 lex: bool) -> tuple[IntArray | None, float | None]:
+    if backend == "ortools":
+        return _run_ortools(problem, net, lex)
+    return _run_highs(problem, net, lex), None
 
 
 def _has_ortools() -> bool:
