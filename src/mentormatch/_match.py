@@ -16,7 +16,7 @@ from ._diagnosis import diagnose_problem
 from ._errors import DuplicateIdError, InvalidInputError, UnknownIdError
 from ._metrics import assignment_metrics, load_spread, rank_profile, topic_coverage
 from ._models import Cohort, Mentee
-from ._problem import Assignment, MatchProblem, ProblemAttributes
+from ._problem import MIN_SCORE_SLACK, Assignment, MatchProblem, ProblemAttributes
 from ._result import Change, MatchResult, Metrics, Pair, Provenance, Shortfall, Unmatched
 from ._stability import blocking_pair_indices
 from .scoring import Scorer, ScoreTable, TopicMatrices, default_scorer
@@ -71,7 +71,9 @@ def build_problem(cohort: Cohort, table: ScoreTable, *,
     """Encode a cohort and its scores as a :class:`MatchProblem`.
 
     Excluded pairs (forbidden, supervision, self) are not allowed; with
-    ``min_score``, neither are pairs scoring below it (locked pairs stay).
+    ``min_score``, neither are pairs scoring below it (locked pairs stay); a
+    score within floating-point rounding (``MIN_SCORE_SLACK``) of it counts as
+    reaching it, so 0.45 reached as 0.30000000000000004 + 0.15 is admitted.
 
     Examples
     --------
@@ -89,7 +91,7 @@ def build_problem(cohort: Cohort, table: ScoreTable, *,
     for e, r in cohort.excluded_pairs():
         allowed[e_pos[e], r_pos[r]] = False
     if min_score is not None:
-        allowed &= scores >= min_score
+        allowed &= scores >= min_score - MIN_SCORE_SLACK
     locked = np.array([(e_pos[e], r_pos[r]) for e, r in cohort.locked], dtype=np.int64)
     if locked.size:
         allowed[locked[:, 0], locked[:, 1]] = True

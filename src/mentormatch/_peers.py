@@ -24,6 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from ._errors import DuplicateIdError, InvalidInputError, UnknownIdError
 from ._io import atomic_write_csv
 from ._models import Mentee, Mentor
+from ._problem import MIN_SCORE_SLACK
 from ._roommates import stable_roommates
 from ._topics import topic_index
 from .scoring._builtin import _join, _membership, _same_value
@@ -238,7 +239,7 @@ def _admissible(table: PeerTable, min_score: float | None,
     n = len(table.ids)
     ok = ~np.eye(n, dtype=bool)
     if min_score is not None:
-        ok &= table.scores >= min_score
+        ok &= table.scores >= min_score - MIN_SCORE_SLACK
     pos = {ident: k for k, ident in enumerate(table.ids)}
     for k, (a, b) in enumerate(forbidden):
         for who in (a, b):

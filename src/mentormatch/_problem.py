@@ -14,6 +14,9 @@ from ._errors import ConstraintConflictError, InvalidProblemError
 __all__ = ["Assignment", "Edges", "MatchProblem", "ProblemAttributes"]
 
 FloatArray = NDArray[np.float64]
+
+#: A score within this of ``min_score`` reaches it (floating-point rounding).
+MIN_SCORE_SLACK = 1e-9
 IntArray = NDArray[np.int64]
 BoolArray = NDArray[np.bool_]
 
