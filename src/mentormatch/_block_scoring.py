@@ -19,6 +19,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from ._errors import InvalidInputError
 from ._models import Cohort
+from ._problem import MIN_SCORE_SLACK
 from ._progress import Progress
 from ._topics import topic_index
 from .scoring import (
@@ -41,7 +42,8 @@ BoolArray = NDArray[np.bool_]
 
 #: Default memory for one block of work (scores, keys and argpartition's indices).
 DEFAULT_BLOCK_BYTES = 1 << 28
-_ROTATE = 2654435761  # per-mentee rotation of ties in the price-guided selection
+#: Largest (mentee group x mentor group) table of categorical sums built up front.
+_TABLE_ENTRIES = 1 << 25
 
 
 @dataclass(frozen=True, eq=False)
@@ -212,30 +214,55 @@ class BlockScorer:
         self.perm: IntArray = np.argsort(self.mentor_group, kind="stable").astype(np.int64)
         self.group_sorted = self.mentor_group[self.perm]
         self.offered_any_perm_t = np.ascontiguousarray(self.offered_any[self.perm].T)
+        # Mentees grouped the same way; the (mentee group x mentor group) table of
+        # categorical sums is built once when it is small enough, else per block.
+        self.cat_table: FloatArray | None = None
+        if self.categorical and self.n_mentees:
+            stacked_e = np.stack([c.e_code for c in self.categorical], axis=1)
+            e_groups, self.mentee_group = _codes(stacked_e)
+            e_groups = e_groups.reshape(len(e_groups), -1).astype(np.int64)
+            if e_groups.shape[0] * self.group_codes.shape[0] <= _TABLE_ENTRIES:
+                self.cat_table = self._categorical_table(e_groups)
 
-    def _topic_rows(self, rows: IntArray, out: FloatArray) -> None:
+    def _topic_rows(self, rows: IntArray, out: FloatArray,
+                    columns: IntArray | None = None) -> None:
         """Topic criterion (mentee view), weighted, into ``out`` (columns in ``perm`` order)."""
-        np.matmul(self.asked[rows], self.offered_any_perm_t, out=out)
+        offered = self.offered_any_perm_t if columns is None else (
+            self.offered_any_perm_t[:, columns])
+        np.matmul(self.asked[rows], offered, out=out)
         total = self.asked_total[rows]
         scale = np.divide(self.topic_weight, total, out=np.zeros_like(total), where=total > 0)
         out *= scale[:, None]
 
-    def _categorical_rows(self, rows: IntArray) -> FloatArray:
-        """Weighted sum of the categorical criteria, shape (len(rows), n_groups)."""
-        table = np.zeros((rows.size, self.group_codes.shape[0]))
+    def _categorical_table(self, e_codes: IntArray) -> FloatArray:
+        """Weighted categorical sums for mentees with codes ``e_codes``, per mentor group."""
+        table = np.zeros((e_codes.shape[0], self.group_codes.shape[0]))
         for k, crit in enumerate(self.categorical):
-            sub = crit.lut[crit.e_code[rows]]  # (B, n_r_codes)
+            sub = crit.lut[e_codes[:, k]]  # (B, n_r_codes)
             table += crit.weight * sub[:, self.group_codes[:, k]]
         return table
 
-    def block_perm(self, rows: IntArray, out: FloatArray | None = None) -> FloatArray:
-        """Mentee-view scores of ``rows`` with mentor columns in ``self.perm`` order."""
+    def _categorical_rows(self, rows: IntArray) -> FloatArray:
+        """Weighted sum of the categorical criteria, shape (len(rows), n_groups)."""
+        if self.cat_table is not None:
+            return np.take(self.cat_table, self.mentee_group[rows], axis=0)
+        codes = np.stack([c.e_code[rows] for c in self.categorical], axis=1)
+        return self._categorical_table(codes.reshape(rows.size, -1))
+
+    def block_perm(self, rows: IntArray, out: FloatArray | None = None,
+                   columns: IntArray | None = None) -> FloatArray:
+        """Mentee-view scores of ``rows`` with mentor columns in ``self.perm`` order.
+
+        ``columns`` (positions in ``perm`` order) restricts the block to those columns.
+        """
         rows = np.asarray(rows, dtype=np.int64)
-        buf = out if out is not None else np.empty((rows.size, self.n_mentors))
-        self._topic_rows(rows, buf)
+        n_cols = self.n_mentors if columns is None else columns.size
+        buf = out if out is not None else np.empty((rows.size, n_cols))
+        self._topic_rows(rows, buf, columns)
         if self.categorical:
             table = self._categorical_rows(rows)
-            buf += np.take(table, self.group_sorted, axis=1)
+            groups = self.group_sorted if columns is None else self.group_sorted[columns]
+            buf += np.take(table, groups, axis=1)
         return buf
 
     def block(self, rows: ArrayLike) -> FloatArray:
@@ -245,6 +272,14 @@ class BlockScorer:
         out = np.empty_like(perm_scores)
         out[:, self.perm] = perm_scores
         return out
+
+    def max_score(self) -> float:
+        """Return the highest score any pair could have (weights times criteria maxima)."""
+        best = max(self.topic_weight, 0.0)
+        for crit in self.categorical:
+            best += max(crit.weight * float(crit.lut.max(initial=0.0)),
+                        crit.weight * float(crit.lut.min(initial=0.0)))
+        return float(best)
 
     def pair_values(self, mentee_idx: ArrayLike,
                     mentor_idx: ArrayLike) -> tuple[FloatArray, FloatArray]:
@@ -308,23 +343,10 @@ class _Selector:
         for lo in range(0, rows.size, self.block_rows):
             yield rows[lo:lo + self.block_rows]
 
-    def select(self, rows: IntArray, k: int, progress: Progress | None = None,
-               price: FloatArray | None = None) -> _Selection:
-        """Top ``k`` admissible mentors of each row by score (ties: lower mentor index).
-
-        With ``price`` (per mentor), each row also keeps its top ``k`` by
-        ``score - price`` (ties rotated per mentee); ``bound`` still covers
-        every dropped pair, as those are a subset of the plain selection's.
-        """
+    def select(self, rows: IntArray, k: int, progress: Progress | None = None) -> _Selection:
+        """Top ``k`` admissible mentors of each row by score (ties: lower mentor index)."""
         n_r = self.n_r
         kk = min(k, n_r)
-        if price is not None and kk < n_r:
-            price_perm = np.asarray(price, dtype=np.float64)[self.scorer.perm]
-            span = 4.0 + float(np.abs(price_perm).max(initial=0.0))
-            bits = max(int(math.ceil(math.log2(n_r + 1))), 1)
-            q_red = float(2.0 ** (51 - bits - max(int(math.ceil(math.log2(span / 4.0))), 0)))
-        else:
-            price_perm = None
         out_e: list[IntArray] = []
         out_r: list[IntArray] = []
         out_s: list[FloatArray] = []
@@ -355,18 +377,6 @@ class _Selector:
                 top, top_scores = top[:, :kk], top_scores[:, :kk]
             else:
                 bound = np.full(b, -np.inf)
-            if price_perm is not None:
-                np.subtract(s, price_perm[None, :], out=kb)
-                kb *= q_red
-                np.floor(kb, out=kb)
-                kb *= n_r
-                kb += np.mod(self.tie[None, :] + (block * _ROTATE % n_r)[:, None], n_r)
-                red = np.argpartition(kb, n_r - kk, axis=1)[:, n_r - kk:]
-                both = np.sort(np.concatenate([top, red], axis=1), axis=1)
-                first = np.ones(both.shape, dtype=bool)
-                first[:, 1:] = both[:, 1:] != both[:, :-1]
-                top = both
-                top_scores = np.where(first, np.take_along_axis(s, both, axis=1), -np.inf)
             keep = np.isfinite(top_scores)
             out_e.append(np.repeat(block, keep.sum(axis=1)))
             out_r.append(self.scorer.perm[top[keep]])
@@ -381,26 +391,26 @@ class _Selector:
         return _Selection(cat(out_e).astype(np.int64), cat(out_r).astype(np.int64),
                           cat(out_s), cat(out_b))
 
-    def _mask(self, block: IntArray, s: FloatArray) -> None:
-        """Set inadmissible pairs to -inf: excluded, no-capacity mentors, below min_score."""
+    def _mask(self, block: IntArray, s: FloatArray, columns: IntArray | None = None) -> None:
+        """Set inadmissible pairs to -inf: excluded, no-capacity mentors, below min_score.
+
+        ``columns`` (sorted positions in ``perm`` order) when ``s`` has only those columns.
+        """
         if self.dead_cols.size:
-            s[:, self.dead_cols] = -np.inf
+            dead = self.dead_cols if columns is None else np.flatnonzero(
+                np.isin(columns, self.dead_cols))
+            s[:, dead] = -np.inf
         if self.min_score is not None:
-            np.putmask(s, s < self.min_score, -np.inf)
+            np.putmask(s, s < self.min_score - MIN_SCORE_SLACK, -np.inf)
         if self.ex_rows.size:
             lo = np.searchsorted(self.ex_rows, block[0])
             hi = np.searchsorted(self.ex_rows, block[-1], side="right")
             rows, cols = self.ex_rows[lo:hi], self.ex_cols[lo:hi]
+            if columns is not None:
+                at = np.minimum(np.searchsorted(columns, cols), max(columns.size - 1, 0))
+                inside = columns[at] == cols if columns.size else np.zeros(cols.size, bool)
+                rows, cols = rows[inside], at[inside]
             where = np.searchsorted(block, rows)
             where = np.minimum(where, block.size - 1)
             hit = block[where] == rows
             s[where[hit], cols[hit]] = -np.inf
-
-    def full_rows(self, rows: IntArray) -> Iterator[tuple[IntArray, FloatArray]]:
-        """Admissible scores of whole rows (columns in input order, -inf = inadmissible)."""
-        for block in self.blocks(rows):
-            s = self.scorer.block_perm(block)
-            self._mask(block, s)
-            out = np.empty_like(s)
-            out[:, self.scorer.perm] = s
-            yield block, out

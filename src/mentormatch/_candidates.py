@@ -1,21 +1,16 @@
-"""Sparse candidate scoring for large cohorts, and certification of pruned optima.
+"""Sparse candidate scoring for large cohorts, and the exact large-cohort match.
 
 A 100,000 x 20,000 cohort has 2e9 pairs: the dense score matrix (16 GB in
-float64) does not fit. :class:`BlockScorer` scores blocks of mentee rows with
-the same formulas as the built-in scorers, keeps each mentee's best ``k``
-admissible mentors and an upper bound on every pair it drops, and
-:class:`CandidateProblem` holds the result as edge arrays that the edge-based
+float64) does not fit. :func:`build_candidates` scores blocks of mentee rows
+with the same formulas as the built-in scorers and keeps each mentee's best
+``k`` admissible mentors as a :class:`CandidateProblem`, which the edge-based
 solvers (``flow``, ``stable``, ``greedy``) take like a :class:`MatchProblem`.
 
-When the exact ``flow`` solver runs on the candidates, :func:`match_candidates`
-certifies the answer against the full problem with the solver's dual
-potentials: a dropped pair could only improve the optimum if its score beat the
-mentee's and mentor's potentials, and each mentee's dropped scores are all below
-the bound, so a per-mentee comparison suffices; the few mentees it cannot clear
-are rescored exactly, and those with a violating pair get twice the candidates
-(plus the violating pairs) and the problem is solved again. Candidates are
-chosen by score and by score minus mentor prices estimated on a sample of
-mentees, which cuts the rounds; the certificate never relies on the prices.
+:func:`match_candidates` (``mm.match(cohort, candidates=k)``) with ``flow``
+goes further: column generation over price-guided candidate pools
+(:mod:`mentormatch._pricing`) until the solver's duals prove that no pair
+left out could improve the answer, so the result is the optimum of the full
+problem.
 """
 
 from __future__ import annotations
@@ -29,9 +24,9 @@ from numpy.typing import NDArray
 
 from ._block_scoring import DEFAULT_BLOCK_BYTES, BlockScorer, _Selector
 from ._candidate_problem import CandidateProblem
-from ._certificate import _duals, _tighten, certify
 from ._errors import InvalidInputError
 from ._models import Cohort
+from ._pricing import PricingSetup, solve_priced
 from ._problem import Assignment, MatchProblem, ProblemAttributes
 from ._progress import Progress
 from ._result import MatchResult
@@ -61,7 +56,6 @@ class _Build:
     extra: dict[int, set[int]] = field(default_factory=dict)
     edges: dict[str, NDArray[Any]] = field(default_factory=dict)
     seconds: float = 0.0
-    price: FloatArray | None = None
 
 
 def _excluded_indices(cohort: Cohort) -> IntArray:
@@ -71,51 +65,8 @@ def _excluded_indices(cohort: Cohort) -> IntArray:
     return np.array(pairs, dtype=np.int64).reshape(-1, 2)
 
 
-def _sample_prices(build: _Build, k: int, fraction: float, seed: int) -> FloatArray | None:
-    """Mentor prices from the ``flow`` optimum of a random sample of mentees.
-
-    A seeded sample of ``fraction`` of the mentees (with demand) is matched on
-    its best ``2 k`` mentors against every mentor, capacities scaled by
-    ``fraction`` and rounded up. The duals are tightened (lowest mentor
-    prices, :func:`~mentormatch._certificate._tighten`) and each mentor's
-    price is ``level * w + potential`` with ``w`` above any score difference,
-    so a mentor scarce for coverage ranks after every other. None when there
-    is nothing to prune or the sample's duals are unusable. Prices only steer
-    which candidates are kept; the certificate never uses them.
-    """
-    from .solvers import solve
-
-    rows = np.flatnonzero(build.demand > 0).astype(np.int64)
-    size = int(round(fraction * rows.size))
-    if size < 1 or 2 * k >= build.scorer.n_mentors:
-        return None
-    rng = np.random.default_rng(seed)
-    rows = np.sort(rng.choice(rows, size=size, replace=False))
-    sel = build.selector.select(rows, 2 * k)
-    cap = np.ceil(build.capacity * fraction).astype(np.int64)
-    sample = CandidateProblem(rows.size, build.scorer.n_mentors,
-                              np.searchsorted(rows, sel.mentee), sel.mentor, sel.score,
-                              demand=build.demand[rows], capacity=cap)
-    assignment = solve(cast(MatchProblem, sample), "flow")
-    duals = _duals(assignment.info, *sample.shape)
-    if duals is None:
-        return None
-    tight = _tighten(sample, assignment, duals)
-    if tight is None:
-        return None
-    level = np.clip(tight[2], -4, 4)
-    pot = tight[3]
-    if not (np.isfinite(level).all() and np.isfinite(pot).all()):
-        return None
-    width = 2.0 * (float(np.abs(pot).max(initial=0.0)) + float(np.abs(sel.score).max(
-        initial=0.0))) + 1.0
-    price: FloatArray = level * width + pot
-    return price
-
-
 def _start(cohort: Cohort, scorer: Scorer | None, k: int, min_score: float | None,
-           block_bytes: int, progress: bool | None, price_sample: float | None = None,
-           seed: int = 0) -> _Build:
+           block_bytes: int, progress: bool | None, select: bool = True) -> _Build:
     from ._match import problem_attributes
 
     if isinstance(k, bool) or not isinstance(k, int | np.integer) or k < 1:
@@ -136,36 +87,16 @@ def _start(cohort: Cohort, scorer: Scorer | None, k: int, min_score: float | Non
                          block_bytes=block_bytes)
     build = _Build(cohort, bscorer, selector, demand, capacity, locked, attrs,
                    k=np.zeros(n_e, dtype=np.int64), bound=np.full(n_e, -np.inf))
-    if price_sample:
-        build.price = _sample_prices(build, int(k), float(price_sample), seed)
+    if not select:
+        return build
     rows = np.flatnonzero(demand > 0).astype(np.int64)
     with Progress(rows.size, "scoring candidates", enabled=progress) as bar:
-        sel = build.selector.select(rows, int(k), bar, price=build.price)
+        sel = build.selector.select(rows, int(k), bar)
     build.k[rows] = min(int(k), n_r)
     build.bound[rows] = sel.bound
     build.edges = {"mentee": sel.mentee, "mentor": sel.mentor, "score": sel.score}
     build.seconds = time.perf_counter() - t0
     return build
-
-
-def _grow(build: _Build, rows: IntArray, violators: dict[int, list[int]]) -> None:
-    """Double k for ``rows`` (rescoring them) and add the violating pairs as candidates."""
-    n_r = build.scorer.n_mentors
-    old = build.edges
-    drop = np.isin(old["mentee"], rows)
-    parts = {name: [arr[~drop]] for name, arr in old.items()}
-    new_k = np.minimum(build.k[rows] * 2, n_r)
-    for kk in np.unique(new_k).tolist():
-        sub = rows[new_k == kk]
-        sel = build.selector.select(sub, int(kk), price=build.price)
-        build.k[sub] = kk
-        build.bound[sub] = sel.bound
-        parts["mentee"].append(sel.mentee)
-        parts["mentor"].append(sel.mentor)
-        parts["score"].append(sel.score)
-    for i, cols in violators.items():
-        build.extra.setdefault(i, set()).update(cols)
-    build.edges = {name: np.concatenate(arrs) for name, arrs in parts.items()}
 
 
 def _problem(build: _Build) -> CandidateProblem:
@@ -242,64 +173,67 @@ def _solve(problem: CandidateProblem, solver: str, options: dict[str, Any]) -> A
     return solve(cast(MatchProblem, problem), solver, **options)
 
 
-def match_candidates(cohort: Cohort, solver: str = "flow", *, k: int = 50,
+def match_candidates(cohort: Cohort, solver: str = "flow", *, k: int = 10,
                      scorer: Scorer | None = None, min_score: float | None = None,
-                     certify_result: bool = True, max_rounds: int = 12,
+                     certify_result: bool = True, max_rounds: int = 30,
                      block_bytes: int = DEFAULT_BLOCK_BYTES, progress: bool | None = None,
-                     price_sample: float | None = 0.2, **options: Any) -> MatchResult:
-    """Match a large cohort on its best ``k`` candidates per mentee; certify exact answers.
+                     price_sample: float | None = 0.2, seed: int = 0,
+                     **options: Any) -> MatchResult:
+    """Match a large cohort without its full score matrix; with ``flow``, exactly.
 
-    What :func:`mentormatch.match` runs when given ``candidates=k``. With an
-    exact solver exposing duals (``flow``), the answer is certified against
-    the full problem; where the certificate fails, the failing mentees get
-    twice the candidates (and the improving pairs) and the problem is solved
-    again, until it holds: the answer is then the true optimum.
+    What :func:`mentormatch.match` runs when given ``candidates=k``.
 
-    With ``flow``, candidates are price-guided: a seeded sample of the
-    mentees is solved first against scaled-down capacities, and each mentee
-    keeps its best ``k`` mentors by score *and* its best ``k`` by score minus
-    the sample's mentor price, so popular mentors everyone ranks first do
-    not crowd out the ones the optimum needs. This only changes how many
-    rounds it takes: the certificate checks the full problem without the
-    prices, so the answer is the same certified optimum either way.
+    With ``flow`` (and ``certify_result``), the answer is the optimum of the
+    full problem, proved: mentor prices are estimated on a seeded sample of
+    mentees (solved the same way, recursively), one pass over every pair
+    keeps each mentee's best mentors by score minus price, and ``flow``
+    solves the best ``k`` of them. Its dual prices then check every pair left
+    out; pairs that could improve the answer join the candidates and the
+    problem is solved again, until none could (see
+    :mod:`mentormatch._pricing`). Prices only steer which pairs are tried
+    first: the check is against the full problem.
+
+    With another solver (or ``certify_result=False``), the solver runs once on
+    each mentee's best ``k`` mentors by score and the answer is its answer on
+    those pairs.
 
     Parameters
     ----------
     cohort : Cohort
     solver : str, default="flow"
         An edge-based solver: ``flow``, ``stable``, ``greedy``.
-    k : int, default=50
-        Initial candidates per mentee.
+    k : int, default=10
+        Candidates per mentee to start from.
     scorer : Scorer, optional
         Built-in scorers only.
     min_score : float, optional
     certify_result : bool, default=True
-        Certify (and grow ``k`` where needed) when the solver exposes duals.
-    max_rounds : int, default=12
-        Solve at most this many times.
+        With ``flow``: add pairs until the duals prove the full optimum.
+    max_rounds : int, default=30
+        Solve at most this many times (``certified`` is False if that is not enough).
     block_bytes : int, default=2**28
-        Memory for one block of scoring.
+        Memory for one block of scoring (the solver-only path).
     progress : bool, optional
         Progress on stderr (default: only on a terminal).
     price_sample : float or None, default=0.2
-        Fraction of mentees sampled to estimate mentor prices (``flow`` with
-        certification only); None keeps the best ``k`` by score alone.
+        Fraction of mentees sampled to estimate mentor prices (``flow`` only);
+        None starts from zero prices (best by score).
+    seed : int, default=0
+        Seeds the sample and the spreading of ties.
     **options
         Passed to the solver.
 
     Returns
     -------
     MatchResult
-        ``provenance.solver_info["candidates"]`` records ``k`` (initial, max,
-        mean), ``rounds``, ``certified`` (True / False / None when no
-        certificate applies) and timings; reasons are computed only for the
-        pairs made. ``metrics.load_spread`` is exact; ``rank_profile`` and
+        ``provenance.solver_info["candidates"]`` records ``k_initial``,
+        ``n_edges``, ``rounds``, ``certified`` (True / False / None when no
+        certificate applies), ``added`` (pairs added per round), ``note`` and
+        timings; reasons are computed only for the pairs made.
+        ``metrics.load_spread`` is exact; ``rank_profile`` and
         ``blocking_pairs`` are computed over the candidate pairs (the full
-        matrix is never built): exact for mentees given all they asked from
-        their best ``k`` (who outrank every dropped mentor), a lower bound
-        for the others.
-        The dense path's problem diagnosis notes (which need the full
-        matrix) are not added; the supervision notes are.
+        matrix is never built). The dense path's problem diagnosis notes
+        (which need the full matrix) are not added; the supervision notes are.
 
     Examples
     --------
@@ -310,60 +244,47 @@ def match_candidates(cohort: Cohort, solver: str = "flow", *, k: int = 50,
     (True, 2, 7)
     """
     t0 = time.perf_counter()
-    guided = price_sample if solver == "flow" and certify_result else None
-    build = _start(cohort, scorer, k, min_score, block_bytes, progress, guided)
-    t_score = time.perf_counter() - t0
-    rounds = 0
-    certified: bool | None = None
-    note = ""
-    t_solve = t_cert = 0.0
-    grown = 0
-    while True:
-        rounds += 1
+    exact = solver == "flow" and certify_result
+    build = _start(cohort, scorer, k, min_score, block_bytes, progress, select=not exact)
+    record: dict[str, Any] = {"rounds": 1, "added": []}
+    if exact:
+        setup = PricingSetup(build.scorer, build.selector, build.demand, build.capacity,
+                             build.locked, build.attributes)
+        problem, assignment, record = solve_priced(
+            setup, int(k), options, price_sample=price_sample, seed=seed,
+            max_rounds=max_rounds, progress=progress)
+        certified: bool | None = bool(record["certified"])
+        note = record.get("note") or (
+            "certified on the first candidate set" if record["rounds"] == 1 else
+            f"certified after adding {sum(record['added'])} pair(s) in "
+            f"{record['rounds'] - 1} round(s)")
+        seconds = {key: round(value, 4) for key, value in record["seconds"].items()}
+    else:
         problem = _problem(build)
         t1 = time.perf_counter()
         assignment = _solve(problem, solver, options)
-        t_solve += time.perf_counter() - t1
-        if not certify_result:
-            certified, note = None, "certification not asked for"
-            break
-        if _duals(assignment.info, *problem.shape) is None:
-            certified = None
-            note = (f"solver {solver!r} exposes no dual certificate: the answer is "
-                    "its answer on the candidate pairs only")
-            break
-        t2 = time.perf_counter()
-        cert = certify(problem, assignment, build.scorer, build.selector)
-        t_cert += time.perf_counter() - t2
-        if cert.reason:
-            certified, note = False, cert.reason
-            break
-        if cert.certified:
-            certified = True
-            note = ("certified on the first candidate set" if rounds == 1 else
-                    f"certified after growing k for {grown} mentee(s)")
-            break
-        if rounds >= max_rounds:
-            certified = False
-            note = f"{cert.failing.size} mentee(s) still uncertified after {rounds} rounds"
-            break
-        grown += int(cert.failing.size)
-        _grow(build, cert.failing, cert.violators)
+        certified = None
+        note = ("certification not asked for" if solver == "flow" else
+                f"solver {solver!r} exposes no dual certificate: the answer is its answer "
+                "on the candidate pairs only")
+        seconds = {"score": round(t1 - t0, 4), "solve": round(time.perf_counter() - t1, 4)}
+    # The mentor's view, for the result's stability metrics (flow never needs it).
+    edges = problem.edges()
+    final = CandidateProblem(
+        problem.n_mentees, problem.n_mentors, edges.mentee, edges.mentor, edges.score,
+        mentor_pref=build.scorer.pair_values(edges.mentee, edges.mentor)[1],
+        demand=problem.demand, capacity=problem.capacity, locked=problem.locked,
+        attributes=build.attributes)
     info = {key: value for key, value in assignment.info.items() if key not in _ARRAY_KEYS}
-    demanded = problem.demand > 0
     info["candidates"] = {
-        "k_initial": int(k), "k_max": int(build.k.max(initial=0)),
-        "k_mean": float(build.k[demanded].mean()) if demanded.any() else 0.0,
-        "n_edges": problem.n_edges, "rounds": rounds, "certified": certified,
-        "mentees_grown": grown, "note": note,
-        "seconds": {"score": round(t_score, 4), "solve": round(t_solve, 4),
-                    "certify": round(t_cert, 4)},
+        "k_initial": int(k), "n_edges": problem.n_edges, "rounds": int(record["rounds"]),
+        "certified": certified, "added": list(record["added"]), "note": note,
+        "seconds": seconds,
     }
-    final = Assignment(assignment.mentee_idx, assignment.mentor_idx, assignment.objective,
-                       assignment.solver, info)
-    result = _explain(cohort, problem, final, scorer,
-                      options={**options, "min_score": min_score, "candidates": int(k)})
-    return result
+    result_assignment = Assignment(assignment.mentee_idx, assignment.mentor_idx,
+                                   assignment.objective, assignment.solver, info)
+    return _explain(cohort, final, result_assignment, scorer,
+                    options={**options, "min_score": min_score, "candidates": int(k)})
 
 
 def _explain(cohort: Cohort, problem: CandidateProblem, assignment: Assignment,

@@ -1,60 +1,27 @@
-"""Certificates that a pruned (candidate-only) optimum is optimal for the full problem.
+"""Dual potentials of a candidate optimum, tightened to price the pairs left out.
 
-When the exact ``flow`` solver runs on the candidates, :func:`certify` checks
-the answer against the full problem with the solver's dual potentials: a
-dropped pair could only improve the optimum if its score beat the mentee's and
-mentor's potentials, and each mentee's dropped scores are all below the bound,
-so a per-mentee comparison suffices; the few mentees it cannot clear are
-rescored exactly. The potentials are first tightened (:func:`_tighten`) so
-that they clear as many dropped pairs as any valid certificate would.
+The ``flow`` solver's potentials certify its answer on the candidate pairs;
+many potentials do. :func:`_tighten` moves them to the ones that clear the
+most pairs outside the candidates (a mentee given all it asked for is not
+short at any level; mentor prices as low as the candidate pairs allow), which
+:mod:`mentormatch._pricing` then uses to price every other pair.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
-from ._block_scoring import DEFAULT_BLOCK_BYTES, BlockScorer, _Selector
 from ._candidate_problem import CandidateProblem
 from ._problem import Assignment
 
-__all__ = ["Certificate", "certify"]
+__all__: list[str] = []
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
 BoolArray = NDArray[np.bool_]
-
-
-@dataclass(frozen=True)
-class Certificate:
-    """Whether a pruned optimum is optimal for the full problem.
-
-    Attributes
-    ----------
-    certified : bool
-        True when no dropped pair could improve the answer.
-    failing : ndarray of int64
-        Mentees with a dropped pair that could improve it (empty when certified).
-    violators : dict of int to list of int
-        For each failing mentee, the mentors of the improving dropped pairs
-        (best-scoring first, at most ``limit``).
-    cleared_by_bound : int
-        Mentees cleared by the per-mentee bound alone.
-    rescored : int
-        Mentees whose dropped pairs were rescored one by one.
-    reason : str
-        Why certification was impossible, if it was (no duals, inexact solve).
-    """
-
-    certified: bool
-    failing: IntArray
-    violators: dict[int, list[int]]
-    cleared_by_bound: int
-    rescored: int
-    reason: str = ""
 
 
 def _duals(info: dict[str, Any], n_e: int, n_r: int) -> dict[str, FloatArray] | None:
@@ -203,99 +170,3 @@ def _lowest_prices(problem: CandidateProblem, e: IntArray, r: IntArray, s: Float
     if not (ok_u.all() and ok_c.all() and ok_r.all() and ok_e.all()):
         return None
     return x, r_new
-
-
-def certify(problem: CandidateProblem, assignment: Assignment, scorer: BlockScorer,
-            selector: _Selector | None = None, *, limit: int = 64,
-            dual_rounds: int = 6) -> Certificate:
-    """Check with the solver's duals that no non-candidate pair could improve the answer.
-
-    A dropped pair (i, j) with score s cannot improve the answer when
-    ``mentee_level[i] + mentor_level[j] > 0``, or when the levels sum to 0 and
-    ``s <= mentee_potential[i] + mentor_potential[j] + dual_tol`` (the flow
-    solver's certificate). Every dropped pair of mentee i scores at most
-    ``problem.bound[i]``, so comparing the bound with the smallest mentor
-    potential clears most mentees at once; the others have their rows
-    rescored and every dropped pair checked.
-
-    Parameters
-    ----------
-    problem : CandidateProblem
-    assignment : Assignment
-        From an exact solver exposing duals (``flow``).
-    scorer : BlockScorer
-        To rescore rows the bound cannot clear.
-    selector : optional
-        Internal: admissibility masks (built from the scorer when omitted).
-    limit : int, default=64
-        Violating mentors kept per failing mentee (per round).
-    dual_rounds : int, default=6
-        Rounds of dual-side constraint generation: dropped pairs that break
-        the potentials are added to the dual system and the potentials
-        recomputed, without solving again.
-
-    Returns
-    -------
-    Certificate
-    """
-    n_e, n_r = problem.shape
-    duals = _duals(assignment.info, n_e, n_r)
-    if duals is None:
-        return Certificate(False, np.zeros(0, np.int64), {}, 0, 0,
-                           f"solver {assignment.solver!r} exposes no dual potentials")
-    if assignment.info.get("exact") is False:
-        return Certificate(False, np.zeros(0, np.int64), {}, 0, 0,
-                           "the solver could not prove its own answer optimal")
-    if selector is None:
-        selector = _Selector(scorer, excluded=np.zeros((0, 2), np.int64),
-                             dead_mentors=problem.capacity == 0, min_score=None,
-                             block_bytes=DEFAULT_BLOCK_BYTES)
-    tol = float(duals["dual_tol"]) + 1e-12
-    has_drop = np.isfinite(problem.bound) & (problem.demand > 0)
-    edges = problem.edges()
-    starts = np.searchsorted(edges.mentee, np.arange(n_e + 1))
-    extra = (np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0))
-    rescored = cleared = 0
-    failing: list[int] = []
-    violators: dict[int, list[int]] = {}
-    # Dual-side constraint generation: dropped pairs that break the potentials join
-    # the dual system (no new solve) until the potentials hold for every dropped
-    # pair, or the system has no solution (then the primal must change: grow k).
-    for _ in range(dual_rounds):
-        tight = _tighten(problem, assignment, duals, extra)
-        if tight is None:
-            break
-        e_lvl, e_pot, r_lvl, r_pot = tight
-        lv = float(r_lvl.min()) if n_r else 0.0
-        pot_min = float(r_pot[r_lvl == lv].min()) if n_r else 0.0
-        total = e_lvl + lv
-        ok = (~has_drop) | (total > 0) | (
-            (total == 0) & (problem.bound <= e_pot + pot_min + tol))
-        unsure = np.flatnonzero(~ok).astype(np.int64)
-        cleared = int(has_drop.sum() - unsure.size)
-        rescored += int(unsure.size)
-        failing, violators = [], {}
-        new_e: list[IntArray] = []
-        new_r: list[IntArray] = []
-        new_s: list[FloatArray] = []
-        for block, rows in selector.full_rows(unsure):
-            lvl = e_lvl[block][:, None] + r_lvl[None, :]
-            bad = np.isfinite(rows) & ((lvl < 0) | (
-                (lvl == 0) & (rows > e_pot[block][:, None] + r_pot[None, :] + tol)))
-            for q, i in enumerate(block.tolist()):
-                cand = edges.mentor[starts[i]:starts[i + 1]]
-                bad[q, cand] = False
-                cols = np.flatnonzero(bad[q])
-                if cols.size:
-                    failing.append(i)
-                    best = cols[np.argsort(-rows[q, cols], kind="stable")[:limit]]
-                    violators[i] = best.tolist()
-                    new_e.append(np.full(best.size, i, dtype=np.int64))
-                    new_r.append(best.astype(np.int64))
-                    new_s.append(rows[q, best])
-        if not failing:
-            break
-        extra = (np.concatenate([extra[0], *new_e]), np.concatenate([extra[1], *new_r]),
-                 np.concatenate([extra[2], *new_s]))
-    fail = np.asarray(failing, dtype=np.int64)
-    return Certificate(fail.size == 0, fail, violators, cleared, rescored)

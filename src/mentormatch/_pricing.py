@@ -1,0 +1,404 @@
+"""Exact matching of large cohorts by column generation over candidate pools.
+
+The full problem has one arc per admissible pair (2e9 at national size); the
+optimum uses a few per mentee. :func:`solve_priced` finds it without ever
+holding the full matrix:
+
+1. **Prices.** A seeded sample of mentees is matched against every mentor with
+   scaled-down capacities; its dual mentor prices estimate how contested each
+   mentor is.
+2. **Pools.** One pass over every pair keeps, per mentee, the ``pool_size``
+   best mentors by score minus price (ties spread by a per-mentee jitter) and
+   an upper bound on score minus price over every other admissible mentor.
+3. **Column generation.** ``flow`` solves the candidate problem (the best
+   ``k`` of each pool); its duals ``u`` (mentees) and ``v`` (mentors) price
+   every other pair: ``(i, j)`` can improve the answer only if
+   ``s_ij > u_i + v_j``. Pool pairs are checked exactly from the pool; pairs
+   outside the pool are bounded by the pool bound and by how far ``v`` fell
+   below the pool prices, and only mentees the bound cannot clear are
+   rescored (on the mentors whose price fell, or the whole row). Improving
+   pairs join the candidates and the problem is solved again.
+
+When no pair can improve the answer, it is the optimum of the full problem:
+the duals are a certificate (LP duality), whatever prices steered the search.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field, replace
+from typing import Any, cast
+
+import numpy as np
+from numpy.typing import NDArray
+
+from ._block_scoring import BlockScorer, _Selector
+from ._candidate_problem import CandidateProblem
+from ._certificate import _duals, _tighten
+from ._problem import Assignment, MatchProblem, ProblemAttributes
+from ._progress import Progress
+
+__all__ = ["PricingSetup", "solve_priced"]
+
+FloatArray = NDArray[np.float64]
+IntArray = NDArray[np.int64]
+BoolArray = NDArray[np.bool_]
+
+#: Rows scored together: small blocks stay in cache.
+_BLOCK_ROWS = 32
+#: Distinct tie-breaking patterns (per mentee, by index).
+_PATTERNS = 64
+#: Samples smaller than this are not worth solving for prices.
+_MIN_SAMPLE = 1000
+
+
+@dataclass
+class PricingSetup:
+    """What column generation needs besides the solver: scores, masks, the problem's counts."""
+
+    scorer: BlockScorer
+    selector: _Selector
+    demand: IntArray
+    capacity: IntArray
+    locked: IntArray
+    attributes: ProblemAttributes | None = None
+    seconds: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass
+class _Pool:
+    mentor: IntArray  # (n_e, size) mentor index, -1 where there is none
+    score: FloatArray  # (n_e, size) pair score, -inf where there is none
+    bound: FloatArray  # (n_e,) score - price of every admissible mentor outside the pool
+    price: FloatArray  # (n_r,) the prices the pools were chosen with
+
+
+class _Candidates:
+    """The growing candidate set: edge arrays plus sorted keys for membership."""
+
+    def __init__(self, n_r: int) -> None:
+        self.n_r = n_r
+        self.e: list[IntArray] = []
+        self.r: list[IntArray] = []
+        self.s: list[FloatArray] = []
+        self.keys = np.zeros(0, dtype=np.int64)
+
+    def add(self, e: IntArray, r: IntArray, s: FloatArray) -> int:
+        keys = e * self.n_r + r
+        keys, first = np.unique(keys, return_index=True)
+        new = ~_member(self.keys, keys)
+        first = first[new]
+        self.e.append(e[first])
+        self.r.append(r[first])
+        self.s.append(s[first])
+        self.keys = np.union1d(self.keys, keys[new])
+        return int(first.size)
+
+    def contains(self, e: IntArray, r: IntArray) -> BoolArray:
+        return _member(self.keys, e * self.n_r + r)
+
+    def arrays(self) -> tuple[IntArray, IntArray, FloatArray]:
+        return np.concatenate(self.e), np.concatenate(self.r), np.concatenate(self.s)
+
+
+def _member(sorted_keys: IntArray, keys: IntArray) -> BoolArray:
+    if sorted_keys.size == 0:
+        return np.zeros(keys.shape, dtype=bool)
+    pos = np.minimum(np.searchsorted(sorted_keys, keys), sorted_keys.size - 1)
+    out: BoolArray = sorted_keys[pos] == keys
+    return out
+
+
+class _Scanner:
+    """Block passes over whole rows (or some columns) of the score matrix."""
+
+    def __init__(self, setup: PricingSetup, seed: int) -> None:
+        self.scorer = setup.scorer
+        self.selector = setup.selector
+        n_r = self.scorer.n_mentors
+        self.n_r = n_r
+        self.inv_perm = self.selector.inv_perm
+        self.jitter = np.random.default_rng(seed).random((_PATTERNS, n_r))
+        self.max_demand = int(setup.demand.max(initial=0))
+
+    def scores(self, block: IntArray, columns: IntArray | None = None) -> FloatArray:
+        """Admissible scores (else -inf) of ``block``, columns in ``perm`` order."""
+        s = self.scorer.block_perm(block, columns=columns)
+        self.selector._mask(block, s, columns)
+        return s
+
+    def fill(self, rows: IntArray, price: FloatArray, size: int, eps: float,
+             progress: Progress | None = None) -> _Pool:
+        """Each row's ``size`` best mentors by score - price, and a bound on the rest."""
+        n_e, n_r = self.scorer.n_mentees, self.n_r
+        size = min(size, n_r)
+        mentor = np.full((n_e, size), -1, dtype=np.int64)
+        score = np.full((n_e, size), -np.inf)
+        bound = np.full(n_e, -np.inf)
+        price_perm = price[self.scorer.perm]
+        perm = self.scorer.perm
+        for lo in range(0, rows.size, _BLOCK_ROWS):
+            block = rows[lo:lo + _BLOCK_ROWS]
+            s = self.scores(block)
+            key = s - price_perm
+            # The jitter only spreads ties (which mentor of equals a mentee keeps);
+            # the bound is taken on the true key.
+            jittered = key - eps * self.jitter[block % _PATTERNS]
+            if size < n_r:
+                top = np.argpartition(jittered, n_r - size - 1, axis=1)[:, n_r - size:]
+                np.put_along_axis(key, top, -np.inf, axis=1)
+                bound[block] = key.max(axis=1)
+            else:
+                top = np.broadcast_to(np.arange(n_r), (block.size, n_r))
+            order = np.argsort(-np.take_along_axis(jittered, top, axis=1), axis=1,
+                               kind="stable")
+            top = np.take_along_axis(top, order, axis=1)
+            top_s = np.take_along_axis(s, top, axis=1)
+            ok = np.isfinite(top_s)
+            mentor[block] = np.where(ok, perm[top], -1)
+            score[block] = np.where(ok, top_s, -np.inf)
+            if progress is not None:
+                progress.update(block.size)
+        return _Pool(mentor, score, bound, price)
+
+    def violators(self, rows: IntArray, cand: _Candidates, u: FloatArray, v: FloatArray,
+                  tol: float, per_row: int, columns: IntArray | None = None
+                  ) -> tuple[IntArray, IntArray, FloatArray, FloatArray]:
+        """Non-candidate pairs of ``rows`` with ``s - u_i - v_j > tol`` (best ``per_row``)."""
+        perm = self.scorer.perm
+        cols = perm if columns is None else perm[columns]
+        v_cols = v[cols]
+        out: list[tuple[IntArray, IntArray, FloatArray, FloatArray]] = []
+        for lo in range(0, rows.size, _BLOCK_ROWS):
+            block = rows[lo:lo + _BLOCK_ROWS]
+            red = self.scores(block, columns)
+            s = red.copy()
+            red -= v_cols
+            red -= u[block][:, None]
+            bad_rows = np.flatnonzero(red.max(axis=1) > tol)
+            if bad_rows.size == 0:
+                continue
+            sub = red[bad_rows]
+            # Up to max-demand used pairs may also beat the duals: look past them.
+            m = min(per_row + self.max_demand, sub.shape[1])
+            top = np.argpartition(-sub, m - 1, axis=1)[:, :m] if m < sub.shape[1] else (
+                np.broadcast_to(np.arange(sub.shape[1]), sub.shape))
+            red_top = np.take_along_axis(sub, top, axis=1)
+            ii = np.repeat(block[bad_rows], m).reshape(-1)
+            jj = cols[top].reshape(-1)
+            rr = red_top.reshape(-1)
+            ss = np.take_along_axis(s[bad_rows], top, axis=1).reshape(-1)
+            keep = (rr > tol) & ~cand.contains(ii, jj)
+            out.append((ii[keep], jj[keep], ss[keep], rr[keep]))
+        return _concat4(out)
+
+
+def _concat4(parts: list[tuple[IntArray, IntArray, FloatArray, FloatArray]]
+             ) -> tuple[IntArray, IntArray, FloatArray, FloatArray]:
+    if not parts:
+        return (np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0), np.zeros(0))
+    return (np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts]),
+            np.concatenate([p[2] for p in parts]), np.concatenate([p[3] for p in parts]))
+
+
+def _best_per_row(e: IntArray, r: IntArray, s: FloatArray, red: FloatArray,
+                  per_row: int) -> tuple[IntArray, IntArray, FloatArray]:
+    """Deduplicated pairs, at most ``per_row`` per mentee, the most improving first."""
+    if e.size == 0:
+        return e, r, s
+    order = np.lexsort((r, -red, e))
+    e, r, s = e[order], r[order], s[order]
+    keep = np.r_[True, (e[1:] != e[:-1]) | (r[1:] != r[:-1])]
+    e, r, s = e[keep], r[keep], s[keep]
+    start = np.searchsorted(e, e, side="left")
+    rank = np.arange(e.size) - start
+    keep = rank < per_row
+    return e[keep], r[keep], s[keep]
+
+
+def _initial(pool: _Pool, k: int, locked: IntArray, locked_s: FloatArray,
+             n_r: int) -> _Candidates:
+    """Candidates: each pool's first ``k`` mentors, plus the locked pairs."""
+    cand = _Candidates(n_r)
+    first = pool.mentor[:, :k]
+    ok = first >= 0
+    cand.add(np.repeat(np.arange(first.shape[0]), ok.sum(axis=1)), first[ok],
+             pool.score[:, :k][ok])
+    if locked.size:
+        cand.add(locked[:, 0], locked[:, 1], locked_s)
+    return cand
+
+
+def _pool_violators(pool: _Pool, rows: IntArray, cand: _Candidates, u: FloatArray,
+                    v: FloatArray, tol: float
+                    ) -> tuple[IntArray, IntArray, FloatArray, FloatArray]:
+    """Pool pairs outside the candidates that beat the duals (checked exactly)."""
+    mentor = pool.mentor[rows]
+    inside = mentor >= 0
+    e = np.repeat(rows, inside.sum(axis=1))
+    r, s = mentor[inside], pool.score[rows][inside]
+    red = s - u[e] - v[r]
+    hit = (red > tol) & ~cand.contains(e, r)
+    return e[hit], r[hit], s[hit], red[hit]
+
+
+def _solve(setup: PricingSetup, cand: _Candidates, options: dict[str, Any],
+           demand: IntArray | None = None, capacity: IntArray | None = None,
+           locked: IntArray | None = None) -> tuple[CandidateProblem, Assignment]:
+    from .solvers import solve
+
+    n_e, n_r = setup.scorer.n_mentees, setup.scorer.n_mentors
+    e, r, s = cand.arrays()
+    problem = CandidateProblem(
+        n_e, n_r, e, r, s, demand=setup.demand if demand is None else demand,
+        capacity=setup.capacity if capacity is None else capacity,
+        locked=setup.locked if locked is None else locked, attributes=setup.attributes)
+    return problem, solve(cast(MatchProblem, problem), "flow", **options)
+
+
+def _dual_prices(problem: CandidateProblem,
+                 assignment: Assignment) -> tuple[FloatArray, FloatArray, float] | None:
+    """Mentee and mentor duals as single numbers, and the tolerance of the pair test.
+
+    The solver's duals are lexicographic (level, potential) and degenerate;
+    they are first tightened (:func:`~mentormatch._certificate._tighten`: a
+    mentee given all it asked for is not "short" at any level). Only
+    ``u_i + v_j`` matters for a pair, so levels are shifted to make the most
+    common mentor level 0, and a level is worth more than any score difference.
+    """
+    info = assignment.info
+    n_e, n_r = problem.shape
+    duals = _duals(info, n_e, n_r)
+    if info.get("exact") is not True or duals is None:
+        return None
+    tight = _tighten(problem, assignment, duals)
+    if tight is None:
+        return None
+    e_lvl, e_pot, r_lvl, r_pot = tight
+    far = 1 << 16
+    e_far, r_far = np.abs(e_lvl) >= far, np.abs(r_lvl) >= far
+    levels, counts = np.unique(r_lvl[~r_far], return_counts=True)
+    shift = float(levels[np.argmax(counts)]) if levels.size else 0.0
+    e_lvl, r_lvl = e_lvl + shift, r_lvl - shift
+    weight = float(info.get("level_weight", 1.0))
+    u = np.where(e_far, np.inf, weight * e_lvl + e_pot)
+    v = np.where(r_far, np.inf, weight * r_lvl + r_pot)
+    # Rounding of the combined numbers grows with their size.
+    size = float(np.abs(u[~e_far]).max(initial=0.0) + np.abs(v[~r_far]).max(initial=0.0))
+    tol = float(info["dual_tol"]) + 1e-12 + 64 * float(np.finfo(np.float64).eps) * (1 + size)
+    return u, v, tol
+
+
+def _sample_prices(setup: PricingSetup, rows: IntArray, k: int, fraction: float, seed: int,
+                   options: dict[str, Any], max_price: float) -> FloatArray:
+    """Mentor prices: the certified optimum's duals on a seeded sample of mentees.
+
+    The sample keeps ``fraction`` of the mentees and of every mentor's capacity
+    (rounded at random, so totals match) and is solved the same way, its own
+    prices coming from a smaller sample, down to :data:`_MIN_SAMPLE` mentees.
+    """
+    n_r = setup.scorer.n_mentors
+    size = int(round(fraction * rows.size))
+    if size < _MIN_SAMPLE or 2 * k >= n_r:
+        return np.zeros(n_r)
+    rng = np.random.default_rng(seed)
+    sample = np.sort(rng.choice(rows, size=size, replace=False))
+    scaled = setup.capacity * (size / rows.size)
+    cap = np.floor(scaled).astype(np.int64)
+    cap += rng.random(n_r) < scaled - cap
+    demand = np.zeros_like(setup.demand)
+    demand[sample] = setup.demand[sample]
+    sub = replace(setup, demand=demand, capacity=cap, locked=np.zeros((0, 2), np.int64),
+                  seconds={})
+    problem, assignment, _ = solve_priced(sub, k, options, price_sample=fraction,
+                                          seed=seed + 1, max_rounds=8)
+    duals = _dual_prices(problem, assignment)
+    if duals is None:
+        return np.zeros(n_r)
+    price: FloatArray = np.clip(duals[1], 0.0, max_price)
+    return price
+
+
+def solve_priced(setup: PricingSetup, k: int, options: dict[str, Any], *,
+                 pool_size: int | None = None, per_row: int | None = None,
+                 price_sample: float | None = 0.2, seed: int = 0, max_rounds: int = 30,
+                 progress: bool | None = None
+                 ) -> tuple[CandidateProblem, Assignment, dict[str, Any]]:
+    """Solve with ``flow`` on growing candidates until the duals certify the full optimum.
+
+    Returns the last candidate problem, its assignment and a record of the
+    rounds (``certified`` is True when no admissible pair outside the
+    candidates could improve the answer).
+    """
+    scorer = setup.scorer
+    n_r = scorer.n_mentors
+    pool_size = max(pool_size or 2 * k + 4, k)
+    per_row = per_row or k
+    scanner = _Scanner(setup, seed)
+    rows = np.flatnonzero(setup.demand > 0).astype(np.int64)
+    max_score = scorer.max_score()
+    eps = 1e-7 * max(1.0, max_score)
+    t0 = time.perf_counter()
+    price = np.zeros(n_r)
+    if price_sample:
+        price = _sample_prices(setup, rows, k, price_sample, seed, options, max_score)
+    t_sample = time.perf_counter() - t0
+    with Progress(rows.size, "scoring candidates", enabled=progress) as bar:
+        pool = scanner.fill(rows, price, pool_size, eps, bar)
+    t_pool = time.perf_counter() - t0 - t_sample
+    locked_s = (scorer.pair_values(setup.locked[:, 0], setup.locked[:, 1])[0]
+                if setup.locked.size else np.zeros(0))
+    cand = _initial(pool, k, setup.locked, locked_s, n_r)
+    record: dict[str, Any] = {"rounds": 0, "certified": False, "added": [], "refilled": [],
+                              "rescored": [], "n_edges": [],
+                              "seconds": {"sample": t_sample, "pool": t_pool, "solve": 0.0,
+                                          "price": 0.0}}
+    while True:
+        record["rounds"] += 1
+        t1 = time.perf_counter()
+        problem, assignment = _solve(setup, cand, options)
+        t2 = time.perf_counter()
+        record["seconds"]["solve"] += t2 - t1
+        record["n_edges"].append(problem.n_edges)
+        duals = _dual_prices(problem, assignment)
+        if duals is None:
+            record["note"] = "the solver could not prove its own answer optimal"
+            break
+        u, v, tol = duals
+        # Pairs outside the pools: s - v <= bound + (price - v) per mentor.
+        dead = ~np.isfinite(v)
+        drop = np.full(n_r, -np.inf)
+        drop[~dead] = pool.price[~dead] - v[~dead]
+        drop = drop[scorer.perm]
+        slack = u[rows] + tol - pool.bound[rows]
+        open_rows = rows[slack < drop.max(initial=-np.inf)]
+        refill = open_rows.size * 4 > rows.size
+        if refill:
+            # Prices moved too much for the bound: new pools at the duals' prices.
+            pool = scanner.fill(rows, np.where(dead, np.inf, v), pool_size, eps)
+        found = [_pool_violators(pool, rows, cand, u, v, tol)]
+        if not refill:
+            # The rows the bound cannot clear rescore the mentors whose price fell most
+            # (a quarter of them), or the whole row.
+            theta = float(np.partition(drop, n_r - 1 - n_r // 4)[n_r - 1 - n_r // 4])
+            theta = max(theta, float(np.min(slack, initial=np.inf)))
+            part = u[open_rows] + tol - pool.bound[open_rows] >= theta
+            partial, full = open_rows[part], open_rows[~part]
+            fell = np.flatnonzero(drop > theta)
+            found.append(scanner.violators(full, cand, u, v, tol, per_row))
+            if partial.size and fell.size:
+                found.append(scanner.violators(partial, cand, u, v, tol, per_row,
+                                               columns=fell))
+            record["rescored"].append((int(full.size), int(partial.size), int(fell.size)))
+        record["refilled"].append(bool(refill))
+        e_new, r_new, s_new = _best_per_row(*_concat4(found), per_row)
+        record["seconds"]["price"] += time.perf_counter() - t2
+        record["added"].append(int(e_new.size))
+        if e_new.size == 0 and not refill:
+            record["certified"] = True
+            break
+        if record["rounds"] >= max_rounds:
+            record["note"] = f"{np.unique(e_new).size} mentee(s) still uncertified"
+            break
+        cand.add(e_new, r_new, s_new)
+    return problem, assignment, record
