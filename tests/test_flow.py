@@ -132,8 +132,8 @@ def test_coarse_integer_rounding_is_repaired_by_the_certificate(
     # so its answer is often wrong; the residual-graph certificate must fix it.
     original = _flow._scaled
 
-    def coarse(net: object, lex: bool, k: int | None = None) -> tuple[np.ndarray, int]:
-        return original(net, lex, 0)  # type: ignore[arg-type]
+    def coarse(net: object, lex: bool, scale: float | None = None) -> tuple[np.ndarray, float]:
+        return original(net, lex, 1.0)  # type: ignore[arg-type]
 
     _flow._scaled = coarse  # type: ignore[assignment]
     try:
@@ -270,3 +270,32 @@ def test_match_with_flow_and_min_load_on_a_cohort() -> None:
     result = mm.match(c, solver="flow")
     assert result.mentees_of(idle[-1])
     assert result.metrics.mentees_matched == result.metrics.mentees_asking
+
+
+@settings(max_examples=300, deadline=None)
+@given(problems(max_demand=3, max_capacity=3), st.data())
+def test_warm_certificate_proves_or_repairs_a_feasible_start(
+        problem: mm.MatchProblem, data: st.DataObject) -> None:
+    best = mm.solve(problem, solver="flow")
+    n = best.mentee_idx.size
+    locked = {tuple(p) for p in problem.locked.tolist()}
+    drop = data.draw(st.lists(st.booleans(), min_size=n, max_size=n))
+    # Locked pairs must stay: a start is any feasible subset of an optimum.
+    keep = np.array([not d or (e, r) in locked for d, e, r in
+                     zip(drop, best.mentee_idx.tolist(), best.mentor_idx.tolist(), strict=True)],
+                    dtype=bool).reshape(-1)
+    warm = _flow.certify_flow(problem, best.mentee_idx[keep], best.mentor_idx[keep],
+                              max_cycles=10_000,
+                              start=(best.info["node_level"], best.info["node_value"]))
+    assert warm is not None and warm.info["exact"]
+    assert mm.check(warm, problem).ok
+    assert same_key(assignment_key(problem, warm), assignment_key(problem, best))
+
+
+def test_warm_certificate_refuses_an_infeasible_start() -> None:
+    p = mm.MatchProblem(scores=[[1.0, 0.5], [0.2, 0.9]], capacity=1,
+                        allowed=[[True, False], [True, True]])
+    assert _flow.certify_flow(p, np.array([0]), np.array([1])) is None  # not admissible
+    assert _flow.certify_flow(p, np.array([0, 1]), np.array([0, 0])) is None  # over capacity
+    proved = _flow.certify_flow(p, np.array([0, 1]), np.array([0, 1]))
+    assert proved is not None and proved.objective == pytest.approx(1.9)

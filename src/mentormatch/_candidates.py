@@ -163,7 +163,8 @@ def build_candidates(cohort: Cohort, k: int = 50, *, scorer: Scorer | None = Non
 # --------------------------------------------------------------------------- match
 
 
-_ARRAY_KEYS = ("mentee_dual", "mentor_dual", "mentee_level", "mentor_level",
+_ARRAY_KEYS = ("node_level", "node_value", "mentee_dual", "mentor_dual", "mentee_level",
+               "mentor_level",
                "mentee_potential", "mentor_potential")
 
 

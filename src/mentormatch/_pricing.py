@@ -26,11 +26,14 @@ the duals are a certificate (LP duality), whatever prices steered the search.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 import numpy as np
 from numpy.typing import NDArray
+from threadpoolctl import threadpool_limits
 
 from ._block_scoring import BlockScorer, _Selector
 from ._candidate_problem import CandidateProblem
@@ -43,11 +46,16 @@ __all__ = ["PricingSetup", "solve_priced"]
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
 BoolArray = NDArray[np.bool_]
+_T = TypeVar("_T")
 
 #: Rows scored together: small blocks stay in cache.
 _BLOCK_ROWS = 32
 #: Distinct tie-breaking patterns (per mentee, by index).
 _PATTERNS = 64
+#: Threads for block passes (numpy releases the GIL in the heavy calls).
+_WORKERS = 2
+#: Rounds spent on a sample: its prices only steer, they need not be certified.
+_SAMPLE_ROUNDS = 3
 #: Samples smaller than this are not worth solving for prices.
 _MIN_SAMPLE = 1000
 
@@ -127,6 +135,28 @@ class _Scanner:
         self.selector._mask(block, s, columns)
         return s
 
+    def _each_block(self, rows: IntArray, work: Callable[[IntArray], _T],
+                    progress: Progress | None = None) -> list[_T]:
+        """``work`` on every block of ``rows``, on :data:`_WORKERS` threads.
+
+        numpy releases the GIL in the heavy calls; BLAS is held to one thread
+        meanwhile so that the threads do not oversubscribe the cores.
+        """
+        blocks = [rows[lo:lo + _BLOCK_ROWS] for lo in range(0, rows.size, _BLOCK_ROWS)]
+        out: list[_T] = []
+        if len(blocks) < 4 * _WORKERS:
+            for block in blocks:
+                out.append(work(block))
+                if progress is not None:
+                    progress.update(block.size)
+            return out
+        with threadpool_limits(limits=1), ThreadPoolExecutor(_WORKERS) as pool:
+            for block, result in zip(blocks, pool.map(work, blocks), strict=True):
+                out.append(result)
+                if progress is not None:
+                    progress.update(block.size)
+        return out
+
     def fill(self, rows: IntArray, price: FloatArray, size: int, eps: float,
              progress: Progress | None = None) -> _Pool:
         """Each row's ``size`` best mentors by score - price, and a bound on the rest."""
@@ -137,8 +167,8 @@ class _Scanner:
         bound = np.full(n_e, -np.inf)
         price_perm = price[self.scorer.perm]
         perm = self.scorer.perm
-        for lo in range(0, rows.size, _BLOCK_ROWS):
-            block = rows[lo:lo + _BLOCK_ROWS]
+
+        def work(block: IntArray) -> None:
             s = self.scores(block)
             key = s - price_perm
             # The jitter only spreads ties (which mentor of equals a mentee keeps);
@@ -157,8 +187,8 @@ class _Scanner:
             ok = np.isfinite(top_s)
             mentor[block] = np.where(ok, perm[top], -1)
             score[block] = np.where(ok, top_s, -np.inf)
-            if progress is not None:
-                progress.update(block.size)
+
+        self._each_block(rows, work, progress)
         return _Pool(mentor, score, bound, price)
 
     def violators(self, rows: IntArray, cand: _Candidates, u: FloatArray, v: FloatArray,
@@ -168,29 +198,28 @@ class _Scanner:
         perm = self.scorer.perm
         cols = perm if columns is None else perm[columns]
         v_cols = v[cols]
-        out: list[tuple[IntArray, IntArray, FloatArray, FloatArray]] = []
-        for lo in range(0, rows.size, _BLOCK_ROWS):
-            block = rows[lo:lo + _BLOCK_ROWS]
+        # Up to max-demand used pairs may also beat the duals: look past them.
+        m = min(per_row + self.max_demand, cols.size)
+
+        def work(block: IntArray) -> tuple[IntArray, IntArray, FloatArray, FloatArray]:
             red = self.scores(block, columns)
             s = red.copy()
             red -= v_cols
             red -= u[block][:, None]
-            bad_rows = np.flatnonzero(red.max(axis=1) > tol)
-            if bad_rows.size == 0:
-                continue
+            bad_rows = np.flatnonzero(red.max(axis=1, initial=-np.inf) > tol)
             sub = red[bad_rows]
-            # Up to max-demand used pairs may also beat the duals: look past them.
-            m = min(per_row + self.max_demand, sub.shape[1])
             top = np.argpartition(-sub, m - 1, axis=1)[:, :m] if m < sub.shape[1] else (
                 np.broadcast_to(np.arange(sub.shape[1]), sub.shape))
-            red_top = np.take_along_axis(sub, top, axis=1)
-            ii = np.repeat(block[bad_rows], m).reshape(-1)
+            rr = np.take_along_axis(sub, top, axis=1).reshape(-1)
+            ii = np.repeat(block[bad_rows], top.shape[1]).reshape(-1)
             jj = cols[top].reshape(-1)
-            rr = red_top.reshape(-1)
             ss = np.take_along_axis(s[bad_rows], top, axis=1).reshape(-1)
             keep = (rr > tol) & ~cand.contains(ii, jj)
-            out.append((ii[keep], jj[keep], ss[keep], rr[keep]))
-        return _concat4(out)
+            return ii[keep], jj[keep], ss[keep], rr[keep]
+
+        if m == 0:
+            return _concat4([])
+        return _concat4(self._each_block(rows, work))
 
 
 def _concat4(parts: list[tuple[IntArray, IntArray, FloatArray, FloatArray]]
@@ -242,6 +271,23 @@ def _pool_violators(pool: _Pool, rows: IntArray, cand: _Candidates, u: FloatArra
     return e[hit], r[hit], s[hit], red[hit]
 
 
+def _buckets(need: IntArray, rows: IntArray, order: IntArray,
+             n_r: int) -> list[tuple[IntArray | None, IntArray]]:
+    """Rows grouped by how many of the most-fallen mentors they must rescore (powers of 2).
+
+    Yields ``(columns, rows)``: the sorted ``perm`` positions to rescore (None: all).
+    """
+    out: list[tuple[IntArray | None, IntArray]] = []
+    open_ = need > 0
+    if not open_.any():
+        return out
+    size = np.minimum(2 ** np.ceil(np.log2(np.maximum(need[open_], 64))), n_r).astype(np.int64)
+    for c in np.unique(size).tolist():
+        block = rows[open_][size == c]
+        out.append((None if c >= n_r else np.sort(order[:c]), block))
+    return out
+
+
 def _solve(setup: PricingSetup, cand: _Candidates, options: dict[str, Any],
            demand: IntArray | None = None, capacity: IntArray | None = None,
            locked: IntArray | None = None) -> tuple[CandidateProblem, Assignment]:
@@ -254,6 +300,46 @@ def _solve(setup: PricingSetup, cand: _Candidates, options: dict[str, Any],
         capacity=setup.capacity if capacity is None else capacity,
         locked=setup.locked if locked is None else locked, attributes=setup.attributes)
     return problem, solve(cast(MatchProblem, problem), "flow", **options)
+
+
+def _warm_solve(setup: PricingSetup, cand: _Candidates, prev: Assignment,
+                new_rows: IntArray, options: dict[str, Any]
+                ) -> tuple[CandidateProblem, Assignment] | None:
+    """Re-solve only around the mentees that gained candidates, then prove it all.
+
+    The mentees with new candidates and those holding the mentors they now
+    reach are matched again (everyone else keeps their mentors, whose places
+    stay taken); :func:`~mentormatch.solvers._flow.certify_flow` then proves
+    the whole answer optimal on every candidate, cancelling the few improving
+    cycles the neighbourhood missed. None when that needs a full solve.
+    """
+    from .solvers import solve
+    from .solvers._flow import certify_flow
+
+    n_e, n_r = setup.scorer.n_mentees, setup.scorer.n_mentors
+    e, r, s = cand.arrays()
+    problem = CandidateProblem(n_e, n_r, e, r, s, demand=setup.demand,
+                               capacity=setup.capacity, locked=setup.locked,
+                               attributes=setup.attributes)
+    reached = np.zeros(n_r, dtype=bool)
+    reached[r[np.isin(e, new_rows)]] = True
+    moved = np.zeros(n_e, dtype=bool)
+    moved[new_rows] = True
+    moved[prev.mentee_idx[reached[prev.mentor_idx]]] = True
+    fixed = ~moved[prev.mentee_idx]
+    mine = moved[e]
+    locked = setup.locked[moved[setup.locked[:, 0]]] if setup.locked.size else setup.locked
+    sub = CandidateProblem(
+        n_e, n_r, e[mine], r[mine], s[mine], demand=np.where(moved, setup.demand, 0),
+        capacity=setup.capacity - np.bincount(prev.mentor_idx[fixed], minlength=n_r),
+        locked=locked)
+    part = solve(cast(MatchProblem, sub), "flow", **options)
+    pairs_e = np.concatenate([prev.mentee_idx[fixed], part.mentee_idx])
+    pairs_r = np.concatenate([prev.mentor_idx[fixed], part.mentor_idx])
+    start = (prev.info["node_level"], prev.info["node_value"]) if "node_level" in prev.info \
+        else None
+    proved = certify_flow(cast(MatchProblem, problem), pairs_e, pairs_r, start=start)
+    return None if proved is None else (problem, proved)
 
 
 def _dual_prices(problem: CandidateProblem,
@@ -311,11 +397,17 @@ def _sample_prices(setup: PricingSetup, rows: IntArray, k: int, fraction: float,
     sub = replace(setup, demand=demand, capacity=cap, locked=np.zeros((0, 2), np.int64),
                   seconds={})
     problem, assignment, _ = solve_priced(sub, k, options, price_sample=fraction,
-                                          seed=seed + 1, max_rounds=8)
+                                          seed=seed + 1, max_rounds=_SAMPLE_ROUNDS)
     duals = _dual_prices(problem, assignment)
     if duals is None:
         return np.zeros(n_r)
-    price: FloatArray = np.clip(duals[1], 0.0, max_price)
+    # Level prices say a mentor is needed for the sample's coverage, which its
+    # rounded capacities may cause; only the score part carries over.
+    w = float(assignment.info.get("level_weight", 1.0))
+    live = np.isfinite(duals[1])
+    pot = np.zeros(n_r)
+    pot[live] = duals[1][live] - w * np.rint(duals[1][live] / w)
+    price: FloatArray = np.clip(pot, 0.0, max_price)
     return price
 
 
@@ -333,7 +425,7 @@ def solve_priced(setup: PricingSetup, k: int, options: dict[str, Any], *,
     scorer = setup.scorer
     n_r = scorer.n_mentors
     pool_size = max(pool_size or 2 * k + 4, k)
-    per_row = per_row or k
+    per_row = per_row or pool_size
     scanner = _Scanner(setup, seed)
     rows = np.flatnonzero(setup.demand > 0).astype(np.int64)
     max_score = scorer.max_score()
@@ -353,10 +445,21 @@ def solve_priced(setup: PricingSetup, k: int, options: dict[str, Any], *,
                               "rescored": [], "n_edges": [],
                               "seconds": {"sample": t_sample, "pool": t_pool, "solve": 0.0,
                                           "price": 0.0}}
+    new_rows = np.zeros(0, dtype=np.int64)
+    assignment: Assignment | None = None
     while True:
         record["rounds"] += 1
         t1 = time.perf_counter()
-        problem, assignment = _solve(setup, cand, options)
+        warm = None
+        # A handful of new pairs: re-solve around them and prove the rest unchanged.
+        if assignment is not None and new_rows.size and not options \
+                and new_rows.size * 100 < rows.size:
+            warm = _warm_solve(setup, cand, assignment, new_rows, options)
+        if warm is None:
+            problem, assignment = _solve(setup, cand, options)
+        else:
+            problem, assignment = warm
+        record.setdefault("warm", []).append(warm is not None)
         t2 = time.perf_counter()
         record["seconds"]["solve"] += t2 - t1
         record["n_edges"].append(problem.n_edges)
@@ -371,25 +474,23 @@ def solve_priced(setup: PricingSetup, k: int, options: dict[str, Any], *,
         drop[~dead] = pool.price[~dead] - v[~dead]
         drop = drop[scorer.perm]
         slack = u[rows] + tol - pool.bound[rows]
-        open_rows = rows[slack < drop.max(initial=-np.inf)]
-        refill = open_rows.size * 4 > rows.size
+        # A mentor j outside row i's pool can only improve if drop_j > slack_i: count
+        # those per row; rescoring them costs that many pairs, a refill n_r per row.
+        order = np.argsort(-drop, kind="stable")
+        need = np.searchsorted(-drop[order], -slack, side="left")
+        refill = int(need.sum()) > rows.size * n_r // 3
         if refill:
-            # Prices moved too much for the bound: new pools at the duals' prices.
+            # Prices moved too much for the bounds: new pools at the duals' prices.
+            # Rows whose new bound is above u_i then have improving pool pairs.
             pool = scanner.fill(rows, np.where(dead, np.inf, v), pool_size, eps)
         found = [_pool_violators(pool, rows, cand, u, v, tol)]
         if not refill:
-            # The rows the bound cannot clear rescore the mentors whose price fell most
-            # (a quarter of them), or the whole row.
-            theta = float(np.partition(drop, n_r - 1 - n_r // 4)[n_r - 1 - n_r // 4])
-            theta = max(theta, float(np.min(slack, initial=np.inf)))
-            part = u[open_rows] + tol - pool.bound[open_rows] >= theta
-            partial, full = open_rows[part], open_rows[~part]
-            fell = np.flatnonzero(drop > theta)
-            found.append(scanner.violators(full, cand, u, v, tol, per_row))
-            if partial.size and fell.size:
-                found.append(scanner.violators(partial, cand, u, v, tol, per_row,
-                                               columns=fell))
-            record["rescored"].append((int(full.size), int(partial.size), int(fell.size)))
+            scanned = 0
+            for cols, block in _buckets(need, rows, order, n_r):
+                found.append(scanner.violators(block, cand, u, v, tol, per_row,
+                                               columns=cols))
+                scanned += block.size * (n_r if cols is None else cols.size)
+            record["rescored"].append(scanned / max(rows.size * n_r, 1))
         record["refilled"].append(bool(refill))
         e_new, r_new, s_new = _best_per_row(*_concat4(found), per_row)
         record["seconds"]["price"] += time.perf_counter() - t2
@@ -401,4 +502,5 @@ def solve_priced(setup: PricingSetup, k: int, options: dict[str, Any], *,
             record["note"] = f"{np.unique(e_new).size} mentee(s) still uncertified"
             break
         cand.add(e_new, r_new, s_new)
+        new_rows = np.unique(e_new)
     return problem, assignment, record

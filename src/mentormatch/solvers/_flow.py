@@ -30,7 +30,7 @@ from numpy.typing import NDArray
 from mentormatch._errors import InfeasibleError, InvalidInputError, SolverError
 from mentormatch._problem import Assignment, MatchProblem
 
-__all__ = ["solve_flow"]
+__all__ = ["certify_flow", "solve_flow"]
 
 IntArray = NDArray[np.int64]
 FloatArray = NDArray[np.float64]
@@ -274,17 +274,24 @@ class _Certificate:
     proved: bool
 
 
-def _certify(net: _Network, flow: IntArray, max_cycles: int = 10_000) -> _Certificate:
+def _certify(net: _Network, flow: IntArray, max_cycles: int = 10_000,
+             start: tuple[IntArray, FloatArray] | None = None) -> _Certificate:
     """Cancel negative residual cycles (exact float costs) until potentials certify ``flow``.
 
     ``flow`` is updated in place. Bellman-Ford by rounds from a virtual root at
-    distance 0 (Jacobi order, only arcs leaving nodes changed in the last round).
+    distance 0 (Jacobi order, only arcs leaving nodes changed in the last round),
+    or label-correcting from ``start`` potentials (a previous proof on the same
+    nodes: only what changed since has to settle).
     """
     n = net.n_nodes
     scale = max(1.0, float(np.abs(net.cost).max(initial=0.0)))
     tol = _REL_TOL * scale
-    d_lvl = np.zeros(n, dtype=np.int64)
-    d_val = np.zeros(n, dtype=np.float64)
+    if start is not None and start[0].shape == (n,) and start[1].shape == (n,):
+        d_lvl = np.array(start[0], dtype=np.int64)
+        d_val = np.array(start[1], dtype=np.float64)
+    else:
+        d_lvl = np.zeros(n, dtype=np.int64)
+        d_val = np.zeros(n, dtype=np.float64)
     cycles = rounds = 0
     idx = np.arange(net.tail.size)
     while True:
@@ -466,6 +473,70 @@ def solve_flow(problem: MatchProblem, *,
     return Assignment.from_pairs(problem, e, r, solver="flow", info=info)
 
 
+def certify_flow(problem: MatchProblem, mentee_idx: IntArray, mentor_idx: IntArray, *,
+                 max_cycles: int = 64,
+                 start: tuple[IntArray, FloatArray] | None = None) -> Assignment | None:
+    """Prove the given pairs optimal (lexicographic objective), repairing a few cycles.
+
+    A warm start for problems that changed a little: the pairs (which must be
+    feasible: admissible, within demand and capacity, locked pairs included)
+    become a flow, and the same Bellman-Ford proof as :func:`solve_flow`
+    cancels up to ``max_cycles`` improving cycles. Returns the proved
+    assignment with the same ``info`` as :func:`solve_flow`, or None when the
+    pairs are infeasible or more cycles are needed (solve from scratch then).
+    """
+    n_e, n_r = problem.shape
+    e = np.asarray(mentee_idx, dtype=np.int64)
+    r = np.asarray(mentor_idx, dtype=np.int64)
+    locked = problem.locked
+    lock_keys = np.sort(locked[:, 0] * n_r + locked[:, 1])
+    keys = e * n_r + r
+    free = ~np.isin(keys, lock_keys)
+    count = np.bincount(e[free], minlength=n_e)
+    load = np.bincount(r[free], minlength=n_r)
+    lock_e = np.bincount(locked[:, 0], minlength=n_e)
+    full = bool((count == np.maximum(problem.demand - lock_e, 0)).all())
+    net = _build(problem, "saturate" if full else "lexicographic")
+    used = np.sort(keys[free])
+    pair_keys = net.pair_mentee * n_r + net.pair_mentor
+    flow = np.zeros(net.tail.size, dtype=np.int64)
+    flow[:net.n_pair] = np.isin(pair_keys, used)
+    if int(flow[:net.n_pair].sum()) != used.size:
+        return None  # a pair is not in the network (not admissible, or over a limit)
+    # Arcs after the pair arcs, in _build's order: each mentee's first unit, its further
+    # units, mentor -> sink, then the bypass.
+    rest = net.n_pair
+    dres = problem.demand - lock_e
+    wanting = np.flatnonzero(dres > 0)
+    first = wanting[lock_e[wanting] == 0]
+    more = wanting[dres[wanting] - (lock_e[wanting] == 0) > 0]
+    first_flow = np.minimum(count[first], 1)
+    flow[rest:rest + first.size] = first_flow
+    rest += first.size
+    taken = np.zeros(n_e, dtype=np.int64)
+    taken[first] = first_flow
+    flow[rest:rest + more.size] = count[more] - taken[more]
+    rest += more.size
+    offering = net.tail[rest:-1] - n_e
+    flow[rest:-1] = load[offering]
+    flow[-1] = int(net.supply[net.source]) - int(count.sum())
+    if ((flow < net.lo) | (flow > net.hi)).any():
+        return None
+    cert = _certify(net, flow, max_cycles=max_cycles, start=start)
+    if not cert.proved:
+        return None
+    used_arc = flow[:net.n_pair] > 0
+    pe = np.concatenate([locked[:, 0], net.pair_mentee[used_arc]])
+    pr = np.concatenate([locked[:, 1], net.pair_mentor[used_arc]])
+    info: dict[str, Any] = {
+        "backend": "warm start", "objective": "lexicographic", "exact": True,
+        "gap_bound": _gap_bound(net, cert), "scale": None, "cycles_canceled": cert.cycles,
+        "bellman_ford_rounds": cert.rounds, "saturated": full,
+    }
+    info.update(_duals(net, cert, -net.cost[:net.n_pair]))
+    return Assignment.from_pairs(problem, pe, pr, solver="flow", info=info)
+
+
 def _run_backend(problem: MatchProblem, net: _Network, backend: str,
                  lex: bool) -> tuple[IntArray | None, float | None]:
     if backend == "ortools":
@@ -500,6 +571,7 @@ def _duals(net: _Network, cert: _Certificate, scores: FloatArray) -> dict[str, A
     weight = 2.0 * (float(np.abs(scores).max(initial=0.0)) + float(np.abs(e_val).max(initial=0))
                     + float(np.abs(r_val).max(initial=0.0)) + cert.tol) + 1.0
     return {
+        "node_level": cert.level, "node_value": cert.value,
         "mentee_dual": weight * e_lvl + e_val, "mentor_dual": weight * r_lvl + r_val,
         "pair_offset": 0.0, "dual_tol": cert.tol, "level_weight": weight,
         "mentee_level": e_lvl, "mentor_level": r_lvl,
