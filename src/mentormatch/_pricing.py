@@ -93,14 +93,16 @@ class _Candidates:
 
     def add(self, e: IntArray, r: IntArray, s: FloatArray) -> int:
         keys = e * self.n_r + r
-        keys, first = np.unique(keys, return_index=True)
-        new = ~_member(self.keys, keys)
-        first = first[new]
-        self.e.append(e[first])
-        self.r.append(r[first])
-        self.s.append(s[first])
-        self.keys = np.union1d(self.keys, keys[new])
-        return int(first.size)
+        order = np.argsort(keys, kind="stable")
+        keys = keys[order]
+        first = np.r_[True, keys[1:] != keys[:-1]] if keys.size else np.zeros(0, bool)
+        first &= ~_member(self.keys, keys)
+        pick = order[first]
+        self.e.append(e[pick])
+        self.r.append(r[pick])
+        self.s.append(s[pick])
+        self.keys = np.sort(np.concatenate([self.keys, keys[first]]), kind="stable")
+        return int(pick.size)
 
     def contains(self, e: IntArray, r: IntArray) -> BoolArray:
         return _member(self.keys, e * self.n_r + r)
@@ -447,6 +449,7 @@ def solve_priced(setup: PricingSetup, k: int, options: dict[str, Any], *,
                                           "price": 0.0}}
     new_rows = np.zeros(0, dtype=np.int64)
     assignment: Assignment | None = None
+
     while True:
         record["rounds"] += 1
         t1 = time.perf_counter()
