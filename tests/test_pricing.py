@@ -32,7 +32,8 @@ def test_pools_hold_the_best_by_score_minus_price_and_bound_the_rest(seed, size,
     price = np.random.default_rng(seed).uniform(0, 0.5, 15)
     scanner = pricing._Scanner(setup, seed)
     rows = np.arange(70, dtype=np.int64)
-    pool = scanner.fill(rows, price, size, eps=1e-7)
+    pool, raw = scanner.fill(rows, price, size, eps=1e-7, raw=3)
+    assert raw is not None
     for i in range(70):
         mine = pool.mentor[i][pool.mentor[i] >= 0]
         key = np.where(allowed[i], dense[i] - price, -np.inf)
@@ -46,6 +47,13 @@ def test_pools_hold_the_best_by_score_minus_price_and_bound_the_rest(seed, size,
             assert key[rest].max() <= key[mine].min() + 1e-6
         else:
             assert pool.bound[i] == -np.inf
+        # The raw picks are the best by score alone (ties within the jitter aside).
+        best = raw[0][i][raw[0][i] >= 0]
+        assert best.size == min(3, int(allowed[i].sum()))
+        assert np.allclose(raw[1][i][:best.size], dense[i, best], atol=1e-12)
+        others = np.setdiff1d(np.flatnonzero(allowed[i]), best)
+        if others.size:
+            assert dense[i, others].max() <= dense[i, best].min() + 1e-6
 
 
 @pytest.mark.parametrize("seed", range(4))

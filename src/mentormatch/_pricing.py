@@ -160,22 +160,40 @@ class _Scanner:
         return out
 
     def fill(self, rows: IntArray, price: FloatArray, size: int, eps: float,
-             progress: Progress | None = None) -> _Pool:
-        """Each row's ``size`` best mentors by score - price, and a bound on the rest."""
+             progress: Progress | None = None, raw: int = 0
+             ) -> tuple[_Pool, tuple[IntArray, FloatArray] | None]:
+        """Each row's ``size`` best mentors by score - price, and a bound on the rest.
+
+        With ``raw``, also each row's ``raw`` best mentors by score alone
+        (mentor and score arrays, -1 / -inf where there is none).
+        """
         n_e, n_r = self.scorer.n_mentees, self.n_r
         size = min(size, n_r)
+        raw = min(raw, n_r)
         mentor = np.full((n_e, size), -1, dtype=np.int64)
         score = np.full((n_e, size), -np.inf)
         bound = np.full(n_e, -np.inf)
+        raw_mentor = np.full((n_e, raw), -1, dtype=np.int64)
+        raw_score = np.full((n_e, raw), -np.inf)
         price_perm = price[self.scorer.perm]
         perm = self.scorer.perm
 
         def work(block: IntArray) -> None:
             s = self.scores(block)
-            key = s - price_perm
             # The jitter only spreads ties (which mentor of equals a mentee keeps);
             # the bound is taken on the true key.
-            jittered = key - eps * self.jitter[block % _PATTERNS]
+            jitter = eps * self.jitter[block % _PATTERNS]
+            if 0 < raw < n_r:
+                near = s - jitter
+                best = np.argpartition(near, n_r - raw, axis=1)[:, n_r - raw:]
+                order = np.argsort(-np.take_along_axis(near, best, axis=1), axis=1,
+                                   kind="stable")
+                best = np.take_along_axis(best, order, axis=1)
+                best_s = np.take_along_axis(s, best, axis=1)
+                raw_mentor[block] = np.where(np.isfinite(best_s), perm[best], -1)
+                raw_score[block] = best_s
+            key = s - price_perm
+            jittered = key - jitter
             if size < n_r:
                 top = np.argpartition(jittered, n_r - size - 1, axis=1)[:, n_r - size:]
                 np.put_along_axis(key, top, -np.inf, axis=1)
@@ -191,7 +209,8 @@ class _Scanner:
             score[block] = np.where(ok, top_s, -np.inf)
 
         self._each_block(rows, work, progress)
-        return _Pool(mentor, score, bound, price)
+        extra = (raw_mentor, raw_score) if 0 < raw < n_r else None
+        return _Pool(mentor, score, bound, price), extra
 
     def violators(self, rows: IntArray, cand: _Candidates, u: FloatArray, v: FloatArray,
                   tol: float, per_row: int, columns: IntArray | None = None
@@ -425,9 +444,9 @@ def solve_priced(setup: PricingSetup, k: int, options: dict[str, Any], *,
     candidates could improve the answer).
     """
     scorer = setup.scorer
-    n_r = scorer.n_mentors
+    n_e, n_r = scorer.n_mentees, scorer.n_mentors
     pool_size = max(pool_size or 2 * k + 4, k)
-    per_row = per_row or pool_size
+    per_row = per_row or k
     scanner = _Scanner(setup, seed)
     rows = np.flatnonzero(setup.demand > 0).astype(np.int64)
     max_score = scorer.max_score()
@@ -437,13 +456,20 @@ def solve_priced(setup: PricingSetup, k: int, options: dict[str, Any], *,
     if price_sample:
         price = _sample_prices(setup, rows, k, price_sample, seed, options, max_score)
     t_sample = time.perf_counter() - t0
+    # Each mentee's best by raw score join too when prices steer: they are the
+    # competition that keeps a popular mentor's price up in the candidate problem.
+    raw_size = max(1, k // 2) if price.any() else 0
     with Progress(rows.size, "scoring candidates", enabled=progress) as bar:
-        pool = scanner.fill(rows, price, pool_size, eps, bar)
+        pool, raw = scanner.fill(rows, price, pool_size, eps, bar, raw=raw_size)
     t_pool = time.perf_counter() - t0 - t_sample
     locked_s = (scorer.pair_values(setup.locked[:, 0], setup.locked[:, 1])[0]
                 if setup.locked.size else np.zeros(0))
     cand = _initial(pool, k, setup.locked, locked_s, n_r)
+    if raw is not None:
+        ok = raw[0] >= 0
+        cand.add(np.repeat(np.arange(n_e), ok.sum(axis=1)), raw[0][ok], raw[1][ok])
     record: dict[str, Any] = {"rounds": 0, "certified": False, "added": [], "refilled": [],
+                              "solve_seconds": [],
                               "rescored": [], "n_edges": [],
                               "seconds": {"sample": t_sample, "pool": t_pool, "solve": 0.0,
                                           "price": 0.0}}
@@ -465,6 +491,7 @@ def solve_priced(setup: PricingSetup, k: int, options: dict[str, Any], *,
         record.setdefault("warm", []).append(warm is not None)
         t2 = time.perf_counter()
         record["seconds"]["solve"] += t2 - t1
+        record["solve_seconds"].append(round(t2 - t1, 3))
         record["n_edges"].append(problem.n_edges)
         duals = _dual_prices(problem, assignment)
         if duals is None:
@@ -485,7 +512,7 @@ def solve_priced(setup: PricingSetup, k: int, options: dict[str, Any], *,
         if refill:
             # Prices moved too much for the bounds: new pools at the duals' prices.
             # Rows whose new bound is above u_i then have improving pool pairs.
-            pool = scanner.fill(rows, np.where(dead, np.inf, v), pool_size, eps)
+            pool, _ = scanner.fill(rows, np.where(dead, np.inf, v), pool_size, eps)
         found = [_pool_violators(pool, rows, cand, u, v, tol)]
         if not refill:
             scanned = 0

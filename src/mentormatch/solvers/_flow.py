@@ -293,60 +293,62 @@ def _certify(net: _Network, flow: IntArray, max_cycles: int = 10_000,
         d_lvl = np.zeros(n, dtype=np.int64)
         d_val = np.zeros(n, dtype=np.float64)
     cycles = rounds = 0
-    idx = np.arange(net.tail.size)
+    # Both directions of every arc, sorted by tail once; which are residual follows the
+    # flow, so cancelling a cycle needs no rebuild.
+    m = net.tail.size
+    idx = np.arange(m)
+    r_tail = np.concatenate([net.tail, net.head])
+    order = np.argsort(r_tail, kind="stable")
+    r_tail = r_tail[order]
+    r_head = np.concatenate([net.head, net.tail])[order]
+    r_lvl = np.concatenate([net.level, -net.level])[order]
+    r_val = np.concatenate([net.cost, -net.cost])[order]
+    r_arc = np.concatenate([idx, idx])[order]
+    r_fwd = (order < m)
+    r_sign = np.where(r_fwd, 1, -1).astype(np.int64)
+    r_limit = np.where(r_fwd, net.hi[r_arc], net.lo[r_arc])
+    indptr = np.searchsorted(r_tail, np.arange(n + 1))
+    pred = np.full(n, -1, dtype=np.int64)
+    frontier = np.arange(n)
+    rnd = 0
     while True:
-        fwd = flow < net.hi
-        bwd = flow > net.lo
-        r_tail = np.concatenate([net.tail[fwd], net.head[bwd]])
-        r_head = np.concatenate([net.head[fwd], net.tail[bwd]])
-        r_lvl = np.concatenate([net.level[fwd], -net.level[bwd]])
-        r_val = np.concatenate([net.cost[fwd], -net.cost[bwd]])
-        r_arc = np.concatenate([idx[fwd], idx[bwd]])
-        r_sign = np.concatenate([np.ones(int(fwd.sum()), dtype=np.int64),
-                                 -np.ones(int(bwd.sum()), dtype=np.int64)])
-        order = np.argsort(r_tail, kind="stable")
-        r_tail, r_head, r_lvl, r_val = r_tail[order], r_head[order], r_lvl[order], r_val[order]
-        r_arc, r_sign = r_arc[order], r_sign[order]
-        indptr = np.searchsorted(r_tail, np.arange(n + 1))
-        pred = np.full(n, -1, dtype=np.int64)
-        frontier = np.arange(n)
-        cycle: list[int] | None = None
-        for rnd in range(1, 2 * n + 2):
-            starts = indptr[frontier]
-            counts = indptr[frontier + 1] - starts
-            total = int(counts.sum())
-            if total == 0:
-                break
-            offsets = np.cumsum(counts) - counts
-            arcs = np.repeat(starts - offsets, counts) + np.arange(total)
-            u, v = r_tail[arcs], r_head[arcs]
-            c_lvl = d_lvl[u] + r_lvl[arcs]
-            c_val = d_val[u] + r_val[arcs]
-            better = (c_lvl < d_lvl[v]) | ((c_lvl == d_lvl[v]) & (c_val < d_val[v] - tol))
-            if not better.any():
-                break
-            arcs, v, c_lvl, c_val = arcs[better], v[better], c_lvl[better], c_val[better]
-            o = np.lexsort((c_val, c_lvl, v))
-            v, c_lvl, c_val, arcs = v[o], c_lvl[o], c_val[o], arcs[o]
-            head_first = np.r_[True, v[1:] != v[:-1]]
-            v, arcs = v[head_first], arcs[head_first]
-            d_lvl[v], d_val[v], pred[v] = c_lvl[head_first], c_val[head_first], arcs
-            frontier = v
-            rounds += 1
-            if rnd >= 16 and (rnd & (rnd - 1)) == 0 or rnd > n:
-                cycle = _pred_cycle(pred, r_tail, frontier, n)
-                if cycle is not None:
-                    break
-        else:
-            cycle = _pred_cycle(pred, r_tail, frontier, n)
-            if cycle is None:
-                return _Certificate(d_lvl, d_val, cycles, rounds, tol, False)
-        if cycle is None:
+        rnd += 1
+        starts = indptr[frontier]
+        counts = indptr[frontier + 1] - starts
+        total = int(counts.sum())
+        offsets = np.cumsum(counts) - counts
+        arcs = np.repeat(starts - offsets, counts) + np.arange(total)
+        f = flow[r_arc[arcs]]
+        arcs = arcs[np.where(r_fwd[arcs], f < r_limit[arcs], f > r_limit[arcs])]
+        u, v = r_tail[arcs], r_head[arcs]
+        c_lvl = d_lvl[u] + r_lvl[arcs]
+        c_val = d_val[u] + r_val[arcs]
+        better = (c_lvl < d_lvl[v]) | ((c_lvl == d_lvl[v]) & (c_val < d_val[v] - tol))
+        if not better.any():
             return _Certificate(d_lvl, d_val, cycles, rounds, tol, True)
+        arcs, v, c_lvl, c_val = arcs[better], v[better], c_lvl[better], c_val[better]
+        o = np.lexsort((c_val, c_lvl, v))
+        v, c_lvl, c_val, arcs = v[o], c_lvl[o], c_val[o], arcs[o]
+        head_first = np.r_[True, v[1:] != v[:-1]]
+        v, arcs = v[head_first], arcs[head_first]
+        d_lvl[v], d_val[v], pred[v] = c_lvl[head_first], c_val[head_first], arcs
+        frontier = v
+        rounds += 1
+        if not ((rnd >= 16 and (rnd & (rnd - 1)) == 0) or rnd > n):
+            continue
+        cycle = _pred_cycle(pred, r_tail, frontier, n)
+        if cycle is None:
+            if rnd > 2 * n + 2:
+                return _Certificate(d_lvl, d_val, cycles, rounds, tol, False)
+            continue
         np.add.at(flow, r_arc[cycle], r_sign[cycle])
         cycles += 1
         if cycles > max_cycles:
             return _Certificate(d_lvl, d_val, cycles, rounds, tol, False)
+        # Only the cycle's reversed arcs are new: settle from their tails onwards.
+        frontier = np.union1d(frontier, r_tail[cycle])
+        pred[:] = -1
+        rnd = 0
 
 
 def _pred_cycle(pred: IntArray, r_tail: IntArray, frontier: IntArray,
