@@ -40,7 +40,7 @@ class CandidateProblem:
         As in :class:`MatchProblem`; locked pairs must be candidates.
     bound : array-like of float, shape (n_mentees,), optional
         Upper bound on the score of every admissible pair of each mentee that
-        is *not* a candidate (``-inf`` when there is none); used to certify.
+        is *not* a candidate (``-inf`` when there is none).
     k : array-like of int, shape (n_mentees,), optional
         Number of best-scoring candidates kept per mentee.
 
