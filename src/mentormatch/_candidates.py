@@ -279,7 +279,9 @@ def match_candidates(cohort: Cohort, solver: str = "flow", *, k: int = 10,
     info = {key: value for key, value in assignment.info.items() if key not in _ARRAY_KEYS}
     info["candidates"] = {
         "k_initial": int(k), "n_edges": problem.n_edges, "rounds": int(record["rounds"]),
-        "certified": certified, "added": list(record["added"]), "note": note,
+        "certified": certified, "added": list(record["added"]),
+        "warm_rounds": int(sum(record.get("warm", []))),
+        "solve_seconds": list(record.get("solve_seconds", [])), "note": note,
         "seconds": seconds,
     }
     result_assignment = Assignment(assignment.mentee_idx, assignment.mentor_idx,

@@ -5,19 +5,24 @@ optimum uses a few per mentee. :func:`solve_priced` finds it without ever
 holding the full matrix:
 
 1. **Prices.** A seeded sample of mentees is matched against every mentor with
-   scaled-down capacities; its dual mentor prices estimate how contested each
-   mentor is.
-2. **Pools.** One pass over every pair keeps, per mentee, the ``pool_size``
-   best mentors by score minus price (ties spread by a per-mentee jitter) and
-   an upper bound on score minus price over every other admissible mentor.
+   scaled-down capacities (solved the same way, recursively); its dual mentor
+   prices estimate how contested each mentor is.
+2. **Pools.** One pass over every pair (two threads) keeps, per mentee, the
+   ``pool_size`` best mentors by score minus price (ties spread by a
+   per-mentee jitter), an exact bound on score minus price over every other
+   admissible mentor, and the best few by raw score.
 3. **Column generation.** ``flow`` solves the candidate problem (the best
-   ``k`` of each pool); its duals ``u`` (mentees) and ``v`` (mentors) price
-   every other pair: ``(i, j)`` can improve the answer only if
-   ``s_ij > u_i + v_j``. Pool pairs are checked exactly from the pool; pairs
-   outside the pool are bounded by the pool bound and by how far ``v`` fell
-   below the pool prices, and only mentees the bound cannot clear are
-   rescored (on the mentors whose price fell, or the whole row). Improving
-   pairs join the candidates and the problem is solved again.
+   ``k`` of each pool and the raw picks, which keep popular mentors contested);
+   its duals ``u`` (mentees) and ``v`` (mentors) price every other pair:
+   ``(i, j)`` can improve the answer only if ``s_ij > u_i + v_j``. Pool pairs
+   are checked exactly from the pool; pairs outside the pool are bounded by
+   the pool bound and by how far ``v`` fell below the pool prices, and only
+   the mentors whose price fell further than a row's slack are rescored for
+   that row (pools are refilled at ``v`` when that would cost more than a
+   third of a pass). Improving pairs join the candidates and the problem is
+   solved again; when only a few mentees gained pairs, only their
+   neighbourhood is re-solved and the whole answer re-proved from the previous
+   proof's potentials.
 
 When no pair can improve the answer, it is the optimum of the full problem:
 the duals are a certificate (LP duality), whatever prices steered the search.
@@ -28,7 +33,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import Any, TypeVar, cast
 
 import numpy as np
@@ -70,7 +75,6 @@ class PricingSetup:
     capacity: IntArray
     locked: IntArray
     attributes: ProblemAttributes | None = None
-    seconds: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass
@@ -127,7 +131,6 @@ class _Scanner:
         self.selector = setup.selector
         n_r = self.scorer.n_mentors
         self.n_r = n_r
-        self.inv_perm = self.selector.inv_perm
         self.jitter = np.random.default_rng(seed).random((_PATTERNS, n_r))
         self.max_demand = int(setup.demand.max(initial=0))
 
@@ -292,6 +295,24 @@ def _pool_violators(pool: _Pool, rows: IntArray, cand: _Candidates, u: FloatArra
     return e[hit], r[hit], s[hit], red[hit]
 
 
+def _rescore_counts(pool: _Pool, prices: FloatArray, u: FloatArray, rows: IntArray,
+                    tol: float, perm: IntArray) -> tuple[IntArray, IntArray]:
+    """Per row, how many mentors outside its pool could still beat the duals.
+
+    For ``j`` outside row ``i``'s pool, ``s_ij - v_j <= bound_i + (price_j - v_j)``:
+    only mentors whose price fell by more than ``u_i + tol - bound_i`` can
+    improve. Returns those counts and the ``perm`` positions by fall, largest first.
+    """
+    live = np.isfinite(prices)
+    drop = np.full(prices.size, -np.inf)
+    drop[live] = pool.price[live] - prices[live]
+    drop = drop[perm]
+    slack = u[rows] + tol - pool.bound[rows]
+    order = np.argsort(-drop, kind="stable")
+    need = np.searchsorted(-drop[order], -slack, side="left").astype(np.int64)
+    return need, order
+
+
 def _buckets(need: IntArray, rows: IntArray, order: IntArray,
              n_r: int) -> list[tuple[IntArray | None, IntArray]]:
     """Rows grouped by how many of the most-fallen mentors they must rescore (powers of 2).
@@ -415,8 +436,7 @@ def _sample_prices(setup: PricingSetup, rows: IntArray, k: int, fraction: float,
     cap += rng.random(n_r) < scaled - cap
     demand = np.zeros_like(setup.demand)
     demand[sample] = setup.demand[sample]
-    sub = replace(setup, demand=demand, capacity=cap, locked=np.zeros((0, 2), np.int64),
-                  seconds={})
+    sub = replace(setup, demand=demand, capacity=cap, locked=np.zeros((0, 2), np.int64))
     problem, assignment, _ = solve_priced(sub, k, options, price_sample=fraction,
                                           seed=seed + 1, max_rounds=_SAMPLE_ROUNDS)
     duals = _dual_prices(problem, assignment)
@@ -469,8 +489,7 @@ def solve_priced(setup: PricingSetup, k: int, options: dict[str, Any], *,
         ok = raw[0] >= 0
         cand.add(np.repeat(np.arange(n_e), ok.sum(axis=1)), raw[0][ok], raw[1][ok])
     record: dict[str, Any] = {"rounds": 0, "certified": False, "added": [], "refilled": [],
-                              "solve_seconds": [],
-                              "rescored": [], "n_edges": [],
+                              "warm": [], "solve_seconds": [], "rescored": [], "n_edges": [],
                               "seconds": {"sample": t_sample, "pool": t_pool, "solve": 0.0,
                                           "price": 0.0}}
     new_rows = np.zeros(0, dtype=np.int64)
@@ -488,7 +507,7 @@ def solve_priced(setup: PricingSetup, k: int, options: dict[str, Any], *,
             problem, assignment = _solve(setup, cand, options)
         else:
             problem, assignment = warm
-        record.setdefault("warm", []).append(warm is not None)
+        record["warm"].append(warm is not None)
         t2 = time.perf_counter()
         record["seconds"]["solve"] += t2 - t1
         record["solve_seconds"].append(round(t2 - t1, 3))
@@ -498,34 +517,27 @@ def solve_priced(setup: PricingSetup, k: int, options: dict[str, Any], *,
             record["note"] = "the solver could not prove its own answer optimal"
             break
         u, v, tol = duals
-        # Pairs outside the pools: s - v <= bound + (price - v) per mentor.
-        dead = ~np.isfinite(v)
-        drop = np.full(n_r, -np.inf)
-        drop[~dead] = pool.price[~dead] - v[~dead]
-        drop = drop[scorer.perm]
-        slack = u[rows] + tol - pool.bound[rows]
-        # A mentor j outside row i's pool can only improve if drop_j > slack_i: count
-        # those per row; rescoring them costs that many pairs, a refill n_r per row.
-        order = np.argsort(-drop, kind="stable")
-        need = np.searchsorted(-drop[order], -slack, side="left")
+        prices = np.where(~np.isfinite(v), np.inf, v)
+        need, order = _rescore_counts(pool, prices, u, rows, tol, scorer.perm)
         refill = int(need.sum()) > rows.size * n_r // 3
         if refill:
             # Prices moved too much for the bounds: new pools at the duals' prices.
-            # Rows whose new bound is above u_i then have improving pool pairs.
-            pool, _ = scanner.fill(rows, np.where(dead, np.inf, v), pool_size, eps)
+            pool, _ = scanner.fill(rows, prices, pool_size, eps)
+            need, order = _rescore_counts(pool, prices, u, rows, tol, scorer.perm)
         found = [_pool_violators(pool, rows, cand, u, v, tol)]
-        if not refill:
-            scanned = 0
-            for cols, block in _buckets(need, rows, order, n_r):
-                found.append(scanner.violators(block, cand, u, v, tol, per_row,
-                                               columns=cols))
-                scanned += block.size * (n_r if cols is None else cols.size)
-            record["rescored"].append(scanned / max(rows.size * n_r, 1))
+        # Rows with improving pool pairs get those; the others rescore what their
+        # bound cannot clear (after a refill: nothing, unless the pool is too small).
+        need[np.isin(rows, found[0][0])] = 0
+        scanned = 0
+        for cols, block in _buckets(need, rows, order, n_r):
+            found.append(scanner.violators(block, cand, u, v, tol, per_row, columns=cols))
+            scanned += block.size * (n_r if cols is None else cols.size)
+        record["rescored"].append(round(scanned / max(rows.size * n_r, 1), 4))
         record["refilled"].append(bool(refill))
         e_new, r_new, s_new = _best_per_row(*_concat4(found), per_row)
         record["seconds"]["price"] += time.perf_counter() - t2
         record["added"].append(int(e_new.size))
-        if e_new.size == 0 and not refill:
+        if e_new.size == 0:
             record["certified"] = True
             break
         if record["rounds"] >= max_rounds:
