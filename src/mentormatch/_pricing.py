@@ -345,14 +345,14 @@ def _solve(setup: PricingSetup, cand: _Candidates, options: dict[str, Any],
 
 
 def _warm_solve(setup: PricingSetup, cand: _Candidates, prev: Assignment,
-                new_rows: IntArray, options: dict[str, Any]
+                new_e: IntArray, new_r: IntArray, options: dict[str, Any]
                 ) -> tuple[CandidateProblem, Assignment] | None:
-    """Re-solve only around the mentees that gained candidates, then prove it all.
+    """Re-solve only around the new candidate pairs, then prove it all.
 
-    The mentees with new candidates and those holding the mentors they now
-    reach are matched again (everyone else keeps their mentors, whose places
-    stay taken); :func:`~mentormatch.solvers._flow.certify_flow` then proves
-    the whole answer optimal on every candidate, cancelling the few improving
+    The mentees of the new pairs and those holding the new pairs' mentors are
+    matched again (everyone else keeps their mentors, whose places stay
+    taken); :func:`~mentormatch.solvers._flow.certify_flow` then proves the
+    whole answer optimal on every candidate, cancelling the few improving
     cycles the neighbourhood missed. None when that needs a full solve.
     """
     from .solvers import solve
@@ -364,9 +364,9 @@ def _warm_solve(setup: PricingSetup, cand: _Candidates, prev: Assignment,
                                capacity=setup.capacity, locked=setup.locked,
                                attributes=setup.attributes)
     reached = np.zeros(n_r, dtype=bool)
-    reached[r[np.isin(e, new_rows)]] = True
+    reached[new_r] = True
     moved = np.zeros(n_e, dtype=bool)
-    moved[new_rows] = True
+    moved[new_e] = True
     moved[prev.mentee_idx[reached[prev.mentor_idx]]] = True
     fixed = ~moved[prev.mentee_idx]
     mine = moved[e]
@@ -492,7 +492,7 @@ def solve_priced(setup: PricingSetup, k: int, options: dict[str, Any], *,
                               "warm": [], "solve_seconds": [], "rescored": [], "n_edges": [],
                               "seconds": {"sample": t_sample, "pool": t_pool, "solve": 0.0,
                                           "price": 0.0}}
-    new_rows = np.zeros(0, dtype=np.int64)
+    new_rows = e_new = r_new = np.zeros(0, dtype=np.int64)
     assignment: Assignment | None = None
 
     while True:
@@ -502,7 +502,7 @@ def solve_priced(setup: PricingSetup, k: int, options: dict[str, Any], *,
         # A handful of new pairs: re-solve around them and prove the rest unchanged.
         if assignment is not None and new_rows.size and not options \
                 and new_rows.size * 100 < rows.size:
-            warm = _warm_solve(setup, cand, assignment, new_rows, options)
+            warm = _warm_solve(setup, cand, assignment, e_new, r_new, options)
         if warm is None:
             problem, assignment = _solve(setup, cand, options)
         else:

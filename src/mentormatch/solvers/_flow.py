@@ -450,9 +450,10 @@ def solve_flow(problem: MatchProblem, *,
     flow: IntArray | None = None
     scale: float | None = None
     saturated = False
-    if lex:
+    if lex and int(problem.capacity.sum()) >= int(problem.demand.sum()):
         # When every unit of demand can be met, "most covered, then most pairs" is
         # settled and only the score remains: a smaller cost range, a faster solve.
+        # (Not worth trying when the places are fewer than the units wanted.)
         net = _build(problem, "saturate")
         flow, scale = _run_backend(problem, net, backend, lex=False)
         saturated = flow is not None
