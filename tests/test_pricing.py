@@ -16,8 +16,8 @@ from mentormatch.synthetic import make_cohort
 
 def _setup(c: mm.Cohort, min_score: float | None = None) -> pricing.PricingSetup:
     b = _start(c, None, 1, min_score, 1 << 20, False, select=False)
-    return pricing.PricingSetup(b.scorer, b.selector, b.demand, b.capacity, b.locked,
-                                b.attributes)
+    return pricing.PricingSetup(b.scorer, b.selector, b.demand, b.capacity, b.min_load,
+                                b.locked, b.attributes)
 
 
 @settings(max_examples=25, deadline=None)
@@ -90,3 +90,20 @@ def test_round_limit_is_reported_not_hidden():
     assert info["rounds"] == 1
     assert info["certified"] is False
     assert "uncertified" in info["note"]
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_minimum_loads_hold_on_the_candidate_path(seed):
+    base = make_cohort(40, 30, seed=seed, profile="university")
+    free = mm.match(base, solver="flow")
+    held = {p.mentor for p in free.pairs}
+    idle = [m.id for m in base.mentors if m.id not in held][:3]
+    assert idle  # the minimum loads below bind
+    mentors = [m.model_copy(update={"min_load": 1}) if m.id in idle else m
+               for m in base.mentors]
+    c = mm.Cohort(mentees=base.mentees, mentors=mentors)
+    dense = mm.match(c, solver="flow")
+    r = mm.match(c, solver="flow", candidates=2)
+    assert r.provenance.solver_info["candidates"]["certified"] is True
+    assert {p.mentor for p in r.pairs} >= set(idle)
+    assert r.metrics.total_score == pytest.approx(dense.metrics.total_score, abs=1e-9)

@@ -49,6 +49,7 @@ class _Build:
     selector: _Selector
     demand: IntArray
     capacity: IntArray
+    min_load: IntArray
     locked: IntArray
     attributes: ProblemAttributes
     k: IntArray
@@ -78,6 +79,7 @@ def _start(cohort: Cohort, scorer: Scorer | None, k: int, min_score: float | Non
     n_e, n_r = bscorer.n_mentees, bscorer.n_mentors
     demand = np.array([p.demand for p in cohort.mentees], dtype=np.int64).reshape(n_e)
     capacity = np.array([p.capacity for p in cohort.mentors], dtype=np.int64).reshape(n_r)
+    min_load = np.array([p.min_load for p in cohort.mentors], dtype=np.int64).reshape(n_r)
     e_pos = {ident: q for q, ident in enumerate(cohort.mentee_ids)}
     r_pos = {ident: q for q, ident in enumerate(cohort.mentor_ids)}
     locked = np.array([(e_pos[e], r_pos[r]) for e, r in cohort.locked],
@@ -85,7 +87,7 @@ def _start(cohort: Cohort, scorer: Scorer | None, k: int, min_score: float | Non
     selector = _Selector(bscorer, excluded=_excluded_indices(cohort),
                          dead_mentors=capacity == 0, min_score=min_score,
                          block_bytes=block_bytes)
-    build = _Build(cohort, bscorer, selector, demand, capacity, locked, attrs,
+    build = _Build(cohort, bscorer, selector, demand, capacity, min_load, locked, attrs,
                    k=np.zeros(n_e, dtype=np.int64), bound=np.full(n_e, -np.inf))
     if not select:
         return build
@@ -115,8 +117,8 @@ def _problem(build: _Build) -> CandidateProblem:
     mentor_pref = build.scorer.pair_values(e, r)[1]
     return CandidateProblem(
         len(build.cohort.mentees), n_r, e, r, s, mentor_pref=mentor_pref,
-        demand=build.demand, capacity=build.capacity, locked=build.locked,
-        attributes=build.attributes, bound=build.bound, k=build.k)
+        demand=build.demand, capacity=build.capacity, min_load=build.min_load,
+        locked=build.locked, attributes=build.attributes, bound=build.bound, k=build.k)
 
 
 def build_candidates(cohort: Cohort, k: int = 50, *, scorer: Scorer | None = None,
@@ -250,7 +252,7 @@ def match_candidates(cohort: Cohort, solver: str = "flow", *, k: int = 10,
     record: dict[str, Any] = {"rounds": 1, "added": []}
     if exact:
         setup = PricingSetup(build.scorer, build.selector, build.demand, build.capacity,
-                             build.locked, build.attributes)
+                             build.min_load, build.locked, build.attributes)
         problem, assignment, record = solve_priced(
             setup, int(k), options, price_sample=price_sample, seed=seed,
             max_rounds=max_rounds, progress=progress)
@@ -274,8 +276,8 @@ def match_candidates(cohort: Cohort, solver: str = "flow", *, k: int = 10,
     final = CandidateProblem(
         problem.n_mentees, problem.n_mentors, edges.mentee, edges.mentor, edges.score,
         mentor_pref=build.scorer.pair_values(edges.mentee, edges.mentor)[1],
-        demand=problem.demand, capacity=problem.capacity, locked=problem.locked,
-        attributes=build.attributes)
+        demand=problem.demand, capacity=problem.capacity, min_load=problem.min_load,
+        locked=problem.locked, attributes=build.attributes)
     info = {key: value for key, value in assignment.info.items() if key not in _ARRAY_KEYS}
     info["candidates"] = {
         "k_initial": int(k), "n_edges": problem.n_edges, "rounds": int(record["rounds"]),

@@ -73,6 +73,7 @@ class PricingSetup:
     selector: _Selector
     demand: IntArray
     capacity: IntArray
+    min_load: IntArray
     locked: IntArray
     attributes: ProblemAttributes | None = None
 
@@ -246,6 +247,30 @@ class _Scanner:
         return _concat4(self._each_block(rows, work))
 
 
+    def best_mentees(self, rows: IntArray, columns: IntArray,
+                     m: int) -> tuple[IntArray, IntArray, FloatArray]:
+        """Each of the mentors at ``columns`` (``perm`` positions): its best ``m`` rows."""
+        perm = self.scorer.perm
+
+        def work(block: IntArray) -> tuple[IntArray, IntArray, FloatArray]:
+            s = self.scores(block, columns)
+            top = np.argsort(-s, axis=0, kind="stable")[:m]  # (<= m, n_cols)
+            top_s = np.take_along_axis(s, top, axis=0)
+            cols = np.broadcast_to(np.arange(columns.size), top.shape)
+            ok = np.isfinite(top_s)
+            return block[top[ok]], perm[columns[cols[ok]]], top_s[ok]
+
+        parts = self._each_block(rows, work)
+        if not parts:
+            return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0)
+        e, r, s = (np.concatenate([p[q] for p in parts]) for q in range(3))
+        order = np.lexsort((e, -s, r))
+        e, r, s = e[order], r[order], s[order]
+        rank = np.arange(r.size) - np.searchsorted(r, r, side="left")
+        keep = rank < m
+        return e[keep], r[keep], s[keep]
+
+
 def _concat4(parts: list[tuple[IntArray, IntArray, FloatArray, FloatArray]]
              ) -> tuple[IntArray, IntArray, FloatArray, FloatArray]:
     if not parts:
@@ -337,9 +362,11 @@ def _solve(setup: PricingSetup, cand: _Candidates, options: dict[str, Any],
 
     n_e, n_r = setup.scorer.n_mentees, setup.scorer.n_mentors
     e, r, s = cand.arrays()
+    sample = demand is not None
     problem = CandidateProblem(
         n_e, n_r, e, r, s, demand=setup.demand if demand is None else demand,
         capacity=setup.capacity if capacity is None else capacity,
+        min_load=0 if sample else setup.min_load,  # a sample's prices only steer
         locked=setup.locked if locked is None else locked, attributes=setup.attributes)
     return problem, solve(cast(MatchProblem, problem), "flow", **options)
 
@@ -361,8 +388,8 @@ def _warm_solve(setup: PricingSetup, cand: _Candidates, prev: Assignment,
     n_e, n_r = setup.scorer.n_mentees, setup.scorer.n_mentors
     e, r, s = cand.arrays()
     problem = CandidateProblem(n_e, n_r, e, r, s, demand=setup.demand,
-                               capacity=setup.capacity, locked=setup.locked,
-                               attributes=setup.attributes)
+                               capacity=setup.capacity, min_load=setup.min_load,
+                               locked=setup.locked, attributes=setup.attributes)
     reached = np.zeros(n_r, dtype=bool)
     reached[new_r] = True
     moved = np.zeros(n_e, dtype=bool)
@@ -371,9 +398,10 @@ def _warm_solve(setup: PricingSetup, cand: _Candidates, prev: Assignment,
     fixed = ~moved[prev.mentee_idx]
     mine = moved[e]
     locked = setup.locked[moved[setup.locked[:, 0]]] if setup.locked.size else setup.locked
+    held = np.bincount(prev.mentor_idx[fixed], minlength=n_r)
     sub = CandidateProblem(
         n_e, n_r, e[mine], r[mine], s[mine], demand=np.where(moved, setup.demand, 0),
-        capacity=setup.capacity - np.bincount(prev.mentor_idx[fixed], minlength=n_r),
+        capacity=setup.capacity - held, min_load=np.maximum(setup.min_load - held, 0),
         locked=locked)
     part = solve(cast(MatchProblem, sub), "flow", **options)
     pairs_e = np.concatenate([prev.mentee_idx[fixed], part.mentee_idx])
@@ -488,6 +516,10 @@ def solve_priced(setup: PricingSetup, k: int, options: dict[str, Any], *,
     if raw is not None:
         ok = raw[0] >= 0
         cand.add(np.repeat(np.arange(n_e), ok.sum(axis=1)), raw[0][ok], raw[1][ok])
+    if setup.min_load.any():
+        # A mentor with a minimum load needs mentees among the candidates to meet it.
+        need = np.flatnonzero(setup.min_load[scorer.perm] > 0)
+        cand.add(*scanner.best_mentees(rows, need, int(setup.min_load.max()) + k))
     record: dict[str, Any] = {"rounds": 0, "certified": False, "added": [], "refilled": [],
                               "warm": [], "solve_seconds": [], "rescored": [], "n_edges": [],
                               "seconds": {"sample": t_sample, "pool": t_pool, "solve": 0.0,
