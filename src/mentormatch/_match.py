@@ -260,11 +260,12 @@ def match(cohort: Cohort, solver: str = DEFAULT_SOLVER, *, scorer: Scorer | None
     min_score : float, optional
         Pairs scoring below this are never made (locked pairs excepted).
     candidates : int, optional
-        For large cohorts: score in blocks and keep only each mentee's best
-        ``candidates`` mentors (never the full matrix); with ``solver="flow"``
-        the answer is certified optimal for the full cohort, growing the
-        candidate lists where needed (``provenance.solver_info["candidates"]``
-        says how). Needs an edge-based solver (flow, stable, greedy).
+        For large cohorts: never build the full matrix; start from each
+        mentee's best ``candidates`` mentors (10 is a good start). With
+        ``solver="flow"`` the answer is the proved optimum of the full cohort:
+        pairs that could improve it are added until none can
+        (``provenance.solver_info["candidates"]`` says how). Other edge-based
+        solvers (stable, greedy) run once on the best ``candidates`` by score.
     **options
         Passed to the solver.
 
