@@ -15,9 +15,7 @@ from mentormatch.synthetic import make_cohort
 
 
 def _setup(c: mm.Cohort, min_score: float | None = None) -> pricing.PricingSetup:
-    b = _start(c, None, 1, min_score, 1 << 20, False, select=False)
-    return pricing.PricingSetup(b.scorer, b.selector, b.demand, b.capacity, b.min_load,
-                                b.locked, b.attributes)
+    return _start(c, None, 1, min_score, 1 << 20, False, select=False).setup
 
 
 @settings(max_examples=25, deadline=None)

@@ -27,7 +27,7 @@ from ._candidate_problem import CandidateProblem
 from ._errors import InvalidInputError
 from ._models import Cohort
 from ._pricing import PricingSetup, solve_priced
-from ._problem import Assignment, MatchProblem, ProblemAttributes
+from ._problem import Assignment, MatchProblem
 from ._progress import Progress
 from ._result import MatchResult
 from ._topics import topic_index
@@ -44,19 +44,13 @@ IntArray = NDArray[np.int64]
 
 @dataclass
 class _Build:
+    """A cohort's block scorer and counts, and (once selected) its top-k candidates."""
+
     cohort: Cohort
-    scorer: BlockScorer
-    selector: _Selector
-    demand: IntArray
-    capacity: IntArray
-    min_load: IntArray
-    locked: IntArray
-    attributes: ProblemAttributes
+    setup: PricingSetup
     k: IntArray
     bound: FloatArray
-    extra: dict[int, set[int]] = field(default_factory=dict)
     edges: dict[str, NDArray[Any]] = field(default_factory=dict)
-    seconds: float = 0.0
 
 
 def _excluded_indices(cohort: Cohort) -> IntArray:
@@ -72,7 +66,6 @@ def _start(cohort: Cohort, scorer: Scorer | None, k: int, min_score: float | Non
 
     if isinstance(k, bool) or not isinstance(k, int | np.integer) or k < 1:
         raise InvalidInputError(f"candidates must be an integer >= 1, got {k!r}")
-    t0 = time.perf_counter()
     attrs = problem_attributes(cohort)
     tm = TopicMatrices(attrs.topics, attrs.asked, attrs.offered)
     bscorer = BlockScorer(cohort, scorer, topic_matrices=tm)
@@ -87,38 +80,35 @@ def _start(cohort: Cohort, scorer: Scorer | None, k: int, min_score: float | Non
     selector = _Selector(bscorer, excluded=_excluded_indices(cohort),
                          dead_mentors=capacity == 0, min_score=min_score,
                          block_bytes=block_bytes)
-    build = _Build(cohort, bscorer, selector, demand, capacity, min_load, locked, attrs,
-                   k=np.zeros(n_e, dtype=np.int64), bound=np.full(n_e, -np.inf))
+    setup = PricingSetup(bscorer, selector, demand, capacity, min_load, locked, attrs)
+    build = _Build(cohort, setup, k=np.zeros(n_e, dtype=np.int64),
+                   bound=np.full(n_e, -np.inf))
     if not select:
         return build
     rows = np.flatnonzero(demand > 0).astype(np.int64)
     with Progress(rows.size, "scoring candidates", enabled=progress) as bar:
-        sel = build.selector.select(rows, int(k), bar)
+        sel = selector.select(rows, int(k), bar)
     build.k[rows] = min(int(k), n_r)
     build.bound[rows] = sel.bound
     build.edges = {"mentee": sel.mentee, "mentor": sel.mentor, "score": sel.score}
-    build.seconds = time.perf_counter() - t0
     return build
 
 
 def _problem(build: _Build) -> CandidateProblem:
+    setup = build.setup
     e, r, s = build.edges["mentee"], build.edges["mentor"], build.edges["score"]
-    extra_e = [i for i, cols in build.extra.items() for _ in cols]
-    extra_r = [j for cols in build.extra.values() for j in cols]
-    add_e = np.concatenate([np.asarray(extra_e, dtype=np.int64), build.locked[:, 0]])
-    add_r = np.concatenate([np.asarray(extra_r, dtype=np.int64), build.locked[:, 1]])
-    n_r = build.scorer.n_mentors
-    if add_e.size:
-        keys = np.unique(add_e * n_r + add_r)
+    n_r = setup.scorer.n_mentors
+    if setup.locked.size:
+        keys = np.unique(setup.locked[:, 0] * n_r + setup.locked[:, 1])
         keys = keys[~np.isin(keys, e * n_r + r)]
         add_e, add_r = keys // n_r, keys % n_r
         e, r = np.concatenate([e, add_e]), np.concatenate([r, add_r])
-        s = np.concatenate([s, build.scorer.pair_values(add_e, add_r)[0]])
-    mentor_pref = build.scorer.pair_values(e, r)[1]
+        s = np.concatenate([s, setup.scorer.pair_values(add_e, add_r)[0]])
+    mentor_pref = setup.scorer.pair_values(e, r)[1]
     return CandidateProblem(
         len(build.cohort.mentees), n_r, e, r, s, mentor_pref=mentor_pref,
-        demand=build.demand, capacity=build.capacity, min_load=build.min_load,
-        locked=build.locked, attributes=build.attributes, bound=build.bound, k=build.k)
+        demand=setup.demand, capacity=setup.capacity, min_load=setup.min_load,
+        locked=setup.locked, attributes=setup.attributes, bound=build.bound, k=build.k)
 
 
 def build_candidates(cohort: Cohort, k: int = 50, *, scorer: Scorer | None = None,
@@ -251,10 +241,8 @@ def match_candidates(cohort: Cohort, solver: str = "flow", *, k: int = 10,
     build = _start(cohort, scorer, k, min_score, block_bytes, progress, select=not exact)
     record: dict[str, Any] = {"rounds": 1, "added": []}
     if exact:
-        setup = PricingSetup(build.scorer, build.selector, build.demand, build.capacity,
-                             build.min_load, build.locked, build.attributes)
         problem, assignment, record = solve_priced(
-            setup, int(k), options, price_sample=price_sample, seed=seed,
+            build.setup, int(k), options, price_sample=price_sample, seed=seed,
             max_rounds=max_rounds, progress=progress)
         certified: bool | None = bool(record["certified"])
         note = record.get("note") or (
@@ -275,9 +263,9 @@ def match_candidates(cohort: Cohort, solver: str = "flow", *, k: int = 10,
     edges = problem.edges()
     final = CandidateProblem(
         problem.n_mentees, problem.n_mentors, edges.mentee, edges.mentor, edges.score,
-        mentor_pref=build.scorer.pair_values(edges.mentee, edges.mentor)[1],
+        mentor_pref=build.setup.scorer.pair_values(edges.mentee, edges.mentor)[1],
         demand=problem.demand, capacity=problem.capacity, min_load=problem.min_load,
-        locked=problem.locked, attributes=build.attributes)
+        locked=problem.locked, attributes=build.setup.attributes)
     info = {key: value for key, value in assignment.info.items() if key not in _ARRAY_KEYS}
     info["candidates"] = {
         "k_initial": int(k), "n_edges": problem.n_edges, "rounds": int(record["rounds"]),
