@@ -61,7 +61,7 @@ _PATTERNS = 64
 _WORKERS = 2
 #: Rounds spent on a sample: its prices only steer, they need not be certified.
 _SAMPLE_ROUNDS = 3
-#: Samples smaller than this are not worth solving for prices.
+#: Smallest sample worth solving for prices.
 _MIN_SAMPLE = 1000
 
 
@@ -449,13 +449,14 @@ def _sample_prices(setup: PricingSetup, rows: IntArray, k: int, fraction: float,
                    options: dict[str, Any], max_price: float) -> FloatArray:
     """Mentor prices: the certified optimum's duals on a seeded sample of mentees.
 
-    The sample keeps ``fraction`` of the mentees and of every mentor's capacity
-    (rounded at random, so totals match) and is solved the same way, its own
-    prices coming from a smaller sample, down to :data:`_MIN_SAMPLE` mentees.
+    The sample keeps ``fraction`` of the mentees (at least :data:`_MIN_SAMPLE`,
+    at most half) and as much of every mentor's capacity (rounded at random, so
+    totals match), and is solved the same way, its own prices coming from a
+    smaller sample. Prices are zero when the cohort is too small to sample.
     """
     n_r = setup.scorer.n_mentors
-    size = int(round(fraction * rows.size))
-    if size < _MIN_SAMPLE or 2 * k >= n_r:
+    size = max(int(round(fraction * rows.size)), _MIN_SAMPLE)
+    if 2 * size > rows.size or 2 * k >= n_r:
         return np.zeros(n_r)
     rng = np.random.default_rng(seed)
     sample = np.sort(rng.choice(rows, size=size, replace=False))
@@ -482,7 +483,7 @@ def _sample_prices(setup: PricingSetup, rows: IntArray, k: int, fraction: float,
 
 def solve_priced(setup: PricingSetup, k: int, options: dict[str, Any], *,
                  pool_size: int | None = None, per_row: int | None = None,
-                 price_sample: float | None = 0.2, seed: int = 0, max_rounds: int = 30,
+                 price_sample: float | None = 0.05, seed: int = 0, max_rounds: int = 30,
                  progress: bool | None = None
                  ) -> tuple[CandidateProblem, Assignment, dict[str, Any]]:
     """Solve with ``flow`` on growing candidates until the duals certify the full optimum.
