@@ -447,7 +447,7 @@ def _dual_prices(problem: CandidateProblem,
 
 def _sample_prices(setup: PricingSetup, rows: IntArray, k: int, fraction: float, seed: int,
                    options: dict[str, Any], max_price: float) -> FloatArray:
-    """Mentor prices: the certified optimum's duals on a seeded sample of mentees.
+    """Mentor prices: the duals of a seeded sample of mentees, solved for a few rounds.
 
     The sample keeps ``fraction`` of the mentees (at least :data:`_MIN_SAMPLE`,
     at most half) and as much of every mentor's capacity (rounded at random, so
