@@ -91,7 +91,8 @@ def test_round_limit_is_reported_not_hidden():
 
 
 @pytest.mark.parametrize("seed", range(3))
-def test_minimum_loads_hold_on_the_candidate_path(seed):
+def test_minimum_loads_hold_on_the_candidate_path(seed, monkeypatch):
+    monkeypatch.setattr(pricing, "_MIN_SAMPLE", 5)  # the sample (no minimum loads) runs too
     base = make_cohort(40, 30, seed=seed, profile="university")
     free = mm.match(base, solver="flow")
     held = {p.mentor for p in free.pairs}

@@ -355,19 +355,15 @@ def _buckets(need: IntArray, rows: IntArray, order: IntArray,
     return out
 
 
-def _solve(setup: PricingSetup, cand: _Candidates, options: dict[str, Any],
-           demand: IntArray | None = None, capacity: IntArray | None = None,
-           locked: IntArray | None = None) -> tuple[CandidateProblem, Assignment]:
+def _solve(setup: PricingSetup, cand: _Candidates,
+           options: dict[str, Any]) -> tuple[CandidateProblem, Assignment]:
     from .solvers import solve
 
     n_e, n_r = setup.scorer.n_mentees, setup.scorer.n_mentors
     e, r, s = cand.arrays()
-    sample = demand is not None
     problem = CandidateProblem(
-        n_e, n_r, e, r, s, demand=setup.demand if demand is None else demand,
-        capacity=setup.capacity if capacity is None else capacity,
-        min_load=0 if sample else setup.min_load,  # a sample's prices only steer
-        locked=setup.locked if locked is None else locked, attributes=setup.attributes)
+        n_e, n_r, e, r, s, demand=setup.demand, capacity=setup.capacity,
+        min_load=setup.min_load, locked=setup.locked, attributes=setup.attributes)
     return problem, solve(cast(MatchProblem, problem), "flow", **options)
 
 
@@ -465,7 +461,9 @@ def _sample_prices(setup: PricingSetup, rows: IntArray, k: int, fraction: float,
     cap += rng.random(n_r) < scaled - cap
     demand = np.zeros_like(setup.demand)
     demand[sample] = setup.demand[sample]
-    sub = replace(setup, demand=demand, capacity=cap, locked=np.zeros((0, 2), np.int64))
+    # Minimum loads and locks stay out: the sample's prices only steer.
+    sub = replace(setup, demand=demand, capacity=cap, min_load=np.zeros_like(setup.min_load),
+                  locked=np.zeros((0, 2), np.int64))
     problem, assignment, _ = solve_priced(sub, k, options, price_sample=fraction,
                                           seed=seed + 1, max_rounds=_SAMPLE_ROUNDS)
     duals = _dual_prices(problem, assignment)
