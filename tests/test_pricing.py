@@ -106,3 +106,22 @@ def test_minimum_loads_hold_on_the_candidate_path(seed, monkeypatch):
     assert r.provenance.solver_info["candidates"]["certified"] is True
     assert {p.mentor for p in r.pairs} >= set(idle)
     assert r.metrics.total_score == pytest.approx(dense.metrics.total_score, abs=1e-9)
+
+
+def test_a_sampled_cohort_with_director_constraints_gets_the_dense_optimum():
+    # 2,500 mentees: prices come from a real sample (no monkeypatching).
+    c = make_cohort(2500, 500, seed=4, profile="national")
+    held = {p.mentor for p in mm.match(c, solver="flow").pairs}
+    idle = [m.id for m in c.mentors if m.id not in held][:5]
+    mentors = [m.model_copy(update={"min_load": 1}) if m.id in idle else m for m in c.mentors]
+    cc = mm.Cohort(mentees=c.mentees, mentors=mentors,
+                   locked=[(c.mentee_ids[0], c.mentor_ids[3])],
+                   forbidden=[(c.mentee_ids[1], c.mentor_ids[4])])
+    dense = mm.match(cc, solver="flow")
+    r = mm.match(cc, solver="flow", candidates=10)
+    assert r.provenance.solver_info["candidates"]["certified"] is True
+    assert (r.metrics.n_pairs, r.metrics.mentees_matched) == (
+        dense.metrics.n_pairs, dense.metrics.mentees_matched)
+    assert r.metrics.total_score == pytest.approx(dense.metrics.total_score, abs=1e-9)
+    assert {(p.mentee, p.mentor) for p in r.pairs if p.locked} == {(c.mentee_ids[0],
+                                                                     c.mentor_ids[3])}
