@@ -142,6 +142,16 @@ def _concordance_criterion(cohort: Cohort, weight: float) -> _Categorical:
     return _Categorical("concordance", weight, e_code, r_code, lut)
 
 
+@dataclass(frozen=True, eq=False)
+class ColumnSubset:
+    """Some mentor columns with what scoring and masking them needs, gathered once."""
+
+    positions: IntArray  # sorted positions in ``BlockScorer.perm`` order
+    offered_t: FloatArray  # the scorer's offered_any_perm_t at those columns
+    groups: IntArray  # their mentor groups
+    dead: IntArray  # indices (into positions) of mentors without capacity
+
+
 class BlockScorer:
     """Pair scores of any rows of a cohort, computed block by block.
 
@@ -225,10 +235,9 @@ class BlockScorer:
                 self.cat_table = self._categorical_table(e_groups)
 
     def _topic_rows(self, rows: IntArray, out: FloatArray,
-                    columns: IntArray | None = None) -> None:
+                    columns: ColumnSubset | None = None) -> None:
         """Topic criterion (mentee view), weighted, into ``out`` (columns in ``perm`` order)."""
-        offered = self.offered_any_perm_t if columns is None else (
-            self.offered_any_perm_t[:, columns])
+        offered = self.offered_any_perm_t if columns is None else columns.offered_t
         np.matmul(self.asked[rows], offered, out=out)
         total = self.asked_total[rows]
         scale = np.divide(self.topic_weight, total, out=np.zeros_like(total), where=total > 0)
@@ -250,18 +259,18 @@ class BlockScorer:
         return self._categorical_table(codes.reshape(rows.size, -1))
 
     def block_perm(self, rows: IntArray, out: FloatArray | None = None,
-                   columns: IntArray | None = None) -> FloatArray:
+                   columns: ColumnSubset | None = None) -> FloatArray:
         """Mentee-view scores of ``rows`` with mentor columns in ``self.perm`` order.
 
-        ``columns`` (positions in ``perm`` order) restricts the block to those columns.
+        ``columns`` restricts the block to some columns (see :meth:`_Selector.subset`).
         """
         rows = np.asarray(rows, dtype=np.int64)
-        n_cols = self.n_mentors if columns is None else columns.size
+        n_cols = self.n_mentors if columns is None else columns.positions.size
         buf = out if out is not None else np.empty((rows.size, n_cols))
         self._topic_rows(rows, buf, columns)
         if self.categorical:
             table = self._categorical_rows(rows)
-            groups = self.group_sorted if columns is None else self.group_sorted[columns]
+            groups = self.group_sorted if columns is None else columns.groups
             buf += np.take(table, groups, axis=1)
         return buf
 
@@ -391,15 +400,20 @@ class _Selector:
         return _Selection(cat(out_e).astype(np.int64), cat(out_r).astype(np.int64),
                           cat(out_s), cat(out_b))
 
-    def _mask(self, block: IntArray, s: FloatArray, columns: IntArray | None = None) -> None:
+    def subset(self, positions: IntArray) -> ColumnSubset:
+        """Gather what scoring some columns (sorted ``perm`` positions) needs, once."""
+        sc = self.scorer
+        return ColumnSubset(positions, np.ascontiguousarray(sc.offered_any_perm_t[:, positions]),
+                            sc.group_sorted[positions],
+                            np.flatnonzero(np.isin(positions, self.dead_cols)))
+
+    def _mask(self, block: IntArray, s: FloatArray, columns: ColumnSubset | None = None) -> None:
         """Set inadmissible pairs to -inf: excluded, no-capacity mentors, below min_score.
 
-        ``columns`` (sorted positions in ``perm`` order) when ``s`` has only those columns.
+        ``columns`` when ``s`` has only those columns.
         """
         if self.dead_cols.size:
-            dead = self.dead_cols if columns is None else np.flatnonzero(
-                np.isin(columns, self.dead_cols))
-            s[:, dead] = -np.inf
+            s[:, self.dead_cols if columns is None else columns.dead] = -np.inf
         if self.min_score is not None:
             np.putmask(s, s < self.min_score - MIN_SCORE_SLACK, -np.inf)
         if self.ex_rows.size:
@@ -407,8 +421,9 @@ class _Selector:
             hi = np.searchsorted(self.ex_rows, block[-1], side="right")
             rows, cols = self.ex_rows[lo:hi], self.ex_cols[lo:hi]
             if columns is not None:
-                at = np.minimum(np.searchsorted(columns, cols), max(columns.size - 1, 0))
-                inside = columns[at] == cols if columns.size else np.zeros(cols.size, bool)
+                pos = columns.positions
+                at = np.minimum(np.searchsorted(pos, cols), max(pos.size - 1, 0))
+                inside = pos[at] == cols if pos.size else np.zeros(cols.size, bool)
                 rows, cols = rows[inside], at[inside]
             where = np.searchsorted(block, rows)
             where = np.minimum(where, block.size - 1)

@@ -155,11 +155,6 @@ def build_candidates(cohort: Cohort, k: int = 50, *, scorer: Scorer | None = Non
 # --------------------------------------------------------------------------- match
 
 
-_ARRAY_KEYS = ("node_level", "node_value", "mentee_dual", "mentor_dual", "mentee_level",
-               "mentor_level",
-               "mentee_potential", "mentor_potential")
-
-
 def _solve(problem: CandidateProblem, solver: str, options: dict[str, Any]) -> Assignment:
     from .solvers import solve
 
@@ -267,7 +262,7 @@ def match_candidates(cohort: Cohort, solver: str = "flow", *, k: int = 10,
         mentor_pref=build.setup.scorer.pair_values(edges.mentee, edges.mentor)[1],
         demand=problem.demand, capacity=problem.capacity, min_load=problem.min_load,
         locked=problem.locked, attributes=build.setup.attributes)
-    info = {key: value for key, value in assignment.info.items() if key not in _ARRAY_KEYS}
+    info = dict(assignment.info)  # per-person arrays stay out of provenance (_jsonable)
     info["candidates"] = {
         "k_initial": int(k), "n_edges": problem.n_edges, "rounds": int(record["rounds"]),
         "certified": certified, "added": list(record["added"]),

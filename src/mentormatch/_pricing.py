@@ -34,17 +34,18 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
-from typing import Any, TypeVar, cast
+from typing import Any, NamedTuple, TypeVar, cast
 
 import numpy as np
 from numpy.typing import NDArray
 from threadpoolctl import threadpool_limits
 
-from ._block_scoring import BlockScorer, _Selector
+from ._block_scoring import BlockScorer, ColumnSubset, _Selector
 from ._candidate_problem import CandidateProblem
 from ._certificate import _duals, _tighten
 from ._problem import Assignment, MatchProblem, ProblemAttributes
 from ._progress import Progress
+from .solvers._flow import _FAR
 
 __all__ = ["PricingSetup", "solve_priced"]
 
@@ -96,7 +97,7 @@ class _Candidates:
         self.s: list[FloatArray] = []
         self.keys = np.zeros(0, dtype=np.int64)
 
-    def add(self, e: IntArray, r: IntArray, s: FloatArray) -> int:
+    def add(self, e: IntArray, r: IntArray, s: FloatArray) -> None:
         keys = e * self.n_r + r
         order = np.argsort(keys, kind="stable")
         keys = keys[order]
@@ -107,7 +108,6 @@ class _Candidates:
         self.r.append(r[pick])
         self.s.append(s[pick])
         self.keys = np.sort(np.concatenate([self.keys, keys[first]]), kind="stable")
-        return int(pick.size)
 
     def contains(self, e: IntArray, r: IntArray) -> BoolArray:
         return _member(self.keys, e * self.n_r + r)
@@ -135,7 +135,7 @@ class _Scanner:
         self.jitter = np.random.default_rng(seed).random((_PATTERNS, n_r))
         self.max_demand = int(setup.demand.max(initial=0))
 
-    def scores(self, block: IntArray, columns: IntArray | None = None) -> FloatArray:
+    def scores(self, block: IntArray, columns: ColumnSubset | None = None) -> FloatArray:
         """Admissible scores (else -inf) of ``block``, columns in ``perm`` order."""
         s = self.scorer.block_perm(block, columns=columns)
         self.selector._mask(block, s, columns)
@@ -222,12 +222,13 @@ class _Scanner:
         """Non-candidate pairs of ``rows`` with ``s - u_i - v_j > tol`` (best ``per_row``)."""
         perm = self.scorer.perm
         cols = perm if columns is None else perm[columns]
+        subset = None if columns is None else self.selector.subset(columns)
         v_cols = v[cols]
         # Up to max-demand used pairs may also beat the duals: look past them.
         m = min(per_row + self.max_demand, cols.size)
 
         def work(block: IntArray) -> tuple[IntArray, IntArray, FloatArray, FloatArray]:
-            red = self.scores(block, columns)
+            red = self.scores(block, subset)
             s = red.copy()
             red -= v_cols
             red -= u[block][:, None]
@@ -251,9 +252,10 @@ class _Scanner:
                      m: int) -> tuple[IntArray, IntArray, FloatArray]:
         """Each of the mentors at ``columns`` (``perm`` positions): its best ``m`` rows."""
         perm = self.scorer.perm
+        subset = self.selector.subset(columns)
 
         def work(block: IntArray) -> tuple[IntArray, IntArray, FloatArray]:
-            s = self.scores(block, columns)
+            s = self.scores(block, subset)
             top = np.argsort(-s, axis=0, kind="stable")[:m]  # (<= m, n_cols)
             top_s = np.take_along_axis(s, top, axis=0)
             cols = np.broadcast_to(np.arange(columns.size), top.shape)
@@ -355,15 +357,19 @@ def _buckets(need: IntArray, rows: IntArray, order: IntArray,
     return out
 
 
+def _problem(setup: PricingSetup, cand: _Candidates) -> CandidateProblem:
+    e, r, s = cand.arrays()
+    return CandidateProblem(
+        setup.scorer.n_mentees, setup.scorer.n_mentors, e, r, s, demand=setup.demand,
+        capacity=setup.capacity, min_load=setup.min_load, locked=setup.locked,
+        attributes=setup.attributes)
+
+
 def _solve(setup: PricingSetup, cand: _Candidates,
            options: dict[str, Any]) -> tuple[CandidateProblem, Assignment]:
     from .solvers import solve
 
-    n_e, n_r = setup.scorer.n_mentees, setup.scorer.n_mentors
-    e, r, s = cand.arrays()
-    problem = CandidateProblem(
-        n_e, n_r, e, r, s, demand=setup.demand, capacity=setup.capacity,
-        min_load=setup.min_load, locked=setup.locked, attributes=setup.attributes)
+    problem = _problem(setup, cand)
     return problem, solve(cast(MatchProblem, problem), "flow", **options)
 
 
@@ -381,11 +387,10 @@ def _warm_solve(setup: PricingSetup, cand: _Candidates, prev: Assignment,
     from .solvers import solve
     from .solvers._flow import certify_flow
 
-    n_e, n_r = setup.scorer.n_mentees, setup.scorer.n_mentors
-    e, r, s = cand.arrays()
-    problem = CandidateProblem(n_e, n_r, e, r, s, demand=setup.demand,
-                               capacity=setup.capacity, min_load=setup.min_load,
-                               locked=setup.locked, attributes=setup.attributes)
+    problem = _problem(setup, cand)
+    n_e, n_r = problem.shape
+    edges = problem.edges()
+    e, r, s = edges.mentee, edges.mentor, edges.score
     reached = np.zeros(n_r, dtype=bool)
     reached[new_r] = True
     moved = np.zeros(n_e, dtype=bool)
@@ -408,8 +413,14 @@ def _warm_solve(setup: PricingSetup, cand: _Candidates, prev: Assignment,
     return None if proved is None else (problem, proved)
 
 
-def _dual_prices(problem: CandidateProblem,
-                 assignment: Assignment) -> tuple[FloatArray, FloatArray, float] | None:
+class _Prices(NamedTuple):
+    u: FloatArray  # mentee duals (inf: takes no further mentor)
+    v: FloatArray  # mentor duals, level * weight + potential (inf: no place left)
+    tol: float  # slack of the pair test s - u - v > tol
+    potential: FloatArray  # the mentors' score part alone (0 where v is inf)
+
+
+def _dual_prices(problem: CandidateProblem, assignment: Assignment) -> _Prices | None:
     """Mentee and mentor duals as single numbers, and the tolerance of the pair test.
 
     The solver's duals are lexicographic (level, potential) and degenerate;
@@ -427,8 +438,7 @@ def _dual_prices(problem: CandidateProblem,
     if tight is None:
         return None
     e_lvl, e_pot, r_lvl, r_pot = tight
-    far = 1 << 16
-    e_far, r_far = np.abs(e_lvl) >= far, np.abs(r_lvl) >= far
+    e_far, r_far = np.abs(e_lvl) >= _FAR // 2, np.abs(r_lvl) >= _FAR // 2
     levels, counts = np.unique(r_lvl[~r_far], return_counts=True)
     shift = float(levels[np.argmax(counts)]) if levels.size else 0.0
     e_lvl, r_lvl = e_lvl + shift, r_lvl - shift
@@ -438,7 +448,7 @@ def _dual_prices(problem: CandidateProblem,
     # Rounding of the combined numbers grows with their size.
     size = float(np.abs(u[~e_far]).max(initial=0.0) + np.abs(v[~r_far]).max(initial=0.0))
     tol = float(info["dual_tol"]) + 1e-12 + 64 * float(np.finfo(np.float64).eps) * (1 + size)
-    return u, v, tol
+    return _Prices(u, v, tol, np.where(r_far, 0.0, r_pot))
 
 
 def _sample_prices(setup: PricingSetup, rows: IntArray, k: int, fraction: float, seed: int,
@@ -471,11 +481,7 @@ def _sample_prices(setup: PricingSetup, rows: IntArray, k: int, fraction: float,
         return np.zeros(n_r)
     # Level prices say a mentor is needed for the sample's coverage, which its
     # rounded capacities may cause; only the score part carries over.
-    w = float(assignment.info.get("level_weight", 1.0))
-    live = np.isfinite(duals[1])
-    pot = np.zeros(n_r)
-    pot[live] = duals[1][live] - w * np.rint(duals[1][live] / w)
-    price: FloatArray = np.clip(pot, 0.0, max_price)
+    price: FloatArray = np.clip(duals.potential, 0.0, max_price)
     return price
 
 
@@ -547,7 +553,7 @@ def solve_priced(setup: PricingSetup, k: int, options: dict[str, Any], *,
         if duals is None:
             record["note"] = "the solver could not prove its own answer optimal"
             break
-        u, v, tol = duals
+        u, v, tol, _ = duals
         prices = np.where(~np.isfinite(v), np.inf, v)
         need, order = _rescore_counts(pool, prices, u, rows, tol, scorer.perm)
         refill = int(need.sum()) > rows.size * n_r // 3

@@ -61,6 +61,9 @@ class _Network:
     pair_mentor: IntArray
     mentee_in: NDArray[np.bool_]  # mentee nodes with demand left
     mentor_in: NDArray[np.bool_]  # mentor nodes with capacity left
+    first: IntArray  # mentees with a first-unit source arc, in arc order
+    more: IntArray  # mentees with a further-units source arc, in arc order
+    offering: IntArray  # mentors with a sink arc, in arc order
 
     @property
     def n_nodes(self) -> int:
@@ -122,7 +125,7 @@ def _build(problem: MatchProblem, objective: str) -> _Network:
     mentee_in = np.zeros(n_e, dtype=bool)
     mentee_in[wanting] = True
     return _Network(n_e, n_r, tail, head, lo, hi, level, cost, supply, int(e.size), e, r,
-                    mentee_in, cres > 0)
+                    mentee_in, cres > 0, first, more, offering)
 
 
 def _check_min_loads(problem: MatchProblem, e: IntArray, r: IntArray, dres: IntArray,
@@ -509,19 +512,14 @@ def certify_flow(problem: MatchProblem, mentee_idx: IntArray, mentor_idx: IntArr
     # Arcs after the pair arcs, in _build's order: each mentee's first unit, its further
     # units, mentor -> sink, then the bypass.
     rest = net.n_pair
-    dres = problem.demand - lock_e
-    wanting = np.flatnonzero(dres > 0)
-    first = wanting[lock_e[wanting] == 0]
-    more = wanting[dres[wanting] - (lock_e[wanting] == 0) > 0]
-    first_flow = np.minimum(count[first], 1)
-    flow[rest:rest + first.size] = first_flow
-    rest += first.size
+    first_flow = np.minimum(count[net.first], 1)
+    flow[rest:rest + net.first.size] = first_flow
+    rest += net.first.size
     taken = np.zeros(n_e, dtype=np.int64)
-    taken[first] = first_flow
-    flow[rest:rest + more.size] = count[more] - taken[more]
-    rest += more.size
-    offering = net.tail[rest:-1] - n_e
-    flow[rest:-1] = load[offering]
+    taken[net.first] = first_flow
+    flow[rest:rest + net.more.size] = count[net.more] - taken[net.more]
+    rest += net.more.size
+    flow[rest:-1] = load[net.offering]
     flow[-1] = int(net.supply[net.source]) - int(count.sum())
     if ((flow < net.lo) | (flow > net.hi)).any():
         return None
