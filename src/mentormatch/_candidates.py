@@ -32,6 +32,7 @@ from ._progress import Progress
 from ._result import MatchResult
 from ._topics import topic_index
 from .scoring import Scorer, TopicMatrices, default_scorer
+from .scoring._builtin import explain_pairs
 
 __all__ = ["build_candidates", "match_candidates"]
 
@@ -292,10 +293,12 @@ def _explain(cohort: Cohort, problem: CandidateProblem, assignment: Assignment,
         return _why_short(problem, edges.mentor[starts[i]:starts[i + 1]],
                           r[mine[i]:mine[i + 1]], loads, assignment.solver)
 
+    attrs = problem.attributes
+    tm = None if attrs is None else TopicMatrices(attrs.topics, attrs.asked, attrs.offered)
     return assemble_result(
         cohort, cast(MatchProblem, problem), assignment, scores=problem.pair_scores(e, r),
-        reasons=pair_reasons(cohort, scorer, e, r), why_short=why_short, options=options,
-        scorer_name=type(scorer).__name__)
+        reasons=pair_reasons(cohort, scorer, e, r, topic_matrices=tm), why_short=why_short,
+        options=options, scorer_name=type(scorer).__name__)
 
 
 def _why_short(problem: CandidateProblem, candidates: IntArray, mine: IntArray,
@@ -313,12 +316,13 @@ def _why_short(problem: CandidateProblem, candidates: IntArray, mine: IntArray,
 
 
 def pair_reasons(cohort: Cohort, scorer: Scorer, mentee_idx: IntArray, mentor_idx: IntArray,
-                 *, block: int = 512) -> list[tuple[str, ...]]:
-    """Reasons for the given pairs, from ``scorer`` run on small sub-cohorts.
+                 *, block: int = 512,
+                 topic_matrices: TopicMatrices | None = None) -> list[tuple[str, ...]]:
+    """Reasons for the given pairs, as ``scorer.score(cohort).reasons`` gives them.
 
-    Each block of mentees is scored with only the mentors paired with them,
-    plus a leading placeholder mentee listing every topic in the cohort's
-    order, so topic names come out in the same order as on the full cohort.
+    Built-in scorers explain all the pairs at once, without a score matrix
+    (:func:`mentormatch.scoring._builtin.explain_pairs`); any other scorer
+    runs on small sub-cohorts (:func:`_pair_reasons_by_block`).
 
     Examples
     --------
@@ -328,6 +332,20 @@ def pair_reasons(cohort: Cohort, scorer: Scorer, mentee_idx: IntArray, mentor_id
     >>> dense = default_scorer().score(c)
     >>> pair_reasons(c, default_scorer(), np.array([0]), np.array([4]))[0] == dense.reasons(0, 4)
     True
+    """
+    fast = explain_pairs(scorer, cohort, mentee_idx, mentor_idx, topic_matrices=topic_matrices)
+    if fast is not None:
+        return fast
+    return _pair_reasons_by_block(cohort, scorer, mentee_idx, mentor_idx, block=block)
+
+
+def _pair_reasons_by_block(cohort: Cohort, scorer: Scorer, mentee_idx: IntArray,
+                           mentor_idx: IntArray, *, block: int = 512) -> list[tuple[str, ...]]:
+    """Reasons for the given pairs, from ``scorer`` run on small sub-cohorts.
+
+    Each block of mentees is scored with only the mentors paired with them,
+    plus a leading placeholder mentee listing every topic in the cohort's
+    order, so topic names come out in the same order as on the full cohort.
     """
     from ._models import Mentee
 

@@ -98,6 +98,62 @@ class ScoreTable:
         return tuple(t for t in texts if t)
 
 
+def rank_reasons(contributions: FloatArray,
+                 texts: Sequence[Sequence[str | None] | NDArray[np.object_]]
+                 ) -> list[tuple[str, ...]]:
+    """Reasons of many pairs at once, ranked exactly as :meth:`ScoreTable.reasons` ranks them.
+
+    Per pair, the criteria are sorted by decreasing contribution (ties keep the
+    criteria's order, as Python's stable ``sorted`` does) and their texts kept
+    when not empty. The sort runs in numpy; pairs sharing one criteria order
+    are assembled together.
+
+    Parameters
+    ----------
+    contributions : ndarray of shape (n_pairs, n_criteria)
+        Weighted contribution of each criterion to each pair, criteria in the
+        table's order, only those with a positive weight.
+    texts : sequence of n_criteria sequences of length n_pairs
+        Each criterion's reason for each pair (``None`` or ``""`` for none).
+
+    Returns
+    -------
+    list of tuple of str
+        One tuple of reasons per pair, the criterion contributing most first.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> rank_reasons(np.array([[0.1, 0.3], [0.2, 0.2]]), [["a", "b"], ["c", None]])
+    [('c', 'a'), ('b',)]
+    """
+    values = np.asarray(contributions, dtype=np.float64)
+    n_pairs, n_crit = values.shape
+    if len(texts) != n_crit:
+        raise InvalidInputError(f"rank_reasons: {n_crit} criteria but {len(texts)} text lists")
+    out: list[tuple[str, ...]] = [()] * n_pairs
+    if n_pairs == 0 or n_crit == 0:
+        return out
+    columns = [np.asarray(t, dtype=object).reshape(-1) for t in texts]
+    # Stable, like sorted(key=-contribution): -(w * v) is exactly (-w) * v.
+    order = np.argsort(-values, axis=1, kind="stable")
+    if n_crit <= 15:  # an order as one integer in base n_crit (< 2**63)
+        code = order @ (n_crit ** np.arange(n_crit, dtype=np.int64))
+        codes, which = np.unique(code, return_inverse=True)
+        orders = (codes[:, None] // n_crit ** np.arange(n_crit, dtype=np.int64)) % n_crit
+    else:
+        orders, which = np.unique(order, axis=0, return_inverse=True)
+    which = which.reshape(-1)
+    grouped = np.argsort(which, kind="stable")
+    bounds = np.concatenate([[0], np.cumsum(np.bincount(which, minlength=len(orders)))])
+    for g, perm in enumerate(orders.tolist()):
+        idx = grouped[bounds[g]:bounds[g + 1]]
+        parts = [columns[c][idx].tolist() for c in perm]
+        for q, row in zip(idx.tolist(), zip(*parts, strict=True), strict=True):
+            out[q] = tuple(filter(None, row))
+    return out
+
+
 @runtime_checkable
 class Scorer(Protocol):
     """Anything that scores every pair of a cohort at once.

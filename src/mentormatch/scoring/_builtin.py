@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from operator import attrgetter
+from typing import Any
 
 import numpy as np
-from numpy.typing import NDArray
+from numpy.typing import ArrayLike, NDArray
 
+from mentormatch._errors import InvalidInputError
 from mentormatch._models import Cohort
 from mentormatch._topics import topic_index
 
-from ._base import Criterion, ScoreTable, WeightedScorer
+from ._base import Criterion, Scorer, ScoreTable, WeightedScorer, rank_reasons
 
 __all__ = [
     "AttributeScorer",
@@ -21,10 +24,16 @@ __all__ = [
     "TopicScorer",
     "TypeScorer",
     "default_scorer",
+    "explain_pairs",
 ]
 
 FloatArray = NDArray[np.float64]
 BoolArray = NDArray[np.bool_]
+IntArray = NDArray[np.int64]
+ObjectArray = NDArray[np.object_]
+#: Attributes a categorical scorer reads, of the mentee and of the mentor: two
+#: people with the same values get the same view and reason (see explain_pairs).
+Reads = tuple[tuple[str, ...], tuple[str, ...]]
 
 
 def _single(crit: Criterion) -> ScoreTable:
@@ -34,6 +43,16 @@ def _single(crit: Criterion) -> ScoreTable:
 def _join(words: Sequence[str]) -> str:
     words = [w.replace("_", "-") for w in words]
     return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def _topic_reason(shared: Sequence[str], n_asked: int) -> str | None:
+    """Return the topic criterion's reason: the asked topics a mentor offers, in order."""
+    if n_asked == 0:
+        return None
+    of = f"({len(shared)} of {n_asked} topics asked)"
+    if not shared:
+        return f"offers none of the topics asked {of}"
+    return f"offers {_join(shared)} {of}"
 
 
 @dataclass(frozen=True, eq=False)
@@ -116,13 +135,8 @@ class TopicScorer:
 
         def explain(i: int, j: int) -> str | None:
             asked = np.flatnonzero(tm.asked[i] > 0)
-            if asked.size == 0:
-                return None
-            shared = [tm.topics[t] for t in asked if tm.offered[j, t] > 0]
-            of = f"({len(shared)} of {asked.size} topics asked)"
-            if not shared:
-                return f"offers none of the topics asked {of}"
-            return f"offers {_join(shared)} {of}"
+            return _topic_reason([tm.topics[t] for t in asked if tm.offered[j, t] > 0],
+                                 int(asked.size))
 
         return _single(Criterion(self.name, mentee_view, mentor_view, explain))
 
@@ -164,6 +178,7 @@ class TypeScorer:
     """
 
     name = "types"
+    _reads: Reads = (("types",), ("types",))
 
     def score(self, cohort: Cohort) -> ScoreTable:
         """Score every pair by shared mentorship type."""
@@ -194,6 +209,7 @@ class ModalityScorer:
     """
 
     name = "modality"
+    _reads: Reads = (("modalities",), ("modalities",))
 
     def score(self, cohort: Cohort) -> ScoreTable:
         """Score every pair by shared meeting modality."""
@@ -235,6 +251,10 @@ class AttributeScorer:
                              f"not {attribute!r}")
         self.attribute = attribute
         self.name = attribute
+
+    @property
+    def _reads(self) -> Reads:
+        return (self.attribute,), (self.attribute,)
 
     def score(self, cohort: Cohort) -> ScoreTable:
         """Score every pair by equality of the attribute."""
@@ -278,6 +298,7 @@ class ConcordanceScorer:
     """
 
     name = "concordance"
+    _reads: Reads = (("concordance", "gender", "background"), ("gender", "background"))
 
     def score(self, cohort: Cohort) -> ScoreTable:
         """Score every pair by the concordance each mentee asked for."""
@@ -324,3 +345,181 @@ def default_scorer() -> WeightedScorer:
         (AttributeScorer("site"), 0.05),
         (ConcordanceScorer(), 0.1),
     ])
+
+
+# --------------------------------------------------------------------------- many pairs
+
+_CATEGORICAL = (TypeScorer, ModalityScorer, AttributeScorer, ConcordanceScorer)
+#: Rows of pairs gathered at once by the topic criterion (bounds its memory).
+_PAIR_CHUNK = 1 << 16
+
+
+def _leaves(scorer: Scorer) -> list[tuple[Scorer, tuple[float, ...]]] | None:
+    """Built-in leaf scorers with their part weights, outermost first; None if any is not.
+
+    Exact types only: a subclass may score or explain differently.
+    """
+    if type(scorer) is WeightedScorer:
+        out: list[tuple[Scorer, tuple[float, ...]]] = []
+        for part, weight in scorer.parts:
+            inner = _leaves(part)
+            if inner is None:
+                return None
+            out += [(leaf, (weight, *path)) for leaf, path in inner]
+        return out
+    if type(scorer) in (TopicScorer, *_CATEGORICAL):
+        return [(scorer, ())]
+    return None
+
+
+def _weight(path: tuple[float, ...], inner: float) -> float:
+    """Return a criterion's weight in the composed table, multiplied as WeightedScorer does."""
+    weight = inner
+    for part in reversed(path):
+        weight = part * weight
+    return weight
+
+
+def _topic_pairs(tm: TopicMatrices, e: IntArray, r: IntArray) -> tuple[FloatArray, ObjectArray]:
+    """Topic fit (mentee view) and reason of each pair, as TopicScorer computes them.
+
+    The fit sums the asked weights in topic order, as the dense matrix product does.
+    """
+    n_topics = tm.asked.shape[1]
+    n_bytes = (n_topics + 7) // 8
+    count = np.dtype("<u2") if n_topics < 1 << 16 else np.dtype("<u4")
+    # Key of a pair's reason: the shared topics as bits, then how many were asked;
+    # padded to whole 8-byte words, so one word is one uint64 (a fast 1-d unique).
+    width = -(-(n_bytes + count.itemsize) // 8) * 8
+    view = np.zeros(e.size)
+    keys = np.zeros((e.size, width), dtype=np.uint8)
+    for lo in range(0, e.size, _PAIR_CHUNK):
+        ee, rr = e[lo:lo + _PAIR_CHUNK], r[lo:lo + _PAIR_CHUNK]
+        asked = tm.asked[ee]
+        offered_any = (tm.offered[rr] > 0).astype(np.float64)
+        fit = np.zeros(ee.size)
+        for t in range(n_topics):
+            fit += asked[:, t] * offered_any[:, t]
+        total = asked.sum(axis=1)
+        np.divide(fit, total, out=view[lo:lo + _PAIR_CHUNK], where=total > 0)
+        asked_any = asked > 0
+        shared = asked_any & (offered_any > 0)
+        keys[lo:lo + _PAIR_CHUNK, :n_bytes] = np.packbits(shared, axis=1, bitorder="little")
+        n_asked = asked_any.sum(axis=1).astype(count)
+        keys[lo:lo + _PAIR_CHUNK, n_bytes:n_bytes + count.itemsize] = (
+            n_asked.view(np.uint8).reshape(-1, count.itemsize))
+    if width == 8:
+        words, which = np.unique(keys.view(np.uint64).reshape(-1), return_inverse=True)
+        uniq = words.view(np.uint8).reshape(-1, 8)
+    else:
+        uniq, which = np.unique(keys, axis=0, return_inverse=True)
+    texts = []
+    for row in uniq:
+        bits = np.unpackbits(row[:n_bytes], bitorder="little")[:n_topics]
+        n_asked = int(row[n_bytes:n_bytes + count.itemsize].view(count)[0])
+        texts.append(_topic_reason([tm.topics[t] for t in np.flatnonzero(bits)], n_asked))
+    return view, np.array(texts, dtype=object)[which.reshape(-1)]
+
+
+def _person_codes(people: Sequence[object], attrs: tuple[str, ...]) -> tuple[IntArray, list[int]]:
+    """Return a code per person for the values of ``attrs``, and each code's first person."""
+    keys = list(map(attrgetter(*attrs), people))
+    code = {key: k for k, key in enumerate(dict.fromkeys(keys))}  # by first appearance
+    out = np.fromiter(map(code.__getitem__, keys), dtype=np.int64, count=len(keys))
+    first = np.unique(out, return_index=True)[1]
+    return out, first.tolist()
+
+
+def _categorical_pairs(scorer: Scorer, reads: Reads, path: tuple[float, ...],
+                       people: tuple[tuple[list[Any], IntArray], tuple[list[Any], IntArray]]
+                       ) -> list[tuple[float, FloatArray, ObjectArray]]:
+    """Weight, view and reason of each pair for a scorer that reads only ``reads``.
+
+    ``people``: the distinct mentees of the pairs and where each pair's mentee
+    is among them, the same for mentors.
+
+    The scorer runs on one representative per distinct value set, and each
+    distinct (mentee values, mentor values) combination is explained once.
+    """
+    (mentees, e_at), (mentors, r_at) = people
+    e_code, e_first = _person_codes(mentees, reads[0])
+    r_code, r_first = _person_codes(mentors, reads[1])
+    sub = Cohort.model_construct(
+        mentees=tuple(mentees[k] for k in e_first), mentors=tuple(mentors[k] for k in r_first),
+        forbidden=(), locked=(), vocabulary=None)
+    ek, rk = e_code[e_at], r_code[r_at]
+    combos, which = np.unique(ek * len(r_first) + rk, return_inverse=True)
+    a, b = np.divmod(combos, len(r_first))
+    out: list[tuple[float, FloatArray, ObjectArray]] = []
+    for crit, inner in scorer.score(sub).criteria:
+        weight = _weight(path, inner)
+        if weight > 0:
+            texts = [crit.explain(i, j) for i, j in zip(a.tolist(), b.tolist(), strict=True)]
+            out.append((weight, crit.mentee_view[ek, rk],
+                        np.array(texts, dtype=object)[which.reshape(-1)]))
+    return out
+
+
+def explain_pairs(scorer: Scorer, cohort: Cohort, mentee_idx: ArrayLike, mentor_idx: ArrayLike,
+                  *, topic_matrices: TopicMatrices | None = None
+                  ) -> list[tuple[str, ...]] | None:
+    """Reasons for many pairs at once, without any score matrix.
+
+    The same tuples as ``scorer.score(cohort).reasons(i, j)`` for each pair
+    (i, j), for a scorer built only from the built-in scorers (a
+    :class:`WeightedScorer` of them, nested or not); ``None`` for any other
+    scorer. Topic fit is computed per pair; every other criterion depends on
+    a few values per person, so each distinct combination is scored and
+    explained once.
+
+    Parameters
+    ----------
+    scorer : Scorer
+    cohort : Cohort
+    mentee_idx, mentor_idx : array-like of int
+        The pairs, by position in ``cohort.mentees`` and ``cohort.mentors``.
+    topic_matrices : TopicMatrices, optional
+        The cohort's topic matrices (``TopicMatrices.of(cohort)``) if already built.
+
+    Returns
+    -------
+    list of tuple of str, or None
+        One tuple per pair, the criterion contributing most first.
+
+    Examples
+    --------
+    >>> import mentormatch as mm
+    >>> c = mm.example_cohort()
+    >>> table = default_scorer().score(c)
+    >>> explain_pairs(default_scorer(), c, [0, 6], [4, 3]) == [table.reasons(0, 4),
+    ...                                                       table.reasons(6, 3)]
+    True
+    """
+    leaves = _leaves(scorer)
+    if leaves is None:
+        return None
+    e = np.asarray(mentee_idx, dtype=np.int64).reshape(-1)
+    r = np.asarray(mentor_idx, dtype=np.int64).reshape(-1)
+    if e.size != r.size:
+        raise InvalidInputError(
+            f"explain_pairs: {e.size} mentee indices but {r.size} mentor indices")
+    if e.size == 0:
+        return []
+    tm = topic_matrices
+    rows, e_at = np.unique(e, return_inverse=True)
+    cols, r_at = np.unique(r, return_inverse=True)
+    people = (([cohort.mentees[i] for i in rows.tolist()], e_at.reshape(-1)),
+              ([cohort.mentors[j] for j in cols.tolist()], r_at.reshape(-1)))
+    columns: list[tuple[float, FloatArray, ObjectArray]] = []
+    for leaf, path in leaves:
+        if isinstance(leaf, TopicScorer):
+            weight = _weight(path, 1.0)  # TopicScorer's one criterion, weight 1
+            if weight > 0:
+                tm = tm if tm is not None else TopicMatrices.of(cohort)
+                columns.append((weight, *_topic_pairs(tm, e, r)))
+        elif isinstance(leaf, TypeScorer | ModalityScorer | AttributeScorer | ConcordanceScorer):
+            columns.extend(_categorical_pairs(leaf, leaf._reads, path, people))
+    if not columns:
+        return [()] * e.size
+    contributions = np.stack([w * view for w, view, _ in columns], axis=1)
+    return rank_reasons(contributions, [texts for _, _, texts in columns])
