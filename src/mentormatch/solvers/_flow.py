@@ -491,9 +491,25 @@ def certify_flow(problem: MatchProblem, mentee_idx: IntArray, mentor_idx: IntArr
     assignment with the same ``info`` as :func:`solve_flow`, or None when the
     pairs are infeasible or more cycles are needed (solve from scratch then).
     """
-    n_e, n_r = problem.shape
     e = np.asarray(mentee_idx, dtype=np.int64)
     r = np.asarray(mentor_idx, dtype=np.int64)
+    placed = _pair_flow(problem, e, r)
+    if placed is None:
+        return None
+    net, flow, full = placed
+    cert = _certify(net, flow, max_cycles=max_cycles, start=start)
+    if not cert.proved:
+        return None
+    return _proved(problem, net, flow, cert, backend="warm start", saturated=full)
+
+
+def _pair_flow(problem: MatchProblem, e: IntArray, r: IntArray,
+               ) -> tuple[_Network, IntArray, bool] | None:
+    """Return the network and the flow of the given pairs (None if they are not a flow).
+
+    The network is saturated (no levels) when the pairs meet every mentee's demand.
+    """
+    n_e, n_r = problem.shape
     locked = problem.locked
     lock_keys = np.sort(locked[:, 0] * n_r + locked[:, 1])
     keys = e * n_r + r
@@ -523,16 +539,20 @@ def certify_flow(problem: MatchProblem, mentee_idx: IntArray, mentor_idx: IntArr
     flow[-1] = int(net.supply[net.source]) - int(count.sum())
     if ((flow < net.lo) | (flow > net.hi)).any():
         return None
-    cert = _certify(net, flow, max_cycles=max_cycles, start=start)
-    if not cert.proved:
-        return None
+    return net, flow, full
+
+
+def _proved(problem: MatchProblem, net: _Network, flow: IntArray, cert: _Certificate, *,
+            backend: str, saturated: bool) -> Assignment:
+    """Return the assignment of a flow proved by ``cert``, with the certificate in ``info``."""
+    locked = problem.locked
     used_arc = flow[:net.n_pair] > 0
     pe = np.concatenate([locked[:, 0], net.pair_mentee[used_arc]])
     pr = np.concatenate([locked[:, 1], net.pair_mentor[used_arc]])
     info: dict[str, Any] = {
-        "backend": "warm start", "objective": "lexicographic", "exact": True,
+        "backend": backend, "objective": "lexicographic", "exact": True,
         "gap_bound": _gap_bound(net, cert), "scale": None, "cycles_canceled": cert.cycles,
-        "bellman_ford_rounds": cert.rounds, "saturated": full,
+        "bellman_ford_rounds": cert.rounds, "saturated": saturated,
     }
     info.update(_duals(net, cert, -net.cost[:net.n_pair]))
     return Assignment.from_pairs(problem, pe, pr, solver="flow", info=info)

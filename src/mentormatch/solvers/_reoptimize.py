@@ -1,0 +1,170 @@
+"""Warm re-optimisation of a proved flow after new candidate pairs join.
+
+Column generation solves a candidate problem, finds pairs that beat its duals,
+adds them and solves again. Solving from scratch repeats almost all the work;
+here the previous optimum and its proof's potentials are the start (the
+primal-dual method of successive shortest paths):
+
+1. every new pair whose reduced cost is negative is given its unit, which
+   leaves its mentor one mentee too many and its mentee one mentor too many;
+   every residual arc now has a non-negative reduced cost;
+2. a multi-source Dijkstra (scipy) from the mentors with a surplus gives each
+   node its distance; potentials rise by it (capped at the nearest shortage),
+   which keeps reduced costs non-negative and makes the shortest paths tight;
+3. a maximum flow (scipy, Dinic) on the tight arcs moves as much surplus to
+   the shortages as those paths allow; then back to 2 until none is left.
+
+Works on exact integer costs, so only for scores on a small grid (``flow``
+scales those exactly) and saturated networks (every mentee gets its demand).
+The result is then proved by the same Bellman-Ford certificate as
+:func:`~mentormatch.solvers._flow.solve_flow`; None means "solve from scratch".
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import NDArray
+from scipy.sparse import csr_array
+from scipy.sparse.csgraph import dijkstra, maximum_flow
+
+from mentormatch._problem import Assignment, MatchProblem
+
+from ._flow import _certify, _grid_multiplier, _Network, _pair_flow, _proved
+
+__all__ = ["reoptimize_flow"]
+
+IntArray = NDArray[np.int64]
+FloatArray = NDArray[np.float64]
+BoolArray = NDArray[np.bool_]
+
+
+def reoptimize_flow(problem: MatchProblem, previous: Assignment, *,
+                    max_phases: int = 200) -> Assignment | None:
+    """Optimal pairs of ``problem`` from a proved optimum of a problem with fewer pairs.
+
+    ``previous`` must come from ``flow`` (or this function) on the same
+    mentees, mentors, demands and capacities, with a subset of ``problem``'s
+    admissible pairs, and have met every demand (a saturated network). Returns
+    the proved assignment (``info["backend"] == "re-optimised"``), or None
+    when the warm start does not apply or takes more than ``max_phases``.
+    """
+    info = previous.info
+    if not info.get("saturated") or "node_value" not in info or "node_level" not in info:
+        return None
+    level = np.asarray(info["node_level"])
+    value = np.asarray(info["node_value"], dtype=np.float64)
+    placed = _pair_flow(problem, previous.mentee_idx, previous.mentor_idx)
+    if placed is None or not placed[2]:
+        return None
+    net, flow, _ = placed
+    if level.shape != (net.n_nodes,) or value.shape != (net.n_nodes,) or level.any():
+        return None
+    scores = -net.cost[:net.n_pair]
+    scale = _grid_multiplier(scores, 2.0 ** 40 / (net.n_nodes + 1))
+    if scale is None:
+        return None
+    cost = np.rint(net.cost * scale)
+    d = value * scale
+    if np.abs(d - np.rint(d)).max(initial=0.0) > 1e-6:
+        return None
+    d = np.rint(d)
+    if not _settle(net, flow, cost, d, max_phases):
+        return None
+    cert = _certify(net, flow, start=(np.zeros(net.n_nodes, dtype=np.int64), d / scale))
+    if not cert.proved:
+        return None
+    return _proved(problem, net, flow, cert, backend="re-optimised", saturated=True)
+
+
+def _settle(net: _Network, flow: IntArray, cost: FloatArray, d: FloatArray,
+            max_phases: int) -> bool:
+    """Give improving pairs their unit, then route the surplus back (``flow``, ``d`` in place).
+
+    Returns False if the phases run out or a surplus cannot be routed.
+    """
+    n_pair = net.n_pair
+    pair = np.arange(n_pair)
+    # Arcs that move: pair arcs and mentor -> sink arcs (source arcs stay full).
+    sink_arcs = np.flatnonzero(net.head == net.sink)
+    rc = cost[:n_pair] + d[net.tail[:n_pair]] - d[net.head[:n_pair]]
+    gain = (flow[:n_pair] == 0) & (rc < 0)
+    flow[pair[gain]] = 1
+    balance = np.zeros(net.n_nodes, dtype=np.int64)
+    np.add.at(balance, net.head[:n_pair][gain], 1)
+    np.add.at(balance, net.tail[:n_pair][gain], -1)
+    n = net.n_nodes
+    for _ in range(max_phases):
+        surplus = np.flatnonzero(balance > 0)
+        if surplus.size == 0:
+            return True
+        short = np.flatnonzero(balance < 0)
+        tail, head, red, cap, arc, sign = _residual(net, flow, cost, d, pair, sink_arcs)
+        graph = csr_array((red, (tail, head)), shape=(n, n))
+        dist = dijkstra(graph, directed=True, indices=surplus, min_only=True)
+        reach = float(dist[short].min(initial=np.inf))
+        if not np.isfinite(reach):
+            return False
+        step = np.minimum(dist, reach)
+        d += step
+        # Shortest paths to the nearest shortages stay within distance ``reach``.
+        near = dist <= reach
+        tight = near[tail] & near[head]
+        tight[tight] = red[tight] + step[tail[tight]] - step[head[tight]] == 0
+        moved = _max_flow(n, tail[tight], head[tight], cap[tight], surplus,
+                          balance[surplus], short, -balance[short])
+        if moved is None:
+            return False
+        amount, delta = moved
+        np.add.at(flow, arc[tight], sign[tight] * delta)
+        balance[surplus] -= amount[0]
+        balance[short] += amount[1]
+    return False
+
+
+def _residual(net: _Network, flow: IntArray, cost: FloatArray, d: FloatArray,
+              pair: IntArray, sink_arcs: IntArray
+              ) -> tuple[IntArray, IntArray, FloatArray, IntArray, IntArray, IntArray]:
+    """Residual arcs that can move: tail, head, reduced cost, room, network arc, direction."""
+    t, h = net.tail, net.head
+    x = flow
+    up = np.concatenate([pair[x[pair] == 0], sink_arcs[x[sink_arcs] < net.hi[sink_arcs]]])
+    down = np.concatenate([pair[x[pair] == 1], sink_arcs[x[sink_arcs] > net.lo[sink_arcs]]])
+    tail = np.concatenate([t[up], h[down]])
+    head = np.concatenate([h[up], t[down]])
+    red = np.concatenate([cost[up] + d[t[up]] - d[h[up]],
+                          -cost[down] + d[h[down]] - d[t[down]]])
+    cap = np.concatenate([net.hi[up] - x[up], x[down] - net.lo[down]])
+    arc = np.concatenate([up, down])
+    sign = np.concatenate([np.ones(up.size, np.int64), -np.ones(down.size, np.int64)])
+    # Rounding of integer sums is exact; clip the -0.0 of cancelled terms.
+    return tail, head, np.maximum(red, 0.0), cap, arc, sign
+
+
+def _max_flow(n: int, tail: IntArray, head: IntArray, cap: IntArray, sources: IntArray,
+              supply: IntArray, sinks: IntArray, demand: IntArray
+              ) -> tuple[tuple[IntArray, IntArray], IntArray] | None:
+    """Maximum flow from ``sources`` (up to ``supply``) to ``sinks`` (up to ``demand``).
+
+    Returns what left each source and reached each sink, and the flow on each arc.
+    """
+    src, snk = n, n + 1
+    all_tail = np.concatenate([tail, np.full(sources.size, src), sinks])
+    all_head = np.concatenate([head, sources, np.full(sinks.size, snk)])
+    all_cap = np.concatenate([cap, supply, demand]).astype(np.int32)
+    graph = csr_array((all_cap, (all_tail, all_head)), shape=(n + 2, n + 2))
+    result = maximum_flow(graph, src, snk, method="dinic")
+    if result.flow_value == 0:
+        return None
+    f = result.flow.tocoo()
+    keys = f.row.astype(np.int64) * (n + 2) + f.col
+    order = np.argsort(keys)
+    keys, vals = keys[order], np.asarray(f.data, dtype=np.int64)[order]
+
+    def at(u: IntArray, v: IntArray) -> IntArray:
+        q = u.astype(np.int64) * (n + 2) + v
+        pos = np.minimum(np.searchsorted(keys, q), keys.size - 1)
+        out: IntArray = np.where(keys[pos] == q, vals[pos], 0)
+        return out
+
+    delta = np.maximum(at(tail, head), 0)
+    return (at(np.full(sources.size, src), sources), at(sinks, np.full(sinks.size, snk))), delta

@@ -1,0 +1,77 @@
+"""Warm re-optimisation: from a proved optimum on some pairs to the optimum on more."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from mentormatch._candidate_problem import CandidateProblem
+from mentormatch.solvers import solve
+from mentormatch.solvers._reoptimize import reoptimize_flow
+
+
+def _instance(seed: int, grid: float = 20.0) -> tuple[CandidateProblem, CandidateProblem]:
+    """A full problem on every pair and a candidate problem on about half of them."""
+    rng = np.random.default_rng(seed)
+    n_e, n_r = int(rng.integers(2, 25)), int(rng.integers(2, 10))
+    scores = np.round(rng.random((n_e, n_r)) * grid) / grid
+    demand = rng.integers(1, 3, n_e)
+    capacity = rng.integers(1, 5, n_r)
+    # Mentors 0 and 1 could take everyone and keep all their pairs among the
+    # candidates, so both problems can meet every demand (of one or two mentors).
+    capacity[:2] = demand.sum()
+    e, r = (a.ravel() for a in np.indices((n_e, n_r)))
+    s = scores[e, r]
+    some = (rng.random(e.size) < 0.5) | (r < 2)
+    full = CandidateProblem(n_e, n_r, e, r, s, demand=demand, capacity=capacity)
+    part = CandidateProblem(n_e, n_r, e[some], r[some], s[some], demand=demand,
+                            capacity=capacity)
+    return full, part
+
+
+@settings(max_examples=60, deadline=None)
+@given(seed=st.integers(0, 100_000))
+def test_reoptimised_optimum_equals_a_solve_from_scratch(seed):
+    full, part = _instance(seed)
+    before = solve(part, "flow")
+    assert before.info["saturated"]
+    after = reoptimize_flow(full, before)
+    assert after is not None
+    fresh = solve(full, "flow")
+    assert after.info["backend"] == "re-optimised" and after.info["exact"] is True
+    assert after.objective == pytest.approx(fresh.objective, abs=1e-9)
+    # Feasible: distinct admissible pairs, demands met, capacities kept.
+    keys = after.mentee_idx * full.shape[1] + after.mentor_idx
+    assert np.unique(keys).size == keys.size and full.is_allowed(after.mentee_idx,
+                                                                 after.mentor_idx).all()
+    assert (np.bincount(after.mentee_idx, minlength=full.shape[0]) == full.demand).all()
+    assert (np.bincount(after.mentor_idx, minlength=full.shape[1]) <= full.capacity).all()
+
+
+def test_same_pairs_need_no_change():
+    full, _ = _instance(3)
+    before = solve(full, "flow")
+    after = reoptimize_flow(full, before)
+    assert after is not None
+    assert (after.mentee_idx.tolist(), after.mentor_idx.tolist()) == (
+        before.mentee_idx.tolist(), before.mentor_idx.tolist())
+
+
+def test_declines_what_it_cannot_warm_start():
+    full, part = _instance(5)
+    before = solve(part, "flow")
+    # Scores off any small grid: no exact integer costs.
+    edges = full.edges()
+    odd = CandidateProblem(*full.shape, edges.mentee, edges.mentor,
+                           edges.score + np.pi * 1e-9, demand=full.demand,
+                           capacity=full.capacity)
+    assert reoptimize_flow(odd, before) is None
+    # Demand not all met: the previous network was not saturated.
+    short = CandidateProblem(*full.shape, edges.mentee, edges.mentor, edges.score,
+                             demand=full.demand, capacity=np.ones_like(full.capacity))
+    assert reoptimize_flow(short, solve(short, "flow")) is None
+    # No proof to start from.
+    greedy = solve(part, "greedy")
+    assert reoptimize_flow(full, greedy) is None
