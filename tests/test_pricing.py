@@ -56,7 +56,7 @@ def test_pools_hold_the_best_by_score_minus_price_and_bound_the_rest(seed, size,
 
 @pytest.mark.parametrize("seed", range(4))
 def test_sampled_prices_change_rounds_not_the_certified_optimum(seed, monkeypatch):
-    # Small samples are solved too, so the recursion is exercised.
+    # Small fluid samples are solved too, so the prices and rooms are exercised.
     monkeypatch.setattr(pricing, "_MIN_SAMPLE", 5)
     c = make_cohort(120, 25, seed=seed, profile="national" if seed % 2 else "university")
     dense = mm.match(c, solver="flow")
@@ -125,3 +125,23 @@ def test_a_sampled_cohort_with_director_constraints_gets_the_dense_optimum():
     assert r.metrics.total_score == pytest.approx(dense.metrics.total_score, abs=1e-9)
     assert {(p.mentee, p.mentor) for p in r.pairs if p.locked} == {(c.mentee_ids[0],
                                                                      c.mentor_ids[3])}
+
+
+def test_fluid_prices_are_seeded_and_price_the_contested_mentors():
+    c = make_cohort(3000, 600, seed=1, profile="national")
+    setup = _setup(c)
+    rows = np.flatnonzero(setup.demand > 0)
+    scanner = pricing._Scanner(setup, 0)
+    steer = pricing._fluid_prices(setup, scanner, rows, 0.1, 7, setup.scorer.max_score())
+    again = pricing._fluid_prices(setup, scanner, rows, 0.1, 7, setup.scorer.max_score())
+    assert np.array_equal(steer.price, again.price) and steer.room is not None
+    assert (steer.price >= 0).all() and steer.price.max() > 0
+    # A priced mentor is one the sample fills: no room left at a positive price.
+    assert not (steer.room & (steer.price > 1e-9)).any()
+    # The optimum fills the priced mentors more than the free ones.
+    loads = np.bincount([c.mentor_ids.index(p.mentor) for p in mm.match(c, solver="flow").pairs],
+                        minlength=len(c.mentors)) / setup.capacity
+    assert loads[steer.price > 0].mean() > loads[steer.price == 0].mean()
+    # Too few mentees to sample: no prices, no rooms.
+    small = pricing._fluid_prices(setup, scanner, rows[:300], 0.1, 7, 1.0)
+    assert not small.price.any() and small.room is None

@@ -166,7 +166,7 @@ def match_candidates(cohort: Cohort, solver: str = "flow", *, k: int = 10,
                      scorer: Scorer | None = None, min_score: float | None = None,
                      certify_result: bool = True, max_rounds: int = 30,
                      block_bytes: int = DEFAULT_BLOCK_BYTES, progress: bool | None = None,
-                     price_sample: float | None = 0.05, seed: int = 0,
+                     price_sample: float | None = 0.01, seed: int = 0,
                      **options: Any) -> MatchResult:
     """Match a large cohort without its full score matrix; with ``flow``, exactly.
 
@@ -204,10 +204,10 @@ def match_candidates(cohort: Cohort, solver: str = "flow", *, k: int = 10,
         Memory for one block of scoring (the solver-only path).
     progress : bool, optional
         Progress on stderr (default: only on a terminal).
-    price_sample : float or None, default=0.05
-        Fraction of mentees sampled to estimate mentor prices (``flow`` only;
-        at least 1,000 mentees, and none for cohorts under 2,000); None starts
-        from zero prices (best by score).
+    price_sample : float or None, default=0.01
+        Fraction of mentees in the fluid sample that estimates mentor prices
+        (``flow`` only; at least 200 mentees, and none for cohorts under 400);
+        None starts from zero prices (best by score).
     seed : int, default=0
         Seeds the sample and the spreading of ties.
     **options
@@ -268,6 +268,7 @@ def match_candidates(cohort: Cohort, solver: str = "flow", *, k: int = 10,
         "k_initial": int(k), "n_edges": problem.n_edges, "rounds": int(record["rounds"]),
         "certified": certified, "added": list(record["added"]),
         "warm_rounds": int(sum(record.get("warm", []))),
+        "reoptimized_rounds": int(sum(record.get("reoptimized", []))),
         "solve_seconds": list(record.get("solve_seconds", [])), "note": note,
         "seconds": seconds,
     }

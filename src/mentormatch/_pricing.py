@@ -4,13 +4,15 @@ The full problem has one arc per admissible pair (2e9 at national size); the
 optimum uses a few per mentee. :func:`solve_priced` finds it without ever
 holding the full matrix:
 
-1. **Prices.** A seeded sample of mentees is matched against every mentor with
-   scaled-down capacities (solved the same way, recursively); its dual mentor
-   prices estimate how contested each mentor is.
+1. **Prices.** A fluid sample of mentees (each standing for the many it was
+   drawn from) is matched against every mentor's full capacity; its dual
+   mentor prices estimate how contested each mentor is, and the mentors it
+   leaves with room are where the first candidates can always find a place.
 2. **Pools.** One pass over every pair (two threads) keeps, per mentee, the
    ``pool_size`` best mentors by score minus price (ties spread by a
    per-mentee jitter), an exact bound on score minus price over every other
-   admissible mentor, and the best few by raw score.
+   admissible mentor, the best few by raw score and the best few among the
+   mentors with room.
 3. **Column generation.** ``flow`` solves the candidate problem (the best
    ``k`` of each pool and the raw picks, which keep popular mentors contested);
    its duals ``u`` (mentees) and ``v`` (mentors) price every other pair:
@@ -20,9 +22,10 @@ holding the full matrix:
    the mentors whose price fell further than a row's slack are rescored for
    that row (pools are refilled at ``v`` when that would cost more than a
    third of a pass). Improving pairs join the candidates and the problem is
-   solved again; when only a few mentees gained pairs, only their
-   neighbourhood is re-solved and the whole answer re-proved from the previous
-   proof's potentials.
+   solved again, warm: from the previous optimum and its proof's potentials
+   (:func:`~mentormatch.solvers._reoptimize.reoptimize_flow`) when every
+   demand was met, else around the new pairs when only a few mentees gained
+   some, else from scratch.
 
 When no pair can improve the answer, it is the optimum of the full problem:
 the duals are a certificate (LP duality), whatever prices steered the search.
@@ -33,7 +36,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any, NamedTuple, TypeVar, cast
 
 import numpy as np
@@ -46,6 +49,7 @@ from ._certificate import _duals, _tighten
 from ._problem import Assignment, MatchProblem, ProblemAttributes
 from ._progress import Progress
 from .solvers._flow import _FAR
+from .solvers._reoptimize import reoptimize_flow
 
 __all__ = ["PricingSetup", "solve_priced"]
 
@@ -60,10 +64,12 @@ _BLOCK_ROWS = 32
 _PATTERNS = 64
 #: Threads for block passes (numpy releases the GIL in the heavy calls).
 _WORKERS = 2
-#: Rounds spent on a sample: its prices only steer, they need not be certified.
-_SAMPLE_ROUNDS = 3
-#: Smallest sample worth solving for prices.
-_MIN_SAMPLE = 1000
+#: Smallest fluid sample worth solving for prices.
+_MIN_SAMPLE = 200
+#: Candidate mentors of a fluid sample mentee per mentee it stands for.
+_FLUID_WIDTH = 10
+#: Each mentee's best mentors among those the fluid sample left with room.
+_ROOM_PICKS = 3
 
 
 @dataclass
@@ -164,44 +170,58 @@ class _Scanner:
         return out
 
     def fill(self, rows: IntArray, price: FloatArray, size: int, eps: float,
-             progress: Progress | None = None, raw: int = 0
+             progress: Progress | None = None, raw: int = 0,
+             room: BoolArray | None = None, compact: bool = False
              ) -> tuple[_Pool, tuple[IntArray, FloatArray] | None]:
         """Each row's ``size`` best mentors by score - price, and a bound on the rest.
 
-        With ``raw``, also each row's ``raw`` best mentors by score alone
-        (mentor and score arrays, -1 / -inf where there is none).
+        With ``raw``, also each row's ``raw`` best mentors by score alone, then
+        (with ``room``) its :data:`_ROOM_PICKS` best among the mentors in
+        ``room`` (mentor and score arrays, -1 / -inf where there is none).
+        Arrays are indexed by mentee, or by position in ``rows`` if ``compact``.
         """
-        n_e, n_r = self.scorer.n_mentees, self.n_r
+        n_r = self.n_r
+        n_e = rows.size if compact else self.scorer.n_mentees
         size = min(size, n_r)
         raw = min(raw, n_r)
+        perm = self.scorer.perm
+        room_cols = np.flatnonzero(room[perm]) if room is not None else np.zeros(0, np.int64)
+        picks = min(_ROOM_PICKS, room_cols.size) if 0 < raw < n_r else 0
         mentor = np.full((n_e, size), -1, dtype=np.int64)
         score = np.full((n_e, size), -np.inf)
         bound = np.full(n_e, -np.inf)
-        raw_mentor = np.full((n_e, raw), -1, dtype=np.int64)
-        raw_score = np.full((n_e, raw), -np.inf)
-        price_perm = price[self.scorer.perm]
-        perm = self.scorer.perm
+        raw_mentor = np.full((n_e, raw + picks), -1, dtype=np.int64)
+        raw_score = np.full((n_e, raw + picks), -np.inf)
+        price_perm = price[perm]
+
+        def best_of(s: FloatArray, near: FloatArray, m: int) -> tuple[IntArray, FloatArray]:
+            best = np.argpartition(near, near.shape[1] - m, axis=1)[:, near.shape[1] - m:]
+            order = np.argsort(-np.take_along_axis(near, best, axis=1), axis=1, kind="stable")
+            best = np.take_along_axis(best, order, axis=1)
+            return best, np.take_along_axis(s, best, axis=1)
 
         def work(block: IntArray) -> None:
             s = self.scores(block)
+            at = np.searchsorted(rows, block) if compact else block
             # The jitter only spreads ties (which mentor of equals a mentee keeps);
             # the bound is taken on the true key.
             jitter = eps * self.jitter[block % _PATTERNS]
             if 0 < raw < n_r:
-                near = s - jitter
-                best = np.argpartition(near, n_r - raw, axis=1)[:, n_r - raw:]
-                order = np.argsort(-np.take_along_axis(near, best, axis=1), axis=1,
-                                   kind="stable")
-                best = np.take_along_axis(best, order, axis=1)
-                best_s = np.take_along_axis(s, best, axis=1)
-                raw_mentor[block] = np.where(np.isfinite(best_s), perm[best], -1)
-                raw_score[block] = best_s
+                best, best_s = best_of(s, s - jitter, raw)
+                raw_mentor[at, :raw] = np.where(np.isfinite(best_s), perm[best], -1)
+                raw_score[at, :raw] = best_s
+            if picks:
+                # A column subset: argpartition is slow on rows of many equal -inf.
+                sub = s[:, room_cols]
+                best, best_s = best_of(sub, sub - jitter[:, room_cols], picks)
+                raw_mentor[at, raw:] = np.where(np.isfinite(best_s), perm[room_cols[best]], -1)
+                raw_score[at, raw:] = best_s
             key = s - price_perm
             jittered = key - jitter
             if size < n_r:
                 top = np.argpartition(jittered, n_r - size - 1, axis=1)[:, n_r - size:]
                 np.put_along_axis(key, top, -np.inf, axis=1)
-                bound[block] = key.max(axis=1)
+                bound[at] = key.max(axis=1)
             else:
                 top = np.broadcast_to(np.arange(n_r), (block.size, n_r))
             order = np.argsort(-np.take_along_axis(jittered, top, axis=1), axis=1,
@@ -209,8 +229,8 @@ class _Scanner:
             top = np.take_along_axis(top, order, axis=1)
             top_s = np.take_along_axis(s, top, axis=1)
             ok = np.isfinite(top_s)
-            mentor[block] = np.where(ok, perm[top], -1)
-            score[block] = np.where(ok, top_s, -np.inf)
+            mentor[at] = np.where(ok, perm[top], -1)
+            score[at] = np.where(ok, top_s, -np.inf)
 
         self._each_block(rows, work, progress)
         extra = (raw_mentor, raw_score) if 0 < raw < n_r else None
@@ -451,43 +471,76 @@ def _dual_prices(problem: CandidateProblem, assignment: Assignment) -> _Prices |
     return _Prices(u, v, tol, np.where(r_far, 0.0, r_pot))
 
 
-def _sample_prices(setup: PricingSetup, rows: IntArray, k: int, fraction: float, seed: int,
-                   options: dict[str, Any], max_price: float) -> FloatArray:
-    """Mentor prices: the duals of a seeded sample of mentees, solved for a few rounds.
+class _Steer(NamedTuple):
+    price: FloatArray  # per mentor: how contested (0: not at all)
+    room: BoolArray | None  # mentors the fluid sample left with room (None: unknown)
 
-    The sample keeps ``fraction`` of the mentees (at least :data:`_MIN_SAMPLE`,
-    at most half) and as much of every mentor's capacity (rounded at random, so
-    totals match), and is solved the same way, its own prices coming from a
-    smaller sample. Prices are zero when the cohort is too small to sample.
+
+def _fluid_prices(setup: PricingSetup, scanner: _Scanner, rows: IntArray, fraction: float,
+                  seed: int, max_price: float) -> _Steer:
+    """Mentor prices from a fluid sample: few mentees, each standing for many.
+
+    A seeded ``fraction`` of the mentees (at least :data:`_MIN_SAMPLE`, at
+    most half) is matched against every mentor's full capacity, each sampled
+    mentee asking ``weight`` times its demand (``weight`` = mentees per sampled
+    one) and taking up to ``weight`` places of a mentor (one per mentee it
+    stands for). Unlike a sample with scaled-down capacities, every mentor
+    keeps its real capacity, so its price reflects its real competition.
+    Candidates are each sampled mentee's :data:`_FLUID_WIDTH` x ``weight``
+    best mentors by score; demand they cannot meet goes unmet at a price (a
+    higher level). Minimum loads and locks stay out: the prices only steer.
+    Zero prices (and no room) when the cohort is too small to sample.
     """
+    from .solvers._flow import _certify, _has_ortools, _Network, _run_backend
+
     n_r = setup.scorer.n_mentors
     size = max(int(round(fraction * rows.size)), _MIN_SAMPLE)
-    if 2 * size > rows.size or 2 * k >= n_r:
-        return np.zeros(n_r)
+    if 2 * size > rows.size:
+        return _Steer(np.zeros(n_r), None)
     rng = np.random.default_rng(seed)
     sample = np.sort(rng.choice(rows, size=size, replace=False))
-    scaled = setup.capacity * (size / rows.size)
-    cap = np.floor(scaled).astype(np.int64)
-    cap += rng.random(n_r) < scaled - cap
-    demand = np.zeros_like(setup.demand)
-    demand[sample] = setup.demand[sample]
-    # Minimum loads and locks stay out: the sample's prices only steer.
-    sub = replace(setup, demand=demand, capacity=cap, min_load=np.zeros_like(setup.min_load),
-                  locked=np.zeros((0, 2), np.int64))
-    problem, assignment, _ = solve_priced(sub, k, options, price_sample=fraction,
-                                          seed=seed + 1, max_rounds=_SAMPLE_ROUNDS)
-    duals = _dual_prices(problem, assignment)
-    if duals is None:
-        return np.zeros(n_r)
-    # Level prices say a mentor is needed for the sample's coverage, which its
-    # rounded capacities may cause; only the score part carries over.
-    price: FloatArray = np.clip(duals.potential, 0.0, max_price)
-    return price
+    weight = max(int(round(rows.size / size)), 1)
+    eps = 1e-7 * max(1.0, max_price)
+    pool, _ = scanner.fill(sample, np.zeros(n_r), _FLUID_WIDTH * weight, eps, compact=True)
+    ok = pool.mentor >= 0
+    e = np.repeat(np.arange(size), ok.sum(axis=1))
+    r, sc = pool.mentor[ok], pool.score[ok]
+    # Nodes: sampled mentees, mentors, source, sink; arcs: pairs, source -> mentee,
+    # mentor -> sink, and an unmet-demand bypass one level up.
+    src, snk = size + n_r, size + n_r + 1
+    demand = setup.demand[sample] * weight
+    offering = np.flatnonzero(setup.capacity > 0)
+    total = int(demand.sum())
+    tail = np.concatenate([e, np.full(size, src), size + offering, [src]])
+    head = np.concatenate([size + r, np.arange(size), np.full(offering.size, snk), [snk]])
+    hi = np.concatenate([np.full(e.size, weight), demand, setup.capacity[offering], [total]])
+    level = np.zeros(tail.size, dtype=np.int64)
+    level[-1] = 1
+    cost = np.zeros(tail.size)
+    cost[:e.size] = -sc
+    supply = np.zeros(size + n_r + 2, dtype=np.int64)
+    supply[src], supply[snk] = total, -total
+    net = _Network(size, n_r, tail.astype(np.int64), head.astype(np.int64),
+                   np.zeros(tail.size, dtype=np.int64), hi.astype(np.int64), level, cost,
+                   supply, int(e.size), e, r, np.ones(size, dtype=bool), setup.capacity > 0,
+                   np.arange(size), np.zeros(0, dtype=np.int64), offering)
+    flow, _ = _run_backend(cast(MatchProblem, None), net,
+                           "ortools" if _has_ortools() else "highs", lex=True)
+    if flow is None:
+        return _Steer(np.zeros(n_r), None)
+    cert = _certify(net, flow)
+    mentors = slice(size, size + n_r)
+    # A mentor at another level than the sink is priced by unmet demand, not by score.
+    same = cert.level[mentors] == cert.level[snk]
+    price = np.where(same, cert.value[snk] - cert.value[mentors], 0.0)
+    load = np.zeros(n_r, dtype=np.int64)
+    load[offering] = flow[e.size + size:e.size + size + offering.size]
+    return _Steer(np.clip(price, 0.0, max_price), load < setup.capacity)
 
 
 def solve_priced(setup: PricingSetup, k: int, options: dict[str, Any], *,
                  pool_size: int | None = None, per_row: int | None = None,
-                 price_sample: float | None = 0.05, seed: int = 0, max_rounds: int = 30,
+                 price_sample: float | None = 0.01, seed: int = 0, max_rounds: int = 30,
                  progress: bool | None = None
                  ) -> tuple[CandidateProblem, Assignment, dict[str, Any]]:
     """Solve with ``flow`` on growing candidates until the duals certify the full optimum.
@@ -505,15 +558,18 @@ def solve_priced(setup: PricingSetup, k: int, options: dict[str, Any], *,
     max_score = scorer.max_score()
     eps = 1e-7 * max(1.0, max_score)
     t0 = time.perf_counter()
-    price = np.zeros(n_r)
-    if price_sample:
-        price = _sample_prices(setup, rows, k, price_sample, seed, options, max_score)
+    steer = _Steer(np.zeros(n_r), None)
+    if price_sample and 2 * k < n_r:
+        steer = _fluid_prices(setup, scanner, rows, price_sample, seed, max_score)
+    price = steer.price
     t_sample = time.perf_counter() - t0
     # Each mentee's best by raw score join too when prices steer: they are the
     # competition that keeps a popular mentor's price up in the candidate problem.
+    # Its best among mentors with room make sure every demand can be met at once.
     raw_size = max(1, k // 2) if price.any() else 0
     with Progress(rows.size, "scoring candidates", enabled=progress) as bar:
-        pool, raw = scanner.fill(rows, price, pool_size, eps, bar, raw=raw_size)
+        pool, raw = scanner.fill(rows, price, pool_size, eps, bar, raw=raw_size,
+                                 room=steer.room)
     t_pool = time.perf_counter() - t0 - t_sample
     locked_s = (scorer.pair_values(setup.locked[:, 0], setup.locked[:, 1])[0]
                 if setup.locked.size else np.zeros(0))
@@ -526,7 +582,8 @@ def solve_priced(setup: PricingSetup, k: int, options: dict[str, Any], *,
         need = np.flatnonzero(setup.min_load[scorer.perm] > 0)
         cand.add(*scanner.best_mentees(rows, need, int(setup.min_load.max()) + k))
     record: dict[str, Any] = {"rounds": 0, "certified": False, "added": [], "refilled": [],
-                              "warm": [], "solve_seconds": [], "rescored": [], "n_edges": [],
+                              "warm": [], "reoptimized": [], "solve_seconds": [],
+                              "rescored": [], "n_edges": [],
                               "seconds": {"sample": t_sample, "pool": t_pool, "solve": 0.0,
                                           "price": 0.0}}
     new_rows = e_new = r_new = np.zeros(0, dtype=np.int64)
@@ -535,16 +592,22 @@ def solve_priced(setup: PricingSetup, k: int, options: dict[str, Any], *,
     while True:
         record["rounds"] += 1
         t1 = time.perf_counter()
-        warm = None
-        # A handful of new pairs: re-solve around them and prove the rest unchanged.
-        if assignment is not None and new_rows.size and not options \
-                and new_rows.size * 100 < rows.size:
-            warm = _warm_solve(setup, cand, assignment, e_new, r_new, options)
+        warm = again = None
+        if assignment is not None and new_rows.size and not options:
+            if assignment.info.get("saturated"):
+                # Every demand met: carry on from the previous optimum and its proof.
+                problem = _problem(setup, cand)
+                again = reoptimize_flow(cast(MatchProblem, problem), assignment)
+                warm = None if again is None else (problem, again)
+            if warm is None and new_rows.size * 100 < rows.size:
+                # A handful of new pairs: re-solve around them, prove the rest unchanged.
+                warm = _warm_solve(setup, cand, assignment, e_new, r_new, options)
         if warm is None:
             problem, assignment = _solve(setup, cand, options)
         else:
             problem, assignment = warm
-        record["warm"].append(warm is not None)
+        record["warm"].append(warm is not None and again is None)
+        record["reoptimized"].append(again is not None)
         t2 = time.perf_counter()
         record["seconds"]["solve"] += t2 - t1
         record["solve_seconds"].append(round(t2 - t1, 3))
