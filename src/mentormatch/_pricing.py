@@ -342,22 +342,35 @@ def _pool_violators(pool: _Pool, rows: IntArray, cand: _Candidates, u: FloatArra
     return e[hit], r[hit], s[hit], red[hit]
 
 
-def _rescore_counts(pool: _Pool, prices: FloatArray, u: FloatArray, rows: IntArray,
-                    tol: float, perm: IntArray) -> tuple[IntArray, IntArray]:
+def _rescore_counts(ref_price: FloatArray, ref_bound: FloatArray, prices: FloatArray,
+                    u: FloatArray, rows: IntArray, tol: float,
+                    perm: IntArray) -> tuple[IntArray, IntArray]:
     """Per row, how many mentors outside its pool could still beat the duals.
 
-    For ``j`` outside row ``i``'s pool, ``s_ij - v_j <= bound_i + (price_j - v_j)``:
-    only mentors whose price fell by more than ``u_i + tol - bound_i`` can
-    improve. Returns those counts and the ``perm`` positions by fall, largest first.
+    A reference holds, for every pair ``(i, j)`` it covers,
+    ``s_ij - ref_price_j <= ref_bound_i`` (a pool: the pairs outside it; a
+    previous proof: every pair outside the candidates, ``ref_bound = u' + tol'``).
+    Then ``s_ij - v_j <= ref_bound_i + (ref_price_j - v_j)``: only mentors whose
+    price fell by more than ``u_i + tol - ref_bound_i`` can improve. Returns
+    those counts and the ``perm`` positions by fall, largest first.
     """
     live = np.isfinite(prices)
     drop = np.full(prices.size, -np.inf)
-    drop[live] = pool.price[live] - prices[live]
+    drop[live] = ref_price[live] - prices[live]
     drop = drop[perm]
-    slack = u[rows] + tol - pool.bound[rows]
+    slack = u[rows] + tol - ref_bound[rows]
     order = np.argsort(-drop, kind="stable")
     need = np.searchsorted(-drop[order], -slack, side="left").astype(np.int64)
     return need, order
+
+
+class _Proof(NamedTuple):
+    """Duals of a round, and the mentees they proved (no pair outside the candidates beat them)."""
+
+    u: FloatArray
+    v: FloatArray
+    tol: float
+    proved: BoolArray
 
 
 def _buckets(need: IntArray, rows: IntArray, order: IntArray,
@@ -588,6 +601,7 @@ def solve_priced(setup: PricingSetup, k: int, options: dict[str, Any], *,
                                           "price": 0.0}}
     new_rows = e_new = r_new = np.zeros(0, dtype=np.int64)
     assignment: Assignment | None = None
+    proof: _Proof | None = None
 
     while True:
         record["rounds"] += 1
@@ -618,23 +632,39 @@ def solve_priced(setup: PricingSetup, k: int, options: dict[str, Any], *,
             break
         u, v, tol, _ = duals
         prices = np.where(~np.isfinite(v), np.inf, v)
-        need, order = _rescore_counts(pool, prices, u, rows, tol, scorer.perm)
+        need, order = _rescore_counts(pool.price, pool.bound, prices, u, rows, tol, scorer.perm)
         refill = int(need.sum()) > rows.size * n_r // 3
         if refill:
             # Prices moved too much for the bounds: new pools at the duals' prices.
             pool, _ = scanner.fill(rows, prices, pool_size, eps)
-            need, order = _rescore_counts(pool, prices, u, rows, tol, scorer.perm)
+            need, order = _rescore_counts(pool.price, pool.bound, prices, u, rows, tol,
+                                          scorer.perm)
+        # A mentee the last round proved needs only what the duals' changes since
+        # could open (in the tail rounds, next to nothing): the cheaper reference wins.
+        need_ref, order_ref = np.zeros_like(need), order
+        if proof is not None:
+            bound = np.nan_to_num(proof.u + proof.tol, posinf=np.finfo(np.float64).max)
+            need_ref, order_ref = _rescore_counts(proof.v, bound, prices, u, rows, tol,
+                                                  scorer.perm)
+            use_ref = proof.proved[rows] & (need_ref < need)
+            need, need_ref = np.where(use_ref, 0, need), np.where(use_ref, need_ref, 0)
         found = [_pool_violators(pool, rows, cand, u, v, tol)]
         # Rows with improving pool pairs get those; the others rescore what their
         # bound cannot clear (after a refill: nothing, unless the pool is too small).
-        need[np.isin(rows, found[0][0])] = 0
+        hit = np.isin(rows, found[0][0])
+        need[hit], need_ref[hit] = 0, 0
         scanned = 0
-        for cols, block in _buckets(need, rows, order, n_r):
-            found.append(scanner.violators(block, cand, u, v, tol, per_row, columns=cols))
-            scanned += block.size * (n_r if cols is None else cols.size)
+        for count, by_fall in ((need, order), (need_ref, order_ref)):
+            for cols, block in _buckets(count, rows, by_fall, n_r):
+                found.append(scanner.violators(block, cand, u, v, tol, per_row, columns=cols))
+                scanned += block.size * (n_r if cols is None else cols.size)
         record["rescored"].append(round(scanned / max(rows.size * n_r, 1), 4))
         record["refilled"].append(bool(refill))
-        e_new, r_new, s_new = _best_per_row(*_concat4(found), per_row)
+        improving = _concat4(found)
+        proved = np.isfinite(u)
+        proved[improving[0]] = False
+        proof = _Proof(u, prices, tol, proved)
+        e_new, r_new, s_new = _best_per_row(*improving, per_row)
         record["seconds"]["price"] += time.perf_counter() - t2
         record["added"].append(int(e_new.size))
         if e_new.size == 0:

@@ -110,14 +110,15 @@ def _settle(net: _Network, flow: IntArray, cost: FloatArray, d: FloatArray,
         near = dist <= reach
         tight = near[tail] & near[head]
         tight[tight] = red[tight] + step[tail[tight]] - step[head[tight]] == 0
-        moved = _max_flow(n, tail[tight], head[tight], cap[tight], surplus,
+        delta = _max_flow(n, tail[tight], head[tight], cap[tight], surplus,
                           balance[surplus], short, -balance[short])
-        if moved is None:
+        if not delta.any():
             return False
-        amount, delta = moved
         np.add.at(flow, arc[tight], sign[tight] * delta)
-        balance[surplus] -= amount[0]
-        balance[short] += amount[1]
+        # What left or reached each node through the moved arcs settles its balance.
+        net_out = (np.bincount(tail[tight], delta, minlength=n)
+                   - np.bincount(head[tight], delta, minlength=n))
+        balance -= np.rint(net_out).astype(np.int64)
     return False
 
 
@@ -141,30 +142,21 @@ def _residual(net: _Network, flow: IntArray, cost: FloatArray, d: FloatArray,
 
 
 def _max_flow(n: int, tail: IntArray, head: IntArray, cap: IntArray, sources: IntArray,
-              supply: IntArray, sinks: IntArray, demand: IntArray
-              ) -> tuple[tuple[IntArray, IntArray], IntArray] | None:
-    """Maximum flow from ``sources`` (up to ``supply``) to ``sinks`` (up to ``demand``).
-
-    Returns what left each source and reached each sink, and the flow on each arc.
-    """
+              supply: IntArray, sinks: IntArray, demand: IntArray) -> IntArray:
+    """Flow on each arc of a maximum flow from ``sources`` (up to ``supply``) to ``sinks``."""
     src, snk = n, n + 1
     all_tail = np.concatenate([tail, np.full(sources.size, src), sinks])
     all_head = np.concatenate([head, sources, np.full(sinks.size, snk)])
     all_cap = np.concatenate([cap, supply, demand]).astype(np.int32)
     graph = csr_array((all_cap, (all_tail, all_head)), shape=(n + 2, n + 2))
-    result = maximum_flow(graph, src, snk, method="dinic")
-    if result.flow_value == 0:
-        return None
-    f = result.flow.tocoo()
-    keys = f.row.astype(np.int64) * (n + 2) + f.col
-    order = np.argsort(keys)
-    keys, vals = keys[order], np.asarray(f.data, dtype=np.int64)[order]
-
-    def at(u: IntArray, v: IntArray) -> IntArray:
-        q = u.astype(np.int64) * (n + 2) + v
-        pos = np.minimum(np.searchsorted(keys, q), keys.size - 1)
-        out: IntArray = np.where(keys[pos] == q, vals[pos], 0)
-        return out
-
-    delta = np.maximum(at(tail, head), 0)
-    return (at(np.full(sources.size, src), sources), at(sinks, np.full(sinks.size, snk))), delta
+    f = maximum_flow(graph, src, snk, method="dinic").flow
+    # f is antisymmetric (f[v, u] = -f[u, v]); with sorted indices its entries run in
+    # (row, column) order, so one search finds every arc.
+    f.sort_indices()
+    width = np.int64(n + 2)
+    keys = np.repeat(np.arange(n + 2, dtype=np.int64), np.diff(f.indptr)) * width + f.indices
+    want = tail.astype(np.int64) * width + head
+    pos = np.minimum(np.searchsorted(keys, want), max(keys.size - 1, 0))
+    hit = keys[pos] == want if keys.size else np.zeros(want.size, dtype=bool)
+    out: IntArray = np.where(hit, np.asarray(f.data, dtype=np.int64)[pos], 0)
+    return np.maximum(out, 0)
