@@ -292,6 +292,8 @@ def _certify(net: _Network, flow: IntArray, max_cycles: int = 10_000,
     if start is not None and start[0].shape == (n,) and start[1].shape == (n,):
         d_lvl = np.array(start[0], dtype=np.int64)
         d_val = np.array(start[1], dtype=np.float64)
+        if _settled(net, flow, d_lvl, d_val, tol):
+            return _Certificate(d_lvl, d_val, 0, 0, tol, True)
     else:
         d_lvl = np.zeros(n, dtype=np.int64)
         d_val = np.zeros(n, dtype=np.float64)
@@ -352,6 +354,19 @@ def _certify(net: _Network, flow: IntArray, max_cycles: int = 10_000,
         frontier = np.union1d(frontier, r_tail[cycle])
         pred[:] = -1
         rnd = 0
+
+
+def _settled(net: _Network, flow: IntArray, d_lvl: IntArray, d_val: FloatArray,
+             tol: float) -> bool:
+    """Return True if no residual arc can lower a potential (they already prove ``flow``)."""
+    t, h = net.tail, net.head
+    for room, sign in ((flow < net.hi, 1), (flow > net.lo, -1)):
+        a, b = (t[room], h[room]) if sign == 1 else (h[room], t[room])
+        c_lvl = d_lvl[a] + sign * net.level[room] - d_lvl[b]
+        c_val = d_val[a] + sign * net.cost[room] - d_val[b]
+        if ((c_lvl < 0) | ((c_lvl == 0) & (c_val < -tol))).any():
+            return False
+    return True
 
 
 def _pred_cycle(pred: IntArray, r_tail: IntArray, frontier: IntArray,
