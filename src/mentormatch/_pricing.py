@@ -193,6 +193,7 @@ class _Scanner:
         raw_mentor = np.full((n_e, raw + picks), -1, dtype=np.int64)
         raw_score = np.full((n_e, raw + picks), -np.inf)
         price_perm = price[perm]
+        scaled_jitter = eps * self.jitter
 
         def best_of(s: FloatArray, near: FloatArray, m: int) -> tuple[IntArray, FloatArray]:
             best = np.argpartition(near, near.shape[1] - m, axis=1)[:, near.shape[1] - m:]
@@ -205,7 +206,7 @@ class _Scanner:
             at = np.searchsorted(rows, block) if compact else block
             # The jitter only spreads ties (which mentor of equals a mentee keeps);
             # the bound is taken on the true key.
-            jitter = eps * self.jitter[block % _PATTERNS]
+            jitter = scaled_jitter[block % _PATTERNS]
             if 0 < raw < n_r:
                 best, best_s = best_of(s, s - jitter, raw)
                 raw_mentor[at, :raw] = np.where(np.isfinite(best_s), perm[best], -1)
