@@ -41,6 +41,8 @@ def test_reoptimised_optimum_equals_a_solve_from_scratch(seed):
     assert after is not None
     fresh = solve(full, "flow")
     assert after.info["backend"] == "re-optimised" and after.info["exact"] is True
+    # Its potentials are exact: the proof holds at once, no Bellman-Ford round needed.
+    assert after.info["bellman_ford_rounds"] == 0
     assert after.objective == pytest.approx(fresh.objective, abs=1e-9)
     # Feasible: distinct admissible pairs, demands met, capacities kept.
     keys = after.mentee_idx * full.shape[1] + after.mentor_idx

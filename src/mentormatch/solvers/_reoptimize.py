@@ -70,6 +70,8 @@ def reoptimize_flow(problem: MatchProblem, previous: Assignment, *,
     d = np.rint(d)
     if not _settle(net, flow, cost, d, max_phases):
         return None
+    # The source only bounds the mentees from below (their source arcs are full).
+    d[net.source] = min(float(d[net.source]), float(d[:net.n_e].min(initial=np.inf)))
     cert = _certify(net, flow, start=(np.zeros(net.n_nodes, dtype=np.int64), d / scale))
     if not cert.proved:
         return None
