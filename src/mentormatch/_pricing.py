@@ -18,10 +18,11 @@ holding the full matrix:
    its duals ``u`` (mentees) and ``v`` (mentors) price every other pair:
    ``(i, j)`` can improve the answer only if ``s_ij > u_i + v_j``. Pool pairs
    are checked exactly from the pool; pairs outside the pool are bounded by
-   the pool bound and by how far ``v`` fell below the pool prices, and only
-   the mentors whose price fell further than a row's slack are rescored for
-   that row (pools are refilled at ``v`` when that would cost more than a
-   third of a pass). Improving pairs join the candidates and the problem is
+   the pool bound and by how far ``v`` fell below the pool prices (or, for a
+   mentee the previous round proved, by that proof's duals and how far ``v``
+   fell since), and only the mentors whose price fell further than a row's
+   slack are rescored for that row (pools are refilled at ``v`` when that
+   would cost more than a third of a pass). Improving pairs join the candidates and the problem is
    solved again, warm: from the previous optimum and its proof's potentials
    (:func:`~mentormatch.solvers._reoptimize.reoptimize_flow`) when every
    demand was met, else around the new pairs when only a few mentees gained
