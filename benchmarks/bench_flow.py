@@ -118,7 +118,7 @@ def highs_lp(problem: EdgeProblem) -> Callable[[], float]:
     net = _build(problem, "lexicographic")  # type: ignore[arg-type]
 
     def run() -> float:
-        flow = _run_highs(problem, net, True)  # type: ignore[arg-type]
+        flow = _run_highs(net, True)
         return float(-net.cost[:net.n_pair] @ flow[:net.n_pair])
 
     return run

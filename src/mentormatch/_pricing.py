@@ -22,8 +22,9 @@ holding the full matrix:
    mentee the previous round proved, by that proof's duals and how far ``v``
    fell since), and only the mentors whose price fell further than a row's
    slack are rescored for that row (pools are refilled at ``v`` when that
-   would cost more than a third of a pass). Improving pairs join the candidates and the problem is
-   solved again, warm: from the previous optimum and its proof's potentials
+   would cost more than a third of a pass). Improving pairs join the
+   candidates and the problem is solved again, warm: from the previous
+   optimum and its proof's potentials
    (:func:`~mentormatch.solvers._reoptimize.reoptimize_flow`) when every
    demand was met, else around the new pairs when only a few mentees gained
    some, else from scratch.
@@ -535,12 +536,13 @@ def _fluid_prices(setup: PricingSetup, scanner: _Scanner, rows: IntArray, fracti
     cost[:e.size] = -sc
     supply = np.zeros(size + n_r + 2, dtype=np.int64)
     supply[src], supply[snk] = total, -total
-    net = _Network(size, n_r, tail.astype(np.int64), head.astype(np.int64),
-                   np.zeros(tail.size, dtype=np.int64), hi.astype(np.int64), level, cost,
-                   supply, int(e.size), e, r, np.ones(size, dtype=bool), setup.capacity > 0,
-                   np.arange(size), np.zeros(0, dtype=np.int64), offering)
-    flow, _ = _run_backend(cast(MatchProblem, None), net,
-                           "ortools" if _has_ortools() else "highs", lex=True)
+    net = _Network(
+        n_e=size, n_r=n_r, tail=tail.astype(np.int64), head=head.astype(np.int64),
+        lo=np.zeros(tail.size, dtype=np.int64), hi=hi.astype(np.int64), level=level,
+        cost=cost, supply=supply, n_pair=int(e.size), pair_mentee=e, pair_mentor=r,
+        mentee_in=np.ones(size, dtype=bool), mentor_in=setup.capacity > 0,
+        first=np.arange(size), more=np.zeros(0, dtype=np.int64), offering=offering)
+    flow, _ = _run_backend(net, "ortools" if _has_ortools() else "highs", lex=True)
     if flow is None:
         return _Steer(np.zeros(n_r), None)
     cert = _certify(net, flow)

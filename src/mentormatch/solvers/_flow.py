@@ -209,8 +209,7 @@ def _scaled(net: _Network, lex: bool, scale: float | None = None) -> tuple[IntAr
     return out, scale
 
 
-def _run_ortools(problem: MatchProblem, net: _Network,
-                 lex: bool) -> tuple[IntArray | None, float]:
+def _run_ortools(net: _Network, lex: bool) -> tuple[IntArray | None, float]:
     """OR-Tools on scaled costs; no flow (None) if the network is infeasible."""
     from ortools.graph.python import min_cost_flow
 
@@ -235,7 +234,7 @@ def _run_ortools(problem: MatchProblem, net: _Network,
     raise SolverError("OR-Tools min-cost flow rejected every cost scale tried")
 
 
-def _run_highs(problem: MatchProblem, net: _Network, lex: bool) -> IntArray | None:
+def _run_highs(net: _Network, lex: bool) -> IntArray | None:
     """HiGHS dual simplex on the network LP; None if it is infeasible."""
     from scipy.optimize import linprog
     from scipy.sparse import coo_array
@@ -473,11 +472,11 @@ def solve_flow(problem: MatchProblem, *,
         # settled and only the score remains: a smaller cost range, a faster solve.
         # (Not worth trying when the places are fewer than the units wanted.)
         net = _build(problem, "saturate")
-        flow, scale = _run_backend(problem, net, backend, lex=False)
+        flow, scale = _run_backend(net, backend, lex=False)
         saturated = flow is not None
     if flow is None:
         net = _build(problem, objective)
-        flow, scale = _run_backend(problem, net, backend, lex)
+        flow, scale = _run_backend(net, backend, lex)
     if flow is None:
         raise _infeasible(problem, net)
     cert = _certify(net, flow)
@@ -573,11 +572,11 @@ def _proved(problem: MatchProblem, net: _Network, flow: IntArray, cert: _Certifi
     return Assignment.from_pairs(problem, pe, pr, solver="flow", info=info)
 
 
-def _run_backend(problem: MatchProblem, net: _Network, backend: str,
+def _run_backend(net: _Network, backend: str,
                  lex: bool) -> tuple[IntArray | None, float | None]:
     if backend == "ortools":
-        return _run_ortools(problem, net, lex)
-    return _run_highs(problem, net, lex), None
+        return _run_ortools(net, lex)
+    return _run_highs(net, lex), None
 
 
 def _has_ortools() -> bool:
