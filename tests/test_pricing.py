@@ -30,7 +30,7 @@ def test_pools_hold_the_best_by_score_minus_price_and_bound_the_rest(seed, size,
     price = np.random.default_rng(seed).uniform(0, 0.5, 15)
     scanner = pricing._Scanner(setup, seed)
     rows = np.arange(70, dtype=np.int64)
-    pool, raw = scanner.fill(rows, price, size, eps=1e-7, raw=3)
+    pool, raw = scanner.fill(rows, price, size, raw=3)
     assert raw is not None
     for i in range(70):
         mine = pool.mentor[i][pool.mentor[i] >= 0]

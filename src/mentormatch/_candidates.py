@@ -173,8 +173,8 @@ def match_candidates(cohort: Cohort, solver: str = "flow", *, k: int = 10,
     What :func:`mentormatch.match` runs when given ``candidates=k``.
 
     With ``flow`` (and ``certify_result``), the answer is the optimum of the
-    full problem, proved: mentor prices are estimated on a seeded sample of
-    mentees (solved the same way, recursively), one pass over every pair
+    full problem, proved: mentor prices are estimated on a seeded fluid sample
+    of mentees (each standing for many), one pass over every pair
     keeps each mentee's best mentors by score minus price, and ``flow``
     solves the best ``k`` of them. Its dual prices then check every pair left
     out; pairs that could improve the answer join the candidates and the
@@ -247,8 +247,15 @@ def match_candidates(cohort: Cohort, solver: str = "flow", *, k: int = 10,
             f"certified after adding {sum(record['added'])} pair(s) in "
             f"{record['rounds'] - 1} round(s)")
         seconds = {key: round(value, 4) for key, value in record["seconds"].items()}
+        # The mentor's view, for the result's stability metrics (flow never needs it).
+        edges = problem.edges()
+        final = CandidateProblem(
+            problem.n_mentees, problem.n_mentors, edges.mentee, edges.mentor, edges.score,
+            mentor_pref=build.setup.scorer.pair_values(edges.mentee, edges.mentor)[1],
+            demand=problem.demand, capacity=problem.capacity, min_load=problem.min_load,
+            locked=problem.locked, attributes=build.setup.attributes)
     else:
-        problem = _problem(build)
+        final = problem = _problem(build)  # already with the mentor's view
         t1 = time.perf_counter()
         assignment = _solve(problem, solver, options)
         certified = None
@@ -256,13 +263,6 @@ def match_candidates(cohort: Cohort, solver: str = "flow", *, k: int = 10,
                 f"solver {solver!r} exposes no dual certificate: the answer is its answer "
                 "on the candidate pairs only")
         seconds = {"score": round(t1 - t0, 4), "solve": round(time.perf_counter() - t1, 4)}
-    # The mentor's view, for the result's stability metrics (flow never needs it).
-    edges = problem.edges()
-    final = CandidateProblem(
-        problem.n_mentees, problem.n_mentors, edges.mentee, edges.mentor, edges.score,
-        mentor_pref=build.setup.scorer.pair_values(edges.mentee, edges.mentor)[1],
-        demand=problem.demand, capacity=problem.capacity, min_load=problem.min_load,
-        locked=problem.locked, attributes=build.setup.attributes)
     info = dict(assignment.info)  # per-person arrays stay out of provenance (_jsonable)
     info["candidates"] = {
         "k_initial": int(k), "n_edges": problem.n_edges, "rounds": int(record["rounds"]),

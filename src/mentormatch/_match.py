@@ -178,14 +178,6 @@ def explain(cohort: Cohort, table: ScoreTable, problem: MatchProblem, assignment
         director_locked=director_locked)
 
 
-def _pairs(mentees: Sequence[str], mentors: Sequence[str], scores: Sequence[float],
-           reasons: Sequence[tuple[str, ...]], locked: Sequence[bool]) -> tuple[Pair, ...]:
-    """``Pair`` objects from columns of mentee, mentor, score, reasons and locked."""
-    return tuple(Pair(mentee=e, mentor=r, score=s, reasons=why, locked=lock)
-                 for e, r, s, why, lock in zip(mentees, mentors, scores, reasons, locked,
-                                               strict=True))
-
-
 def assemble_result(cohort: Cohort, problem: MatchProblem, assignment: Assignment, *,
                     scores: ArrayLike, reasons: Sequence[tuple[str, ...]],
                     why_short: Callable[[int, NDArray[np.int64]], str],
@@ -204,8 +196,10 @@ def assemble_result(cohort: Cohort, problem: MatchProblem, assignment: Assignmen
     pair_mentees = [mentee_ids[i] for i in assignment.mentee_idx.tolist()]
     pair_mentors = [mentor_ids[j] for j in assignment.mentor_idx.tolist()]
     pair_locked = [pair in locked for pair in zip(pair_mentees, pair_mentors, strict=True)]
-    pairs = _pairs(pair_mentees, pair_mentors, np.asarray(scores, dtype=np.float64).tolist(),
-                   reasons, pair_locked)
+    pairs = tuple(Pair(mentee=e, mentor=r, score=s, reasons=why, locked=lock)
+                  for e, r, s, why, lock in zip(
+                      pair_mentees, pair_mentors, np.asarray(scores, dtype=np.float64).tolist(),
+                      reasons, pair_locked, strict=True))
     am = assignment_metrics(problem, assignment)
     unmatched: list[Unmatched] = []
     shortfall: list[Shortfall] = []

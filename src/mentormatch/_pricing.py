@@ -50,6 +50,7 @@ from ._candidate_problem import CandidateProblem
 from ._certificate import _duals, _tighten
 from ._problem import Assignment, MatchProblem, ProblemAttributes
 from ._progress import Progress
+from .solvers import solve
 from .solvers._flow import _FAR
 from .solvers._reoptimize import reoptimize_flow
 
@@ -140,7 +141,9 @@ class _Scanner:
         self.selector = setup.selector
         n_r = self.scorer.n_mentors
         self.n_r = n_r
-        self.jitter = np.random.default_rng(seed).random((_PATTERNS, n_r))
+        # Below any difference between distinct scores: it only spreads ties.
+        eps = 1e-7 * max(1.0, self.scorer.max_score())
+        self.jitter = eps * np.random.default_rng(seed).random((_PATTERNS, n_r))
         self.max_demand = int(setup.demand.max(initial=0))
 
     def scores(self, block: IntArray, columns: ColumnSubset | None = None) -> FloatArray:
@@ -171,7 +174,7 @@ class _Scanner:
                     progress.update(block.size)
         return out
 
-    def fill(self, rows: IntArray, price: FloatArray, size: int, eps: float,
+    def fill(self, rows: IntArray, price: FloatArray, size: int,
              progress: Progress | None = None, raw: int = 0,
              room: BoolArray | None = None, compact: bool = False
              ) -> tuple[_Pool, tuple[IntArray, FloatArray] | None]:
@@ -195,7 +198,6 @@ class _Scanner:
         raw_mentor = np.full((n_e, raw + picks), -1, dtype=np.int64)
         raw_score = np.full((n_e, raw + picks), -np.inf)
         price_perm = price[perm]
-        scaled_jitter = eps * self.jitter
 
         def best_of(s: FloatArray, near: FloatArray, m: int) -> tuple[IntArray, FloatArray]:
             best = np.argpartition(near, near.shape[1] - m, axis=1)[:, near.shape[1] - m:]
@@ -208,7 +210,7 @@ class _Scanner:
             at = np.searchsorted(rows, block) if compact else block
             # The jitter only spreads ties (which mentor of equals a mentee keeps);
             # the bound is taken on the true key.
-            jitter = scaled_jitter[block % _PATTERNS]
+            jitter = self.jitter[block % _PATTERNS]
             if 0 < raw < n_r:
                 best, best_s = best_of(s, s - jitter, raw)
                 raw_mentor[at, :raw] = np.where(np.isfinite(best_s), perm[best], -1)
@@ -348,7 +350,7 @@ def _pool_violators(pool: _Pool, rows: IntArray, cand: _Candidates, u: FloatArra
 def _rescore_counts(ref_price: FloatArray, ref_bound: FloatArray, prices: FloatArray,
                     u: FloatArray, rows: IntArray, tol: float,
                     perm: IntArray) -> tuple[IntArray, IntArray]:
-    """Per row, how many mentors outside its pool could still beat the duals.
+    """Per row, how many mentors a reference's bound cannot clear at the duals.
 
     A reference holds, for every pair ``(i, j)`` it covers,
     ``s_ij - ref_price_j <= ref_bound_i`` (a pool: the pairs outside it; a
@@ -401,17 +403,8 @@ def _problem(setup: PricingSetup, cand: _Candidates) -> CandidateProblem:
         attributes=setup.attributes)
 
 
-def _solve(setup: PricingSetup, cand: _Candidates,
-           options: dict[str, Any]) -> tuple[CandidateProblem, Assignment]:
-    from .solvers import solve
-
-    problem = _problem(setup, cand)
-    return problem, solve(cast(MatchProblem, problem), "flow", **options)
-
-
-def _warm_solve(setup: PricingSetup, cand: _Candidates, prev: Assignment,
-                new_e: IntArray, new_r: IntArray, options: dict[str, Any]
-                ) -> tuple[CandidateProblem, Assignment] | None:
+def _warm_solve(problem: CandidateProblem, setup: PricingSetup, prev: Assignment,
+                new_e: IntArray, new_r: IntArray, options: dict[str, Any]) -> Assignment | None:
     """Re-solve only around the new candidate pairs, then prove it all.
 
     The mentees of the new pairs and those holding the new pairs' mentors are
@@ -420,10 +413,8 @@ def _warm_solve(setup: PricingSetup, cand: _Candidates, prev: Assignment,
     whole answer optimal on every candidate, cancelling the few improving
     cycles the neighbourhood missed. None when that needs a full solve.
     """
-    from .solvers import solve
     from .solvers._flow import certify_flow
 
-    problem = _problem(setup, cand)
     n_e, n_r = problem.shape
     edges = problem.edges()
     e, r, s = edges.mentee, edges.mentor, edges.score
@@ -445,8 +436,7 @@ def _warm_solve(setup: PricingSetup, cand: _Candidates, prev: Assignment,
     pairs_r = np.concatenate([prev.mentor_idx[fixed], part.mentor_idx])
     start = (prev.info["node_level"], prev.info["node_value"]) if "node_level" in prev.info \
         else None
-    proved = certify_flow(cast(MatchProblem, problem), pairs_e, pairs_r, start=start)
-    return None if proved is None else (problem, proved)
+    return certify_flow(cast(MatchProblem, problem), pairs_e, pairs_r, start=start)
 
 
 class _Prices(NamedTuple):
@@ -516,8 +506,7 @@ def _fluid_prices(setup: PricingSetup, scanner: _Scanner, rows: IntArray, fracti
     rng = np.random.default_rng(seed)
     sample = np.sort(rng.choice(rows, size=size, replace=False))
     weight = max(int(round(rows.size / size)), 1)
-    eps = 1e-7 * max(1.0, max_price)
-    pool, _ = scanner.fill(sample, np.zeros(n_r), _FLUID_WIDTH * weight, eps, compact=True)
+    pool, _ = scanner.fill(sample, np.zeros(n_r), _FLUID_WIDTH * weight, compact=True)
     ok = pool.mentor >= 0
     e = np.repeat(np.arange(size), ok.sum(axis=1))
     r, sc = pool.mentor[ok], pool.score[ok]
@@ -573,7 +562,6 @@ def solve_priced(setup: PricingSetup, k: int, options: dict[str, Any], *,
     scanner = _Scanner(setup, seed)
     rows = np.flatnonzero(setup.demand > 0).astype(np.int64)
     max_score = scorer.max_score()
-    eps = 1e-7 * max(1.0, max_score)
     t0 = time.perf_counter()
     steer = _Steer(np.zeros(n_r), None)
     if price_sample and 2 * k < n_r:
@@ -585,7 +573,7 @@ def solve_priced(setup: PricingSetup, k: int, options: dict[str, Any], *,
     # Its best among mentors with room make sure every demand can be met at once.
     raw_size = max(1, k // 2) if price.any() else 0
     with Progress(rows.size, "scoring candidates", enabled=progress) as bar:
-        pool, raw = scanner.fill(rows, price, pool_size, eps, bar, raw=raw_size,
+        pool, raw = scanner.fill(rows, price, pool_size, bar, raw=raw_size,
                                  room=steer.room)
     t_pool = time.perf_counter() - t0 - t_sample
     locked_s = (scorer.pair_values(setup.locked[:, 0], setup.locked[:, 1])[0]
@@ -610,21 +598,20 @@ def solve_priced(setup: PricingSetup, k: int, options: dict[str, Any], *,
     while True:
         record["rounds"] += 1
         t1 = time.perf_counter()
+        problem = _problem(setup, cand)
         warm = again = None
         if assignment is not None and new_rows.size and not options:
             if assignment.info.get("saturated"):
                 # Every demand met: carry on from the previous optimum and its proof.
-                problem = _problem(setup, cand)
                 again = reoptimize_flow(cast(MatchProblem, problem), assignment)
-                warm = None if again is None else (problem, again)
-            if warm is None and new_rows.size * 100 < rows.size:
+            if again is None and new_rows.size * 100 < rows.size:
                 # A handful of new pairs: re-solve around them, prove the rest unchanged.
-                warm = _warm_solve(setup, cand, assignment, e_new, r_new, options)
-        if warm is None:
-            problem, assignment = _solve(setup, cand, options)
-        else:
-            problem, assignment = warm
-        record["warm"].append(warm is not None and again is None)
+                warm = _warm_solve(problem, setup, assignment, e_new, r_new, options)
+        done = again if again is not None else warm
+        if done is None:
+            done = solve(cast(MatchProblem, problem), "flow", **options)
+        assignment = done
+        record["warm"].append(warm is not None)
         record["reoptimized"].append(again is not None)
         t2 = time.perf_counter()
         record["seconds"]["solve"] += t2 - t1
@@ -635,21 +622,18 @@ def solve_priced(setup: PricingSetup, k: int, options: dict[str, Any], *,
             record["note"] = "the solver could not prove its own answer optimal"
             break
         u, v, tol, _ = duals
-        prices = np.where(~np.isfinite(v), np.inf, v)
-        need, order = _rescore_counts(pool.price, pool.bound, prices, u, rows, tol, scorer.perm)
+        need, order = _rescore_counts(pool.price, pool.bound, v, u, rows, tol, scorer.perm)
         refill = int(need.sum()) > rows.size * n_r // 3
         if refill:
             # Prices moved too much for the bounds: new pools at the duals' prices.
-            pool, _ = scanner.fill(rows, prices, pool_size, eps)
-            need, order = _rescore_counts(pool.price, pool.bound, prices, u, rows, tol,
-                                          scorer.perm)
+            pool, _ = scanner.fill(rows, v, pool_size)
+            need, order = _rescore_counts(pool.price, pool.bound, v, u, rows, tol, scorer.perm)
         # A mentee the last round proved needs only what the duals' changes since
         # could open (in the tail rounds, next to nothing): the cheaper reference wins.
         need_ref, order_ref = np.zeros_like(need), order
         if proof is not None:
             bound = np.nan_to_num(proof.u + proof.tol, posinf=np.finfo(np.float64).max)
-            need_ref, order_ref = _rescore_counts(proof.v, bound, prices, u, rows, tol,
-                                                  scorer.perm)
+            need_ref, order_ref = _rescore_counts(proof.v, bound, v, u, rows, tol, scorer.perm)
             use_ref = proof.proved[rows] & (need_ref < need)
             need, need_ref = np.where(use_ref, 0, need), np.where(use_ref, need_ref, 0)
         found = [_pool_violators(pool, rows, cand, u, v, tol)]
@@ -667,7 +651,7 @@ def solve_priced(setup: PricingSetup, k: int, options: dict[str, Any], *,
         improving = _concat4(found)
         proved = np.isfinite(u)
         proved[improving[0]] = False
-        proof = _Proof(u, prices, tol, proved)
+        proof = _Proof(u, v, tol, proved)
         e_new, r_new, s_new = _best_per_row(*improving, per_row)
         record["seconds"]["price"] += time.perf_counter() - t2
         record["added"].append(int(e_new.size))

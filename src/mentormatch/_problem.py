@@ -14,11 +14,11 @@ from ._errors import ConstraintConflictError, InvalidProblemError
 __all__ = ["Assignment", "Edges", "MatchProblem", "ProblemAttributes"]
 
 FloatArray = NDArray[np.float64]
+IntArray = NDArray[np.int64]
+BoolArray = NDArray[np.bool_]
 
 #: A score within this of ``min_score`` reaches it (floating-point rounding).
 MIN_SCORE_SLACK = 1e-9
-IntArray = NDArray[np.int64]
-BoolArray = NDArray[np.bool_]
 
 
 def _readonly(a: NDArray[Any]) -> NDArray[Any]:

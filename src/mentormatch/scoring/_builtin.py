@@ -517,7 +517,7 @@ def explain_pairs(scorer: Scorer, cohort: Cohort, mentee_idx: ArrayLike, mentor_
             if weight > 0:
                 tm = tm if tm is not None else TopicMatrices.of(cohort)
                 columns.append((weight, *_topic_pairs(tm, e, r)))
-        elif isinstance(leaf, TypeScorer | ModalityScorer | AttributeScorer | ConcordanceScorer):
+        elif isinstance(leaf, _CATEGORICAL):
             columns.extend(_categorical_pairs(leaf, leaf._reads, path, people))
     if not columns:
         return [()] * e.size

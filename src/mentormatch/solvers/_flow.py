@@ -479,18 +479,8 @@ def solve_flow(problem: MatchProblem, *,
         flow, scale = _run_backend(net, backend, lex)
     if flow is None:
         raise _infeasible(problem, net)
-    cert = _certify(net, flow)
-    used = flow[:net.n_pair] > 0
-    e = np.concatenate([problem.locked[:, 0], net.pair_mentee[used]])
-    r = np.concatenate([problem.locked[:, 1], net.pair_mentor[used]])
-    info: dict[str, Any] = {
-        "backend": backend, "objective": objective, "exact": cert.proved,
-        "gap_bound": _gap_bound(net, cert), "scale": scale,
-        "cycles_canceled": cert.cycles, "bellman_ford_rounds": cert.rounds,
-        "saturated": saturated,
-    }
-    info.update(_duals(net, cert, -net.cost[:net.n_pair]))
-    return Assignment.from_pairs(problem, e, r, solver="flow", info=info)
+    return _assignment(problem, net, flow, _certify(net, flow), backend=backend,
+                       objective=objective, scale=scale, saturated=saturated)
 
 
 def certify_flow(problem: MatchProblem, mentee_idx: IntArray, mentor_idx: IntArray, *,
@@ -514,7 +504,7 @@ def certify_flow(problem: MatchProblem, mentee_idx: IntArray, mentor_idx: IntArr
     cert = _certify(net, flow, max_cycles=max_cycles, start=start)
     if not cert.proved:
         return None
-    return _proved(problem, net, flow, cert, backend="warm start", saturated=full)
+    return _assignment(problem, net, flow, cert, backend="warm start", saturated=full)
 
 
 def _pair_flow(problem: MatchProblem, e: IntArray, r: IntArray,
@@ -556,16 +546,17 @@ def _pair_flow(problem: MatchProblem, e: IntArray, r: IntArray,
     return net, flow, full
 
 
-def _proved(problem: MatchProblem, net: _Network, flow: IntArray, cert: _Certificate, *,
-            backend: str, saturated: bool) -> Assignment:
-    """Return the assignment of a flow proved by ``cert``, with the certificate in ``info``."""
+def _assignment(problem: MatchProblem, net: _Network, flow: IntArray, cert: _Certificate, *,
+                backend: str, saturated: bool, objective: str = "lexicographic",
+                scale: float | None = None) -> Assignment:
+    """Return the assignment of ``flow`` (plus locked pairs), with ``cert`` in ``info``."""
     locked = problem.locked
     used_arc = flow[:net.n_pair] > 0
     pe = np.concatenate([locked[:, 0], net.pair_mentee[used_arc]])
     pr = np.concatenate([locked[:, 1], net.pair_mentor[used_arc]])
     info: dict[str, Any] = {
-        "backend": backend, "objective": "lexicographic", "exact": True,
-        "gap_bound": _gap_bound(net, cert), "scale": None, "cycles_canceled": cert.cycles,
+        "backend": backend, "objective": objective, "exact": cert.proved,
+        "gap_bound": _gap_bound(net, cert), "scale": scale, "cycles_canceled": cert.cycles,
         "bellman_ford_rounds": cert.rounds, "saturated": saturated,
     }
     info.update(_duals(net, cert, -net.cost[:net.n_pair]))

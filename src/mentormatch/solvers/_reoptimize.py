@@ -29,7 +29,7 @@ from scipy.sparse.csgraph import dijkstra, maximum_flow
 
 from mentormatch._problem import Assignment, MatchProblem
 
-from ._flow import _certify, _grid_multiplier, _Network, _pair_flow, _proved
+from ._flow import _assignment, _certify, _grid_multiplier, _Network, _pair_flow
 
 __all__ = ["reoptimize_flow"]
 
@@ -70,19 +70,19 @@ def reoptimize_flow(problem: MatchProblem, previous: Assignment, *,
     d = np.rint(d)
     if not _settle(net, flow, cost, d, max_phases):
         return None
-    # The source only bounds the mentees from below (their source arcs are full).
-    d[net.source] = min(float(d[net.source]), float(d[:net.n_e].min(initial=np.inf)))
     cert = _certify(net, flow, start=(np.zeros(net.n_nodes, dtype=np.int64), d / scale))
     if not cert.proved:
         return None
-    return _proved(problem, net, flow, cert, backend="re-optimised", saturated=True)
+    return _assignment(problem, net, flow, cert, backend="re-optimised", saturated=True)
 
 
 def _settle(net: _Network, flow: IntArray, cost: FloatArray, d: FloatArray,
             max_phases: int) -> bool:
     """Give improving pairs their unit, then route the surplus back (``flow``, ``d`` in place).
 
-    Returns False if the phases run out or a surplus cannot be routed.
+    Source arcs stay full, so they are left out of the phases; the source's
+    potential is brought back below every mentee's at the end, where its arcs
+    need it. Returns False if the phases run out or a surplus cannot be routed.
     """
     n_pair = net.n_pair
     pair = np.arange(n_pair)
@@ -98,6 +98,7 @@ def _settle(net: _Network, flow: IntArray, cost: FloatArray, d: FloatArray,
     for _ in range(max_phases):
         surplus = np.flatnonzero(balance > 0)
         if surplus.size == 0:
+            d[net.source] = min(float(d[net.source]), float(d[:net.n_e].min(initial=np.inf)))
             return True
         short = np.flatnonzero(balance < 0)
         tail, head, red, cap, arc, sign = _residual(net, flow, cost, d, pair, sink_arcs)
@@ -128,8 +129,7 @@ def _residual(net: _Network, flow: IntArray, cost: FloatArray, d: FloatArray,
               pair: IntArray, sink_arcs: IntArray
               ) -> tuple[IntArray, IntArray, FloatArray, IntArray, IntArray, IntArray]:
     """Residual arcs that can move: tail, head, reduced cost, room, network arc, direction."""
-    t, h = net.tail, net.head
-    x = flow
+    t, h, x = net.tail, net.head, flow
     up = np.concatenate([pair[x[pair] == 0], sink_arcs[x[sink_arcs] < net.hi[sink_arcs]]])
     down = np.concatenate([pair[x[pair] == 1], sink_arcs[x[sink_arcs] > net.lo[sink_arcs]]])
     tail = np.concatenate([t[up], h[down]])
