@@ -138,7 +138,7 @@ def target_national(n_e: int = 100_000, n_r: int = 20_000, k: int = 10) -> dict[
 def target_dense(n_e: int = 10_000, n_r: int = 3_000, k: int = 10) -> dict[str, Any]:
     """End to end on a 10k x 3k cohort: candidates + certified flow vs OR-Tools, full graph."""
     import mentormatch as mm
-    from mentormatch._match import build_problem
+    from mentormatch.encode import build_problem
     from mentormatch.scoring import default_scorer
     from mentormatch.synthetic import make_cohort
 
@@ -192,7 +192,7 @@ def quality_table(seeds: int) -> list[dict[str, Any]]:
     import numpy as np
 
     import mentormatch as mm
-    from mentormatch._match import build_problem
+    from mentormatch.encode import build_problem
     from mentormatch.scoring import default_scorer
     from mentormatch.synthetic import make_cohort
 

@@ -30,8 +30,8 @@ import numpy as np
 
 import mentormatch as mm
 from benchmarks.timing import median_time
-from mentormatch._problem import Edges
-from mentormatch.solvers._flow import _build, _run_highs, _scaled, solve_flow
+from mentormatch.problem._match_problem import Edges
+from mentormatch.solvers.flow._solve import _build, _run_highs, _scaled, solve_flow
 
 RESULTS = Path(__file__).parent / "results" / "flow.json"
 

@@ -35,8 +35,8 @@ from typing import Any
 import numpy as np
 
 import mentormatch as mm
-from mentormatch._match import build_problem
-from mentormatch._metrics import topic_coverage
+from mentormatch.encode import build_problem
+from mentormatch.problem._metrics import topic_coverage
 from mentormatch.scoring import default_scorer
 from mentormatch.solvers._ilp import mentee_scores, worst_off
 

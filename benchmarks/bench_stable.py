@@ -37,7 +37,7 @@ import numpy as np
 
 import mentormatch as mm
 from benchmarks.timing import median_time
-from mentormatch._problem import Edges
+from mentormatch.problem._match_problem import Edges
 
 RESULTS = Path(__file__).resolve().parent / "results"
 TIMEOUT_S = 300.0
@@ -148,7 +148,7 @@ def sparse_instance(n_e: int, n_r: int, k: int, seed: int) -> tuple[Any, str]:
     s, t = rng.random(e.size), rng.random(e.size)
     cap = math.ceil(1.2 * n_e / n_r)
     try:
-        from mentormatch._candidate_problem import CandidateProblem
+        from mentormatch.problem._candidate_problem import CandidateProblem
     except ImportError:
         return _EdgeOnly(n_e, n_r, e, r, s, t, cap), "minimal edge-only problem object"
     return (CandidateProblem(n_e, n_r, mentee=e, mentor=r, score=s, mentor_pref=t,

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 import mentormatch as mm
-from mentormatch._match import build_problem
+from mentormatch.encode import build_problem
 from mentormatch.scoring import default_scorer
 from mentormatch.synthetic import make_cohort
 

@@ -21,8 +21,13 @@ from typing import Any
 import numpy as np
 
 import mentormatch as mm
-from mentormatch._metrics import assignment_metrics, load_spread, rank_profile, topic_coverage
-from mentormatch._progress import Progress
+from mentormatch.problem._metrics import (
+    assignment_metrics,
+    load_spread,
+    rank_profile,
+    topic_coverage,
+)
+from mentormatch.progress import Progress
 
 from .instances import Spec, problem
 from .peers import PEERS, NotApplicable
@@ -68,10 +73,10 @@ def _child(runner: str, spec: Spec, conn: Any) -> None:
 
 
 _PRELOAD = ("scipy.optimize", "scipy.sparse.csgraph", "ortools.graph.python.min_cost_flow",
-            "networkx", "matching.games", "mentormatch.solvers._flow",
+            "networkx", "matching.games", "mentormatch.solvers.flow._solve",
             "mentormatch.solvers._stable", "mentormatch.solvers._greedy",
             "mentormatch.solvers._hungarian", "mentormatch.solvers._ilp",
-            "mentormatch._stability")
+            "mentormatch.problem._stability")
 
 
 def preload() -> None:
@@ -113,7 +118,7 @@ def _in_child(task: Task) -> tuple[Any, ...]:
 
 def quality(p: mm.MatchProblem, e: np.ndarray, r: np.ndarray) -> dict[str, Any]:
     """Quality measures of pairs on an instance (shared metrics of the library)."""
-    from mentormatch._stability import blocking_pair_indices
+    from mentormatch.problem._stability import blocking_pair_indices
 
     a = mm.Assignment.from_pairs(p, e, r, solver="benchmark")
     report = mm.check(a, p)

@@ -1,6 +1,6 @@
 """Reference stable-matching answers: brute-force definitions and a plain deferred acceptance.
 
-Written independently of ``mentormatch._stability`` and ``solvers._stable``: plain
+Written independently of ``mentormatch.problem._stability`` and ``solvers._stable``: plain
 Python loops over the definitions, full sorts, no laziness.
 """
 

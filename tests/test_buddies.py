@@ -6,8 +6,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import mentormatch as mm
-from mentormatch._program import check_program
-from mentormatch._tasks import task_places
+from mentormatch.rounds._program import check_program
+from mentormatch.rounds._tasks import task_places
 
 TOPICS = ["clinical work", "qi", "teaching", "research"]
 

@@ -8,9 +8,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import mentormatch as mm
-from mentormatch._block_scoring import BlockScorer
-from mentormatch._candidate_problem import CandidateProblem
-from mentormatch._candidates import build_candidates, pair_reasons
+from mentormatch.large._block_scoring import BlockScorer
+from mentormatch.large._candidates import build_candidates, pair_reasons
+from mentormatch.problem._candidate_problem import CandidateProblem
 from mentormatch.scoring import (
     AttributeScorer,
     ConcordanceScorer,
@@ -71,7 +71,7 @@ def test_weighted_compositions_of_builtins_and_custom_scorers():
 
 def _dense_reference(c, k):
     """Top-k admissible mentors per mentee from the dense matrix, ties to the lower index."""
-    p = mm._match.build_problem(c, default_scorer().score(c))
+    p = mm.encode.build_problem(c, default_scorer().score(c))
     ok = p.allowed & (p.capacity > 0)[None, :]
     out = {}
     for i in range(p.n_mentees):

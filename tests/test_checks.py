@@ -6,8 +6,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import mentormatch as mm
-from mentormatch._match import build_problem
-from mentormatch._metrics import load_spread, pair_ranks, rank_profile
+from mentormatch.encode import build_problem
+from mentormatch.problem._metrics import load_spread, pair_ranks, rank_profile
 from mentormatch.scoring import default_scorer
 from stable_brute import EdgeView, brute_blocking, pairs_of, stable_problems
 

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import mentormatch as mm
-from mentormatch._circles import solve_circles
+from mentormatch.rounds._circles import solve_circles
 
 TOPICS = ["clinical work", "qi", "teaching", "research", "leadership"]
 

@@ -5,7 +5,7 @@ import sys
 from pathlib import Path
 
 import mentormatch as mm
-from mentormatch._cli import main
+from mentormatch.cli._main import main
 
 
 def test_demo_prints_pairs_and_reasons(capsys) -> None:

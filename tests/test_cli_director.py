@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 import mentormatch as mm
-from mentormatch._cli import _parser, main
+from mentormatch.cli._main import _parser, main
 
 SECRETS = ("g-secret", "b-secret")
 

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import mentormatch as mm
-from mentormatch._plots import _SHORT
+from mentormatch.report._plots import _SHORT
 
 TOPICS = ("a", "b", "c", "d")
 

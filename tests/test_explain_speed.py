@@ -14,11 +14,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import mentormatch as mm
-import mentormatch._candidates as candidates_module
+import mentormatch.large._candidates as candidates_module
 from mentormatch import Cohort, Mentee, Mentor
-from mentormatch._block_scoring import BlockScorer, _codes, _set_criterion, _value_keys
-from mentormatch._candidates import _pair_reasons_by_block, pair_reasons
-from mentormatch._topics import topic_index
+from mentormatch.large._block_scoring import BlockScorer, _codes, _set_criterion, _value_keys
+from mentormatch.large._candidates import _pair_reasons_by_block, pair_reasons
 from mentormatch.scoring import (
     AttributeScorer,
     ConcordanceScorer,
@@ -33,6 +32,7 @@ from mentormatch.scoring import (
 from mentormatch.scoring._base import rank_reasons
 from mentormatch.scoring._builtin import explain_pairs
 from mentormatch.synthetic import make_cohort
+from mentormatch.topics import topic_index
 
 # Values no reason may ever show (sensitive attributes).
 GENDERS = ("gz-alpha", "gz-beta", None)

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 import mentormatch as mm
-from mentormatch import _io
+from mentormatch import io as _io
 
 COLUMNS = ["mentee", "mentor", "score", "mentee_name", "mentee_email", "mentor_name",
            "mentor_email", "shared_topics", "locked", "reasons"]

@@ -7,8 +7,8 @@ from hypothesis import strategies as st
 
 import mentormatch as mm
 from brute import assignment_key, best_key, feasible_assignments, lex_key, same_key
-from mentormatch._problem import Edges
-from mentormatch.solvers import _flow
+from mentormatch.problem._match_problem import Edges
+from mentormatch.solvers.flow import _solve as _flow
 from strategies import problems
 
 BACKENDS = ("ortools", "highs")

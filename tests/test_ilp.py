@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 import mentormatch as mm
 from brute import assignment_key, best_key, feasible_assignments
-from mentormatch._match import build_problem
+from mentormatch.encode import build_problem
 from mentormatch.scoring import default_scorer
 from mentormatch.solvers._ilp import mentee_scores, worst_off
 from strategies import problems

@@ -4,7 +4,7 @@ import os
 import stat
 from pathlib import Path
 
-from mentormatch._io import atomic_write_text
+from mentormatch.io import atomic_write_text
 
 
 def test_new_file_gets_the_mode_open_would_give(tmp_path: Path) -> None:

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import mentormatch as mm
-from mentormatch._peers import peer_scores
+from mentormatch.rounds._peers import peer_scores
 from test_roommates import all_matchings, is_stable
 
 TOPICS = ["clinical work", "qi", "teaching", "research", "leadership", "wellness"]

@@ -8,9 +8,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import mentormatch as mm
-import mentormatch._pricing as pricing
-from mentormatch._candidates import _start, match_candidates
-from mentormatch._match import build_problem
+import mentormatch.large._pricing as pricing
+from mentormatch.encode import build_problem
+from mentormatch.large._candidates import _start, match_candidates
 from mentormatch.synthetic import make_cohort
 
 

@@ -47,7 +47,7 @@ def test_exports_and_json_round_trip(tmp_path: Path) -> None:
 
 
 def test_cli_program(tmp_path: Path, capsys) -> None:
-    from mentormatch._cli import main
+    from mentormatch.cli._main import main
 
     path = tmp_path / "cohort.json"
     path.write_text(example_with_rounds().model_dump_json())

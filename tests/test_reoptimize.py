@@ -7,9 +7,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mentormatch._candidate_problem import CandidateProblem
+from mentormatch.problem._candidate_problem import CandidateProblem
 from mentormatch.solvers import solve
-from mentormatch.solvers._reoptimize import reoptimize_flow
+from mentormatch.solvers.flow._reoptimize import reoptimize_flow
 
 
 def _instance(seed: int, grid: float = 20.0) -> tuple[CandidateProblem, CandidateProblem]:

@@ -190,7 +190,7 @@ def test_match_with_stable_fills_metrics() -> None:
        st.sampled_from(SIDES))
 def test_sparse_candidate_problem_is_solved_the_same_way(problem: mm.MatchProblem,
                                                          proposing: str) -> None:
-    candidates = pytest.importorskip("mentormatch._candidate_problem")
+    candidates = pytest.importorskip("mentormatch.problem._candidate_problem")
     # A candidate problem's mentee view is its score.
     problem = mm.MatchProblem(scores=problem.mentee_prefs, demand=problem.demand,
                               capacity=problem.capacity, allowed=problem.allowed,

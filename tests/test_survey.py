@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import mentormatch as mm
-from mentormatch._topics import PILOT_TOPICS
+from mentormatch.topics import PILOT_TOPICS
 
 TOPICS = ["clinical work", "research and scholarship", "teaching and curriculum development",
           "quality improvement", "leadership"]

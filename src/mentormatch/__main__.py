@@ -1,5 +1,5 @@
 """``python -m mentormatch``: the command line."""
 
-from ._cli import main
+from mentormatch.cli._main import main
 
 raise SystemExit(main())

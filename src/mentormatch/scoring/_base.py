@@ -9,8 +9,8 @@ from typing import Protocol, runtime_checkable
 import numpy as np
 from numpy.typing import NDArray
 
-from mentormatch._errors import InvalidInputError
-from mentormatch._models import Cohort
+from mentormatch.errors import InvalidInputError
+from mentormatch.models._cohort import Cohort
 
 __all__ = ["Criterion", "ScoreTable", "Scorer", "WeightedScorer"]
 

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from mentormatch._models import Cohort
-
-from ._base import Criterion, ScoreTable
-from ._builtin import AttributeScorer
+from mentormatch.models._cohort import Cohort
+from mentormatch.scoring._base import Criterion, ScoreTable
+from mentormatch.scoring._builtin import AttributeScorer
 
 __all__ = ["BuddyScorer"]
 

@@ -10,11 +10,10 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from mentormatch._errors import InvalidInputError
-from mentormatch._models import Cohort
-from mentormatch._topics import topic_index
-
-from ._base import Criterion, Scorer, ScoreTable, WeightedScorer, rank_reasons
+from mentormatch.errors import InvalidInputError
+from mentormatch.models._cohort import Cohort
+from mentormatch.scoring._base import Criterion, Scorer, ScoreTable, WeightedScorer, rank_reasons
+from mentormatch.topics import topic_index
 
 __all__ = [
     "AttributeScorer",

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from mentormatch._errors import InvalidInputError
-from mentormatch._problem import Assignment, MatchProblem
+from mentormatch.errors import InvalidInputError
+from mentormatch.problem._match_problem import Assignment, MatchProblem
 
 __all__ = ["solve_greedy"]
 

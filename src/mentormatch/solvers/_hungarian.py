@@ -6,10 +6,9 @@ from typing import Literal
 
 import numpy as np
 
-from mentormatch._errors import InvalidInputError
-from mentormatch._problem import Assignment, MatchProblem
-
-from ._common import residual
+from mentormatch.errors import InvalidInputError
+from mentormatch.problem._match_problem import Assignment, MatchProblem
+from mentormatch.solvers._common import residual
 
 __all__ = ["solve_hungarian"]
 

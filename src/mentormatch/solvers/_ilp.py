@@ -39,8 +39,8 @@ from typing import Any, Literal
 import numpy as np
 from numpy.typing import NDArray
 
-from mentormatch._errors import InfeasibleError, InvalidInputError, SolverError
-from mentormatch._problem import Assignment, MatchProblem, ProblemAttributes
+from mentormatch.errors import InfeasibleError, InvalidInputError, SolverError
+from mentormatch.problem._match_problem import Assignment, MatchProblem, ProblemAttributes
 
 __all__ = ["mentee_scores", "solve_ilp", "worst_off"]
 

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from importlib.metadata import entry_points
 from typing import Any
 
-from mentormatch._errors import SolverError, UnknownSolverError
-from mentormatch._problem import Assignment, MatchProblem
+from mentormatch.errors import SolverError, UnknownSolverError
+from mentormatch.problem._match_problem import Assignment, MatchProblem
 
 __all__ = ["DEFAULT_SOLVER", "SolverSpec", "available", "get", "register", "solve"]
 
@@ -17,7 +17,7 @@ SolverFunc = Callable[..., Assignment]
 
 #: Built-in solvers: name -> "module:function", imported on first use.
 _BUILTIN: dict[str, str] = {
-    "flow": "mentormatch.solvers._flow:solve_flow",
+    "flow": "mentormatch.solvers.flow._solve:solve_flow",
     "greedy": "mentormatch.solvers._greedy:solve_greedy",
     "hungarian": "mentormatch.solvers._hungarian:solve_hungarian",
     "ilp": "mentormatch.solvers._ilp:solve_ilp",
@@ -170,7 +170,7 @@ def solve(problem: MatchProblem, solver: str = DEFAULT_SOLVER, **options: Any) -
     >>> a.mentee_idx.tolist(), a.mentor_idx.tolist(), round(a.objective, 2)
     ([0, 1], [0, 1], 1.1)
     """
-    from mentormatch._checks import check
+    from mentormatch.checks import check
 
     spec = get(solver)
     assignment = spec.func(problem, **options)

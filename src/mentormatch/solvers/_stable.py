@@ -21,8 +21,8 @@ from typing import Literal, Protocol
 import numpy as np
 from numpy.typing import NDArray
 
-from mentormatch._errors import InvalidInputError
-from mentormatch._problem import Assignment, MatchProblem
+from mentormatch.errors import InvalidInputError
+from mentormatch.problem._match_problem import Assignment, MatchProblem
 
 __all__ = ["solve_stable"]
 

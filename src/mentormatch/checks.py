@@ -1,0 +1,237 @@
+"""Checks as public API: feasibility (:func:`check`) and stability (:func:`blocking_pairs`).
+
+Both take either an index-level :class:`~mentormatch.Assignment` or a
+:class:`~mentormatch.MatchResult`, whose ids are mapped to indices through its
+cohort (``result.cohort``, or ``cohort=`` for a result loaded from JSON).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import overload
+
+import numpy as np
+from numpy.typing import NDArray
+
+from mentormatch.errors import InvalidInputError, UnknownIdError
+from mentormatch.models._cohort import Cohort
+from mentormatch.models._result import MatchResult
+from mentormatch.problem._match_problem import Assignment, MatchProblem
+from mentormatch.problem._stability import blocking_pair_indices
+
+__all__ = ["CheckReport", "blocking_pairs", "check", "result_assignment"]
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    """What :func:`check` found.
+
+    Attributes
+    ----------
+    violations : tuple of str
+        One sentence per broken rule; empty when the assignment is feasible.
+    """
+
+    violations: tuple[str, ...]
+
+    @property
+    def ok(self) -> bool:
+        """Whether no rule is broken."""
+        return not self.violations
+
+
+def result_assignment(result: MatchResult, problem: MatchProblem,
+                      cohort: Cohort | None = None) -> Assignment:
+    """Return the index-level :class:`Assignment` of a result, via its cohort's id order.
+
+    Raises
+    ------
+    InvalidInputError
+        If no cohort is known, or its size differs from the problem's.
+    UnknownIdError
+        If a pair names an id that is not in the cohort.
+
+    Examples
+    --------
+    >>> import mentormatch as mm
+    >>> from mentormatch.encode import build_problem
+    >>> c = mm.example_cohort()
+    >>> result = mm.match(c)
+    >>> p = build_problem(c, mm.scoring.default_scorer().score(c))
+    >>> result_assignment(result, p).n_pairs == len(result.pairs)
+    True
+    """
+    cohort = cohort if cohort is not None else result.cohort
+    if cohort is None:
+        raise InvalidInputError(
+            "this result carries no cohort (it was loaded from JSON); pass cohort=..."
+        )
+    if (len(cohort.mentees), len(cohort.mentors)) != problem.shape:
+        raise InvalidInputError(
+            f"the cohort has {len(cohort.mentees)} mentees x {len(cohort.mentors)} mentors "
+            f"but the problem is {problem.shape[0]} x {problem.shape[1]}"
+        )
+    e_pos = {ident: k for k, ident in enumerate(cohort.mentee_ids)}
+    r_pos = {ident: k for k, ident in enumerate(cohort.mentor_ids)}
+    e, r = [], []
+    for k, pair in enumerate(result.pairs):
+        if pair.mentee not in e_pos:
+            raise UnknownIdError(f"pairs[{k}]: mentee {pair.mentee!r} is not in the cohort")
+        if pair.mentor not in r_pos:
+            raise UnknownIdError(f"pairs[{k}]: mentor {pair.mentor!r} is not in the cohort")
+        e.append(e_pos[pair.mentee])
+        r.append(r_pos[pair.mentor])
+    # Not via from_pairs: an infeasible result must reach the checks, not fail here.
+    e_arr, r_arr = np.array(e, dtype=np.int64), np.array(r, dtype=np.int64)
+    order = np.lexsort((r_arr, e_arr))
+    return Assignment(e_arr[order], r_arr[order], float("nan"), result.provenance.solver)
+
+
+def check(assignment: Assignment | MatchResult, problem: MatchProblem, *,
+          cohort: Cohort | None = None) -> CheckReport:
+    """Check an assignment or a result against every hard rule of its problem.
+
+    Rules: indices in range, no pair twice, only allowed pairs, every locked
+    pair present, no mentee above demand, no mentor above capacity.
+
+    Parameters
+    ----------
+    assignment : Assignment or MatchResult
+        Index pairs, or a result whose ids are looked up in ``cohort``.
+    problem : MatchProblem
+        The problem it answers (for a result: built from the same cohort, so
+        row ``i`` is ``cohort.mentees[i]`` and column ``j`` is ``cohort.mentors[j]``).
+    cohort : Cohort, optional
+        Only for a result; defaults to ``result.cohort``. Violations then name
+        people by id.
+
+    Returns
+    -------
+    CheckReport
+        ``.ok`` and the list of ``.violations``.
+
+    Examples
+    --------
+    >>> import mentormatch as mm
+    >>> p = mm.MatchProblem(scores=[[1.0, 0.5]], capacity=1, demand=1)
+    >>> bad = mm.Assignment.from_pairs(p, [0, 0], [0, 1], solver="manual")
+    >>> mm.check(bad, p).violations
+    ('mentee 0 has 2 mentors but demand 1',)
+    """
+    if isinstance(assignment, MatchResult):
+        cohort = cohort if cohort is not None else assignment.cohort
+        a = result_assignment(assignment, problem, cohort)
+        assert cohort is not None  # result_assignment raised otherwise
+        e_ids, r_ids = cohort.mentee_ids, cohort.mentor_ids
+        return _check(a, problem, lambda i: repr(e_ids[i]), lambda j: repr(r_ids[j]))
+    return _check(assignment, problem, str, str)
+
+
+def _check(assignment: Assignment, problem: MatchProblem, name_e: Callable[[int], str],
+           name_r: Callable[[int], str]) -> CheckReport:
+    out: list[str] = []
+    n_e, n_r = problem.shape
+    e, r = assignment.mentee_idx, assignment.mentor_idx
+    if e.shape != r.shape:
+        return CheckReport((f"mentee_idx {e.shape} and mentor_idx {r.shape} differ in shape",))
+    bad = (e < 0) | (e >= n_e) | (r < 0) | (r >= n_r)
+    if bad.any():
+        k = int(np.flatnonzero(bad)[0])
+        return CheckReport((f"pair {k} = ({e[k]}, {r[k]}) is out of range",))
+
+    def pair(i: int, j: int) -> str:
+        return f"({name_e(int(i))}, {name_r(int(j))})"
+
+    keys = e * n_r + r
+    uniq, counts = np.unique(keys, return_counts=True)
+    for key in uniq[counts > 1][:3]:
+        out.append(f"pair {pair(key // n_r, key % n_r)} is used more than once")
+    for k in np.flatnonzero(~problem.is_allowed(e, r))[:3]:
+        out.append(f"pair {pair(e[k], r[k])} is not allowed")
+    if problem.locked.size:
+        locked_keys = problem.locked[:, 0] * n_r + problem.locked[:, 1]
+        for key in locked_keys[~np.isin(locked_keys, keys)][:3]:
+            out.append(f"locked pair {pair(key // n_r, key % n_r)} is missing")
+    per_mentee = np.bincount(e, minlength=n_e)
+    for i in np.flatnonzero(per_mentee > problem.demand)[:3]:
+        out.append(f"mentee {name_e(i)} has {per_mentee[i]} mentors but demand "
+                   f"{problem.demand[i]}")
+    per_mentor = np.bincount(r, minlength=n_r)
+    for j in np.flatnonzero(per_mentor > problem.capacity)[:3]:
+        out.append(f"mentor {name_r(j)} has {per_mentor[j]} mentees but capacity "
+                   f"{problem.capacity[j]}")
+    return CheckReport(tuple(out))
+
+
+@overload
+def blocking_pairs(assignment: Assignment, problem: MatchProblem, *,
+                   cohort: Cohort | None = None) -> NDArray[np.int64]: ...
+
+
+@overload
+def blocking_pairs(assignment: MatchResult, problem: MatchProblem, *,
+                   cohort: Cohort | None = None) -> tuple[tuple[str, str], ...]: ...
+
+
+def blocking_pairs(assignment: Assignment | MatchResult, problem: MatchProblem, *,
+                   cohort: Cohort | None = None
+                   ) -> NDArray[np.int64] | tuple[tuple[str, str], ...]:
+    """Return the pairs that would rather be together: none means the matching is stable.
+
+    Each side judges by its own view (``problem.mentee_prefs`` for mentees,
+    ``problem.mentor_prefs`` for mentors; ties broken by index, lower preferred).
+    An allowed pair (mentee, mentor) that is not used **blocks** when the mentee
+    has a free place (fewer mentors than its demand) or prefers the mentor to
+    its worst current mentor, *and* the mentor has a free place or prefers the
+    mentee to its worst current mentee. Locked pairs are never dropped, so the
+    "worst current" partner is taken among the unlocked ones: stability is with
+    respect to what remains once the locks are placed.
+
+    Parameters
+    ----------
+    assignment : Assignment or MatchResult
+        A feasible answer to ``problem`` (see :func:`check`).
+    problem : MatchProblem
+        The problem it answers.
+    cohort : Cohort, optional
+        Only for a result; defaults to ``result.cohort``.
+
+    Returns
+    -------
+    ndarray of shape (n_blocking, 2) or tuple of (str, str)
+        For an assignment, ``(mentee_index, mentor_index)`` rows; for a result,
+        ``(mentee_id, mentor_id)`` pairs. Sorted by mentee, then mentor.
+
+    Raises
+    ------
+    InvalidInputError
+        If the assignment is not feasible (the message lists what :func:`check` found).
+
+    Examples
+    --------
+    >>> import mentormatch as mm
+    >>> p = mm.MatchProblem(scores=[[1.0, 2.0], [2.0, 1.0]],
+    ...                     mentor_prefs=[[1.0, 1.0], [0.0, 0.0]])
+    >>> worse = mm.Assignment.from_pairs(p, [0, 1], [0, 1], solver="manual")
+    >>> mm.blocking_pairs(worse, p).tolist()
+    [[0, 1]]
+    >>> len(mm.blocking_pairs(mm.solve(p, solver="stable"), p))
+    0
+    """
+    if isinstance(assignment, MatchResult):
+        cohort = cohort if cohort is not None else assignment.cohort
+        a = result_assignment(assignment, problem, cohort)
+        assert cohort is not None  # result_assignment raised otherwise
+        idx = _blocking(a, problem)
+        e_ids, r_ids = cohort.mentee_ids, cohort.mentor_ids
+        return tuple((e_ids[i], r_ids[j]) for i, j in idx.tolist())
+    return _blocking(assignment, problem)
+
+
+def _blocking(assignment: Assignment, problem: MatchProblem) -> NDArray[np.int64]:
+    report = _check(assignment, problem, str, str)
+    if not report.ok:
+        raise InvalidInputError("blocking pairs need a feasible assignment: "
+                                + "; ".join(report.violations))
+    return blocking_pair_indices(problem, assignment)

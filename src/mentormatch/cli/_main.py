@@ -1,0 +1,106 @@
+"""The ``mentormatch`` command: parse the arguments, run the command, report errors.
+
+Commands: ``demo``, ``match``, ``shortlist``, ``rematch``, ``survey-template``
+(implemented in ``_cli_commands``). Output never includes sensitive attributes
+(gender, background): only ids, names, scores, topics and the reasons, which
+never name those values. Errors go to stderr with exit status 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from mentormatch.cli._commands import COMMANDS
+from mentormatch.cli._commands import format_result as format_result
+from mentormatch.cli._program import add_program_parser, cmd_program
+from mentormatch.errors import MentorMatchError
+from mentormatch.solvers import DEFAULT_SOLVER, available
+
+__all__ = ["format_result", "main"]
+
+
+def _add_input(p: argparse.ArgumentParser) -> None:
+    p.add_argument("input", type=Path, metavar="COHORT_OR_SURVEY",
+                   help="cohort JSON, or a survey export (.csv, .xlsx, .json)")
+    _add_reading(p)
+
+
+def _add_reading(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--schema", type=Path, help="survey schema JSON (column mapping)")
+    p.add_argument("--org-chart", type=Path,
+                   help="CSV of supervisor, supervisee: never matched together")
+
+
+def _add_solving(p: argparse.ArgumentParser, default: str | None = DEFAULT_SOLVER) -> None:
+    p.add_argument("--solver", choices=available(), default=default,
+                   help=f"matching algorithm (default: {default or 'as before'})")
+    p.add_argument("--min-score", type=float, help="never make pairs scoring below this")
+
+
+def _add_outputs(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--out", type=Path, help="write the pairs as a mail-merge CSV here")
+    p.add_argument("--json", type=Path, help="write the whole result as JSON here")
+    p.add_argument("--report", type=Path, help="write a self-contained HTML report here")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="mentormatch",
+                                     description="Pair mentees with mentors, with reasons.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    demo = sub.add_parser("demo", help="match the built-in pilot-shaped example cohort")
+    demo.add_argument("--solver", choices=available(), default=DEFAULT_SOLVER)
+
+    m = sub.add_parser("match", help="match a cohort JSON file or a survey export")
+    _add_input(m)
+    _add_solving(m)
+    _add_outputs(m)
+
+    s = sub.add_parser("shortlist", help="recommend the best mentors for each mentee")
+    _add_input(s)
+    s.add_argument("-k", type=int, default=2, help="mentors per mentee (default: 2)")
+    s.add_argument("--min-score", type=float, help="never recommend pairs scoring below this")
+    s.add_argument("--out", type=Path, help="write the shortlist as CSV here")
+
+    r = sub.add_parser(
+        "rematch", help="change mentors in a saved result, keeping every other pair",
+        description="Keep every pair of --result except those released or whose mentor "
+                    "leaves; match the mentees concerned and newcomers from remaining "
+                    "capacity.")
+    r.add_argument("--result", type=Path, required=True, help="result JSON of the match")
+    r.add_argument("--cohort", type=Path, required=True,
+                   help="the cohort JSON or survey export the result was made from")
+    _add_reading(r)
+    r.add_argument("--release", action="extend", nargs="+", default=[],
+                   metavar="MENTEE:MENTOR", help="pairs to end (a change of mentor)")
+    r.add_argument("--leaving", action="extend", nargs="+", default=[], metavar="MENTOR",
+                   help="mentors who leave: all their pairs end")
+    r.add_argument("--join", type=Path,
+                   help="new mentees: JSON list of mentees, or a cohort / survey file")
+    r.add_argument("--join-schema", type=Path, help="survey schema for the --join file")
+    r.add_argument("--save-cohort", type=Path,
+                   help="write the updated cohort JSON here (for the next rematch)")
+    _add_solving(r, default=None)
+    _add_outputs(r)
+
+    t = sub.add_parser("survey-template", help="print or write the CSV survey template")
+    t.add_argument("--out", type=Path, help="write the template here instead of printing it")
+    add_program_parser(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status."""
+    args = _parser().parse_args(argv)
+    try:
+        return {**COMMANDS, "program": cmd_program}[args.command](args, sys.stdout, sys.stderr)
+    except MentorMatchError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+    except OSError as exc:
+        where = f" {exc.filename}" if exc.filename else ""
+        print(f"error: cannot access{where}: {exc.strerror or exc}", file=sys.stderr)
+    except ImportError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+    return 2

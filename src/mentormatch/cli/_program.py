@@ -1,0 +1,92 @@
+"""The ``mentormatch program`` command: every round of a program on one cohort."""
+
+from __future__ import annotations
+
+import argparse
+import textwrap
+from pathlib import Path
+from typing import Any, TextIO
+
+from mentormatch.rounds._program import Program, ProgramResult
+from mentormatch.solvers import DEFAULT_SOLVER, available
+
+__all__ = ["add_program_parser", "cmd_program", "format_program"]
+
+
+def add_program_parser(sub: Any) -> None:
+    """Add the ``program`` subcommand to an argparse subparsers object."""
+    p = sub.add_parser("program", help="run every round: long-term, circles, peers, "
+                                       "newcomer buddies, task-focused matches")
+    p.add_argument("input", type=Path, metavar="COHORT_OR_SURVEY",
+                   help="cohort JSON, or a survey export (.csv, .xlsx, .json)")
+    p.add_argument("--schema", type=Path, help="survey schema JSON (column mapping)")
+    p.add_argument("--solver", choices=available(), default=DEFAULT_SOLVER)
+    p.add_argument("--circle-min", type=int, default=3, help="smallest circle (default: 3)")
+    p.add_argument("--circle-max", type=int, default=8, help="largest circle (default: 8)")
+    p.add_argument("--peer-method", choices=["max_weight", "stable"], default="max_weight")
+    p.add_argument("--buddy-can-be-mentor", action="store_true",
+                   help="allow a newcomer's mentor to be their buddy too")
+    p.add_argument("--out", type=Path, help="write every round's pairs as one CSV here")
+    p.add_argument("--json", type=Path, help="write the whole result as JSON here")
+
+
+def format_program(result: ProgramResult, width: int = 100) -> str:
+    """Render every round as plain text: pairs with reasons, who is left out and why.
+
+    Examples
+    --------
+    >>> import mentormatch as mm
+    >>> text = format_program(mm.Program(cohort=mm.example_cohort()).run())
+    >>> text.splitlines()[0]
+    'round      mentee     mentor       score  reasons'
+    """
+    lines = [f"{'round':<10} {'mentee':<10} {'mentor':<12} {'score':>5}  reasons",
+             "-" * width]
+    indent = " " * 42
+    for row in result.to_records():
+        body = (f"[{row['topic']}] " if row["topic"] and row["round"] == "task" else "") + \
+            row["reasons"]
+        wrapped = textwrap.wrap(body, width=width - len(indent)) or [""]
+        lines.append(f"{row['round']:<10} {row['mentee']:<10} {row['mentor']:<12} "
+                     f"{row['score']:>5.2f}  {wrapped[0]}")
+        lines.extend(indent + w for w in wrapped[1:])
+    left: list[tuple[str, str, str]] = []
+    if result.long_term:
+        left += [("long_term", u.mentee, u.reason) for u in result.long_term.unmatched]
+    if result.circles:
+        left += [("circle", u.mentee, u.reason) for u in result.circles.left_out]
+    if result.peers:
+        if result.peers.stable is False:
+            left.append(("peer", "-", result.peers.reason))
+        else:
+            left += [("peer", u.person, u.reason) for u in result.peers.unpaired]
+    if result.buddies:
+        left += [("buddy", u.mentee, u.reason) for u in result.buddies.unmatched]
+    if result.tasks:
+        left += [("task", f"{u.mentee} [{u.topic}]", u.reason) for u in result.tasks.unmatched]
+    if left:
+        lines.append("-" * width)
+    for round_, who, why in left:
+        lines.append(f"NOT PLACED ({round_}) {who}: {why}")
+    return "\n".join(lines)
+
+
+def cmd_program(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Run a program's rounds on a cohort and write the requested files."""
+    from mentormatch.cli._commands import load_cohort
+
+    cohort = load_cohort(args.input, args.schema)
+    program = Program(cohort=cohort, circle_min=args.circle_min, circle_max=args.circle_max,
+                      peer_method=args.peer_method,
+                      buddy_can_be_mentor=args.buddy_can_be_mentor)
+    result = program.run(solver=args.solver)
+    print(format_program(result), file=out)
+    if args.out:
+        result.to_csv(args.out)
+        print(f"pairs of every round written to {args.out}", file=out)
+    if args.json:
+        from mentormatch.io import atomic_write_text
+
+        atomic_write_text(args.json, result.model_dump_json(indent=2))
+        print(f"result written to {args.json}", file=out)
+    return 0

@@ -1,0 +1,84 @@
+"""Cohort -> arrays: the MatchProblem a cohort and its scores make."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from mentormatch.models._cohort import Cohort
+from mentormatch.problem._match_problem import (
+    MIN_SCORE_SLACK,
+    MatchProblem,
+    ProblemAttributes,
+)
+from mentormatch.scoring import ScoreTable, TopicMatrices
+
+
+def problem_attributes(cohort: Cohort) -> ProblemAttributes:
+    """Topics and divisions of a cohort in the array form solvers take.
+
+    Examples
+    --------
+    >>> import mentormatch as mm
+    >>> attrs = problem_attributes(mm.example_cohort())
+    >>> attrs.asked.shape[0], attrs.offered.shape[0], len(attrs.groups) > 0
+    (7, 33, True)
+    """
+    tm = TopicMatrices.of(cohort)
+    names = [p.division for p in (*cohort.mentees, *cohort.mentors)]
+    names += [d for m in cohort.mentors for d in m.leads_divisions]
+    groups = tuple(dict.fromkeys(n for n in names if n is not None))
+    code = {g: k for k, g in enumerate(groups)}
+    leads = np.zeros((len(cohort.mentors), len(groups)), dtype=bool)
+    for j, m in enumerate(cohort.mentors):
+        for d in m.leads_divisions:
+            leads[j, code[d]] = True
+    return ProblemAttributes(
+        asked=tm.asked, offered=tm.offered, topics=tm.topics,
+        mentee_group=np.array([code.get(p.division, -1) if p.division else -1
+                               for p in cohort.mentees], dtype=np.int64),
+        mentor_group=np.array([code.get(p.division, -1) if p.division else -1
+                               for p in cohort.mentors], dtype=np.int64),
+        mentor_leads=leads, groups=groups,
+    )
+
+
+def build_problem(cohort: Cohort, table: ScoreTable, *,
+                  min_score: float | None = None) -> MatchProblem:
+    """Encode a cohort and its scores as a :class:`MatchProblem`.
+
+    Excluded pairs (forbidden, supervision, self) are not allowed; with
+    ``min_score``, neither are pairs scoring below it (locked pairs stay); a
+    score within floating-point rounding (``MIN_SCORE_SLACK``) of it counts as
+    reaching it, so 0.45 reached as 0.30000000000000004 + 0.15 is admitted.
+
+    Examples
+    --------
+    >>> import mentormatch as mm
+    >>> from mentormatch.scoring import default_scorer
+    >>> c = mm.example_cohort()
+    >>> p = build_problem(c, default_scorer().score(c))
+    >>> p.shape
+    (7, 33)
+    """
+    e_pos = {ident: k for k, ident in enumerate(cohort.mentee_ids)}
+    r_pos = {ident: k for k, ident in enumerate(cohort.mentor_ids)}
+    scores = table.mentee_scores
+    allowed = np.ones(scores.shape, dtype=bool)
+    for e, r in cohort.excluded_pairs():
+        allowed[e_pos[e], r_pos[r]] = False
+    if min_score is not None:
+        allowed &= scores >= min_score - MIN_SCORE_SLACK
+    locked = np.array([(e_pos[e], r_pos[r]) for e, r in cohort.locked], dtype=np.int64)
+    if locked.size:
+        allowed[locked[:, 0], locked[:, 1]] = True
+    return MatchProblem(
+        scores=scores,
+        demand=np.array([p.demand for p in cohort.mentees], dtype=np.int64),
+        capacity=np.array([p.capacity for p in cohort.mentors], dtype=np.int64),
+        allowed=allowed,
+        locked=locked.reshape(-1, 2),
+        min_load=np.array([p.min_load for p in cohort.mentors], dtype=np.int64),
+        mentor_prefs=table.mentor_scores if table.has_two_views else None,
+        attributes=problem_attributes(cohort),
+    )
+

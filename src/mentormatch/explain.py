@@ -1,0 +1,181 @@
+"""Assignment -> MatchResult: pairs with scores and reasons, who is short and why."""
+
+from __future__ import annotations
+
+import functools
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from importlib.metadata import PackageNotFoundError, version
+from typing import Any
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from mentormatch.encode import problem_attributes
+from mentormatch.models._cohort import Cohort
+from mentormatch.models._result import (
+    MatchResult,
+    Metrics,
+    Pair,
+    Provenance,
+    Shortfall,
+    Unmatched,
+)
+from mentormatch.problem._match_problem import (
+    Assignment,
+    MatchProblem,
+)
+from mentormatch.problem._metrics import (
+    assignment_metrics,
+    load_spread,
+    rank_profile,
+    topic_coverage,
+)
+from mentormatch.problem._stability import blocking_pair_indices
+from mentormatch.scoring import ScoreTable
+
+
+@functools.cache
+def _library_version() -> str:
+    try:
+        return version("mentormatch")
+    except PackageNotFoundError:  # pragma: no cover - running from a source tree
+        return "0+unknown"
+
+
+def _why_short(problem: MatchProblem, mine: NDArray[np.int64], i: int, solver: str,
+               loads: NDArray[np.int64], excluded_note: Callable[[], str]) -> str:
+    admissible = problem.allowed[i]
+    n_admissible = int(admissible.sum())
+    if n_admissible == 0:
+        return f"no admissible mentor: {excluded_note()}"
+    others = admissible.copy()
+    others[mine] = False
+    n_others = int(others.sum())
+    if not n_others:
+        return f"only {n_admissible} admissible mentor(s) in the cohort"
+    n_room = int((others & (loads < problem.capacity)).sum())
+    if not n_room:
+        return f"every other admissible mentor ({n_others}) is at capacity"
+    return (f"{n_room} admissible mentor(s) still had room, but solver {solver!r} "
+            "did not assign one")
+
+
+def _excluded_note(n_excluded: int, n_mentors: int, min_score: float | None) -> str:
+    if n_mentors == 0:
+        return "the cohort has no mentors"
+    parts = []
+    if n_excluded:
+        parts.append(f"{n_excluded} of {n_mentors} mentors excluded (forbidden or supervising)")
+    if min_score is not None:
+        parts.append(f"the rest score below the minimum {min_score}")
+    if not parts:
+        parts.append("every mentor offers no capacity")
+    return "; ".join(parts)
+
+
+def supervision_notes(cohort: Cohort, limit: int = 10) -> tuple[str, ...]:
+    """Return a note naming the supervisor relations kept out of matching (ids only).
+
+    Examples
+    --------
+    >>> import mentormatch as mm
+    >>> supervision_notes(mm.example_cohort())
+    ('1 supervisor relation was excluded from matching: mentor-03 supervises new-02',)
+    """
+    relations = list(cohort.supervision_pairs().values())
+    if not relations:
+        return ()
+    n = len(relations)
+    shown = ", ".join(relations[:limit]) + (f" and {n - limit} more" if n > limit else "")
+    verb = "relation was" if n == 1 else "relations were"
+    return (f"{n} supervisor {verb} excluded from matching: {shown}",)
+
+
+def explain(cohort: Cohort, table: ScoreTable, problem: MatchProblem, assignment: Assignment,
+            *, options: dict[str, Any], scorer_name: str,
+            director_locked: Iterable[tuple[str, str]] | None = None) -> MatchResult:
+    """Turn an index-level assignment into a :class:`MatchResult` with reasons."""
+    e, r = assignment.mentee_idx, assignment.mentor_idx
+    min_score = options.get("min_score")
+    # Built once: rebuilding the excluded pairs per short mentee was quadratic.
+    excluded = Counter(mentee for mentee, _ in cohort.excluded_pairs())
+    mentee_ids, n_r = cohort.mentee_ids, len(cohort.mentors)
+    starts = np.searchsorted(e, np.arange(problem.n_mentees + 1))  # pairs sorted by mentee
+
+    def why_short(i: int, loads: NDArray[np.int64]) -> str:
+        return _why_short(problem, r[starts[i]:starts[i + 1]], i, assignment.solver, loads,
+                          lambda: _excluded_note(excluded[mentee_ids[i]], n_r, min_score))
+
+    return assemble_result(
+        cohort, problem, assignment, scores=problem.scores[e, r],
+        reasons=[table.reasons(i, j) for i, j in zip(e.tolist(), r.tolist(), strict=True)],
+        why_short=why_short, options=options, scorer_name=scorer_name,
+        director_locked=director_locked)
+
+
+def assemble_result(cohort: Cohort, problem: MatchProblem, assignment: Assignment, *,
+                    scores: ArrayLike, reasons: Sequence[tuple[str, ...]],
+                    why_short: Callable[[int, NDArray[np.int64]], str],
+                    options: dict[str, Any], scorer_name: str,
+                    director_locked: Iterable[tuple[str, str]] | None = None) -> MatchResult:
+    """Build a :class:`MatchResult` from an assignment, its pair scores and reasons.
+
+    The part of :func:`explain` shared with the sparse candidate path: pairs,
+    unmatched and shortfall (``why_short(i, loads)`` says why mentee ``i`` got
+    fewer mentors than asked), metrics, provenance and notes. ``problem`` may
+    be any problem with ``edges()`` (a ``CandidateProblem`` too): rank profile
+    and blocking pairs are then computed over its admissible pairs only.
+    """
+    mentee_ids, mentor_ids = cohort.mentee_ids, cohort.mentor_ids
+    locked = set(cohort.locked if director_locked is None else director_locked)
+    pair_mentees = [mentee_ids[i] for i in assignment.mentee_idx.tolist()]
+    pair_mentors = [mentor_ids[j] for j in assignment.mentor_idx.tolist()]
+    pair_locked = [pair in locked for pair in zip(pair_mentees, pair_mentors, strict=True)]
+    pairs = tuple(Pair(mentee=e, mentor=r, score=s, reasons=why, locked=lock)
+                  for e, r, s, why, lock in zip(
+                      pair_mentees, pair_mentors, np.asarray(scores, dtype=np.float64).tolist(),
+                      reasons, pair_locked, strict=True))
+    am = assignment_metrics(problem, assignment)
+    unmatched: list[Unmatched] = []
+    shortfall: list[Shortfall] = []
+    for i in np.flatnonzero(am.counts < problem.demand).tolist():
+        why = why_short(i, am.loads)
+        if am.counts[i] == 0:
+            unmatched.append(Unmatched(mentee=mentee_ids[i], reason=why))
+        else:
+            shortfall.append(Shortfall(mentee=mentee_ids[i], asked=int(problem.demand[i]),
+                                       given=int(am.counts[i]), reason=why))
+    attrs = problem.attributes or problem_attributes(cohort)
+    cov = topic_coverage(attrs.asked, attrs.offered, assignment)
+    asking = np.flatnonzero(problem.demand > 0)
+    metrics = Metrics(
+        total_score=am.total_score, mean_score=am.mean_score, min_score=am.min_score,
+        n_pairs=am.n_pairs, mentees_matched=am.mentees_matched,
+        mentees_asking=am.mentees_asking,
+        topic_coverage=float(cov[asking].mean()) if asking.size else 1.0,
+        coverage_by_mentee={mentee_ids[i]: float(cov[i]) for i in asking.tolist()},
+        mentor_loads=dict(zip(mentor_ids, am.loads.tolist(), strict=True)),
+        rank_profile=rank_profile(problem, assignment),
+        blocking_pairs=len(blocking_pair_indices(problem, assignment)),
+        load_spread=load_spread(problem, assignment).std,
+    )
+    provenance = Provenance(library_version=_library_version(), solver=assignment.solver,
+                            options=_jsonable(options), solver_info=_jsonable(assignment.info),
+                            scorer=scorer_name)
+    return MatchResult(pairs=pairs, unmatched=tuple(unmatched), shortfall=tuple(shortfall),
+                       metrics=metrics, provenance=provenance, cohort=cohort,
+                       notes=supervision_notes(cohort))
+
+
+def _jsonable(values: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in values.items():
+        if isinstance(value, np.ndarray):
+            continue  # per-person arrays (a solver's duals) stay on the Assignment
+        if isinstance(value, np.generic):
+            value = value.item()
+        out[key] = value if isinstance(value, str | int | float | bool | None | list | dict) \
+            else repr(value)
+    return out
+

@@ -1,0 +1,375 @@
+"""Sparse candidate scoring for large cohorts, and the exact large-cohort match.
+
+A 100,000 x 20,000 cohort has 2e9 pairs: the dense score matrix (16 GB in
+float64) does not fit. :func:`build_candidates` scores blocks of mentee rows
+with the same formulas as the built-in scorers and keeps each mentee's best
+``k`` admissible mentors as a :class:`CandidateProblem`, which the edge-based
+solvers (``flow``, ``stable``, ``greedy``) take like a :class:`MatchProblem`.
+
+:func:`match_candidates` (``mm.match(cohort, candidates=k)``) with ``flow``
+goes further: column generation over price-guided candidate pools
+(:mod:`mentormatch.large._pricing`) until the solver's duals prove that no pair
+left out could improve the answer, so the result is the optimum of the full
+problem.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any, cast
+
+import numpy as np
+from numpy.typing import NDArray
+
+from mentormatch.errors import InvalidInputError
+from mentormatch.large._block_scoring import DEFAULT_BLOCK_BYTES, BlockScorer, _Selector
+from mentormatch.large._pricing import PricingSetup, solve_priced
+from mentormatch.models._cohort import Cohort
+from mentormatch.models._result import MatchResult
+from mentormatch.problem._candidate_problem import CandidateProblem
+from mentormatch.problem._match_problem import Assignment, MatchProblem
+from mentormatch.progress import Progress
+from mentormatch.scoring import Scorer, TopicMatrices, default_scorer
+from mentormatch.scoring._builtin import explain_pairs
+from mentormatch.topics import topic_index
+
+__all__ = ["build_candidates", "match_candidates"]
+
+FloatArray = NDArray[np.float64]
+IntArray = NDArray[np.int64]
+
+
+# --------------------------------------------------------------------------- building
+
+
+@dataclass
+class _Build:
+    """A cohort's block scorer and counts, and (once selected) its top-k candidates."""
+
+    cohort: Cohort
+    setup: PricingSetup
+    k: IntArray
+    bound: FloatArray
+    edges: dict[str, NDArray[Any]] = field(default_factory=dict)
+
+
+def _excluded_indices(cohort: Cohort) -> IntArray:
+    e_pos = {ident: k for k, ident in enumerate(cohort.mentee_ids)}
+    r_pos = {ident: k for k, ident in enumerate(cohort.mentor_ids)}
+    pairs = [(e_pos[e], r_pos[r]) for e, r in cohort.excluded_pairs()]
+    return np.array(pairs, dtype=np.int64).reshape(-1, 2)
+
+
+def _start(cohort: Cohort, scorer: Scorer | None, k: int, min_score: float | None,
+           block_bytes: int, progress: bool | None, select: bool = True) -> _Build:
+    from mentormatch.encode import problem_attributes
+
+    if isinstance(k, bool) or not isinstance(k, int | np.integer) or k < 1:
+        raise InvalidInputError(f"candidates must be an integer >= 1, got {k!r}")
+    attrs = problem_attributes(cohort)
+    tm = TopicMatrices(attrs.topics, attrs.asked, attrs.offered)
+    bscorer = BlockScorer(cohort, scorer, topic_matrices=tm)
+    n_e, n_r = bscorer.n_mentees, bscorer.n_mentors
+    demand = np.array([p.demand for p in cohort.mentees], dtype=np.int64).reshape(n_e)
+    capacity = np.array([p.capacity for p in cohort.mentors], dtype=np.int64).reshape(n_r)
+    min_load = np.array([p.min_load for p in cohort.mentors], dtype=np.int64).reshape(n_r)
+    e_pos = {ident: q for q, ident in enumerate(cohort.mentee_ids)}
+    r_pos = {ident: q for q, ident in enumerate(cohort.mentor_ids)}
+    locked = np.array([(e_pos[e], r_pos[r]) for e, r in cohort.locked],
+                      dtype=np.int64).reshape(-1, 2)
+    selector = _Selector(bscorer, excluded=_excluded_indices(cohort),
+                         dead_mentors=capacity == 0, min_score=min_score,
+                         block_bytes=block_bytes)
+    setup = PricingSetup(bscorer, selector, demand, capacity, min_load, locked, attrs)
+    build = _Build(cohort, setup, k=np.zeros(n_e, dtype=np.int64),
+                   bound=np.full(n_e, -np.inf))
+    if not select:
+        return build
+    rows = np.flatnonzero(demand > 0).astype(np.int64)
+    with Progress(rows.size, "scoring candidates", enabled=progress) as bar:
+        sel = selector.select(rows, int(k), bar)
+    build.k[rows] = min(int(k), n_r)
+    build.bound[rows] = sel.bound
+    build.edges = {"mentee": sel.mentee, "mentor": sel.mentor, "score": sel.score}
+    return build
+
+
+def _problem(build: _Build) -> CandidateProblem:
+    setup = build.setup
+    e, r, s = build.edges["mentee"], build.edges["mentor"], build.edges["score"]
+    n_r = setup.scorer.n_mentors
+    if setup.locked.size:
+        keys = np.unique(setup.locked[:, 0] * n_r + setup.locked[:, 1])
+        keys = keys[~np.isin(keys, e * n_r + r)]
+        add_e, add_r = keys // n_r, keys % n_r
+        e, r = np.concatenate([e, add_e]), np.concatenate([r, add_r])
+        s = np.concatenate([s, setup.scorer.pair_values(add_e, add_r)[0]])
+    mentor_pref = setup.scorer.pair_values(e, r)[1]
+    return CandidateProblem(
+        len(build.cohort.mentees), n_r, e, r, s, mentor_pref=mentor_pref,
+        demand=setup.demand, capacity=setup.capacity, min_load=setup.min_load,
+        locked=setup.locked, attributes=setup.attributes, bound=build.bound, k=build.k)
+
+
+def build_candidates(cohort: Cohort, k: int = 50, *, scorer: Scorer | None = None,
+                     min_score: float | None = None, block_bytes: int = DEFAULT_BLOCK_BYTES,
+                     progress: bool | None = None) -> CandidateProblem:
+    """Score a cohort block by block and keep each mentee's ``k`` best admissible mentors.
+
+    Excluded pairs (forbidden, supervision, self), mentors without capacity and
+    pairs below ``min_score`` are never candidates; locked pairs always are.
+    Ties are broken before the top-k step by mentor index (lower first), so the
+    result is deterministic and ``argpartition`` never meets a tie.
+
+    Parameters
+    ----------
+    cohort : Cohort
+    k : int, default=50
+        Candidates per mentee (all admissible mentors if fewer).
+    scorer : Scorer, optional
+        Built-in scorers only; defaults to the default scorer.
+    min_score : float, optional
+        Pairs scoring below it are not admissible (locked pairs excepted).
+    block_bytes : int, default=2**28
+        Memory for one block of rows; peak memory grows with it, speed barely.
+    progress : bool, optional
+        Progress line on stderr; by default only when stderr is a terminal.
+
+    Returns
+    -------
+    CandidateProblem
+        With ``bound`` (the best score a dropped pair of each mentee could
+        have) and ``k`` per mentee.
+
+    Examples
+    --------
+    >>> import mentormatch as mm
+    >>> p = build_candidates(mm.example_cohort(), k=3)
+    >>> p.n_edges <= 7 * 3 + len(mm.example_cohort().locked), p.k.tolist()[:3]
+    (True, [3, 3, 3])
+    """
+    build = _start(cohort, scorer, k, min_score, block_bytes, progress)
+    return _problem(build)
+
+
+# --------------------------------------------------------------------------- match
+
+
+def _solve(problem: CandidateProblem, solver: str, options: dict[str, Any]) -> Assignment:
+    from mentormatch.solvers import solve
+
+    return solve(cast(MatchProblem, problem), solver, **options)
+
+
+def match_candidates(cohort: Cohort, solver: str = "flow", *, k: int = 10,
+                     scorer: Scorer | None = None, min_score: float | None = None,
+                     certify_result: bool = True, max_rounds: int = 30,
+                     block_bytes: int = DEFAULT_BLOCK_BYTES, progress: bool | None = None,
+                     price_sample: float | None = 0.01, seed: int = 0,
+                     **options: Any) -> MatchResult:
+    """Match a large cohort without its full score matrix; with ``flow``, exactly.
+
+    What :func:`mentormatch.match` runs when given ``candidates=k``.
+
+    With ``flow`` (and ``certify_result``), the answer is the optimum of the
+    full problem, proved: mentor prices are estimated on a seeded fluid sample
+    of mentees (each standing for many), one pass over every pair
+    keeps each mentee's best mentors by score minus price, and ``flow``
+    solves the best ``k`` of them. Its dual prices then check every pair left
+    out; pairs that could improve the answer join the candidates and the
+    problem is solved again, until none could (see
+    :mod:`mentormatch.large._pricing`). Prices only steer which pairs are tried
+    first: the check is against the full problem.
+
+    With another solver (or ``certify_result=False``), the solver runs once on
+    each mentee's best ``k`` mentors by score and the answer is its answer on
+    those pairs.
+
+    Parameters
+    ----------
+    cohort : Cohort
+    solver : str, default="flow"
+        An edge-based solver: ``flow``, ``stable``, ``greedy``.
+    k : int, default=10
+        Candidates per mentee to start from.
+    scorer : Scorer, optional
+        Built-in scorers only.
+    min_score : float, optional
+    certify_result : bool, default=True
+        With ``flow``: add pairs until the duals prove the full optimum.
+    max_rounds : int, default=30
+        Solve at most this many times (``certified`` is False if that is not enough).
+    block_bytes : int, default=2**28
+        Memory for one block of scoring (the solver-only path).
+    progress : bool, optional
+        Progress on stderr (default: only on a terminal).
+    price_sample : float or None, default=0.01
+        Fraction of mentees in the fluid sample that estimates mentor prices
+        (``flow`` only; at least 200 mentees, and none for cohorts under 400);
+        None starts from zero prices (best by score).
+    seed : int, default=0
+        Seeds the sample and the spreading of ties.
+    **options
+        Passed to the solver.
+
+    Returns
+    -------
+    MatchResult
+        ``provenance.solver_info["candidates"]`` records ``k_initial``,
+        ``n_edges``, ``rounds``, ``certified`` (True / False / None when no
+        certificate applies), ``added`` (pairs added per round), ``note`` and
+        timings; reasons are computed only for the pairs made.
+        ``metrics.load_spread`` is exact; ``rank_profile`` and
+        ``blocking_pairs`` are computed over the candidate pairs (the full
+        matrix is never built). The dense path's problem diagnosis notes
+        (which need the full matrix) are not added; the supervision notes are.
+
+    Examples
+    --------
+    >>> import mentormatch as mm
+    >>> r = mm.match(mm.example_cohort(), solver="flow", candidates=2)
+    >>> info = r.provenance.solver_info["candidates"]
+    >>> info["certified"], info["k_initial"], r.metrics.mentees_matched
+    (True, 2, 7)
+    """
+    t0 = time.perf_counter()
+    exact = solver == "flow" and certify_result
+    build = _start(cohort, scorer, k, min_score, block_bytes, progress, select=not exact)
+    record: dict[str, Any] = {"rounds": 1, "added": []}
+    if exact:
+        problem, assignment, record = solve_priced(
+            build.setup, int(k), options, price_sample=price_sample, seed=seed,
+            max_rounds=max_rounds, progress=progress)
+        certified: bool | None = bool(record["certified"])
+        note = record.get("note") or (
+            "certified on the first candidate set" if record["rounds"] == 1 else
+            f"certified after adding {sum(record['added'])} pair(s) in "
+            f"{record['rounds'] - 1} round(s)")
+        seconds = {key: round(value, 4) for key, value in record["seconds"].items()}
+        # The mentor's view, for the result's stability metrics (flow never needs it).
+        edges = problem.edges()
+        final = CandidateProblem(
+            problem.n_mentees, problem.n_mentors, edges.mentee, edges.mentor, edges.score,
+            mentor_pref=build.setup.scorer.pair_values(edges.mentee, edges.mentor)[1],
+            demand=problem.demand, capacity=problem.capacity, min_load=problem.min_load,
+            locked=problem.locked, attributes=build.setup.attributes)
+    else:
+        final = problem = _problem(build)  # already with the mentor's view
+        t1 = time.perf_counter()
+        assignment = _solve(problem, solver, options)
+        certified = None
+        note = ("certification not asked for" if solver == "flow" else
+                f"solver {solver!r} exposes no dual certificate: the answer is its answer "
+                "on the candidate pairs only")
+        seconds = {"score": round(t1 - t0, 4), "solve": round(time.perf_counter() - t1, 4)}
+    info = dict(assignment.info)  # per-person arrays stay out of provenance (_jsonable)
+    info["candidates"] = {
+        "k_initial": int(k), "n_edges": problem.n_edges, "rounds": int(record["rounds"]),
+        "certified": certified, "added": list(record["added"]),
+        "warm_rounds": int(sum(record.get("warm", []))),
+        "reoptimized_rounds": int(sum(record.get("reoptimized", []))),
+        "solve_seconds": list(record.get("solve_seconds", [])), "note": note,
+        "seconds": seconds,
+    }
+    result_assignment = Assignment(assignment.mentee_idx, assignment.mentor_idx,
+                                   assignment.objective, assignment.solver, info)
+    return _explain(cohort, final, result_assignment, scorer,
+                    options={**options, "min_score": min_score, "candidates": int(k)})
+
+
+def _explain(cohort: Cohort, problem: CandidateProblem, assignment: Assignment,
+             scorer: Scorer | None, *, options: dict[str, Any]) -> MatchResult:
+    """Build a MatchResult; reasons come from the real scorer on small sub-cohorts."""
+    from mentormatch.explain import assemble_result
+
+    scorer = scorer or default_scorer()
+    e, r = assignment.mentee_idx, assignment.mentor_idx
+    edges = problem.edges()
+    starts = np.searchsorted(edges.mentee, np.arange(problem.n_mentees + 1))
+    # Assignment pairs are sorted by mentee too: a slice, not a scan of every pair.
+    mine = np.searchsorted(e, np.arange(problem.n_mentees + 1))
+
+    def why_short(i: int, loads: IntArray) -> str:
+        return _why_short(problem, edges.mentor[starts[i]:starts[i + 1]],
+                          r[mine[i]:mine[i + 1]], loads, assignment.solver)
+
+    attrs = problem.attributes
+    tm = None if attrs is None else TopicMatrices(attrs.topics, attrs.asked, attrs.offered)
+    return assemble_result(
+        cohort, cast(MatchProblem, problem), assignment, scores=problem.pair_scores(e, r),
+        reasons=pair_reasons(cohort, scorer, e, r, topic_matrices=tm), why_short=why_short,
+        options=options, scorer_name=type(scorer).__name__)
+
+
+def _why_short(problem: CandidateProblem, candidates: IntArray, mine: IntArray,
+               loads: IntArray, solver: str) -> str:
+    if candidates.size == 0:
+        return "no admissible mentor (all excluded, without capacity or below the minimum score)"
+    others = np.setdiff1d(candidates, mine)
+    if others.size == 0:
+        return f"only {candidates.size} admissible candidate mentor(s)"
+    room = others[loads[others] < problem.capacity[others]]
+    if room.size == 0:
+        return f"every other candidate mentor ({others.size}) is at capacity"
+    return (f"{room.size} candidate mentor(s) still had room, but solver {solver!r} "
+            "did not assign one")
+
+
+def pair_reasons(cohort: Cohort, scorer: Scorer, mentee_idx: IntArray, mentor_idx: IntArray,
+                 *, block: int = 512,
+                 topic_matrices: TopicMatrices | None = None) -> list[tuple[str, ...]]:
+    """Reasons for the given pairs, as ``scorer.score(cohort).reasons`` gives them.
+
+    Built-in scorers explain all the pairs at once, without a score matrix
+    (:func:`mentormatch.scoring._builtin.explain_pairs`); any other scorer
+    runs on small sub-cohorts (:func:`_pair_reasons_by_block`).
+
+    Examples
+    --------
+    >>> import numpy as np, mentormatch as mm
+    >>> from mentormatch.scoring import default_scorer
+    >>> c = mm.example_cohort()
+    >>> dense = default_scorer().score(c)
+    >>> pair_reasons(c, default_scorer(), np.array([0]), np.array([4]))[0] == dense.reasons(0, 4)
+    True
+    """
+    fast = explain_pairs(scorer, cohort, mentee_idx, mentor_idx, topic_matrices=topic_matrices)
+    if fast is not None:
+        return fast
+    return _pair_reasons_by_block(cohort, scorer, mentee_idx, mentor_idx, block=block)
+
+
+def _pair_reasons_by_block(cohort: Cohort, scorer: Scorer, mentee_idx: IntArray,
+                           mentor_idx: IntArray, *, block: int = 512) -> list[tuple[str, ...]]:
+    """Reasons for the given pairs, from ``scorer`` run on small sub-cohorts.
+
+    Each block of mentees is scored with only the mentors paired with them,
+    plus a leading placeholder mentee listing every topic in the cohort's
+    order, so topic names come out in the same order as on the full cohort.
+    """
+    from mentormatch.models._cohort import Mentee
+
+    e = np.asarray(mentee_idx, dtype=np.int64)
+    r = np.asarray(mentor_idx, dtype=np.int64)
+    out: list[tuple[str, ...]] = [()] * e.size
+    if e.size == 0:
+        return out
+    order_topics = topic_index(p.topics for p in (*cohort.mentees, *cohort.mentors))
+    placeholder = Mentee.model_construct(id="\x00placeholder", topics=dict.fromkeys(
+        order_topics, 1.0), demand=0)
+    uniq_e = np.unique(e)
+    for lo in range(0, uniq_e.size, block):
+        rows = uniq_e[lo:lo + block]
+        sel = np.flatnonzero(np.isin(e, rows))
+        cols = np.unique(r[sel])
+        sub = Cohort.model_construct(
+            mentees=(placeholder, *(cohort.mentees[i] for i in rows.tolist())),
+            mentors=tuple(cohort.mentors[j] for j in cols.tolist()), forbidden=(), locked=(),
+            vocabulary=None)
+        table = scorer.score(sub)
+        ri = np.searchsorted(rows, e[sel]) + 1
+        ci = np.searchsorted(cols, r[sel])
+        for q, a, b in zip(sel.tolist(), ri.tolist(), ci.tolist(), strict=True):
+            out[q] = table.reasons(a, b)
+    return out

@@ -1,0 +1,1 @@
+"""The director's verbs: match, shortlist, rematch (orchestration only)."""

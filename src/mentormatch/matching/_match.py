@@ -1,0 +1,75 @@
+"""match: score, build the problem, solve, and explain the answer."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from mentormatch.diagnosis import diagnose_problem
+from mentormatch.encode import build_problem
+from mentormatch.explain import explain
+from mentormatch.models._cohort import Cohort
+from mentormatch.models._result import (
+    MatchResult,
+)
+from mentormatch.scoring import Scorer, default_scorer
+from mentormatch.solvers import DEFAULT_SOLVER
+from mentormatch.solvers import solve as solve_problem
+
+
+def match(cohort: Cohort, solver: str = DEFAULT_SOLVER, *, scorer: Scorer | None = None,
+          min_score: float | None = None, candidates: int | None = None,
+          **options: Any) -> MatchResult:
+    """Score every pair of a cohort, solve, and explain each pair made.
+
+    Parameters
+    ----------
+    cohort : Cohort
+        Mentees, mentors and constraints.
+    solver : str, default=DEFAULT_SOLVER
+        A name from :func:`mentormatch.solvers.available`.
+    scorer : Scorer, optional
+        Defaults to :func:`mentormatch.scoring.default_scorer`.
+    min_score : float, optional
+        Pairs scoring below this are never made (locked pairs excepted).
+    candidates : int, optional
+        For large cohorts: never build the full matrix; start from each
+        mentee's best ``candidates`` mentors (10 is a good start). With
+        ``solver="flow"`` the answer is the proved optimum of the full cohort:
+        pairs that could improve it are added until none can
+        (``provenance.solver_info["candidates"]`` says how). Other edge-based
+        solvers (stable, greedy) run once on the best ``candidates`` by score.
+    **options
+        Passed to the solver.
+
+    Returns
+    -------
+    MatchResult
+        Pairs with scores and reasons, unmatched and shortfall with reasons,
+        metrics and provenance.
+
+    Examples
+    --------
+    >>> import mentormatch as mm
+    >>> result = mm.match(mm.example_cohort(), solver="hungarian")
+    >>> result.metrics.mentees_matched == result.metrics.mentees_asking == 7
+    True
+    >>> result.pairs[0].reasons[0].startswith("offers")
+    True
+    """
+    if candidates is not None:
+        from mentormatch.large._candidates import match_candidates
+
+        return match_candidates(cohort, solver, k=candidates, scorer=scorer,
+                                min_score=min_score, **options)
+    scorer = scorer or default_scorer()
+    table = scorer.score(cohort)
+    problem = build_problem(cohort, table, min_score=min_score)
+    diagnosis = diagnose_problem(cohort, problem)  # raises for impossible minimum loads
+    assignment = solve_problem(problem, solver, **options)
+    result = explain(cohort, table, problem, assignment,
+                     options={**options, "min_score": min_score},
+                     scorer_name=type(scorer).__name__)
+    if diagnosis.findings:
+        result = result.model_copy(update={"notes": (*result.notes, *diagnosis.messages)})
+    return result
+

@@ -1,0 +1,488 @@
+"""Pydantic models of the people in a program and the constraints between them.
+
+Validation happens here, once, at the edge: everything downstream (scoring,
+problems, solvers) assumes a valid :class:`Cohort`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Mapping
+from enum import StrEnum
+from typing import Annotated, Any, Self
+
+import pydantic
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
+
+from mentormatch.errors import (
+    ConstraintConflictError,
+    DuplicateIdError,
+    InvalidInputError,
+    MentorMatchError,
+    UnknownIdError,
+    UnknownTopicError,
+)
+from mentormatch.topics import TopicVocabulary, normalize_topic
+
+__all__ = [
+    "CareerStage",
+    "Cohort",
+    "Mentee",
+    "Mentor",
+    "MentorshipType",
+    "Modality",
+]
+
+
+class MentorshipType(StrEnum):
+    """Kinds of mentorship the survey asks about."""
+
+    ONE_TO_ONE = "one_to_one"
+    GROUP = "group"
+    PEER = "peer"
+    TASK_FOCUSED = "task_focused"
+
+
+class Modality(StrEnum):
+    """How a pair would meet."""
+
+    IN_PERSON = "in_person"
+    ONLINE = "online"
+    PHONE = "phone"
+
+
+class CareerStage(StrEnum):
+    """Career stage of a faculty member."""
+
+    EARLY = "early"
+    MID = "mid"
+    LATE = "late"
+
+
+_TYPE_ALIASES = {
+    "one to one": "one_to_one", "1:1": "one_to_one", "1 to 1": "one_to_one",
+    "dyadic": "one_to_one", "individual": "one_to_one", "one on one": "one_to_one",
+    "group": "group", "peer": "peer", "task focused": "task_focused", "task": "task_focused",
+}
+_MODALITY_ALIASES = {
+    "in person": "in_person", "face to face": "in_person", "online": "online",
+    "video": "online", "zoom": "online", "virtual": "online", "phone": "phone",
+    "telephone": "phone",
+}
+
+
+def _enum_list(aliases: dict[str, str], kind: str) -> Any:
+    def parse(value: Any) -> Any:
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list | tuple | set | frozenset):
+            return value
+        out = []
+        for item in value:
+            if isinstance(item, StrEnum):
+                out.append(item.value)
+                continue
+            key = normalize_topic(str(item))
+            if key not in aliases:
+                known = ", ".join(sorted(set(aliases.values())))
+                raise UnknownTopicError(f"unknown {kind} {item!r}; expected one of: {known}")
+            out.append(aliases[key])
+        return tuple(dict.fromkeys(out))
+
+    return BeforeValidator(parse)
+
+
+def _parse_topics(value: Any) -> Any:
+    """Accept a list of topics (weight 1 each) or a ``{topic: weight}`` mapping."""
+    if isinstance(value, str):
+        value = [value]
+    if isinstance(value, list | tuple | set | frozenset):
+        value = {str(t): 1.0 for t in value}
+    if not isinstance(value, Mapping):
+        return value
+    out: dict[str, float] = {}
+    for topic, weight in value.items():
+        if isinstance(weight, bool) or not isinstance(weight, int | float):
+            raise InvalidInputError(f"topic {topic!r}: weight must be a number, got {weight!r}")
+        if not math.isfinite(weight) or weight < 0:
+            raise InvalidInputError(
+                f"topic {topic!r}: weight must be finite and >= 0, got {weight!r}"
+            )
+        if weight == 0:
+            continue  # "not interested" on a Likert scale
+        name = normalize_topic(str(topic))
+        out[name] = max(float(weight), out.get(name, 0.0))
+    return out
+
+
+Topics = Annotated[dict[str, float], BeforeValidator(_parse_topics)]
+Types = Annotated[tuple[MentorshipType, ...], _enum_list(_TYPE_ALIASES, "mentorship type")]
+Modalities = Annotated[tuple[Modality, ...], _enum_list(_MODALITY_ALIASES, "meeting modality")]
+Count = Annotated[int, Field(ge=0, strict=False)]
+
+
+def _parse_task_topics(value: Any) -> Any:
+    """Accept one topic or a list of topics (one short-term request each), normalised."""
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list | tuple):
+        return value
+    return tuple(dict.fromkeys(normalize_topic(str(t)) for t in value))
+
+
+TaskTopics = Annotated[tuple[str, ...], BeforeValidator(_parse_task_topics)]
+
+
+class _Model(BaseModel):
+    """Frozen, strict-about-fields base whose validation errors join the library's tree."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", validate_default=False)
+
+    def __init__(self, /, **data: Any) -> None:
+        try:
+            super().__init__(**data)
+        except pydantic.ValidationError as exc:
+            raise _translate(exc, type(self).__name__, data.get("id")) from None
+
+    @classmethod
+    def model_validate(cls, obj: Any, *args: Any, **kwargs: Any) -> Self:
+        """Validate ``obj``; errors are raised as :class:`InvalidInputError` subclasses."""
+        try:
+            return super().model_validate(obj, *args, **kwargs)
+        except pydantic.ValidationError as exc:
+            ident = obj.get("id") if isinstance(obj, Mapping) else None
+            raise _translate(exc, cls.__name__, ident) from None
+
+    @classmethod
+    def model_validate_json(cls, json_data: str | bytes | bytearray, *args: Any,
+                            **kwargs: Any) -> Self:
+        """Validate JSON text; errors are raised as :class:`InvalidInputError` subclasses."""
+        try:
+            return super().model_validate_json(json_data, *args, **kwargs)
+        except pydantic.ValidationError as exc:
+            raise _translate(exc, cls.__name__, None) from None
+
+
+def _translate(exc: pydantic.ValidationError, model: str, ident: Any) -> MentorMatchError:
+    """Turn pydantic's error into ours, keeping our own error type when a check raised one."""
+    who = f"{model} {ident!r}" if ident is not None else model
+    errors = exc.errors(include_url=False)
+    for err in errors:
+        original = (err.get("ctx") or {}).get("error")
+        if isinstance(original, MentorMatchError):
+            loc = ".".join(str(p) for p in err["loc"])
+            where = f"{who}, field {loc!r}" if loc else who
+            return type(original)(f"{where}: {original}")
+    parts = []
+    for err in errors:
+        loc = ".".join(str(p) for p in err["loc"]) or "(model)"
+        got = err.get("input")
+        shown = "" if isinstance(got, dict | list) else f" (got {got!r})"
+        parts.append(f"field {loc!r}: {err['msg']}{shown}")
+    return InvalidInputError(f"{who}: " + "; ".join(parts))
+
+
+class _Person(_Model):
+    id: Annotated[str, Field(min_length=1)]
+    name: str | None = None
+    email: str | None = None
+    topics: Topics = Field(default_factory=dict)
+    other_topics: str | None = None
+    types: Types = ()
+    modalities: Modalities = ()
+    division: str | None = None
+    site: str | None = None
+    career_stage: CareerStage | None = None
+    newcomer: bool = False
+    # Newcomer-buddy round: been through licensing/credentialing abroad; relocated here.
+    trained_abroad: bool = False
+    relocated: bool = False
+    supervisors: tuple[str, ...] = ()
+    # Sensitive: used only for concordance the person asked for; never shown in repr.
+    gender: str | None = Field(default=None, repr=False)
+    background: str | None = Field(default=None, repr=False)
+    concordance: tuple[str, ...] = ()
+
+    @field_validator("id")
+    @classmethod
+    def _strip_id(cls, value: str) -> str:
+        value = value.strip()
+        if not value:
+            raise InvalidInputError("id must not be blank")
+        return value
+
+    @field_validator("concordance")
+    @classmethod
+    def _known_concordance(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for item in value:
+            if item not in ("gender", "background"):
+                raise InvalidInputError(
+                    f"concordance can be asked on 'gender' or 'background', not {item!r}"
+                )
+        return value
+
+
+class Mentee(_Person):
+    """A person asking for mentorship.
+
+    Parameters
+    ----------
+    id : str
+        Unique among mentees.
+    topics : list of str or dict of str to float
+        Topics wanted; a mapping gives each a weight (0 drops the topic).
+    types : list of MentorshipType or str, default=()
+        Preferred kinds of mentorship (``"one_to_one"``, ``"group"``, ...).
+    demand : int, default=1
+        How many mentors this person would like.
+    tasks : list of str, default=()
+        Topics of short-term, task-focused requests ("a mentor for my QI project
+        this term"), each matched on its own by :func:`mentormatch.match_tasks`.
+    name, email, division, site, career_stage, newcomer, modalities, supervisors
+        Optional attributes; ``supervisors`` are ids of people who supervise this
+        person, never matched as their mentor.
+    trained_abroad, relocated : bool, default=False
+        Trained in another country (licensing, credentialing); moved to the region.
+        Used by the newcomer-buddy round (:func:`mentormatch.match_buddies`).
+
+    Examples
+    --------
+    >>> e = Mentee(id="e1", topics=["Clinical Work", "QI"], types=["one-to-one"], demand=2)
+    >>> e.topics, e.types, e.demand
+    ({'clinical work': 1.0, 'qi': 1.0}, (<MentorshipType.ONE_TO_ONE: 'one_to_one'>,), 2)
+    """
+
+    demand: Count = 1
+    tasks: TaskTopics = ()
+
+
+class Mentor(_Person):
+    """A person offering mentorship.
+
+    Parameters
+    ----------
+    id : str
+        Unique among mentors.
+    topics : list of str or dict of str to float
+        Topics offered.
+    types : list of MentorshipType or str, default=()
+        Kinds of mentorship offered.
+    capacity : int, default=1
+        How many mentees this person can take.
+    leads_divisions : tuple of str, default=()
+        Divisions over which this mentor holds a leadership role.
+    buddy_capacity : int, default=1
+        Newcomers this person can buddy; only people who are ``trained_abroad``
+        or ``relocated`` themselves are ever chosen as buddies.
+    task_capacity : int, optional
+        Places for short-term task-focused requests, separate from ``capacity``;
+        ``None`` means 1 if ``types`` include task-focused mentorship, else 0.
+    tasks_use_capacity : bool, default=False
+        Whether task requests may also use places of ``capacity`` left free by
+        the long-term match (the mentor says so).
+    min_load : int, default=0
+        Mentees this mentor should receive at least (at most ``capacity``);
+        solvers that support it (``"flow"``, ``"ilp"``) meet it or raise
+        :class:`InfeasibleError`.
+
+    Examples
+    --------
+    >>> Mentor(id="r1", topics={"research": 1.0}, capacity=2).capacity
+    2
+    >>> Mentor(id="r2", capacity=1, min_load=2)
+    Traceback (most recent call last):
+    ...
+    mentormatch.errors.ConstraintConflictError: Mentor 'r2': min_load 2 exceeds capacity 1
+    """
+
+    capacity: Count = 1
+    leads_divisions: tuple[str, ...] = ()
+    buddy_capacity: Count = 1
+    task_capacity: Count | None = None
+    tasks_use_capacity: bool = False
+    min_load: Count = 0
+
+    @model_validator(mode="after")
+    def _min_load_within_capacity(self) -> Mentor:
+        if self.min_load > self.capacity:
+            raise ConstraintConflictError(
+                f"min_load {self.min_load} exceeds capacity {self.capacity}"
+            )
+        return self
+
+
+Pair = tuple[str, str]
+
+
+class Cohort(_Model):
+    """Mentees, mentors and the pairs a director has forbidden or locked.
+
+    Construction validates across people: unique ids, constraints naming known
+    ids, no pair both locked and forbidden, locks within demand and capacity.
+    Supervisor relations (in either direction) are forbidden pairs; with a
+    vocabulary, every topic must be known.
+
+    Parameters
+    ----------
+    mentees, mentors : sequence of Mentee, Mentor
+    forbidden, locked : sequence of (mentee_id, mentor_id), default=()
+    vocabulary : TopicVocabulary, optional
+        When given, topics are mapped to canonical names and unknown ones raise.
+
+    Examples
+    --------
+    >>> c = Cohort(mentees=[Mentee(id="e1", topics=["teaching"])],
+    ...            mentors=[Mentor(id="r1", topics=["teaching"]),
+    ...                     Mentor(id="r2", topics=["teaching"])],
+    ...            forbidden=[("e1", "r2")])
+    >>> c.mentee_ids, c.is_forbidden("e1", "r2")
+    (('e1',), True)
+    >>> Cohort(mentees=[Mentee(id="e1")], mentors=[], locked=[("e1", "r9")])
+    Traceback (most recent call last):
+    ...
+    mentormatch.errors.UnknownIdError: Cohort: locked[0]: unknown mentor id 'r9'
+    """
+
+    mentees: tuple[Mentee, ...]
+    mentors: tuple[Mentor, ...]
+    forbidden: tuple[tuple[str, str], ...] = ()
+    locked: tuple[tuple[str, str], ...] = ()
+    vocabulary: TopicVocabulary | None = None
+
+    @model_validator(mode="after")
+    def _check(self) -> Cohort:
+        for role, people in (("mentee", self.mentees), ("mentor", self.mentors)):
+            dup = [i for i, n in Counter(p.id for p in people).items() if n > 1]
+            if dup:
+                rows = [k for k, p in enumerate(people) if p.id == dup[0]]
+                raise DuplicateIdError(
+                    f"{role} id {dup[0]!r} appears {len(rows)} times (positions {rows})"
+                )
+        mentee_pos = {p.id: k for k, p in enumerate(self.mentees)}
+        mentor_pos = {p.id: k for k, p in enumerate(self.mentors)}
+        for kind in ("forbidden", "locked"):
+            seen: set[tuple[str, str]] = set()
+            for k, (e, r) in enumerate(getattr(self, kind)):
+                if e not in mentee_pos:
+                    raise UnknownIdError(f"{kind}[{k}]: unknown mentee id {e!r}")
+                if r not in mentor_pos:
+                    raise UnknownIdError(f"{kind}[{k}]: unknown mentor id {r!r}")
+                if (e, r) in seen:
+                    raise ConstraintConflictError(f"{kind}[{k}]: pair ({e!r}, {r!r}) listed twice")
+                seen.add((e, r))
+        excluded = self.excluded_pairs()
+        for k, (e, r) in enumerate(self.locked):
+            if (e, r) in excluded:
+                raise ConstraintConflictError(
+                    f"locked[{k}]: pair ({e!r}, {r!r}) is also excluded ({excluded[(e, r)]})"
+                )
+        for role, people, pos, field, limit in (
+            ("mentee", self.mentees, mentee_pos, 0, "demand"),
+            ("mentor", self.mentors, mentor_pos, 1, "capacity"),
+        ):
+            counts = Counter(pair[field] for pair in self.locked)
+            for ident, n in counts.items():
+                allowed = getattr(people[pos[ident]], limit)
+                if n > allowed:
+                    raise ConstraintConflictError(
+                        f"{role} {ident!r} has {n} locked pairs but {limit} {allowed}"
+                    )
+        if self.vocabulary is not None:
+            self._apply_vocabulary(self.vocabulary)
+        return self
+
+    def _apply_vocabulary(self, vocab: TopicVocabulary) -> None:
+        for field in ("mentees", "mentors"):
+            people = tuple(
+                p.model_copy(update={
+                    "topics": vocab.canonical_weights(p.topics, where=f"{field[:-1]} {p.id!r}")
+                })
+                for p in getattr(self, field)
+            )
+            object.__setattr__(self, field, people)
+
+    def excluded_pairs(self) -> dict[tuple[str, str], str]:
+        """Return every pair that may never be matched, with why.
+
+        Forbidden pairs, supervisor relations (either direction) and a person
+        paired with themselves.
+
+        Examples
+        --------
+        >>> c = Cohort(mentees=[Mentee(id="e1", supervisors=("r1",))],
+        ...            mentors=[Mentor(id="r1")])
+        >>> c.excluded_pairs()
+        {('e1', 'r1'): 'r1 supervises e1'}
+        """
+        mentor_ids = set(self.mentor_ids)
+        out: dict[tuple[str, str], str] = {}
+        for pair in self.forbidden:
+            out[pair] = "forbidden by the director"
+        for pair, why in self.supervision_pairs().items():
+            out.setdefault(pair, why)
+        for mentee in self.mentees:
+            if mentee.id in mentor_ids:
+                out.setdefault((mentee.id, mentee.id), "same person")
+        return out
+
+    def supervision_pairs(self) -> dict[tuple[str, str], str]:
+        """Return every (mentee, mentor) pair in a supervisor relation, with who supervises whom.
+
+        A relation counts in either direction (the mentor supervises the mentee,
+        or the other way round) when both people are in the cohort.
+
+        Examples
+        --------
+        >>> c = Cohort(mentees=[Mentee(id="e1", supervisors=("r1", "x"))],
+        ...            mentors=[Mentor(id="r1")])
+        >>> c.supervision_pairs()
+        {('e1', 'r1'): 'r1 supervises e1'}
+        """
+        mentor_ids = set(self.mentor_ids)
+        mentee_ids = set(self.mentee_ids)
+        out: dict[tuple[str, str], str] = {}
+        for mentee in self.mentees:
+            for sup in mentee.supervisors:
+                if sup in mentor_ids:
+                    out.setdefault((mentee.id, sup), f"{sup} supervises {mentee.id}")
+        for mentor in self.mentors:
+            for sup in mentor.supervisors:
+                if sup in mentee_ids:
+                    out.setdefault((sup, mentor.id), f"{sup} supervises {mentor.id}")
+        return out
+
+    @property
+    def mentee_ids(self) -> tuple[str, ...]:
+        """Mentee ids in input order."""
+        return tuple(p.id for p in self.mentees)
+
+    @property
+    def mentor_ids(self) -> tuple[str, ...]:
+        """Mentor ids in input order."""
+        return tuple(p.id for p in self.mentors)
+
+    def is_forbidden(self, mentee: str, mentor: str) -> bool:
+        """Return whether the pair may never be matched (forbidden, supervision, self)."""
+        return (mentee, mentor) in self.excluded_pairs()
+
+    def mentee(self, ident: str) -> Mentee:
+        """Return the mentee with this id; :class:`UnknownIdError` if none."""
+        for p in self.mentees:
+            if p.id == ident:
+                return p
+        raise UnknownIdError(f"unknown mentee id {ident!r}")
+
+    def mentor(self, ident: str) -> Mentor:
+        """Return the mentor with this id; :class:`UnknownIdError` if none."""
+        for p in self.mentors:
+            if p.id == ident:
+                return p
+        raise UnknownIdError(f"unknown mentor id {ident!r}")

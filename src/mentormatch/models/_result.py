@@ -1,0 +1,200 @@
+"""MatchResult: pairs with scores and reasons, who is left out and why, metrics, provenance."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel, ConfigDict, Field, SkipValidation
+
+from mentormatch.io import atomic_write_csv
+from mentormatch.models._cohort import Cohort
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["Change", "MatchResult", "Metrics", "Pair", "Provenance", "Shortfall", "Unmatched"]
+
+_FROZEN = ConfigDict(frozen=True, extra="forbid")
+
+
+class Pair(BaseModel):
+    """One mentee-mentor pair of a result.
+
+    Attributes
+    ----------
+    mentee, mentor : str
+        Ids.
+    score : float
+        The pair's score (mentee's view).
+    reasons : tuple of str
+        Why this pair fits, the strongest reason first.
+    locked : bool
+        Whether the director locked this pair.
+    """
+
+    model_config = _FROZEN
+
+    mentee: str
+    mentor: str
+    score: float
+    reasons: tuple[str, ...] = ()
+    locked: bool = False
+
+
+class Unmatched(BaseModel):
+    """A mentee who got no mentor, and why."""
+
+    model_config = _FROZEN
+
+    mentee: str
+    reason: str
+
+
+class Shortfall(BaseModel):
+    """A mentee who got fewer mentors than asked, and why."""
+
+    model_config = _FROZEN
+
+    mentee: str
+    asked: int
+    given: int
+    reason: str
+
+
+class Metrics(BaseModel):
+    """Quality of a result.
+
+    Attributes
+    ----------
+    total_score, mean_score, min_score : float
+        Over all pairs (0 when there are none).
+    n_pairs, mentees_matched, mentees_asking : int
+        Pairs made; mentees with at least one mentor; mentees with demand > 0.
+    topic_coverage : float
+        Mean over matched-or-asking mentees of the share of asked topic weight
+        offered by at least one of their mentors.
+    coverage_by_mentee : dict of str to float
+        That share, per asking mentee.
+    mentor_loads : dict of str to int
+        Mentees per mentor (every mentor, 0 included).
+    rank_profile : tuple of int
+        Entry ``k``: pairs where the mentor is the mentee's ``k + 1``-th choice
+        among admissible mentors (by the mentee's view; ties by listing order).
+    blocking_pairs : int
+        Pairs that would both rather be together (0 = stable; see
+        :func:`mentormatch.blocking_pairs`).
+    load_spread : float
+        Standard deviation of mentor utilisation (load / capacity) over mentors
+        offering a place; 0 = perfectly even.
+    """
+
+    model_config = _FROZEN
+
+    total_score: float
+    mean_score: float
+    min_score: float
+    n_pairs: int
+    mentees_matched: int
+    mentees_asking: int
+    topic_coverage: float
+    coverage_by_mentee: dict[str, float] = Field(default_factory=dict)
+    mentor_loads: dict[str, int] = Field(default_factory=dict)
+    rank_profile: tuple[int, ...] = ()
+    blocking_pairs: int = 0
+    load_spread: float = 0.0
+    extra: dict[str, Any] = Field(default_factory=dict)
+
+
+class Provenance(BaseModel):
+    """How a result was made: library version, solver, options, solver facts."""
+
+    model_config = _FROZEN
+
+    library_version: str
+    solver: str
+    options: dict[str, Any] = Field(default_factory=dict)
+    solver_info: dict[str, Any] = Field(default_factory=dict)
+    scorer: str = "default"
+
+
+class Change(BaseModel):
+    """A pair added or removed by a rematch."""
+
+    model_config = _FROZEN
+
+    action: str  # "added" | "removed"
+    mentee: str
+    mentor: str
+    why: str
+
+
+class MatchResult(BaseModel):
+    """The outcome of :func:`mentormatch.match`: pairs, who is left out, metrics.
+
+    JSON round-trips with ``model_dump_json`` / ``model_validate_json``; the cohort
+    it came from is kept in memory (for :func:`mentormatch.rematch`) but not
+    serialised, so no sensitive attribute leaves through an export.
+
+    Examples
+    --------
+    >>> import mentormatch as mm
+    >>> result = mm.match(mm.example_cohort(), solver="hungarian")
+    >>> again = mm.MatchResult.model_validate_json(result.model_dump_json())
+    >>> again.pairs == result.pairs
+    True
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    pairs: tuple[Pair, ...]
+    unmatched: tuple[Unmatched, ...] = ()
+    shortfall: tuple[Shortfall, ...] = ()
+    metrics: Metrics
+    provenance: Provenance
+    changes: tuple[Change, ...] = ()
+    notes: tuple[str, ...] = ()
+    # Kept as given: it was validated when built, and revalidating a national cohort
+    # on every result would cost seconds.
+    cohort: SkipValidation[Cohort | None] = Field(default=None, exclude=True, repr=False)
+
+    def mentors_of(self, mentee: str) -> tuple[str, ...]:
+        """Mentor ids paired with ``mentee``, in pair order."""
+        return tuple(p.mentor for p in self.pairs if p.mentee == mentee)
+
+    def mentees_of(self, mentor: str) -> tuple[str, ...]:
+        """Mentee ids paired with ``mentor``, in pair order."""
+        return tuple(p.mentee for p in self.pairs if p.mentor == mentor)
+
+    def to_records(self) -> list[dict[str, Any]]:
+        """One flat dict per pair: mentee, mentor, score, locked, reasons joined by '; '."""
+        return [
+            {"mentee": p.mentee, "mentor": p.mentor, "score": round(p.score, 6),
+             "locked": p.locked, "reasons": "; ".join(p.reasons)}
+            for p in self.pairs
+        ]
+
+    def to_frame(self) -> pd.DataFrame:
+        """Pairs as a pandas DataFrame (needs the ``report`` extra: pandas).
+
+        Examples
+        --------
+        >>> import mentormatch as mm
+        >>> mm.match(mm.example_cohort()).to_frame().columns.tolist()
+        ['mentee', 'mentor', 'score', 'locked', 'reasons']
+        """
+        import pandas as pd
+
+        columns = ["mentee", "mentor", "score", "locked", "reasons"]
+        return pd.DataFrame(self.to_records(), columns=columns)
+
+    def to_csv(self, path: str | Path) -> Path:
+        """Write the pairs as CSV, atomically (an interrupted write leaves no half file).
+
+        Returns
+        -------
+        Path
+            The path written.
+        """
+        return atomic_write_csv(path, ["mentee", "mentor", "score", "locked", "reasons"],
+                                self.to_records())

@@ -1,0 +1,1 @@
+"""What a director reads: exports (CSV, JSON, HTML report), plots, topic supply and demand."""

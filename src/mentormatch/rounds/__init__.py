@@ -1,0 +1,1 @@
+"""Program rounds beside the main match: circles, peers, roommates, buddies, tasks, Program."""

@@ -1,0 +1,229 @@
+"""A mentorship program's rounds as one object, so constraints across rounds hold.
+
+Rounds, in order: the long-term match (:func:`mentormatch.match`), group
+circles, peer pairs, newcomer buddies (never a newcomer's own mentor unless
+allowed) and short-term task matches (using long-term capacity only where the
+mentor opened it to tasks, and only what the long-term match left free).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from mentormatch.errors import SolverError
+from mentormatch.io import atomic_write_csv
+from mentormatch.matching._match import match
+from mentormatch.models._cohort import Cohort, MentorshipType
+from mentormatch.models._result import MatchResult
+from mentormatch.rounds._buddies import match_buddies
+from mentormatch.rounds._circles import CircleResult, form_circles
+from mentormatch.rounds._peers import PeerResult, pair_peers
+from mentormatch.rounds._tasks import TaskResult, match_tasks, task_places
+from mentormatch.scoring import Scorer
+from mentormatch.solvers import DEFAULT_SOLVER
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["Program", "ProgramResult"]
+
+_COLUMNS = ["round", "mentee", "mentor", "topic", "score", "reasons"]
+
+
+class ProgramResult(BaseModel):
+    """Every round of a program run, exported as one table.
+
+    Attributes
+    ----------
+    long_term, buddies : MatchResult or None
+    circles : CircleResult or None
+    peers : PeerResult or None
+    tasks : TaskResult or None
+    violations : tuple of str
+        Broken cross-round rules (always empty for results of :meth:`Program.run`).
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    long_term: MatchResult | None = None
+    circles: CircleResult | None = None
+    peers: PeerResult | None = None
+    buddies: MatchResult | None = None
+    tasks: TaskResult | None = None
+    violations: tuple[str, ...] = ()
+
+    def to_records(self) -> list[dict[str, Any]]:
+        """One flat dict per pair of every round: round, mentee, mentor, topic, score, reasons.
+
+        For circles ``mentor`` is the lead and ``topic`` the topics shared; for
+        peers ``mentee`` and ``mentor`` are the two peers.
+        """
+        rows: list[dict[str, Any]] = []
+
+        def add(round_: str, a: str, b: str, topic: str, score: float,
+                reasons: tuple[str, ...]) -> None:
+            rows.append({"round": round_, "mentee": a, "mentor": b, "topic": topic,
+                         "score": round(score, 6), "reasons": "; ".join(reasons)})
+
+        for name, res in (("long_term", self.long_term), ("buddy", self.buddies)):
+            for p in res.pairs if res else ():
+                add(name, p.mentee, p.mentor, "", p.score, p.reasons)
+        for c in self.circles.circles if self.circles else ():
+            for m in c.members:
+                add("circle", m.mentee, c.lead, "; ".join(m.shared_topics), m.score, m.reasons)
+        for pp in self.peers.pairs if self.peers else ():
+            add("peer", pp.a, pp.b, "", pp.score, pp.reasons)
+        for t in self.tasks.matches if self.tasks else ():
+            add("task", t.mentee, t.mentor, t.topic, t.score, t.reasons)
+        return rows
+
+    def to_frame(self) -> pd.DataFrame:
+        """All rounds as one pandas DataFrame (needs pandas).
+
+        Examples
+        --------
+        >>> import mentormatch as mm
+        >>> frame = mm.Program(cohort=mm.example_cohort()).run().to_frame()
+        >>> frame.columns.tolist()
+        ['round', 'mentee', 'mentor', 'topic', 'score', 'reasons']
+        """
+        import pandas as pd
+
+        return pd.DataFrame(self.to_records(), columns=_COLUMNS)
+
+    def to_csv(self, path: str | Path) -> Path:
+        """Write all rounds as one CSV, atomically."""
+        return atomic_write_csv(path, _COLUMNS, self.to_records())
+
+
+class Program(BaseModel):
+    """A program's rounds on one cohort: long-term match, circles, peers, buddies, tasks.
+
+    Parameters
+    ----------
+    cohort : Cohort
+    long_term, circles, peers, buddies, tasks : bool, default=True
+        Which rounds to run.
+    circle_min, circle_max : int, default=3, 8
+        Sizes of an open circle (see :func:`mentormatch.form_circles`).
+    peer_method : {"max_weight", "stable"}, default="max_weight"
+        Peer pairing among mentees who prefer peer mentorship
+        (see :func:`mentormatch.pair_peers`).
+    buddy_can_be_mentor : bool, default=False
+        Allow a newcomer's long-term mentor to be their buddy too.
+
+    Examples
+    --------
+    >>> import mentormatch as mm
+    >>> result = mm.Program(cohort=mm.example_cohort(), circle_min=1).run(solver="hungarian")
+    >>> len(result.long_term.pairs), [c.lead for c in result.circles.circles]
+    (10, ['mentor-03'])
+    >>> result.violations
+    ()
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    cohort: Cohort
+    long_term: bool = True
+    circles: bool = True
+    peers: bool = True
+    buddies: bool = True
+    tasks: bool = True
+    circle_min: int = Field(default=3, ge=1)
+    circle_max: int = Field(default=8, ge=1)
+    peer_method: Literal["max_weight", "stable"] = "max_weight"
+    buddy_can_be_mentor: bool = False
+
+    def run(self, solver: str = DEFAULT_SOLVER, *, scorer: Scorer | None = None,
+            **options: Any) -> ProgramResult:
+        """Run every round in order and check the rules across rounds.
+
+        Parameters
+        ----------
+        solver : str, default=DEFAULT_SOLVER
+            Solver of the long-term, buddy and task rounds.
+        scorer : Scorer, optional
+            Scorer of the long-term round.
+        **options
+            Passed to :func:`mentormatch.match` (e.g. ``min_score``).
+
+        Returns
+        -------
+        ProgramResult
+
+        Raises
+        ------
+        SolverError
+            If a cross-round rule were broken (a bug, never expected).
+        """
+        cohort = self.cohort
+        long_term = match(cohort, solver=solver, scorer=scorer, **options) \
+            if self.long_term else None
+        mentors_of: dict[str, list[str]] = {}
+        for p in long_term.pairs if long_term else ():
+            mentors_of.setdefault(p.mentee, []).append(p.mentor)
+        circles = form_circles(cohort, min_size=self.circle_min, max_size=self.circle_max) \
+            if self.circles else None
+        peers = None
+        if self.peers:
+            pool = [e for e in cohort.mentees if MentorshipType.PEER in e.types]
+            ids = {e.id for e in pool}
+            supervision = [(e.id, s) for e in pool for s in e.supervisors if s in ids]
+            peers = pair_peers(pool, method=self.peer_method, forbidden=supervision)
+        buddies = match_buddies(cohort, mentors_of=mentors_of,
+                                allow_mentor=self.buddy_can_be_mentor, solver=solver) \
+            if self.buddies else None
+        loads = long_term.metrics.mentor_loads if long_term else {}
+        tasks = match_tasks(cohort, long_term_loads=loads, solver=solver) if self.tasks else None
+        result = ProgramResult(long_term=long_term, circles=circles, peers=peers,
+                               buddies=buddies, tasks=tasks)
+        violations = check_program(self, result)
+        if violations:
+            raise SolverError("program rounds break cross-round rules: "
+                              + "; ".join(violations[:5]))
+        return result
+
+
+def check_program(program: Program, result: ProgramResult) -> tuple[str, ...]:
+    """Return every cross-round rule a program result breaks (empty when none).
+
+    Rules: a buddy is not the newcomer's long-term mentor unless allowed; task
+    matches borrow long-term places only from mentors who opened them, and no
+    more than the long-term match left free; circles keep their sizes.
+
+    Examples
+    --------
+    >>> import mentormatch as mm
+    >>> program = mm.Program(cohort=mm.example_cohort())
+    >>> check_program(program, program.run())
+    ()
+    """
+    cohort = program.cohort
+    out: list[str] = []
+    lt = {(p.mentee, p.mentor) for p in result.long_term.pairs} if result.long_term else set()
+    if result.buddies and not program.buddy_can_be_mentor:
+        for p in result.buddies.pairs:
+            if (p.mentee, p.mentor) in lt:
+                out.append(f"{p.mentor} is both mentor and buddy of {p.mentee}")
+    if result.tasks:
+        loads = result.long_term.metrics.mentor_loads if result.long_term else {}
+        own, borrowed = task_places(cohort, loads)
+        pos = {r: k for k, r in enumerate(cohort.mentor_ids)}
+        used: dict[str, list[bool]] = {}
+        for t in result.tasks.matches:
+            used.setdefault(t.mentor, []).append(t.uses_capacity)
+        for r, flags in used.items():
+            j = pos[r]
+            if sum(flags) > borrowed[j] or len(flags) - sum(flags) > own[j]:
+                out.append(f"mentor {r} has {len(flags)} task matches but {own[j]} task "
+                           f"place(s) and {borrowed[j]} long-term place(s) opened to tasks")
+    if result.circles:
+        for c in result.circles.circles:
+            if not program.circle_min <= c.size <= program.circle_max:
+                out.append(f"circle of {c.lead} has {c.size} members, outside "
+                           f"[{program.circle_min}, {program.circle_max}]")
+    return tuple(out)

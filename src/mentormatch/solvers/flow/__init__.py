@@ -1,0 +1,4 @@
+"""Exact min-cost flow.
+
+The network, its backends, the optimality certificate and warm re-optimisation.
+"""

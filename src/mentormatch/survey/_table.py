@@ -1,0 +1,284 @@
+"""Read CSV, XLSX and JSON survey exports into one plain table of text cells.
+
+Every problem is collected as a :class:`SurveyProblem` naming the file and the
+row (as a spreadsheet shows it: the header is row 1) instead of being raised, so
+that a caller can report all problems of a file at once.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime as dt
+import io
+import json
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from mentormatch.errors import SurveyProblem
+from mentormatch.survey._schema import SurveySchema, key
+
+__all__ = ["Cell", "Table", "load_table"]
+
+Cell = str | tuple[str, ...]
+"""A cell's text; JSON lists arrive already split into a tuple."""
+
+_CSV = (".csv", ".tsv", ".txt")
+_XLSX = (".xlsx", ".xlsm")
+_JSON = (".json",)
+_LIST_KEYS = ("responses", "rows", "records", "data", "results", "values")
+
+
+@dataclass
+class Table:
+    """Header names and data rows of one file, each row with its spreadsheet number."""
+
+    file: str
+    unit: str = "row"
+    header: list[str] = field(default_factory=list)
+    rows: list[tuple[int, list[Cell]]] = field(default_factory=list)
+    problems: list[SurveyProblem] = field(default_factory=list)
+
+    def problem(self, row: int | None, column: str | None, message: str) -> None:
+        """Record a problem at ``row`` / ``column`` of this file."""
+        self.problems.append(SurveyProblem(self.file, row, column, message, self.unit))
+
+
+def load_table(path: str | Path, schema: SurveySchema) -> Table:
+    r"""Read a CSV / XLSX / JSON file into a :class:`Table`; problems are collected in it.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "s.csv"
+    >>> _ = p.write_text("ID;Role\ne1;mentee\n")
+    >>> t = load_table(p, SurveySchema())
+    >>> t.header, t.rows, t.problems
+    (['ID', 'Role'], [(2, ['e1', 'mentee'])], [])
+    """
+    path = Path(path)
+    table = Table(file=path.name or str(path))
+    suffix = path.suffix.lower()
+    if suffix not in (*_CSV, *_XLSX, *_JSON):
+        known = ", ".join((*_CSV, *_XLSX, *_JSON))
+        table.problem(None, None, f"unsupported file type {suffix or '(none)'!r}; "
+                                  f"expected one of {known}")
+        return table
+    if not path.is_file():
+        table.problem(None, None, f"file not found: {str(path)!r}")
+        return table
+    raw: list[tuple[int, list[Cell]]] | None
+    if suffix in _XLSX:
+        raw = _read_xlsx(path, schema, table)
+    else:
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            table.problem(None, None, f"cannot read the file: {exc}")
+            return table
+        text = _decode(data, schema, table)
+        if text is None:
+            return table
+        raw = _read_json(text, table) if suffix in _JSON else _read_csv(text, suffix, schema,
+                                                                          table)
+    if raw is not None:
+        _split_header(raw, schema, table)
+    return table
+
+
+def _decode(data: bytes, schema: SurveySchema, table: Table) -> str | None:
+    encoding = schema.encoding
+    if encoding is None:
+        if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            encoding = "utf-16"
+        else:
+            encoding = "utf-8-sig"
+    try:
+        return data.decode(encoding)
+    except LookupError:
+        table.problem(None, None, f"unknown text encoding {encoding!r} in the schema")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        shown = "UTF-8" if encoding == "utf-8-sig" else encoding
+        table.problem(line, None, f"the file is not {shown} text (byte "
+                                  f"0x{data[exc.start]:02x} at offset {exc.start}); save it as "
+                                  "'CSV UTF-8' or set `encoding` in the schema")
+    return None
+
+
+def _read_csv(text: str, suffix: str, schema: SurveySchema,
+              table: Table) -> list[tuple[int, list[Cell]]]:
+    delimiter = schema.delimiter
+    if delimiter is None:
+        if suffix == ".tsv":
+            delimiter = "\t"
+        else:
+            first = next((line for line in text.splitlines() if line.strip()), "")
+            counts = {d: first.count(d) for d in (",", ";", "\t")}
+            delimiter = max(counts, key=lambda d: (counts[d], d == ","))
+    rows: list[tuple[int, list[Cell]]] = []
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    number = 0
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            table.problem(number + 1, None, f"the CSV cannot be parsed here ({exc}); "
+                                            "check quotes around cells")
+            break
+        number += 1
+        rows.append((number, list(cells)))
+    return rows
+
+
+def _read_xlsx(path: Path, schema: SurveySchema,
+               table: Table) -> list[tuple[int, list[Cell]]] | None:
+    try:
+        import openpyxl
+    except ImportError:  # pragma: no cover - openpyxl is in the report/test extras
+        table.problem(None, None, "reading .xlsx needs openpyxl: "
+                                  "pip install 'mentormatch[report]'")
+        return None
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many types on a damaged file
+        table.problem(None, None, f"not a readable .xlsx workbook ({type(exc).__name__}: {exc})")
+        return None
+    try:
+        if schema.sheet is not None and schema.sheet not in book.sheetnames:
+            table.problem(None, None, f"no worksheet {schema.sheet!r}; the workbook has "
+                                      f"{', '.join(map(repr, book.sheetnames))}")
+            return None
+        sheet = book[schema.sheet] if schema.sheet is not None else book.worksheets[0]
+        rows: list[tuple[int, list[Cell]]] = []
+        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+            rows.append((number, [_text(v) for v in values]))
+        return rows
+    finally:
+        book.close()
+
+
+def _text(value: Any) -> str:
+    """Render a spreadsheet or JSON scalar as the text a person would see."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float) and math.isfinite(value) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return value.isoformat()
+    return str(value)
+
+
+def _read_json(text: str, table: Table) -> list[tuple[int, list[Cell]]] | None:
+    try:
+        data = json.loads(text)
+    except (json.JSONDecodeError, RecursionError) as exc:
+        line = getattr(exc, "lineno", None)
+        table.problem(None, None, f"invalid JSON{f' at line {line}' if line else ''}: {exc}")
+        return None
+    if isinstance(data, dict):
+        lists = [k for k in _LIST_KEYS if isinstance(data.get(k), list)]
+        if not lists:
+            lists = [k for k, v in data.items() if isinstance(v, list)]
+        if len(lists) != 1:
+            table.problem(None, None, "expected a list of responses, or an object with one list "
+                                      f"of them under one of the keys {', '.join(_LIST_KEYS)}")
+            return None
+        data = data[lists[0]]
+    if not isinstance(data, list):
+        table.problem(None, None, "expected a list of responses (objects or rows)")
+        return None
+    if data and all(isinstance(r, list) for r in data):
+        return [(n, [_json_cell(c, table, n, None) for c in r]) for n, r in
+                enumerate(data, start=1)]
+    table.unit = "record"
+    header: dict[str, None] = {}
+    for n, record in enumerate(data, start=1):
+        if not isinstance(record, dict):
+            table.problem(n, None, f"expected an object of answers, got {type(record).__name__}")
+            continue
+        header.update(dict.fromkeys(str(k) for k in record))
+    names = list(header)
+    rows: list[tuple[int, list[Cell]]] = [(0, list(names))]
+    for n, record in enumerate(data, start=1):
+        if isinstance(record, dict):
+            got = {str(k): v for k, v in record.items()}
+            rows.append((n, [_json_cell(got.get(h), table, n, h) for h in names]))
+    return rows
+
+
+def _json_cell(value: Any, table: Table, row: int, column: str | None) -> Cell:
+    if isinstance(value, list):
+        items = [_json_cell(v, table, row, column) for v in value]
+        return tuple(i for i in items if isinstance(i, str))
+    if isinstance(value, dict):
+        table.problem(row, column, "nested objects are not supported; give text, a number "
+                                   "or a list")
+        return ""
+    return _text(value)
+
+
+def _split_header(raw: list[tuple[int, list[Cell]]], schema: SurveySchema,
+                  table: Table) -> None:
+    """Find the header (and SurveyMonkey sub-header) and keep the answer rows."""
+    if table.unit == "record":  # JSON objects: the keys are the header
+        table.header = [c if isinstance(c, str) else "" for c in raw[0][1]]
+        table.rows = [r for r in raw[1:] if any(_filled(c) for c in r[1])]
+        if not table.rows and not table.problems:
+            table.problem(None, None, "the file holds no responses")
+        return
+    by_number = dict(raw)
+    header_cells = by_number.get(schema.header_row)
+    if not raw or header_cells is None or not any(_filled(c) for c in header_cells):
+        what = "the file is empty" if not any(any(_filled(c) for c in r) for _, r in raw) else (
+            f"row {schema.header_row} (the header row) is blank")
+        table.problem(None, None, f"{what}; expected a header row naming the columns")
+        return
+    header = [c if isinstance(c, str) else "; ".join(c) for c in header_cells]
+    first = schema.header_row + 1
+    if schema.subheader:
+        sub = by_number.get(schema.header_row + 1, [])
+        header = _merge_subheader(header, [c if isinstance(c, str) else "" for c in sub])
+        first += 1
+    if schema.data_row is not None:
+        first = schema.data_row
+    table.header = [h.strip() for h in header]
+    width = len(table.header)
+    while width and not table.header[width - 1]:
+        width -= 1
+    for number, cells in raw:
+        if number < first or not any(_filled(c) for c in cells):
+            continue
+        extra = [c for c in cells[width:] if _filled(c)]
+        if extra:
+            table.problem(number, None, f"the row has {width + len(cells[width:])} cells but "
+                                        f"the header has {width} columns (an unquoted separator "
+                                        "inside a cell?)")
+            continue
+        table.rows.append((number, list(cells[:width]) + [""] * (width - len(cells))))
+    if not table.rows and not table.problems:
+        table.problem(None, None, "the file holds no responses (only a header)")
+
+
+def _merge_subheader(header: list[str], sub: list[str]) -> list[str]:
+    """SurveyMonkey: question in the header (once), option names in the row below."""
+    out: list[str] = []
+    question = ""
+    for k, name in enumerate(header):
+        question = name.strip() or question
+        option = sub[k].strip() if k < len(sub) else ""
+        if option and key(option) not in ("response", "open ended response"):
+            out.append(f"{question} [{option}]")
+        else:
+            out.append(name.strip())
+    return out
+
+
+def _filled(cell: Cell) -> bool:
+    return bool(cell) if isinstance(cell, tuple) else bool(cell.strip())
