@@ -1,5 +1,5 @@
 """``python -m mentormatch``: the command line."""
 
-from mentormatch.cli._main import main
+from mentormatch.cli import main
 
 raise SystemExit(main())

@@ -7,7 +7,6 @@ cohort (``result.cohort``, or ``cohort=`` for a result loaded from JSON).
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import overload
 
@@ -15,10 +14,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from mentormatch.errors import InvalidInputError, UnknownIdError
-from mentormatch.models._cohort import Cohort
-from mentormatch.models._result import MatchResult
-from mentormatch.problem._match_problem import Assignment, MatchProblem
-from mentormatch.problem._stability import blocking_pair_indices
+from mentormatch.models import Cohort, MatchResult
+from mentormatch.problem import Assignment, MatchProblem, blocking_pair_indices, violations
 
 __all__ = ["CheckReport", "blocking_pairs", "check", "result_assignment"]
 
@@ -124,44 +121,9 @@ def check(assignment: Assignment | MatchResult, problem: MatchProblem, *,
         a = result_assignment(assignment, problem, cohort)
         assert cohort is not None  # result_assignment raised otherwise
         e_ids, r_ids = cohort.mentee_ids, cohort.mentor_ids
-        return _check(a, problem, lambda i: repr(e_ids[i]), lambda j: repr(r_ids[j]))
-    return _check(assignment, problem, str, str)
-
-
-def _check(assignment: Assignment, problem: MatchProblem, name_e: Callable[[int], str],
-           name_r: Callable[[int], str]) -> CheckReport:
-    out: list[str] = []
-    n_e, n_r = problem.shape
-    e, r = assignment.mentee_idx, assignment.mentor_idx
-    if e.shape != r.shape:
-        return CheckReport((f"mentee_idx {e.shape} and mentor_idx {r.shape} differ in shape",))
-    bad = (e < 0) | (e >= n_e) | (r < 0) | (r >= n_r)
-    if bad.any():
-        k = int(np.flatnonzero(bad)[0])
-        return CheckReport((f"pair {k} = ({e[k]}, {r[k]}) is out of range",))
-
-    def pair(i: int, j: int) -> str:
-        return f"({name_e(int(i))}, {name_r(int(j))})"
-
-    keys = e * n_r + r
-    uniq, counts = np.unique(keys, return_counts=True)
-    for key in uniq[counts > 1][:3]:
-        out.append(f"pair {pair(key // n_r, key % n_r)} is used more than once")
-    for k in np.flatnonzero(~problem.is_allowed(e, r))[:3]:
-        out.append(f"pair {pair(e[k], r[k])} is not allowed")
-    if problem.locked.size:
-        locked_keys = problem.locked[:, 0] * n_r + problem.locked[:, 1]
-        for key in locked_keys[~np.isin(locked_keys, keys)][:3]:
-            out.append(f"locked pair {pair(key // n_r, key % n_r)} is missing")
-    per_mentee = np.bincount(e, minlength=n_e)
-    for i in np.flatnonzero(per_mentee > problem.demand)[:3]:
-        out.append(f"mentee {name_e(i)} has {per_mentee[i]} mentors but demand "
-                   f"{problem.demand[i]}")
-    per_mentor = np.bincount(r, minlength=n_r)
-    for j in np.flatnonzero(per_mentor > problem.capacity)[:3]:
-        out.append(f"mentor {name_r(j)} has {per_mentor[j]} mentees but capacity "
-                   f"{problem.capacity[j]}")
-    return CheckReport(tuple(out))
+        return CheckReport(violations(a, problem, lambda i: repr(e_ids[i]),
+                                      lambda j: repr(r_ids[j])))
+    return CheckReport(violations(assignment, problem))
 
 
 @overload
@@ -230,8 +192,8 @@ def blocking_pairs(assignment: Assignment | MatchResult, problem: MatchProblem, 
 
 
 def _blocking(assignment: Assignment, problem: MatchProblem) -> NDArray[np.int64]:
-    report = _check(assignment, problem, str, str)
-    if not report.ok:
+    broken = violations(assignment, problem)
+    if broken:
         raise InvalidInputError("blocking pairs need a feasible assignment: "
-                                + "; ".join(report.violations))
+                                + "; ".join(broken))
     return blocking_pair_indices(problem, assignment)

@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict
 
+from mentormatch.encode import build_problem
 from mentormatch.errors import InfeasibleError
-from mentormatch.models._cohort import Cohort, MentorshipType
-from mentormatch.problem._match_problem import MatchProblem
-
-if TYPE_CHECKING:
-    from mentormatch.scoring import Scorer
+from mentormatch.models import Cohort, MentorshipType
+from mentormatch.problem import MatchProblem
+from mentormatch.scoring import Scorer, default_scorer
 
 __all__ = ["Diagnosis", "Finding", "diagnose", "diagnose_problem"]
 
@@ -137,9 +136,6 @@ def diagnose(cohort: Cohort, *, scorer: Scorer | None = None,
     mentees ask for 3 mentors in all but only 2 places are offered: at least 1
     request cannot be met
     """
-    from mentormatch.encode import build_problem
-    from mentormatch.scoring import default_scorer
-
     table = (scorer or default_scorer()).score(cohort)
     return diagnose_problem(cohort, build_problem(cohort, table, min_score=min_score))
 

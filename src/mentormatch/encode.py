@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from mentormatch.models._cohort import Cohort
-from mentormatch.problem._match_problem import (
+from mentormatch.models import Cohort
+from mentormatch.problem import (
     MIN_SCORE_SLACK,
     MatchProblem,
     ProblemAttributes,

@@ -12,8 +12,8 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from mentormatch.encode import problem_attributes
-from mentormatch.models._cohort import Cohort
-from mentormatch.models._result import (
+from mentormatch.models import (
+    Cohort,
     MatchResult,
     Metrics,
     Pair,
@@ -21,17 +21,15 @@ from mentormatch.models._result import (
     Shortfall,
     Unmatched,
 )
-from mentormatch.problem._match_problem import (
+from mentormatch.problem import (
     Assignment,
     MatchProblem,
-)
-from mentormatch.problem._metrics import (
     assignment_metrics,
+    blocking_pair_indices,
     load_spread,
     rank_profile,
     topic_coverage,
 )
-from mentormatch.problem._stability import blocking_pair_indices
 from mentormatch.scoring import ScoreTable
 
 

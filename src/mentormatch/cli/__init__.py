@@ -1,1 +1,3 @@
 """The ``mentormatch`` command."""
+
+from ._main import main as main

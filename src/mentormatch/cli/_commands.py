@@ -20,14 +20,18 @@ import pydantic
 
 from mentormatch.errors import InvalidInputError
 from mentormatch.io import atomic_write_text
-from mentormatch.matching._match import match
-from mentormatch.matching._rematch import rematch
-from mentormatch.matching._shortlist import shortlist
-from mentormatch.models._cohort import Cohort, Mentee
-from mentormatch.models._result import MatchResult
+from mentormatch.matching import match, rematch, shortlist
+from mentormatch.models import Cohort, MatchResult, Mentee
 from mentormatch.progress import Progress
-from mentormatch.report._export import write_json, write_mail_merge, write_report
-from mentormatch.synthetic._example import example_cohort
+from mentormatch.report import write_json, write_mail_merge, write_report
+from mentormatch.survey import (
+    SurveySchema,
+    read_org_chart,
+    read_survey,
+    survey_template,
+    with_supervisors,
+)
+from mentormatch.synthetic import example_cohort
 
 __all__ = ["COMMANDS", "format_result", "load_cohort", "parse_pair"]
 
@@ -103,13 +107,9 @@ def load_cohort(path: Path, schema: Path | None = None,
     if data is not None:
         cohort = Cohort.model_validate(data)
     else:
-        from mentormatch import SurveySchema, read_survey
-
         parsed = SurveySchema.from_json(schema) if schema is not None else None
         cohort = read_survey(path, schema=parsed)
     if org_chart is not None:
-        from mentormatch import read_org_chart, with_supervisors
-
         cohort = with_supervisors(cohort, read_org_chart(org_chart))
     return cohort
 
@@ -233,8 +233,6 @@ def cmd_rematch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 def cmd_survey_template(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Print or write the CSV survey template."""
-    from mentormatch import survey_template
-
     text = survey_template(args.out)
     if args.out:
         print(f"survey template written to {args.out}", file=out)

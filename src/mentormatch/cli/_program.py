@@ -7,7 +7,9 @@ import textwrap
 from pathlib import Path
 from typing import Any, TextIO
 
-from mentormatch.rounds._program import Program, ProgramResult
+from mentormatch.cli._commands import load_cohort
+from mentormatch.io import atomic_write_text
+from mentormatch.rounds import Program, ProgramResult
 from mentormatch.solvers import DEFAULT_SOLVER, available
 
 __all__ = ["add_program_parser", "cmd_program", "format_program"]
@@ -73,8 +75,6 @@ def format_program(result: ProgramResult, width: int = 100) -> str:
 
 def cmd_program(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Run a program's rounds on a cohort and write the requested files."""
-    from mentormatch.cli._commands import load_cohort
-
     cohort = load_cohort(args.input, args.schema)
     program = Program(cohort=cohort, circle_min=args.circle_min, circle_max=args.circle_max,
                       peer_method=args.peer_method,
@@ -85,8 +85,6 @@ def cmd_program(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         result.to_csv(args.out)
         print(f"pairs of every round written to {args.out}", file=out)
     if args.json:
-        from mentormatch.io import atomic_write_text
-
         atomic_write_text(args.json, result.model_dump_json(indent=2))
         print(f"result written to {args.json}", file=out)
     return 0

@@ -18,8 +18,8 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from mentormatch.errors import InvalidInputError
-from mentormatch.models._cohort import Cohort
-from mentormatch.problem._match_problem import MIN_SCORE_SLACK
+from mentormatch.models import Cohort
+from mentormatch.problem import MIN_SCORE_SLACK
 from mentormatch.progress import Progress
 from mentormatch.scoring import (
     AttributeScorer,

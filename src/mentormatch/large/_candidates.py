@@ -25,13 +25,10 @@ from numpy.typing import NDArray
 from mentormatch.errors import InvalidInputError
 from mentormatch.large._block_scoring import DEFAULT_BLOCK_BYTES, BlockScorer, _Selector
 from mentormatch.large._pricing import PricingSetup, solve_priced
-from mentormatch.models._cohort import Cohort
-from mentormatch.models._result import MatchResult
-from mentormatch.problem._candidate_problem import CandidateProblem
-from mentormatch.problem._match_problem import Assignment, MatchProblem
+from mentormatch.models import Cohort, MatchResult
+from mentormatch.problem import Assignment, CandidateProblem, MatchProblem
 from mentormatch.progress import Progress
-from mentormatch.scoring import Scorer, TopicMatrices, default_scorer
-from mentormatch.scoring._builtin import explain_pairs
+from mentormatch.scoring import Scorer, TopicMatrices, default_scorer, explain_pairs
 from mentormatch.topics import topic_index
 
 __all__ = ["build_candidates", "match_candidates"]

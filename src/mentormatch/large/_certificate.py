@@ -14,8 +14,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from mentormatch.problem._candidate_problem import CandidateProblem
-from mentormatch.problem._match_problem import Assignment
+from mentormatch.problem import Assignment, CandidateProblem
 
 __all__: list[str] = []
 

@@ -47,11 +47,10 @@ from threadpoolctl import threadpool_limits
 
 from mentormatch.large._block_scoring import BlockScorer, ColumnSubset, _Selector
 from mentormatch.large._certificate import _duals, _tighten
-from mentormatch.problem._candidate_problem import CandidateProblem
-from mentormatch.problem._match_problem import Assignment, MatchProblem, ProblemAttributes
+from mentormatch.problem import Assignment, CandidateProblem, MatchProblem, ProblemAttributes
 from mentormatch.progress import Progress
 from mentormatch.solvers import solve
-from mentormatch.solvers.flow._reoptimize import reoptimize_flow
+from mentormatch.solvers.flow import reoptimize_flow
 from mentormatch.solvers.flow._solve import _FAR
 
 __all__ = ["PricingSetup", "solve_priced"]

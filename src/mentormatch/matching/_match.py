@@ -7,8 +7,9 @@ from typing import Any
 from mentormatch.diagnosis import diagnose_problem
 from mentormatch.encode import build_problem
 from mentormatch.explain import explain
-from mentormatch.models._cohort import Cohort
-from mentormatch.models._result import (
+from mentormatch.large import match_candidates
+from mentormatch.models import (
+    Cohort,
     MatchResult,
 )
 from mentormatch.scoring import Scorer, default_scorer
@@ -57,8 +58,6 @@ def match(cohort: Cohort, solver: str = DEFAULT_SOLVER, *, scorer: Scorer | None
     True
     """
     if candidates is not None:
-        from mentormatch.large._candidates import match_candidates
-
         return match_candidates(cohort, solver, k=candidates, scorer=scorer,
                                 min_score=min_score, **options)
     scorer = scorer or default_scorer()

@@ -8,10 +8,11 @@ from typing import Any
 from mentormatch.encode import build_problem
 from mentormatch.errors import DuplicateIdError, InvalidInputError, UnknownIdError
 from mentormatch.explain import explain
-from mentormatch.models._cohort import Cohort, Mentee
-from mentormatch.models._result import (
+from mentormatch.models import (
     Change,
+    Cohort,
     MatchResult,
+    Mentee,
 )
 from mentormatch.scoring import Scorer, default_scorer
 from mentormatch.solvers import solve as solve_problem

@@ -8,7 +8,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict
 
 from mentormatch.errors import InvalidInputError
-from mentormatch.models._cohort import Cohort
+from mentormatch.models import Cohort
 from mentormatch.scoring import Scorer, default_scorer
 
 if TYPE_CHECKING:

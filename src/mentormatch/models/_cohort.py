@@ -67,12 +67,12 @@ class CareerStage(StrEnum):
     LATE = "late"
 
 
-_TYPE_ALIASES = {
+TYPE_ALIASES = {
     "one to one": "one_to_one", "1:1": "one_to_one", "1 to 1": "one_to_one",
     "dyadic": "one_to_one", "individual": "one_to_one", "one on one": "one_to_one",
     "group": "group", "peer": "peer", "task focused": "task_focused", "task": "task_focused",
 }
-_MODALITY_ALIASES = {
+MODALITY_ALIASES = {
     "in person": "in_person", "face to face": "in_person", "online": "online",
     "video": "online", "zoom": "online", "virtual": "online", "phone": "phone",
     "telephone": "phone",
@@ -124,8 +124,8 @@ def _parse_topics(value: Any) -> Any:
 
 
 Topics = Annotated[dict[str, float], BeforeValidator(_parse_topics)]
-Types = Annotated[tuple[MentorshipType, ...], _enum_list(_TYPE_ALIASES, "mentorship type")]
-Modalities = Annotated[tuple[Modality, ...], _enum_list(_MODALITY_ALIASES, "meeting modality")]
+Types = Annotated[tuple[MentorshipType, ...], _enum_list(TYPE_ALIASES, "mentorship type")]
+Modalities = Annotated[tuple[Modality, ...], _enum_list(MODALITY_ALIASES, "meeting modality")]
 Count = Annotated[int, Field(ge=0, strict=False)]
 
 
@@ -141,7 +141,7 @@ def _parse_task_topics(value: Any) -> Any:
 TaskTopics = Annotated[tuple[str, ...], BeforeValidator(_parse_task_topics)]
 
 
-class _Model(BaseModel):
+class ValidatedModel(BaseModel):
     """Frozen, strict-about-fields base whose validation errors join the library's tree."""
 
     model_config = ConfigDict(frozen=True, extra="forbid", validate_default=False)
@@ -190,7 +190,7 @@ def _translate(exc: pydantic.ValidationError, model: str, ident: Any) -> MentorM
     return InvalidInputError(f"{who}: " + "; ".join(parts))
 
 
-class _Person(_Model):
+class _Person(ValidatedModel):
     id: Annotated[str, Field(min_length=1)]
     name: str | None = None
     email: str | None = None
@@ -322,7 +322,7 @@ class Mentor(_Person):
 Pair = tuple[str, str]
 
 
-class Cohort(_Model):
+class Cohort(ValidatedModel):
     """Mentees, mentors and the pairs a director has forbidden or locked.
 
     Construction validates across people: unique ids, constraints naming known

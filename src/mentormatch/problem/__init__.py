@@ -3,3 +3,15 @@
 MatchProblem (dense) and CandidateProblem (sparse), Assignment, and what can be
 measured of an assignment (metrics, blocking pairs).
 """
+
+from ._candidate_problem import CandidateProblem as CandidateProblem
+from ._feasibility import violations as violations
+from ._match_problem import MIN_SCORE_SLACK as MIN_SCORE_SLACK
+from ._match_problem import Assignment as Assignment
+from ._match_problem import MatchProblem as MatchProblem
+from ._match_problem import ProblemAttributes as ProblemAttributes
+from ._metrics import assignment_metrics as assignment_metrics
+from ._metrics import load_spread as load_spread
+from ._metrics import rank_profile as rank_profile
+from ._metrics import topic_coverage as topic_coverage
+from ._stability import blocking_pair_indices as blocking_pair_indices

@@ -1,1 +1,10 @@
 """What a director reads: exports (CSV, JSON, HTML report), plots, topic supply and demand."""
+
+from ._demand import TopicDemand as TopicDemand
+from ._demand import TopicSupply as TopicSupply
+from ._demand import topic_demand as topic_demand
+from ._export import write_json as write_json
+from ._export import write_mail_merge as write_mail_merge
+from ._export import write_report as write_report
+from ._plots import plot_result as plot_result
+from ._plots import plot_topic_demand as plot_topic_demand

@@ -8,7 +8,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict
 
 from mentormatch.errors import UnknownTopicError
-from mentormatch.models._cohort import Cohort
+from mentormatch.models import Cohort
 from mentormatch.scoring import TopicMatrices
 
 if TYPE_CHECKING:

@@ -15,9 +15,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mentormatch.io import atomic_write_csv, atomic_write_text
-from mentormatch.models._cohort import Cohort
-from mentormatch.models._result import MatchResult
+from mentormatch.models import Cohort, MatchResult
 from mentormatch.report._demand import topic_demand
+from mentormatch.report._plots import plot_result, plot_topic_demand
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -213,8 +213,6 @@ def render_report(result: MatchResult, *, cohort: Cohort | None = None,
           if isinstance(v, int | float | str) and not isinstance(v, bool)),
     ]))
     if figures:
-        from mentormatch.report._plots import plot_result, plot_topic_demand
-
         parts.append("<h2>Scores and mentor loads</h2>")
         parts.append(f'<img alt="pair scores and mentor loads" '
                      f'src="{_png_data_uri(plot_result(result))}">')

@@ -12,8 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from mentormatch.models._cohort import Cohort
-from mentormatch.models._result import MatchResult
+from mentormatch.models import Cohort, MatchResult
 from mentormatch.report._demand import TopicDemand, topic_demand
 
 if TYPE_CHECKING:

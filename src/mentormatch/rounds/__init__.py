@@ -1,1 +1,19 @@
 """Program rounds beside the main match: circles, peers, roommates, buddies, tasks, Program."""
+
+from ._buddies import match_buddies as match_buddies
+from ._circles import Circle as Circle
+from ._circles import CircleMember as CircleMember
+from ._circles import CircleResult as CircleResult
+from ._circles import form_circles as form_circles
+from ._peers import PeerPair as PeerPair
+from ._peers import PeerResult as PeerResult
+from ._peers import Unpaired as Unpaired
+from ._peers import pair_peers as pair_peers
+from ._program import Program as Program
+from ._program import ProgramResult as ProgramResult
+from ._roommates import RoommatesResult as RoommatesResult
+from ._roommates import stable_roommates as stable_roommates
+from ._tasks import TaskMatch as TaskMatch
+from ._tasks import TaskResult as TaskResult
+from ._tasks import TaskUnmatched as TaskUnmatched
+from ._tasks import match_tasks as match_tasks

@@ -15,9 +15,8 @@ import numpy as np
 
 from mentormatch.encode import build_problem
 from mentormatch.explain import explain
-from mentormatch.models._cohort import Cohort, Mentor
-from mentormatch.models._result import MatchResult, Unmatched
-from mentormatch.problem._match_problem import MatchProblem
+from mentormatch.models import Cohort, MatchResult, Mentor, Unmatched
+from mentormatch.problem import MatchProblem
 from mentormatch.scoring import BuddyScorer, Scorer
 from mentormatch.solvers import DEFAULT_SOLVER
 from mentormatch.solvers import solve as solve_problem

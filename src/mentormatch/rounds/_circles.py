@@ -31,8 +31,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from mentormatch.errors import InvalidInputError, SolverError, UnknownIdError
 from mentormatch.io import atomic_write_csv
-from mentormatch.models._cohort import Cohort, MentorshipType
-from mentormatch.models._result import Unmatched
+from mentormatch.models import Cohort, MentorshipType, Unmatched
 from mentormatch.scoring import Scorer, TopicMatrices, TopicScorer
 from mentormatch.scoring._builtin import _join
 

@@ -23,8 +23,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from mentormatch.errors import DuplicateIdError, InvalidInputError, UnknownIdError
 from mentormatch.io import atomic_write_csv
-from mentormatch.models._cohort import Mentee, Mentor
-from mentormatch.problem._match_problem import MIN_SCORE_SLACK
+from mentormatch.models import Mentee, Mentor
+from mentormatch.problem import MIN_SCORE_SLACK
 from mentormatch.rounds._roommates import stable_roommates
 from mentormatch.scoring._builtin import _join, _membership, _same_value
 from mentormatch.topics import topic_index

@@ -15,9 +15,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from mentormatch.errors import SolverError
 from mentormatch.io import atomic_write_csv
-from mentormatch.matching._match import match
-from mentormatch.models._cohort import Cohort, MentorshipType
-from mentormatch.models._result import MatchResult
+from mentormatch.matching import match
+from mentormatch.models import Cohort, MatchResult, MentorshipType
 from mentormatch.rounds._buddies import match_buddies
 from mentormatch.rounds._circles import CircleResult, form_circles
 from mentormatch.rounds._peers import PeerResult, pair_peers

@@ -18,8 +18,8 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
 from mentormatch.io import atomic_write_csv
-from mentormatch.models._cohort import Cohort, Mentor, MentorshipType
-from mentormatch.problem._match_problem import MatchProblem
+from mentormatch.models import Cohort, Mentor, MentorshipType
+from mentormatch.problem import MatchProblem
 from mentormatch.scoring import TopicMatrices
 from mentormatch.solvers import DEFAULT_SOLVER
 from mentormatch.solvers import solve as solve_problem

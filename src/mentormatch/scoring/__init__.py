@@ -31,3 +31,5 @@ __all__ = [
     "WeightedScorer",
     "default_scorer",
 ]
+
+from ._builtin import explain_pairs as explain_pairs

@@ -10,7 +10,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from mentormatch.errors import InvalidInputError
-from mentormatch.models._cohort import Cohort
+from mentormatch.models import Cohort
 
 __all__ = ["Criterion", "ScoreTable", "Scorer", "WeightedScorer"]
 

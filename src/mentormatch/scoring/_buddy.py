@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from mentormatch.models._cohort import Cohort
+from mentormatch.models import Cohort
 from mentormatch.scoring._base import Criterion, ScoreTable
 from mentormatch.scoring._builtin import AttributeScorer
 

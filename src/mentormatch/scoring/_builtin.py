@@ -11,7 +11,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from mentormatch.errors import InvalidInputError
-from mentormatch.models._cohort import Cohort
+from mentormatch.models import Cohort
 from mentormatch.scoring._base import Criterion, Scorer, ScoreTable, WeightedScorer, rank_reasons
 from mentormatch.topics import topic_index
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from mentormatch.problem._match_problem import MatchProblem
+from mentormatch.problem import MatchProblem
 
 __all__ = ["Residual", "residual"]
 

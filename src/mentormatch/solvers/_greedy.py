@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from mentormatch.errors import InvalidInputError
-from mentormatch.problem._match_problem import Assignment, MatchProblem
+from mentormatch.problem import Assignment, MatchProblem
 
 __all__ = ["solve_greedy"]
 

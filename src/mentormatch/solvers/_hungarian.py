@@ -7,7 +7,7 @@ from typing import Literal
 import numpy as np
 
 from mentormatch.errors import InvalidInputError
-from mentormatch.problem._match_problem import Assignment, MatchProblem
+from mentormatch.problem import Assignment, MatchProblem
 from mentormatch.solvers._common import residual
 
 __all__ = ["solve_hungarian"]

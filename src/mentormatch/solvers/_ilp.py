@@ -40,7 +40,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from mentormatch.errors import InfeasibleError, InvalidInputError, SolverError
-from mentormatch.problem._match_problem import Assignment, MatchProblem, ProblemAttributes
+from mentormatch.problem import Assignment, MatchProblem, ProblemAttributes
 
 __all__ = ["mentee_scores", "solve_ilp", "worst_off"]
 

@@ -9,7 +9,7 @@ from importlib.metadata import entry_points
 from typing import Any
 
 from mentormatch.errors import SolverError, UnknownSolverError
-from mentormatch.problem._match_problem import Assignment, MatchProblem
+from mentormatch.problem import Assignment, MatchProblem, violations
 
 __all__ = ["DEFAULT_SOLVER", "SolverSpec", "available", "get", "register", "solve"]
 
@@ -170,12 +170,10 @@ def solve(problem: MatchProblem, solver: str = DEFAULT_SOLVER, **options: Any) -
     >>> a.mentee_idx.tolist(), a.mentor_idx.tolist(), round(a.objective, 2)
     ([0, 1], [0, 1], 1.1)
     """
-    from mentormatch.checks import check
-
     spec = get(solver)
     assignment = spec.func(problem, **options)
-    report = check(assignment, problem)
-    if not report.ok:
+    broken = violations(assignment, problem)
+    if broken:
         raise SolverError(f"solver {solver!r} returned an infeasible assignment: "
-                          + "; ".join(report.violations[:5]))
+                          + "; ".join(broken[:5]))
     return assignment

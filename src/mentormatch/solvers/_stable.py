@@ -22,7 +22,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from mentormatch.errors import InvalidInputError
-from mentormatch.problem._match_problem import Assignment, MatchProblem
+from mentormatch.problem import Assignment, MatchProblem
 
 __all__ = ["solve_stable"]
 

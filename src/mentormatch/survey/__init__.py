@@ -1,1 +1,8 @@
 """Survey exports in, a cohort out: the schema, the table reader, the template, org charts."""
+
+from ._orgchart import read_org_chart as read_org_chart
+from ._orgchart import with_supervisors as with_supervisors
+from ._read import read_survey as read_survey
+from ._schema import SurveySchema as SurveySchema
+from ._template import example_survey_path as example_survey_path
+from ._template import survey_template as survey_template

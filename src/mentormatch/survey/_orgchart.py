@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from mentormatch.errors import SurveyError
-from mentormatch.models._cohort import Cohort, Mentee, Mentor
+from mentormatch.models import Cohort, Mentee, Mentor
 from mentormatch.survey._read import person_lookup, resolve
 from mentormatch.survey._schema import SurveySchema, key
 from mentormatch.survey._table import load_table

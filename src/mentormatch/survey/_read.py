@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from mentormatch.errors import MentorMatchError, SurveyError, SurveyProblem
-from mentormatch.models._cohort import _MODALITY_ALIASES, _TYPE_ALIASES, Cohort, Mentee, Mentor
+from mentormatch.models import MODALITY_ALIASES, TYPE_ALIASES, Cohort, Mentee, Mentor
 from mentormatch.survey._schema import Role, SurveySchema, key
 from mentormatch.survey._table import Cell, Table, load_table
 from mentormatch.topics import TopicVocabulary, normalize_topic
@@ -207,8 +207,8 @@ class _RowReader:
             data["newcomer"] = self.s.is_true(flag)
             if data["newcomer"] is None:
                 self._bad(number, self.col["newcomer"], f"expected yes or no, got {flag!r}")
-        for name, aliases, kind in (("types", _TYPE_ALIASES, "mentorship type"),
-                                    ("modalities", _MODALITY_ALIASES, "meeting modality")):
+        for name, aliases, kind in (("types", TYPE_ALIASES, "mentorship type"),
+                                    ("modalities", MODALITY_ALIASES, "meeting modality")):
             data[name] = self._choices(number, cells, name, aliases, kind)
         data["capacity"] = self._count(number, cells, "capacity")
         data["demand"] = self._count(number, cells, "demand")

@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BeforeValidator, Field
 
 from mentormatch.errors import InvalidInputError, MentorMatchError
-from mentormatch.models._cohort import _Model
+from mentormatch.models import ValidatedModel
 from mentormatch.topics import TopicVocabulary, normalize_topic
 
 __all__ = ["Role", "SurveySchema", "key"]
@@ -61,7 +61,7 @@ _TRUE = ("yes", "y", "1", "x", "true", "checked", "selected", "✓", "✔")
 _FALSE = ("no", "n", "0", "false", "unchecked", "not selected", "-")
 
 
-class SurveySchema(_Model):
+class SurveySchema(ValidatedModel):
     """Which columns of a survey export hold which fields, and how answers are written.
 
     Every column field takes one header name or several alternatives (the first

@@ -16,3 +16,5 @@ from mentormatch.synthetic._cohorts import make_cohort as make_cohort
 from mentormatch.synthetic._cohorts import zipf_weights as zipf_weights
 
 __all__ = ["PROFILES", "Profile", "get_profile", "make_cohort", "zipf_weights"]
+
+from ._example import example_cohort as example_cohort

@@ -15,7 +15,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from mentormatch.errors import InvalidInputError
-from mentormatch.models._cohort import (
+from mentormatch.models import (
     CareerStage,
     Cohort,
     Mentee,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from importlib.resources import files
 
-from mentormatch.models._cohort import Cohort
+from mentormatch.models import Cohort
 from mentormatch.topics import TopicVocabulary
 
 __all__ = ["example_cohort"]

@@ -2,3 +2,5 @@
 
 The network, its backends, the optimality certificate and warm re-optimisation.
 """
+
+from ._reoptimize import reoptimize_flow as reoptimize_flow

@@ -27,7 +27,7 @@ from numpy.typing import NDArray
 from scipy.sparse import csr_array
 from scipy.sparse.csgraph import dijkstra, maximum_flow
 
-from mentormatch.problem._match_problem import Assignment, MatchProblem
+from mentormatch.problem import Assignment, MatchProblem
 from mentormatch.solvers.flow._solve import (
     _assignment,
     _certify,

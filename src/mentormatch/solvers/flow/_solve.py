@@ -28,7 +28,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from mentormatch.errors import InfeasibleError, InvalidInputError, SolverError
-from mentormatch.problem._match_problem import Assignment, MatchProblem
+from mentormatch.problem import Assignment, MatchProblem
 
 __all__ = ["certify_flow", "solve_flow"]
 
