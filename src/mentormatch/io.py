@@ -1,4 +1,4 @@
-"""Atomic file writes: an interrupted export never leaves a half-written file."""
+"""Atomic file writes (an interrupted export never leaves a half-written file) and tables."""
 
 from __future__ import annotations
 
@@ -8,9 +8,12 @@ import os
 import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
-__all__ = ["atomic_write_bytes", "atomic_write_csv", "atomic_write_text"]
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["Table", "atomic_write_bytes", "atomic_write_csv", "atomic_write_text"]
 
 
 def atomic_write_bytes(path: str | Path, data: bytes) -> Path:
@@ -68,3 +71,42 @@ def atomic_write_csv(path: str | Path, columns: Sequence[str],
     writer.writeheader()
     writer.writerows(records)
     return atomic_write_text(path, buf.getvalue())
+
+
+class Table:
+    """Mixin for results that are a table: rows from ``to_records()``, fixed ``COLUMNS``.
+
+    Gives every such result the same ``to_frame`` and ``to_csv``, so exports
+    differ only in their rows.
+
+    Examples
+    --------
+    >>> class Rows(Table):
+    ...     COLUMNS = ("a", "b")
+    ...     def to_records(self):
+    ...         return [{"a": 1, "b": "x"}]
+    >>> Rows().to_frame().columns.tolist()
+    ['a', 'b']
+    """
+
+    COLUMNS: ClassVar[tuple[str, ...]]
+
+    def to_records(self) -> list[dict[str, Any]]:
+        """One flat dict per row, keyed by ``COLUMNS``."""
+        raise NotImplementedError
+
+    def to_frame(self) -> pd.DataFrame:
+        """Return the rows as a pandas DataFrame (needs the ``report`` extra: pandas)."""
+        import pandas as pd
+
+        return pd.DataFrame(self.to_records(), columns=list(self.COLUMNS))
+
+    def to_csv(self, path: str | Path) -> Path:
+        """Write the rows as CSV, atomically (an interrupted write leaves no half file).
+
+        Returns
+        -------
+        Path
+            The path written.
+        """
+        return atomic_write_csv(path, self.COLUMNS, self.to_records())

@@ -319,8 +319,6 @@ class Mentor(_Person):
         return self
 
 
-Pair = tuple[str, str]
-
 
 class Cohort(ValidatedModel):
     """Mentees, mentors and the pairs a director has forbidden or locked.

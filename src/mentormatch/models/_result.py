@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field, SkipValidation
 
-from mentormatch.io import atomic_write_csv
+from mentormatch.io import Table
 from mentormatch.models._cohort import Cohort
 
 if TYPE_CHECKING:
-    import pandas as pd
+    pass
 
 __all__ = ["Change", "MatchResult", "Metrics", "Pair", "Provenance", "Shortfall", "Unmatched"]
 
@@ -103,7 +102,6 @@ class Metrics(BaseModel):
     rank_profile: tuple[int, ...] = ()
     blocking_pairs: int = 0
     load_spread: float = 0.0
-    extra: dict[str, Any] = Field(default_factory=dict)
 
 
 class Provenance(BaseModel):
@@ -129,7 +127,7 @@ class Change(BaseModel):
     why: str
 
 
-class MatchResult(BaseModel):
+class MatchResult(BaseModel, Table):
     """The outcome of :func:`mentormatch.match`: pairs, who is left out, metrics.
 
     JSON round-trips with ``model_dump_json`` / ``model_validate_json``; the cohort
@@ -146,6 +144,8 @@ class MatchResult(BaseModel):
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
+
+    COLUMNS: ClassVar[tuple[str, ...]] = ("mentee", "mentor", "score", "locked", "reasons")
 
     pairs: tuple[Pair, ...]
     unmatched: tuple[Unmatched, ...] = ()
@@ -173,28 +173,3 @@ class MatchResult(BaseModel):
              "locked": p.locked, "reasons": "; ".join(p.reasons)}
             for p in self.pairs
         ]
-
-    def to_frame(self) -> pd.DataFrame:
-        """Pairs as a pandas DataFrame (needs the ``report`` extra: pandas).
-
-        Examples
-        --------
-        >>> import mentormatch as mm
-        >>> mm.match(mm.example_cohort()).to_frame().columns.tolist()
-        ['mentee', 'mentor', 'score', 'locked', 'reasons']
-        """
-        import pandas as pd
-
-        columns = ["mentee", "mentor", "score", "locked", "reasons"]
-        return pd.DataFrame(self.to_records(), columns=columns)
-
-    def to_csv(self, path: str | Path) -> Path:
-        """Write the pairs as CSV, atomically (an interrupted write leaves no half file).
-
-        Returns
-        -------
-        Path
-            The path written.
-        """
-        return atomic_write_csv(path, ["mentee", "mentor", "score", "locked", "reasons"],
-                                self.to_records())

@@ -209,8 +209,6 @@ def render_report(result: MatchResult, *, cohort: Cohort | None = None,
         ["pairs", m.n_pairs], ["mentees matched", f"{m.mentees_matched} / {m.mentees_asking}"],
         ["total score", m.total_score], ["mean score", m.mean_score],
         ["lowest score", m.min_score], ["topic coverage", f"{m.topic_coverage:.0%}"],
-        *([k, v] for k, v in sorted(m.extra.items())
-          if isinstance(v, int | float | str) and not isinstance(v, bool)),
     ]))
     if figures:
         parts.append("<h2>Scores and mentor loads</h2>")

@@ -22,21 +22,20 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 from numpy.typing import NDArray
 from pydantic import BaseModel, ConfigDict, Field
 
 from mentormatch.errors import InvalidInputError, SolverError, UnknownIdError
-from mentormatch.io import atomic_write_csv
+from mentormatch.io import Table
 from mentormatch.models import Cohort, MentorshipType, Unmatched
 from mentormatch.scoring import Scorer, TopicMatrices, TopicScorer
 from mentormatch.scoring._builtin import _join
 
 if TYPE_CHECKING:
-    import pandas as pd
+    pass
 
 __all__ = ["Circle", "CircleMember", "CircleResult", "form_circles", "solve_circles"]
 
@@ -186,7 +185,7 @@ class Circle(BaseModel):
         return len(self.members)
 
 
-class CircleResult(BaseModel):
+class CircleResult(BaseModel, Table):
     """Outcome of :func:`form_circles`.
 
     Attributes
@@ -203,6 +202,8 @@ class CircleResult(BaseModel):
     """
 
     model_config = _FROZEN
+
+    COLUMNS: ClassVar[tuple[str, ...]] = ("lead", "mentee", "score", "shared_topics", "reasons")
 
     circles: tuple[Circle, ...]
     left_out: tuple[Unmatched, ...] = ()
@@ -224,17 +225,6 @@ class CircleResult(BaseModel):
                  "shared_topics": "; ".join(m.shared_topics), "reasons": "; ".join(m.reasons)}
                 for c in self.circles for m in c.members]
 
-    def to_frame(self) -> pd.DataFrame:
-        """Members as a pandas DataFrame (needs pandas)."""
-        import pandas as pd
-
-        return pd.DataFrame(self.to_records(),
-                            columns=["lead", "mentee", "score", "shared_topics", "reasons"])
-
-    def to_csv(self, path: str | Path) -> Path:
-        """Write the members as CSV, atomically."""
-        return atomic_write_csv(path, ["lead", "mentee", "score", "shared_topics", "reasons"],
-                                self.to_records())
 
 
 def _pick(cohort_ids: tuple[str, ...], given: Sequence[str] | None, default: list[int],
@@ -330,54 +320,59 @@ def form_circles(cohort: Cohort, *, min_size: int = 3, max_size: int = 8,
             if (e, r) in excluded:
                 allowed[a, b] = False
     sol = solve_circles(fit, allowed, min_size, max_size, time_limit=time_limit)
-    circles = []
-    for b in np.flatnonzero(sol.open).tolist():
-        members_idx = np.flatnonzero(sol.circle_of == b).tolist()
-        members = []
-        for a in members_idx:
-            lead_topics = [tm.topics[t] for t in np.flatnonzero(asked[a] & offered[b])]
-            others = np.zeros(asked.shape[1], dtype=bool)
-            for o in members_idx:
-                if o != a:
-                    others |= asked[o]
-            circle_topics = [tm.topics[t] for t in np.flatnonzero(asked[a] & others)]
-            shared = tuple(dict.fromkeys(lead_topics + circle_topics))
-            members.append(CircleMember(mentee=e_ids[a], score=float(fit[a, b]),
-                                        shared_topics=shared,
-                                        reasons=tuple(_member_reasons(lead_topics,
-                                                                      circle_topics,
-                                                                      r_ids[b]))))
-        demand = asked[members_idx].sum(axis=0) * offered[b]
-        order = np.lexsort((np.arange(demand.size), -demand))
-        topics = tuple(tm.topics[t] for t in order if demand[t] > 0)
-        circles.append(Circle(lead=r_ids[b], members=tuple(members), topics=topics))
-    sizes = sol.sizes
-    left_out = []
-    for a in np.flatnonzero(sol.circle_of < 0).tolist():
-        fits = np.flatnonzero(allowed[a])
-        if fits.size == 0:
-            if not cols:
-                why = "no mentor offers group mentorship"
-            elif (shared_count[a] >= min_shared).any():
-                why = ("every group lead sharing their topics is excluded "
-                       "(forbidden or supervising)")
-            else:
-                why = f"no group lead shares at least {min_shared} of their topics"
-        else:
-            open_fits = [b for b in fits if sol.open[b]]
-            full = [r_ids[b] for b in open_fits if sizes[b] >= max_size]
-            shut = [r_ids[b] for b in fits if not sol.open[b]]
-            parts = []
-            if full:
-                parts.append(f"the circle(s) they fit are full ({_join(full)}: {max_size} "
-                             "members)")
-            if shut:
-                parts.append(f"too few group mentees fit {_join(shut)} to open a circle of "
-                             f"{min_size}")
-            why = "; ".join(parts) or "not placed by the solver"
-        left_out.append(Unmatched(mentee=e_ids[a], reason=why))
+    circles = [_circle(b, sol, fit, asked, offered, tm.topics, e_ids, r_ids)
+               for b in np.flatnonzero(sol.open).tolist()]
+    left_out = [Unmatched(mentee=e_ids[a], reason=_why_left_out(
+                    a, sol, allowed, shared_count, r_ids, min_size, max_size, min_shared))
+                for a in np.flatnonzero(sol.circle_of < 0).tolist()]
     closed = tuple(r_ids[b] for b in np.flatnonzero(~sol.open).tolist())
     info = {"solver": "milp", "exact": sol.exact, "mentees": len(rows), "leads": len(cols),
             "candidate_pairs": int(allowed.sum()), "objective": sol.objective}
     return CircleResult(circles=tuple(circles), left_out=tuple(left_out), closed=closed,
                         min_size=min_size, max_size=max_size, info=info)
+
+
+def _circle(b: int, sol: CircleAssignment, fit: FloatArray, asked: BoolArray,
+            offered: BoolArray, topics: tuple[str, ...], e_ids: list[str],
+            r_ids: list[str]) -> Circle:
+    """Build the circle led by lead ``b``: members with their shared topics and reasons."""
+    members_idx = np.flatnonzero(sol.circle_of == b).tolist()
+    members = []
+    for a in members_idx:
+        lead_topics = [topics[t] for t in np.flatnonzero(asked[a] & offered[b])]
+        others = np.zeros(asked.shape[1], dtype=bool)
+        for o in members_idx:
+            if o != a:
+                others |= asked[o]
+        circle_topics = [topics[t] for t in np.flatnonzero(asked[a] & others)]
+        shared = tuple(dict.fromkeys(lead_topics + circle_topics))
+        members.append(CircleMember(
+            mentee=e_ids[a], score=float(fit[a, b]), shared_topics=shared,
+            reasons=tuple(_member_reasons(lead_topics, circle_topics, r_ids[b]))))
+    demand = asked[members_idx].sum(axis=0) * offered[b]
+    order = np.lexsort((np.arange(demand.size), -demand))
+    return Circle(lead=r_ids[b], members=tuple(members),
+                  topics=tuple(topics[t] for t in order if demand[t] > 0))
+
+
+def _why_left_out(a: int, sol: CircleAssignment, allowed: BoolArray,
+                  shared_count: NDArray[np.int64], r_ids: list[str], min_size: int,
+                  max_size: int, min_shared: int) -> str:
+    """Say why mentee ``a`` is in no circle."""
+    fits = np.flatnonzero(allowed[a])
+    if fits.size == 0:
+        if not r_ids:
+            return "no mentor offers group mentorship"
+        if (shared_count[a] >= min_shared).any():
+            return ("every group lead sharing their topics is excluded "
+                    "(forbidden or supervising)")
+        return f"no group lead shares at least {min_shared} of their topics"
+    sizes = sol.sizes
+    full = [r_ids[b] for b in fits if sol.open[b] and sizes[b] >= max_size]
+    shut = [r_ids[b] for b in fits if not sol.open[b]]
+    parts = []
+    if full:
+        parts.append(f"the circle(s) they fit are full ({_join(full)}: {max_size} members)")
+    if shut:
+        parts.append(f"too few group mentees fit {_join(shut)} to open a circle of {min_size}")
+    return "; ".join(parts) or "not placed by the solver"

@@ -14,15 +14,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, cast
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, cast
 
 import numpy as np
 from numpy.typing import NDArray
 from pydantic import BaseModel, ConfigDict, Field
 
 from mentormatch.errors import DuplicateIdError, InvalidInputError, UnknownIdError
-from mentormatch.io import atomic_write_csv
+from mentormatch.io import Table
 from mentormatch.models import Mentee, Mentor
 from mentormatch.problem import MIN_SCORE_SLACK
 from mentormatch.rounds._roommates import stable_roommates
@@ -30,7 +29,7 @@ from mentormatch.scoring._builtin import _join, _membership, _same_value
 from mentormatch.topics import topic_index
 
 if TYPE_CHECKING:
-    import pandas as pd
+    pass
 
 __all__ = ["PeerPair", "PeerResult", "PeerTable", "Unpaired", "pair_peers", "peer_scores"]
 
@@ -176,7 +175,7 @@ class Unpaired(BaseModel):
     reason: str
 
 
-class PeerResult(BaseModel):
+class PeerResult(BaseModel, Table):
     """Outcome of :func:`pair_peers`.
 
     Attributes
@@ -197,6 +196,8 @@ class PeerResult(BaseModel):
     """
 
     model_config = _FROZEN
+
+    COLUMNS: ClassVar[tuple[str, ...]] = ("a", "b", "score", "reasons")
 
     pairs: tuple[PeerPair, ...]
     unpaired: tuple[Unpaired, ...] = ()
@@ -223,15 +224,6 @@ class PeerResult(BaseModel):
         return [{"a": p.a, "b": p.b, "score": round(p.score, 6), "reasons": "; ".join(p.reasons)}
                 for p in self.pairs]
 
-    def to_frame(self) -> pd.DataFrame:
-        """Pairs as a pandas DataFrame (needs pandas)."""
-        import pandas as pd
-
-        return pd.DataFrame(self.to_records(), columns=["a", "b", "score", "reasons"])
-
-    def to_csv(self, path: str | Path) -> Path:
-        """Write the pairs as CSV, atomically."""
-        return atomic_write_csv(path, ["a", "b", "score", "reasons"], self.to_records())
 
 
 def _admissible(table: PeerTable, min_score: float | None,

@@ -8,13 +8,12 @@ mentor opened it to tasks, and only what the long-term match left free).
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from mentormatch.errors import SolverError
-from mentormatch.io import atomic_write_csv
+from mentormatch.io import Table
 from mentormatch.matching import match
 from mentormatch.models import Cohort, MatchResult, MentorshipType
 from mentormatch.rounds._buddies import match_buddies
@@ -25,14 +24,13 @@ from mentormatch.scoring import Scorer
 from mentormatch.solvers import DEFAULT_SOLVER
 
 if TYPE_CHECKING:
-    import pandas as pd
+    pass
 
 __all__ = ["Program", "ProgramResult"]
 
-_COLUMNS = ["round", "mentee", "mentor", "topic", "score", "reasons"]
 
 
-class ProgramResult(BaseModel):
+class ProgramResult(BaseModel, Table):
     """Every round of a program run, exported as one table.
 
     Attributes
@@ -41,18 +39,17 @@ class ProgramResult(BaseModel):
     circles : CircleResult or None
     peers : PeerResult or None
     tasks : TaskResult or None
-    violations : tuple of str
-        Broken cross-round rules (always empty for results of :meth:`Program.run`).
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
+
+    COLUMNS: ClassVar[tuple[str, ...]] = ("round", "mentee", "mentor", "topic", "score", "reasons")
 
     long_term: MatchResult | None = None
     circles: CircleResult | None = None
     peers: PeerResult | None = None
     buddies: MatchResult | None = None
     tasks: TaskResult | None = None
-    violations: tuple[str, ...] = ()
 
     def to_records(self) -> list[dict[str, Any]]:
         """One flat dict per pair of every round: round, mentee, mentor, topic, score, reasons.
@@ -79,23 +76,6 @@ class ProgramResult(BaseModel):
             add("task", t.mentee, t.mentor, t.topic, t.score, t.reasons)
         return rows
 
-    def to_frame(self) -> pd.DataFrame:
-        """All rounds as one pandas DataFrame (needs pandas).
-
-        Examples
-        --------
-        >>> import mentormatch as mm
-        >>> frame = mm.Program(cohort=mm.example_cohort()).run().to_frame()
-        >>> frame.columns.tolist()
-        ['round', 'mentee', 'mentor', 'topic', 'score', 'reasons']
-        """
-        import pandas as pd
-
-        return pd.DataFrame(self.to_records(), columns=_COLUMNS)
-
-    def to_csv(self, path: str | Path) -> Path:
-        """Write all rounds as one CSV, atomically."""
-        return atomic_write_csv(path, _COLUMNS, self.to_records())
 
 
 class Program(BaseModel):
@@ -120,8 +100,6 @@ class Program(BaseModel):
     >>> result = mm.Program(cohort=mm.example_cohort(), circle_min=1).run(solver="hungarian")
     >>> len(result.long_term.pairs), [c.lead for c in result.circles.circles]
     (10, ['mentor-03'])
-    >>> result.violations
-    ()
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")

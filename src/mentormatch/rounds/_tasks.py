@@ -11,13 +11,12 @@ free. Solved exactly as an assignment of requests to mentors.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
-from mentormatch.io import atomic_write_csv
+from mentormatch.io import Table
 from mentormatch.models import Cohort, Mentor, MentorshipType
 from mentormatch.problem import MatchProblem
 from mentormatch.scoring import TopicMatrices
@@ -25,12 +24,11 @@ from mentormatch.solvers import DEFAULT_SOLVER
 from mentormatch.solvers import solve as solve_problem
 
 if TYPE_CHECKING:
-    import pandas as pd
+    pass
 
 __all__ = ["TaskMatch", "TaskResult", "TaskUnmatched", "match_tasks", "task_places"]
 
 _FROZEN = ConfigDict(frozen=True, extra="forbid")
-_COLUMNS = ["mentee", "topic", "mentor", "score", "uses_capacity", "reasons"]
 
 
 class TaskMatch(BaseModel):
@@ -60,10 +58,13 @@ class TaskUnmatched(BaseModel):
     reason: str
 
 
-class TaskResult(BaseModel):
+class TaskResult(BaseModel, Table):
     """Outcome of :func:`match_tasks`: matches, requests left open, solve facts."""
 
     model_config = _FROZEN
+
+    COLUMNS: ClassVar[tuple[str, ...]] = (
+        "mentee", "topic", "mentor", "score", "uses_capacity", "reasons")
 
     matches: tuple[TaskMatch, ...]
     unmatched: tuple[TaskUnmatched, ...] = ()
@@ -75,15 +76,6 @@ class TaskResult(BaseModel):
                  "score": round(m.score, 6), "uses_capacity": m.uses_capacity,
                  "reasons": "; ".join(m.reasons)} for m in self.matches]
 
-    def to_frame(self) -> pd.DataFrame:
-        """Return the matches as a pandas DataFrame (needs pandas)."""
-        import pandas as pd
-
-        return pd.DataFrame(self.to_records(), columns=_COLUMNS)
-
-    def to_csv(self, path: str | Path) -> Path:
-        """Write the matches as CSV, atomically."""
-        return atomic_write_csv(path, _COLUMNS, self.to_records())
 
 
 def _own_task_places(mentor: Mentor) -> int:

@@ -379,7 +379,69 @@ def make_cohort(n_mentees: int, n_mentors: int, *, seed: int | None = 0,
     n_e, n_r = int(n_mentees), int(n_mentors)
     topics = prof.topics
 
-    # Draws, in a fixed order (changing it changes every cohort: keep it).
+    d = _draw(rng, prof, n_e, n_r)
+    type_sets = _mask_tuples(_TYPES)
+    mod_sets = _mask_tuples(_MODALITIES)
+    mentee_ids, mentor_ids = _ids("e", n_e), _ids("r", n_r)
+
+    def topic_dict(order: IntArray, k: int) -> dict[str, float]:
+        return {topics[t]: 1.0 for t in order[:k].tolist()}
+
+    e_base, r_base = _defaults(Mentee), _defaults(Mentor)
+    mentees = tuple(
+        Mentee.model_construct(**{**e_base, **{
+            "id": mentee_ids[i], "topics": topic_dict(d.e_order[i], int(d.e_k[i])),
+            "types": type_sets[d.e_types[i]], "modalities": mod_sets[d.e_mod[i]],
+            "division": prof.divisions[d.e_div[i]], "site": prof.sites[d.e_site[i]],
+            "career_stage": CareerStage.EARLY, "newcomer": bool(d.newcomer[i]),
+            "supervisors": (mentor_ids[d.supervisor[i]],) if d.supervisor[i] >= 0 else (),
+            "gender": prof.genders[d.e_gender[i]],
+            "concordance": ("gender",) if d.concord[i] else (),
+            "demand": int(d.demand[i])}})
+        for i in range(n_e)
+    )
+    mentors = tuple(
+        Mentor.model_construct(**{**r_base, **{
+            "id": mentor_ids[j], "topics": topic_dict(d.r_order[j], int(d.r_k[j])),
+            "types": type_sets[d.r_types[j]], "modalities": mod_sets[d.r_mod[j]],
+            "division": prof.divisions[d.r_div[j]], "site": prof.sites[d.r_site[j]],
+            "career_stage": _STAGES[d.r_stage[j]], "gender": prof.genders[d.r_gender[j]],
+            "leads_divisions": (prof.divisions[d.r_div[j]],) if d.leads[j] else (),
+            "capacity": int(d.capacity[j])}})
+        for j in range(n_r)
+    )
+    return Cohort(mentees=mentees, mentors=mentors)
+
+
+@dataclass(frozen=True)
+class _Draws:
+    """Every random draw of a cohort: ``e_*`` per mentee, ``r_*`` per mentor."""
+
+    e_order: NDArray[Any]
+    e_k: NDArray[Any]
+    r_order: NDArray[Any]
+    r_k: NDArray[Any]
+    demand: NDArray[Any]
+    capacity: NDArray[Any]
+    e_types: NDArray[Any]
+    r_types: NDArray[Any]
+    e_mod: NDArray[Any]
+    r_mod: NDArray[Any]
+    e_site: NDArray[Any]
+    r_site: NDArray[Any]
+    e_div: NDArray[Any]
+    r_div: NDArray[Any]
+    r_stage: NDArray[Any]
+    newcomer: NDArray[Any]
+    leads: NDArray[Any]
+    concord: NDArray[Any]
+    e_gender: NDArray[Any]
+    r_gender: NDArray[Any]
+    supervisor: NDArray[Any]
+
+
+def _draw(rng: np.random.Generator, prof: Profile, n_e: int, n_r: int) -> _Draws:
+    """Draw everything, in a fixed order: changing it changes every cohort a seed gives."""
     e_order, e_k = _topic_sets(rng, prof.mentee_topic_popularity,
                                prof.mentee_topic_count_probs, n_e)
     r_order, r_k = _topic_sets(rng, prof.mentor_topic_popularity,
@@ -415,34 +477,8 @@ def make_cohort(n_mentees: int, n_mentors: int, *, seed: int | None = 0,
         supervisor = np.where(size > 0, same, anyone)
         supervisor[~supervised] = -1
 
-    type_sets = _mask_tuples(_TYPES)
-    mod_sets = _mask_tuples(_MODALITIES)
-    mentee_ids, mentor_ids = _ids("e", n_e), _ids("r", n_r)
-
-    def topic_dict(order: IntArray, k: int) -> dict[str, float]:
-        return {topics[t]: 1.0 for t in order[:k].tolist()}
-
-    e_base, r_base = _defaults(Mentee), _defaults(Mentor)
-    mentees = tuple(
-        Mentee.model_construct(**{**e_base, **{
-            "id": mentee_ids[i], "topics": topic_dict(e_order[i], int(e_k[i])),
-            "types": type_sets[e_types[i]], "modalities": mod_sets[e_mod[i]],
-            "division": prof.divisions[e_div[i]], "site": prof.sites[e_site[i]],
-            "career_stage": CareerStage.EARLY, "newcomer": bool(newcomer[i]),
-            "supervisors": (mentor_ids[supervisor[i]],) if supervisor[i] >= 0 else (),
-            "gender": prof.genders[e_gender[i]],
-            "concordance": ("gender",) if concord[i] else (),
-            "demand": int(demand[i])}})
-        for i in range(n_e)
-    )
-    mentors = tuple(
-        Mentor.model_construct(**{**r_base, **{
-            "id": mentor_ids[j], "topics": topic_dict(r_order[j], int(r_k[j])),
-            "types": type_sets[r_types[j]], "modalities": mod_sets[r_mod[j]],
-            "division": prof.divisions[r_div[j]], "site": prof.sites[r_site[j]],
-            "career_stage": _STAGES[r_stage[j]], "gender": prof.genders[r_gender[j]],
-            "leads_divisions": (prof.divisions[r_div[j]],) if leads[j] else (),
-            "capacity": int(capacity[j])}})
-        for j in range(n_r)
-    )
-    return Cohort(mentees=mentees, mentors=mentors)
+    return _Draws(e_order=e_order, e_k=e_k, r_order=r_order, r_k=r_k, demand=demand,
+                  capacity=capacity, e_types=e_types, r_types=r_types, e_mod=e_mod,
+                  r_mod=r_mod, e_site=e_site, r_site=r_site, e_div=e_div, r_div=r_div,
+                  r_stage=r_stage, newcomer=newcomer, leads=leads, concord=concord,
+                  e_gender=e_gender, r_gender=r_gender, supervisor=supervisor)
