@@ -46,7 +46,7 @@ def main() -> None:
         c = cohort(n, leads, seed=1)
         res = timed(f"circles  {name:<10} {n} mentees x {leads} leads [{lo},{hi}]",
                     lambda c=c, lo=lo, hi=hi: mm.form_circles(c, min_size=lo, max_size=hi))
-        assert isinstance(res, mm.CircleResult)
+        assert isinstance(res, mm.rounds.CircleResult)
         print(f"    open {len(res.circles)}, placed "
               f"{sum(x.size for x in res.circles)}, exact {res.info['exact']}")
     for name, n in [("department", 60), ("faculty", 200), ("university", 400)]:
@@ -55,7 +55,7 @@ def main() -> None:
                      lambda pool=pool: mm.pair_peers(pool))
         pruned = timed(f"peers    {name:<10} {n} people, max_weight candidates=10",
                        lambda pool=pool: mm.pair_peers(pool, candidates=10))
-        assert isinstance(full, mm.PeerResult) and isinstance(pruned, mm.PeerResult)
+        assert isinstance(full, mm.rounds.PeerResult) and isinstance(pruned, mm.rounds.PeerResult)
         print(f"    total {full.total_score:.3f} vs pruned {pruned.total_score:.3f}, "
               f"pruned certified {pruned.info['exact']}")
         timed(f"peers    {name:<10} {n} people, stable roommates",

@@ -8,6 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import mentormatch as mm
+from mentormatch.errors import ConstraintConflictError, InvalidInputError, InvalidProblemError
 from mentormatch.large._block_scoring import BlockScorer
 from mentormatch.large._candidates import build_candidates, pair_reasons
 from mentormatch.problem._candidate_problem import CandidateProblem
@@ -65,7 +66,7 @@ def test_weighted_compositions_of_builtins_and_custom_scorers():
         def score(self, cohort):  # pragma: no cover - never called
             raise AssertionError
 
-    with pytest.raises(mm.InvalidInputError, match="built-in scorers"):
+    with pytest.raises(InvalidInputError, match="built-in scorers"):
         BlockScorer(c, Custom())
 
 
@@ -161,22 +162,22 @@ def test_sparse_problem_works_with_checks_and_edge_solvers_not_dense_ones():
     assert np.isfinite(b.objective)
     for name in ("greedy", "stable"):
         assert mm.check(mm.solve(cand, solver=name), cand).ok
-    with pytest.raises(mm.InvalidProblemError, match="sparse.*edge-based solver"):
+    with pytest.raises(InvalidProblemError, match="sparse.*edge-based solver"):
         mm.solve(cand, solver="hungarian")
-    with pytest.raises(mm.InvalidProblemError):
+    with pytest.raises(InvalidProblemError):
         mm.match(c, solver="hungarian", candidates=3)
     result = mm.match(c, solver="greedy", candidates=3)
     assert result.provenance.solver_info["candidates"]["certified"] is None
 
 
 def test_candidate_problem_validation():
-    with pytest.raises(mm.InvalidProblemError, match="listed twice"):
+    with pytest.raises(InvalidProblemError, match="listed twice"):
         CandidateProblem(2, 2, [0, 0], [1, 1], [0.5, 0.5])
-    with pytest.raises(mm.InvalidProblemError, match="out of range"):
+    with pytest.raises(InvalidProblemError, match="out of range"):
         CandidateProblem(2, 2, [0], [2], [0.5])
-    with pytest.raises(mm.ConstraintConflictError, match="not a candidate"):
+    with pytest.raises(ConstraintConflictError, match="not a candidate"):
         CandidateProblem(2, 2, [0], [1], [0.5], locked=[[1, 1]])
-    with pytest.raises(mm.InvalidInputError, match="candidates must be"):
+    with pytest.raises(InvalidInputError, match="candidates must be"):
         mm.match(_cohort(1), solver="flow", candidates=0)
     p = CandidateProblem(2, 2, [1, 0], [0, 1], [0.25, 0.5])
     assert p.pair_scores([0, 1, 0], [1, 0, 0]).tolist()[:2] == [0.5, 0.25]

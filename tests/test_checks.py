@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 
 import mentormatch as mm
 from mentormatch.encode import build_problem
+from mentormatch.errors import InvalidInputError, UnknownIdError
 from mentormatch.problem._metrics import load_spread, pair_ranks, rank_profile
 from mentormatch.scoring import default_scorer
 from stable_brute import EdgeView, brute_blocking, pairs_of, stable_problems
@@ -94,7 +95,7 @@ def test_check_catches_each_kind_of_violation(pairs: list[tuple[int, int]],
 
 
 def test_blocking_pairs_refuses_an_infeasible_assignment() -> None:
-    with pytest.raises(mm.InvalidInputError, match="not allowed"):
+    with pytest.raises(InvalidInputError, match="not allowed"):
         mm.blocking_pairs(_manual(PROBLEM, [(0, 2), (2, 2)]), PROBLEM)
 
 
@@ -130,15 +131,15 @@ def test_result_without_cohort_or_with_unknown_ids_is_an_error() -> None:
     cohort, problem = _cohort_problem()
     result = mm.match(cohort)
     loaded = mm.MatchResult.model_validate_json(result.model_dump_json())
-    with pytest.raises(mm.InvalidInputError, match="cohort="):
+    with pytest.raises(InvalidInputError, match="cohort="):
         mm.check(loaded, problem)
     assert mm.check(loaded, problem, cohort=cohort).ok
     ghost = result.model_copy(update={"pairs": (result.pairs[0].model_copy(
         update={"mentee": "nobody"}),)})
-    with pytest.raises(mm.UnknownIdError, match="'nobody'"):
+    with pytest.raises(UnknownIdError, match="'nobody'"):
         mm.check(ghost, problem)
     small = mm.MatchProblem(scores=np.ones((2, 2)))
-    with pytest.raises(mm.InvalidInputError, match="2 x 2"):
+    with pytest.raises(InvalidInputError, match="2 x 2"):
         mm.blocking_pairs(result, small)
 
 

@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import mentormatch as mm
+from mentormatch.errors import InvalidInputError, UnknownIdError
 from mentormatch.rounds._circles import solve_circles
 
 TOPICS = ["clinical work", "qi", "teaching", "research", "leadership"]
@@ -140,15 +141,15 @@ def test_full_circle_is_explained_and_exports(tmp_path) -> None:
     assert result.to_frame().shape == (2, 5)
     text = result.to_csv(tmp_path / "circles.csv").read_text()
     assert text.startswith("lead,mentee,score,shared_topics,reasons")
-    again = mm.CircleResult.model_validate_json(result.model_dump_json())
+    again = mm.rounds.CircleResult.model_validate_json(result.model_dump_json())
     assert again == result
 
 
 def test_bad_sizes_and_ids() -> None:
     c = mm.example_cohort()
-    with pytest.raises(mm.InvalidInputError, match="min_size"):
+    with pytest.raises(InvalidInputError, match="min_size"):
         mm.form_circles(c, min_size=4, max_size=3)
-    with pytest.raises(mm.UnknownIdError, match="nobody"):
+    with pytest.raises(UnknownIdError, match="nobody"):
         mm.form_circles(c, leads=["nobody"])
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 
 import mentormatch as mm
+from mentormatch.errors import ConstraintConflictError, InfeasibleError
 
 
 def E(i: str, demand: int = 1, types: tuple[str, ...] = (), **kw: object) -> mm.Mentee:
@@ -73,7 +74,7 @@ def test_locks_that_use_up_a_mentor() -> None:
 
 
 def test_impossible_locks_are_errors_at_construction() -> None:
-    with pytest.raises(mm.ConstraintConflictError, match="capacity"):
+    with pytest.raises(ConstraintConflictError, match="capacity"):
         mm.Cohort(mentees=[E("e1"), E("e2")], mentors=[R("r1")],
                   locked=[("e1", "r1"), ("e2", "r1")])
 
@@ -81,21 +82,21 @@ def test_impossible_locks_are_errors_at_construction() -> None:
 def test_min_load_that_cannot_be_met_is_an_error() -> None:
     cohort = mm.Cohort(mentees=[E("e1"), E("e2")],
                        mentors=[R("r1", 3, min_load=3), R("r2")], forbidden=[("e2", "r1")])
-    with pytest.raises(mm.InfeasibleError,
+    with pytest.raises(InfeasibleError,
                        match="r1 must take at least 3 mentees but only 1 admissible mentee "
                              "still wants a mentor"):
         mm.diagnose(cohort)
-    with pytest.raises(mm.InfeasibleError, match="r1 must take"):
+    with pytest.raises(InfeasibleError, match="r1 must take"):
         mm.match(cohort, solver="flow")
     both = mm.Cohort(mentees=[E("e1"), E("e2"), E("e3")],
                      mentors=[R("r1", 2, min_load=2), R("r2", 2, min_load=2)])
-    with pytest.raises(mm.InfeasibleError, match="r1, r2 need 4 more mentees in all, but "
+    with pytest.raises(InfeasibleError, match="r1, r2 need 4 more mentees in all, but "
                                                  "mentees ask for only 3 more mentors"):
         mm.diagnose(both)
 
 
 def test_min_load_above_capacity_is_rejected() -> None:
-    with pytest.raises(mm.ConstraintConflictError, match="min_load 2 exceeds capacity 1"):
+    with pytest.raises(ConstraintConflictError, match="min_load 2 exceeds capacity 1"):
         R("r1", 1, min_load=2)
 
 

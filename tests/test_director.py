@@ -10,6 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import mentormatch as mm
+from mentormatch.errors import DuplicateIdError, UnknownIdError, UnknownTopicError
 from mentormatch.report._plots import _SHORT
 
 TOPICS = ("a", "b", "c", "d")
@@ -43,7 +44,7 @@ def test_topic_demand_counts_by_hand() -> None:
     assert [t.topic for t in table.topics] == ["a", "b", "c", "d"]  # first appearance
     assert [t.topic for t in table.shortfalls] == ["a", "c"]
     assert table.topic("c").shortfall == 1
-    with pytest.raises(mm.UnknownTopicError, match="'zz'"):
+    with pytest.raises(UnknownTopicError, match="'zz'"):
         table.topic("zz")
     frame = table.to_frame()
     assert frame.set_index("topic").loc["a"].tolist() == [4, 2, 3, 1]
@@ -234,7 +235,7 @@ def test_rematch_new_mentee_joins(first: mm.MatchResult) -> None:
         "leadership": 1.0, "teaching and curriculum development": 1.0}  # vocabulary applied
     assert len(after.mentors_of("new-08")) == 2
     assert {c.why for c in after.changes} == {"joined mid-year"}
-    with pytest.raises(mm.DuplicateIdError, match=r"new_mentees\[0\].*'new-01'"):
+    with pytest.raises(DuplicateIdError, match=r"new_mentees\[0\].*'new-01'"):
         mm.rematch(first, new_mentees=[mm.Mentee(id="new-01")])
 
 
@@ -246,7 +247,7 @@ def test_rematch_all_three_at_once_and_errors(first: mm.MatchResult) -> None:
     after = mm.rematch(first, release=[(a.mentee, a.mentor)], leaving_mentors=[b.mentor],
                        new_mentees=[mm.Mentee(id="late", topics=["wellness"])])
     _kept_identical(first, after, touched)
-    with pytest.raises(mm.UnknownIdError, match=r"leaving_mentors\[0\].*'ghost'"):
+    with pytest.raises(UnknownIdError, match=r"leaving_mentors\[0\].*'ghost'"):
         mm.rematch(first, leaving_mentors=["ghost"])
 
 

@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 
 import mentormatch as mm
 from brute import assignment_key, best_key, feasible_assignments, lex_key, same_key
+from mentormatch.errors import InfeasibleError, InvalidInputError
 from mentormatch.problem._match_problem import Edges
 from mentormatch.solvers.flow import _solve as _flow
 from strategies import problems
@@ -77,7 +78,7 @@ def test_min_load_respected_or_infeasible(problem: mm.MatchProblem) -> None:
                 if (np.bincount([j for _, j in p], minlength=n_r) >= problem.min_load).all()]
     for backend in BACKENDS:
         if not feasible:
-            with pytest.raises(mm.InfeasibleError, match="min"):
+            with pytest.raises(InfeasibleError, match="min"):
                 mm.solve(problem, solver="flow", backend=backend)
             continue
         a = mm.solve(problem, solver="flow", backend=backend)
@@ -87,12 +88,12 @@ def test_min_load_respected_or_infeasible(problem: mm.MatchProblem) -> None:
 
 def test_min_load_message_names_the_mentor() -> None:
     p = mm.MatchProblem(scores=np.ones((2, 2)), capacity=[3, 3], min_load=[0, 3], demand=1)
-    with pytest.raises(mm.InfeasibleError, match=r"mentor 1 must take at least 3 mentees but "
+    with pytest.raises(InfeasibleError, match=r"mentor 1 must take at least 3 mentees but "
                                                  r"only 2 admissible mentee\(s\)"):
         mm.solve(p, solver="flow")
     # Each mentor alone is fine, together they need 4 mentees but only 3 exist.
     q = mm.MatchProblem(scores=np.ones((3, 2)), capacity=[2, 2], min_load=[2, 2], demand=1)
-    with pytest.raises(mm.InfeasibleError, match=r"need 4 more mentees"):
+    with pytest.raises(InfeasibleError, match=r"need 4 more mentees"):
         mm.solve(q, solver="flow")
 
 
@@ -245,9 +246,9 @@ def test_coverage_before_pairs_before_score() -> None:
 
 def test_bad_options_are_errors() -> None:
     p = mm.MatchProblem(scores=[[1.0]])
-    with pytest.raises(mm.InvalidInputError, match="objective"):
+    with pytest.raises(InvalidInputError, match="objective"):
         mm.solve(p, solver="flow", objective="maxmin")
-    with pytest.raises(mm.InvalidInputError, match="backend"):
+    with pytest.raises(InvalidInputError, match="backend"):
         mm.solve(p, solver="flow", backend="gurobi")
 
 

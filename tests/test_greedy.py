@@ -6,6 +6,7 @@ from hypothesis import given, settings
 
 import mentormatch as mm
 from brute import assignment_key, best_key
+from mentormatch.errors import InvalidInputError
 from strategies import problems
 
 
@@ -50,7 +51,7 @@ def test_greedy_takes_mentees_in_input_order() -> None:
 
 def test_greedy_refuses_min_loads() -> None:
     p = mm.MatchProblem(scores=[[1.0]], min_load=[1])
-    with pytest.raises(mm.InvalidInputError, match="min_load"):
+    with pytest.raises(InvalidInputError, match="min_load"):
         mm.solve(p, solver="greedy")
 
 

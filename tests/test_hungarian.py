@@ -8,6 +8,7 @@ from scipy.optimize import linear_sum_assignment
 
 import mentormatch as mm
 from brute import assignment_key, best_key, same_key
+from mentormatch.errors import InvalidInputError
 from strategies import problems
 
 
@@ -114,5 +115,5 @@ def test_second_mentor_is_distinct() -> None:
 
 
 def test_unknown_objective_is_an_error() -> None:
-    with pytest.raises(mm.InvalidInputError, match="objective"):
+    with pytest.raises(InvalidInputError, match="objective"):
         mm.solve(mm.MatchProblem(scores=[[1.0]]), solver="hungarian", objective="best")

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 import mentormatch as mm
 from brute import assignment_key, best_key, feasible_assignments
 from mentormatch.encode import build_problem
+from mentormatch.errors import InfeasibleError, InvalidInputError
 from mentormatch.scoring import default_scorer
 from mentormatch.solvers._ilp import mentee_scores, worst_off
 from strategies import problems
@@ -207,7 +208,7 @@ def test_equals_flow(problem: mm.MatchProblem) -> None:
 def test_every_level_equals_brute_force(problem: mm.MatchProblem, opts: dict[str, Any]) -> None:
     want = brute_levels(problem, opts)
     if want is None:
-        with pytest.raises(mm.InfeasibleError):
+        with pytest.raises(InfeasibleError):
             mm.solve(problem, solver="ilp", **opts)
         return
     a = mm.solve(problem, solver="ilp", **opts)
@@ -269,7 +270,7 @@ def test_maxmin_raises_the_worst_off(problem: mm.MatchProblem) -> None:
        st.sampled_from([1, 2]))
 def test_rules_hold(problem: mm.MatchProblem, limit: int) -> None:
     if not locks_within(problem, limit):
-        with pytest.raises(mm.InfeasibleError, match="leadership_limit"):
+        with pytest.raises(InfeasibleError, match="leadership_limit"):
             mm.solve(problem, solver="ilp", leadership_limit=limit)
         return
     a = mm.solve(problem, solver="ilp", leadership_limit=limit, same_group="at_least_one")
@@ -322,14 +323,14 @@ def _attrs_problem() -> mm.MatchProblem:
     ({"coverage": "yes"}, "coverage"),
 ])
 def test_bad_options_raise_typed_errors(opts: dict[str, Any], match: str) -> None:
-    with pytest.raises(mm.InvalidInputError, match=match):
+    with pytest.raises(InvalidInputError, match=match):
         mm.solve(_attrs_problem(), solver="ilp", **opts)
 
 
 @pytest.mark.parametrize("opts", [{"coverage": True}, {"same_group": "at_least_one"}])
 def test_options_needing_attributes_say_so(opts: dict[str, Any]) -> None:
     p = mm.MatchProblem(scores=[[1.0]])
-    with pytest.raises(mm.InvalidInputError, match="attributes"):
+    with pytest.raises(InvalidInputError, match="attributes"):
         mm.solve(p, solver="ilp", **opts)
     # Leadership is vacuous without attributes: nobody is known to lead anything.
     assert mm.solve(p, solver="ilp", leadership_limit=1).n_pairs == 1
@@ -338,7 +339,7 @@ def test_options_needing_attributes_say_so(opts: dict[str, Any]) -> None:
 def test_unmeetable_min_load_names_the_mentor() -> None:
     p = mm.MatchProblem(scores=[[1.0, 1.0], [1.0, 1.0]], capacity=2, min_load=[0, 2],
                         allowed=[[True, True], [True, False]])
-    with pytest.raises(mm.InfeasibleError, match="mentor 1"):
+    with pytest.raises(InfeasibleError, match="mentor 1"):
         mm.solve(p, solver="ilp")
     ok = mm.MatchProblem(scores=[[1.0, 0.0], [1.0, 0.0]], capacity=2, min_load=[0, 2])
     assert mm.solve(ok, solver="ilp").mentor_idx.tolist() == [1, 1]
@@ -351,7 +352,7 @@ def test_locks_breaking_the_leadership_limit_raise() -> None:
         mentor_leads=np.ones((2, 2), bool), groups=("a", "b"))
     p = mm.MatchProblem(scores=[[1.0, 1.0]], demand=2, locked=[[0, 0], [0, 1]],
                         attributes=attrs)
-    with pytest.raises(mm.InfeasibleError, match="mentee 0 is locked to 2 mentors"):
+    with pytest.raises(InfeasibleError, match="mentee 0 is locked to 2 mentors"):
         mm.solve(p, solver="ilp")
     assert mm.solve(p, solver="ilp", leadership_limit=2).n_pairs == 2
 

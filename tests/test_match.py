@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 import mentormatch as mm
+from mentormatch.errors import InvalidInputError, UnknownIdError
 
 
 @pytest.fixture(scope="module")
@@ -133,14 +134,14 @@ def test_rematch_changes_only_the_released_pair(pilot: mm.Cohort) -> None:
 def test_rematch_from_json_needs_the_cohort(pilot: mm.Cohort) -> None:
     first = mm.MatchResult.model_validate_json(mm.match(pilot).model_dump_json())
     p = first.pairs[0]
-    with pytest.raises(mm.InvalidInputError, match="pass cohort="):
+    with pytest.raises(InvalidInputError, match="pass cohort="):
         mm.rematch(first, release=[(p.mentee, p.mentor)])
     after = mm.rematch(first, release=[(p.mentee, p.mentor)], cohort=pilot)
     assert (p.mentee, p.mentor) not in {(q.mentee, q.mentor) for q in after.pairs}
 
 
 def test_rematch_rejects_unknown_pairs(pilot: mm.Cohort) -> None:
-    with pytest.raises(mm.UnknownIdError, match=r"release\[0\]"):
+    with pytest.raises(UnknownIdError, match=r"release\[0\]"):
         mm.rematch(mm.match(pilot), release=[("new-01", "nobody")])
 
 

@@ -7,6 +7,13 @@ from typing import Any
 import pytest
 
 import mentormatch as mm
+from mentormatch.errors import (
+    ConstraintConflictError,
+    DuplicateIdError,
+    InvalidInputError,
+    UnknownIdError,
+    UnknownTopicError,
+)
 
 E = mm.Mentee
 R = mm.Mentor
@@ -23,46 +30,46 @@ def cohort(**kw: Any) -> mm.Cohort:
 
 BAD_INPUT = [
     ("duplicate mentee id", lambda: cohort(mentees=[E(id="e1"), E(id="e1")]),
-     mm.DuplicateIdError, r"mentee id 'e1' appears 2 times \(positions \[0, 1\]\)"),
+     DuplicateIdError, r"mentee id 'e1' appears 2 times \(positions \[0, 1\]\)"),
     ("duplicate mentor id", lambda: cohort(mentors=[R(id="r1"), R(id="r2"), R(id="r1")]),
-     mm.DuplicateIdError, r"mentor id 'r1' appears 2 times \(positions \[0, 2\]\)"),
+     DuplicateIdError, r"mentor id 'r1' appears 2 times \(positions \[0, 2\]\)"),
     ("unknown mentee in forbidden", lambda: cohort(forbidden=[("e9", "r1")]),
-     mm.UnknownIdError, r"forbidden\[0\]: unknown mentee id 'e9'"),
+     UnknownIdError, r"forbidden\[0\]: unknown mentee id 'e9'"),
     ("unknown mentor in locked", lambda: cohort(locked=[("e1", "r1"), ("e2", "rX")]),
-     mm.UnknownIdError, r"locked\[1\]: unknown mentor id 'rX'"),
+     UnknownIdError, r"locked\[1\]: unknown mentor id 'rX'"),
     ("locked and forbidden", lambda: cohort(forbidden=[("e1", "r1")], locked=[("e1", "r1")]),
-     mm.ConstraintConflictError, r"locked\[0\]: pair \('e1', 'r1'\) is also excluded"),
+     ConstraintConflictError, r"locked\[0\]: pair \('e1', 'r1'\) is also excluded"),
     ("locked supervisor", lambda: cohort(
         mentees=[E(id="e1", supervisors=["r1"]), E(id="e2")], locked=[("e1", "r1")]),
-     mm.ConstraintConflictError, "r1 supervises e1"),
+     ConstraintConflictError, "r1 supervises e1"),
     ("locks exceed capacity", lambda: cohort(locked=[("e1", "r1"), ("e2", "r1")]),
-     mm.ConstraintConflictError, "mentor 'r1' has 2 locked pairs but capacity 1"),
+     ConstraintConflictError, "mentor 'r1' has 2 locked pairs but capacity 1"),
     ("locks exceed demand", lambda: cohort(locked=[("e1", "r1"), ("e1", "r2")]),
-     mm.ConstraintConflictError, "mentee 'e1' has 2 locked pairs but demand 1"),
+     ConstraintConflictError, "mentee 'e1' has 2 locked pairs but demand 1"),
     ("pair listed twice", lambda: cohort(forbidden=[("e1", "r1"), ("e1", "r1")]),
-     mm.ConstraintConflictError, r"forbidden\[1\]: pair \('e1', 'r1'\) listed twice"),
+     ConstraintConflictError, r"forbidden\[1\]: pair \('e1', 'r1'\) listed twice"),
     ("negative capacity", lambda: R(id="r7", capacity=-1),
-     mm.InvalidInputError, r"Mentor 'r7': field 'capacity': .*greater than or equal to 0"),
+     InvalidInputError, r"Mentor 'r7': field 'capacity': .*greater than or equal to 0"),
     ("negative demand", lambda: E(id="e7", demand=-2),
-     mm.InvalidInputError, r"Mentee 'e7': field 'demand'"),
+     InvalidInputError, r"Mentee 'e7': field 'demand'"),
     ("capacity not a number", lambda: R(id="r7", capacity="two"),
-     mm.InvalidInputError, r"Mentor 'r7': field 'capacity'.*got 'two'"),
+     InvalidInputError, r"Mentor 'r7': field 'capacity'.*got 'two'"),
     ("unknown mentorship type", lambda: E(id="e7", types=["mentoring circle"]),
-     mm.UnknownTopicError, r"Mentee 'e7', field 'types': unknown mentorship type"),
+     UnknownTopicError, r"Mentee 'e7', field 'types': unknown mentorship type"),
     ("unknown modality", lambda: E(id="e7", modalities=["carrier pigeon"]),
-     mm.UnknownTopicError, "unknown meeting modality 'carrier pigeon'"),
+     UnknownTopicError, "unknown meeting modality 'carrier pigeon'"),
     ("unknown field", lambda: E(id="e7", favourite_colour="blue"),
-     mm.InvalidInputError, r"Mentee 'e7': field 'favourite_colour': Extra inputs"),
-    ("blank id", lambda: E(id="  "), mm.InvalidInputError, "id must not be blank"),
+     InvalidInputError, r"Mentee 'e7': field 'favourite_colour': Extra inputs"),
+    ("blank id", lambda: E(id="  "), InvalidInputError, "id must not be blank"),
     ("NaN topic weight", lambda: E(id="e7", topics={"a": float("nan")}),
-     mm.InvalidInputError, r"Mentee 'e7', field 'topics': topic 'a': weight must be finite"),
+     InvalidInputError, r"Mentee 'e7', field 'topics': topic 'a': weight must be finite"),
     ("unknown topic with vocabulary", lambda: cohort(
         mentees=[E(id="e1", topics=["clinical wrok"])],
         vocabulary=mm.TopicVocabulary.pilot()),
-     mm.UnknownTopicError, r"mentee 'e1': unknown topic 'clinical wrok'; did you mean "
+     UnknownTopicError, r"mentee 'e1': unknown topic 'clinical wrok'; did you mean "
                            r"'clinical work'\?"),
     ("unknown concordance attribute", lambda: E(id="e7", concordance=["age"]),
-     mm.InvalidInputError, "concordance can be asked on 'gender' or 'background'"),
+     InvalidInputError, "concordance can be asked on 'gender' or 'background'"),
 ]
 
 
@@ -76,7 +83,7 @@ def test_bad_input(case: str, build: Any, error: type, message: str) -> None:
 
 
 def test_json_validation_errors_are_ours_too() -> None:
-    with pytest.raises(mm.DuplicateIdError, match="mentee id 'x'"):
+    with pytest.raises(DuplicateIdError, match="mentee id 'x'"):
         mm.Cohort.model_validate_json(
             '{"mentees": [{"id": "x"}, {"id": "x"}], "mentors": []}')
 

@@ -8,6 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import mentormatch as mm
+from mentormatch.errors import DuplicateIdError, InvalidInputError
 from mentormatch.rounds._peers import peer_scores
 from test_roommates import all_matchings, is_stable
 
@@ -109,12 +110,12 @@ def test_stable_no_solution_is_reported_plainly_or_raised() -> None:
     exists = any(is_stable(brute_prefs, m) for m in all_matchings(4, [set(r) for r in
                                                                         brute_prefs]))
     assert result.stable == exists
-    with pytest.raises(mm.InvalidInputError, match="method"):
+    with pytest.raises(InvalidInputError, match="method"):
         mm.pair_peers(pool, method="greedy")  # type: ignore[arg-type]
 
 
 def test_duplicate_ids_rejected() -> None:
-    with pytest.raises(mm.DuplicateIdError, match="'a'"):
+    with pytest.raises(DuplicateIdError, match="'a'"):
         mm.pair_peers([mm.Mentee(id="a"), mm.Mentor(id="a")])
 
 

@@ -4,29 +4,35 @@ import numpy as np
 import pytest
 
 import mentormatch as mm
+from mentormatch.errors import (
+    ConstraintConflictError,
+    InvalidProblemError,
+    SolverError,
+    UnknownSolverError,
+)
 
 BAD_PROBLEMS = [
-    ({"scores": [[1.0, np.nan]]}, mm.InvalidProblemError,
+    ({"scores": [[1.0, np.nan]]}, InvalidProblemError,
      r"scores must be finite; entry \(0, 1\)"),
-    ({"scores": [[np.inf]]}, mm.InvalidProblemError, "finite"),
-    ({"scores": [1.0, 2.0]}, mm.InvalidProblemError, "2-D"),
-    ({"scores": [[1.0]], "demand": [-1]}, mm.InvalidProblemError, r"demand\[0\] must be >= 0"),
-    ({"scores": [[1.0, 1.0]], "capacity": [1, -2]}, mm.InvalidProblemError,
+    ({"scores": [[np.inf]]}, InvalidProblemError, "finite"),
+    ({"scores": [1.0, 2.0]}, InvalidProblemError, "2-D"),
+    ({"scores": [[1.0]], "demand": [-1]}, InvalidProblemError, r"demand\[0\] must be >= 0"),
+    ({"scores": [[1.0, 1.0]], "capacity": [1, -2]}, InvalidProblemError,
      r"capacity\[1\] must be >= 0"),
-    ({"scores": [[1.0]], "capacity": [1.5]}, mm.InvalidProblemError, "whole number"),
-    ({"scores": [[1.0]], "demand": [1, 1]}, mm.InvalidProblemError, r"shape \(1,\)"),
-    ({"scores": [[1.0]], "allowed": [[True, False]]}, mm.InvalidProblemError, "allowed has shape"),
-    ({"scores": [[1.0]], "allowed": [[1]]}, mm.InvalidProblemError, "boolean"),
-    ({"scores": [[1.0]], "mentor_prefs": [[1.0, 2.0]]}, mm.InvalidProblemError,
+    ({"scores": [[1.0]], "capacity": [1.5]}, InvalidProblemError, "whole number"),
+    ({"scores": [[1.0]], "demand": [1, 1]}, InvalidProblemError, r"shape \(1,\)"),
+    ({"scores": [[1.0]], "allowed": [[True, False]]}, InvalidProblemError, "allowed has shape"),
+    ({"scores": [[1.0]], "allowed": [[1]]}, InvalidProblemError, "boolean"),
+    ({"scores": [[1.0]], "mentor_prefs": [[1.0, 2.0]]}, InvalidProblemError,
      "mentor_prefs has shape"),
-    ({"scores": [[1.0]], "locked": [[0, 3]]}, mm.InvalidProblemError, "out of range"),
-    ({"scores": [[1.0]], "allowed": [[False]], "locked": [[0, 0]]}, mm.ConstraintConflictError,
+    ({"scores": [[1.0]], "locked": [[0, 3]]}, InvalidProblemError, "out of range"),
+    ({"scores": [[1.0]], "allowed": [[False]], "locked": [[0, 0]]}, ConstraintConflictError,
      "not allowed"),
     ({"scores": [[1.0, 1.0]], "demand": 1, "locked": [[0, 0], [0, 1]]},
-     mm.ConstraintConflictError, "mentee 0 has 2 locked pairs but demand 1"),
+     ConstraintConflictError, "mentee 0 has 2 locked pairs but demand 1"),
     ({"scores": [[1.0], [1.0]], "capacity": 1, "locked": [[0, 0], [1, 0]]},
-     mm.ConstraintConflictError, "mentor 0 has 2 locked pairs but capacity 1"),
-    ({"scores": [[1.0]], "capacity": 1, "min_load": 2}, mm.ConstraintConflictError, "min_load"),
+     ConstraintConflictError, "mentor 0 has 2 locked pairs but capacity 1"),
+    ({"scores": [[1.0]], "capacity": 1, "min_load": 2}, ConstraintConflictError, "min_load"),
 ]
 
 
@@ -53,7 +59,7 @@ def test_prefs_default_to_scores() -> None:
 
 
 def test_unknown_solver_lists_the_known_ones() -> None:
-    with pytest.raises(mm.UnknownSolverError, match="available solvers: .*hungarian") as info:
+    with pytest.raises(UnknownSolverError, match="available solvers: .*hungarian") as info:
         mm.solve(mm.MatchProblem(scores=[[1.0]]), solver="hungarain")
     assert isinstance(info.value, KeyError) and isinstance(info.value, ValueError)
 
@@ -65,7 +71,7 @@ def test_solver_returning_an_infeasible_answer_is_caught() -> None:
         return mm.Assignment.from_pairs(problem, range(n), [0] * n, solver="broken")
 
     mm.solvers.register("broken-test", broken)
-    with pytest.raises(mm.SolverError, match="capacity"):
+    with pytest.raises(SolverError, match="capacity"):
         mm.solve(mm.MatchProblem(scores=np.ones((3, 2))), solver="broken-test")
     with pytest.raises(ValueError, match="already registered"):
         mm.solvers.register("broken-test", broken)

@@ -42,7 +42,7 @@ def test_exports_and_json_round_trip(tmp_path: Path) -> None:
     text = result.to_csv(tmp_path / "program.csv").read_text()
     assert text.startswith("round,mentee,mentor,topic,score,reasons")
     assert len(text.strip().splitlines()) == len(result.to_records()) + 1
-    again = mm.ProgramResult.model_validate_json(result.model_dump_json())
+    again = mm.rounds.ProgramResult.model_validate_json(result.model_dump_json())
     assert again.to_records() == result.to_records()
 
 

@@ -6,6 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import mentormatch as mm
+from mentormatch.errors import InvalidInputError
 from mentormatch.solvers import _stable
 from stable_brute import (
     EdgeView,
@@ -166,7 +167,7 @@ def test_locked_pairs_are_kept_and_use_up_places() -> None:
 @pytest.mark.parametrize("bad", ["mentee", "Mentors", "both", ""])
 def test_a_typo_in_proposing_is_an_error_listing_the_valid_values(bad: str) -> None:
     problem = mm.MatchProblem(scores=[[1.0]])
-    with pytest.raises(mm.InvalidInputError, match="'mentees', 'mentors'"):
+    with pytest.raises(InvalidInputError, match="'mentees', 'mentors'"):
         mm.solve(problem, solver="stable", proposing=bad)
 
 

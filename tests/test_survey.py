@@ -14,6 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import mentormatch as mm
+from mentormatch.errors import ConstraintConflictError, InvalidInputError, SurveyError
 from mentormatch.topics import PILOT_TOPICS
 
 TOPICS = ["clinical work", "research and scholarship", "teaching and curriculum development",
@@ -314,11 +315,11 @@ def test_schema_round_trips_through_json(tmp_path: Path) -> None:
     path.write_text(schema.model_dump_json(), encoding="utf-8")
     assert mm.SurveySchema.from_json(path) == schema
     assert mm.SurveySchema.from_json(str(path)) == schema
-    with pytest.raises(mm.InvalidInputError, match="likert_points"):
+    with pytest.raises(InvalidInputError, match="likert_points"):
         mm.SurveySchema.from_json('{"likert_points": 1}')
-    with pytest.raises(mm.InvalidInputError, match="colour"):
+    with pytest.raises(InvalidInputError, match="colour"):
         mm.SurveySchema.from_json('{"colour": "Topics"}')
-    with pytest.raises(mm.InvalidInputError, match="cannot read schema file"):
+    with pytest.raises(InvalidInputError, match="cannot read schema file"):
         mm.SurveySchema.from_json(tmp_path / "missing.json")
 
 
@@ -400,10 +401,10 @@ def test_malformed_survey_names_file_row_and_column(tmp_path: Path, case: Any) -
         path.write_bytes(content)
     elif content is not None:
         path.write_text(content, encoding="utf-8")
-    with pytest.raises(mm.SurveyError) as info:
+    with pytest.raises(SurveyError) as info:
         mm.read_survey(path, **kwargs)
     err = info.value
-    assert isinstance(err, mm.InvalidInputError) and isinstance(err, ValueError)
+    assert isinstance(err, InvalidInputError) and isinstance(err, ValueError)
     hits = [p for p in err.problems if fragment in p.message]
     assert hits, f"no problem mentions {fragment!r}: {err}"
     assert (hits[0].file, hits[0].row, hits[0].column) == (name, row, column), str(err)
@@ -415,7 +416,7 @@ def test_wrong_role_in_the_mentors_file(tmp_path: Path) -> None:
     mentors = write_csv(tmp_path / "mentors.csv", [["ID", "Role", "Topics"],
                                                    ["r1", "mentor", "QI"],
                                                    ["r2", "Mentee", "QI"]])
-    with pytest.raises(mm.SurveyError) as info:
+    with pytest.raises(SurveyError) as info:
         mm.read_survey(mentees, mentors_path=mentors)
     [problem] = info.value.problems
     assert (problem.file, problem.row, problem.column) == ("mentors.csv", 3, "Role")
@@ -430,7 +431,7 @@ def test_every_problem_of_a_file_is_reported_at_once(tmp_path: Path) -> None:
             + "x1,boss,,,group,QI,,no\n")              # row 6: role
     path = tmp_path / "many.csv"
     path.write_text(text, encoding="utf-8")
-    with pytest.raises(mm.SurveyError) as info:
+    with pytest.raises(SurveyError) as info:
         mm.read_survey(path)
     found = {(p.row, p.column) for p in info.value.problems}
     assert found == {(3, "Mentors wanted"), (4, "Capacity"), (4, "Mentorship types"),
@@ -445,7 +446,7 @@ def test_problems_of_both_files_are_reported_together(tmp_path: Path) -> None:
                                                    ["e1", "QI", "three"]])
     mentors = write_csv(tmp_path / "mentors.csv", [["ID", "Topics", "Capacity"],
                                                    ["r1", "QI", "-2"], ["e1", "QI", "1"]])
-    with pytest.raises(mm.SurveyError) as info:
+    with pytest.raises(SurveyError) as info:
         mm.read_survey(mentees, mentors_path=mentors)
     assert [(p.file, p.row) for p in info.value.problems] == [("mentees.csv", 2),
                                                               ("mentors.csv", 2)]
@@ -457,13 +458,13 @@ def test_xlsx_problems_use_sheet_row_numbers(tmp_path: Path) -> None:
     book.active.append(["ID", "Role", "Capacity", "Topics"])
     book.active.append(["r1", "mentor", 2.5, "QI"])
     book.save(tmp_path / "s.xlsx")
-    with pytest.raises(mm.SurveyError, match=r"s.xlsx, row 2, column 'Capacity': capacity must "
+    with pytest.raises(SurveyError, match=r"s.xlsx, row 2, column 'Capacity': capacity must "
                                              r"be a whole number such as 2, got '2.5'"):
         mm.read_survey(tmp_path / "s.xlsx")
     (tmp_path / "bad.xlsx").write_bytes(b"not a zip file")
-    with pytest.raises(mm.SurveyError, match="not a readable .xlsx workbook"):
+    with pytest.raises(SurveyError, match="not a readable .xlsx workbook"):
         mm.read_survey(tmp_path / "bad.xlsx")
-    with pytest.raises(mm.SurveyError, match="no worksheet 'Answers'"):
+    with pytest.raises(SurveyError, match="no worksheet 'Answers'"):
         mm.read_survey(tmp_path / "s.xlsx", mm.SurveySchema(sheet="Answers"))
 
 
@@ -487,7 +488,7 @@ SCHEMAS = st.sampled_from([mm.SurveySchema(), mm.SurveySchema(topic_answers="lik
 def _only_library_errors(path: Path, schema: mm.SurveySchema) -> None:
     try:
         cohort = mm.read_survey(path, schema)
-    except mm.SurveyError as exc:
+    except SurveyError as exc:
         assert exc.problems and all(p.file == path.name for p in exc.problems)
     else:
         assert isinstance(cohort, mm.Cohort)
@@ -532,7 +533,7 @@ def test_fuzzed_plausible_surveys_load_or_raise_library_errors(
     vocabulary = mm.TopicVocabulary.pilot() if vocab else None
     try:
         cohort = mm.read_survey(path, vocabulary=vocabulary)
-    except mm.SurveyError as exc:
+    except SurveyError as exc:
         assert all(p.file == "plausible.csv" and (p.row is None or 1 <= p.row <= n_rows + 1)
                    for p in exc.problems)
     else:  # what loaded is what the file says
@@ -603,11 +604,11 @@ def test_org_chart_two_unnamed_columns_and_problems(tmp_path: Path) -> None:
     named = write_csv(tmp_path / "named.csv", [["A", "B", "C"], ["x", "e1", "r1"]])
     assert mm.read_org_chart(named, supervisor_column="C", supervisee_column="B") == [
         ("r1", "e1")]
-    with pytest.raises(mm.SurveyError, match="cannot tell the supervisor and supervisee"):
+    with pytest.raises(SurveyError, match="cannot tell the supervisor and supervisee"):
         mm.read_org_chart(named)
     bad = write_csv(tmp_path / "bad.csv", [["supervisor", "supervisee"], ["r1", ""],
                                            ["e1", "E1"], ["r2", "e2"]])
-    with pytest.raises(mm.SurveyError) as info:
+    with pytest.raises(SurveyError) as info:
         mm.read_org_chart(bad)
     assert [(p.row, p.column) for p in info.value.problems] == [(2, "supervisee"),
                                                                  (3, "supervisor")]
@@ -616,5 +617,5 @@ def test_org_chart_two_unnamed_columns_and_problems(tmp_path: Path) -> None:
 def test_org_chart_conflicting_with_a_lock_is_an_error() -> None:
     cohort = mm.Cohort(mentees=[mm.Mentee(id="e1", topics=["qi"])],
                        mentors=[mm.Mentor(id="r1", topics=["qi"])], locked=[("e1", "r1")])
-    with pytest.raises(mm.ConstraintConflictError, match="r1 supervises e1"):
+    with pytest.raises(ConstraintConflictError, match="r1 supervises e1"):
         mm.with_supervisors(cohort, [("r1", "e1")])

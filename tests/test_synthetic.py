@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 import mentormatch as mm
+from mentormatch.errors import InvalidInputError
 from mentormatch.synthetic import PROFILES, Profile, get_profile, make_cohort
 
 
@@ -99,15 +100,15 @@ def test_supervisors_newcomers_and_rates():
 
 def test_overrides_and_errors():
     assert make_cohort(30, 5, seed=0, demand_probs=(0.0, 1.0)).mentees[0].demand == 2
-    with pytest.raises(mm.InvalidInputError, match="unknown profile parameter"):
+    with pytest.raises(InvalidInputError, match="unknown profile parameter"):
         make_cohort(3, 3, seed=0, demandd_probs=(1.0,))
-    with pytest.raises(mm.InvalidInputError, match="unknown profile 'galactic'"):
+    with pytest.raises(InvalidInputError, match="unknown profile 'galactic'"):
         make_cohort(3, 3, seed=0, profile="galactic")
-    with pytest.raises(mm.InvalidInputError, match="n_mentees"):
+    with pytest.raises(InvalidInputError, match="n_mentees"):
         make_cohort(-1, 3)
-    with pytest.raises(mm.InvalidInputError, match="supervisor_rate"):
+    with pytest.raises(InvalidInputError, match="supervisor_rate"):
         get_profile("pilot", supervisor_rate=1.5)
-    with pytest.raises(mm.InvalidInputError, match="mentee_topic_popularity"):
+    with pytest.raises(InvalidInputError, match="mentee_topic_popularity"):
         get_profile("pilot", mentee_topic_popularity=(1.0,))
     assert isinstance(get_profile("university"), Profile)
 

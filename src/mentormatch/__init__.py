@@ -4,8 +4,69 @@
 >>> result = mm.match(mm.example_cohort())
 >>> len(result.pairs) > 0
 True
+
+Describe a program
+==================
+Mentee, Mentor, Cohort            People and the rules between them (forbidden, locked pairs)
+MentorshipType, Modality,         The values their fields take
+CareerStage
+TopicVocabulary, normalize_topic  One spelling per topic
+example_cohort                    The built-in cohort, shaped like the pilot program
+
+Read a survey
+=============
+read_survey, SurveySchema         A form export (CSV, XLSX, JSON) into a Cohort
+survey_template,                  A template to send, and the shipped example export
+example_survey_path
+read_org_chart, with_supervisors  Supervisor relations, never matched
+
+Look before matching
+====================
+topic_demand, TopicDemand,        Who asks for each topic, who offers it, the gap
+TopicSupply
+diagnose, Diagnosis, Finding      Requests that cannot all be met, and why
+shortlist, Shortlist,             The best mentors per mentee, with reasons
+Recommendation
+
+Match, and the year after
+=========================
+match                             Score, solve, explain
+rematch                           A change of mentor, a mentor leaving, newcomers
+MatchResult, Pair, Unmatched,     What a match returns
+Shortfall, Metrics, Provenance,
+Change
+
+Check and export
+================
+check, CheckReport,               Hard rules and stability of any answer
+blocking_pairs
+write_report, write_mail_merge,   The director's files
+write_json
+plot_result, plot_topic_demand    Figures (the ``report`` extra)
+
+Program rounds
+==============
+Program                           Every round on one cohort, rules across rounds kept
+form_circles, pair_peers,         Group circles, peer pairs, roommates, buddies,
+stable_roommates, match_buddies,  task-focused matches; their result types are in
+match_tasks                       :mod:`mentormatch.rounds`
+
+Array level (tools and benchmarks)
+==================================
+MatchProblem, ProblemAttributes   The arrays every solver takes, validated once
+solve, Assignment                 Run a solver by name; its index-level answer
+
+Sub-packages
+============
+errors      MentorMatchError and its subclasses (MentorMatchError is also here)
+scoring     Scorers and the default scorer
+solvers     The solver registry: available(), register(), what each solver supports
+synthetic   Seeded synthetic cohorts, from a department to a national program
+rounds      Program rounds and their result types
 """
 
+from mentormatch import errors as errors
+from mentormatch import rounds as rounds
 from mentormatch import scoring as scoring
 from mentormatch import solvers as solvers
 from mentormatch import synthetic as synthetic
@@ -15,18 +76,7 @@ from mentormatch.checks import check as check
 from mentormatch.diagnosis import Diagnosis as Diagnosis
 from mentormatch.diagnosis import Finding as Finding
 from mentormatch.diagnosis import diagnose as diagnose
-from mentormatch.errors import ConstraintConflictError as ConstraintConflictError
-from mentormatch.errors import DuplicateIdError as DuplicateIdError
-from mentormatch.errors import InfeasibleError as InfeasibleError
-from mentormatch.errors import InvalidInputError as InvalidInputError
-from mentormatch.errors import InvalidProblemError as InvalidProblemError
 from mentormatch.errors import MentorMatchError as MentorMatchError
-from mentormatch.errors import SolverError as SolverError
-from mentormatch.errors import SurveyError as SurveyError
-from mentormatch.errors import SurveyProblem as SurveyProblem
-from mentormatch.errors import UnknownIdError as UnknownIdError
-from mentormatch.errors import UnknownSolverError as UnknownSolverError
-from mentormatch.errors import UnknownTopicError as UnknownTopicError
 from mentormatch.matching import Recommendation as Recommendation
 from mentormatch.matching import Shortlist as Shortlist
 from mentormatch.matching import match as match
@@ -56,18 +106,7 @@ from mentormatch.report import topic_demand as topic_demand
 from mentormatch.report import write_json as write_json
 from mentormatch.report import write_mail_merge as write_mail_merge
 from mentormatch.report import write_report as write_report
-from mentormatch.rounds import Circle as Circle
-from mentormatch.rounds import CircleMember as CircleMember
-from mentormatch.rounds import CircleResult as CircleResult
-from mentormatch.rounds import PeerPair as PeerPair
-from mentormatch.rounds import PeerResult as PeerResult
 from mentormatch.rounds import Program as Program
-from mentormatch.rounds import ProgramResult as ProgramResult
-from mentormatch.rounds import RoommatesResult as RoommatesResult
-from mentormatch.rounds import TaskMatch as TaskMatch
-from mentormatch.rounds import TaskResult as TaskResult
-from mentormatch.rounds import TaskUnmatched as TaskUnmatched
-from mentormatch.rounds import Unpaired as Unpaired
 from mentormatch.rounds import form_circles as form_circles
 from mentormatch.rounds import match_buddies as match_buddies
 from mentormatch.rounds import match_tasks as match_tasks
@@ -85,81 +124,26 @@ from mentormatch.topics import TopicVocabulary as TopicVocabulary
 from mentormatch.topics import normalize_topic as normalize_topic
 
 __all__ = [
-    "Assignment",
-    "CareerStage",
-    "Change",
-    "CheckReport",
-    "Circle",
-    "CircleMember",
-    "CircleResult",
-    "Cohort",
-    "ConstraintConflictError",
-    "Diagnosis",
-    "DuplicateIdError",
-    "Finding",
-    "InfeasibleError",
-    "InvalidInputError",
-    "InvalidProblemError",
-    "MatchProblem",
-    "MatchResult",
-    "Mentee",
-    "MentorMatchError",
-    "Mentor",
-    "MentorshipType",
-    "Metrics",
-    "Modality",
-    "Pair",
-    "PeerPair",
-    "PeerResult",
-    "ProblemAttributes",
-    "Program",
-    "ProgramResult",
-    "Provenance",
-    "Recommendation",
-    "RoommatesResult",
-    "Shortfall",
-    "Shortlist",
-    "SolverError",
-    "SurveyError",
-    "SurveyProblem",
-    "SurveySchema",
-    "TaskMatch",
-    "TaskResult",
-    "TaskUnmatched",
-    "TopicDemand",
-    "TopicSupply",
-    "TopicVocabulary",
-    "UnknownIdError",
-    "UnknownSolverError",
-    "UnknownTopicError",
-    "Unmatched",
-    "Unpaired",
-    "blocking_pairs",
-    "check",
-    "diagnose",
-    "example_cohort",
-    "example_survey_path",
-    "form_circles",
-    "match",
-    "match_buddies",
-    "match_tasks",
-    "normalize_topic",
-    "pair_peers",
-    "plot_result",
-    "plot_topic_demand",
-    "read_org_chart",
-    "read_survey",
-    "rematch",
-    "scoring",
-    "shortlist",
-    "solve",
-    "solvers",
-    "stable_roommates",
-    "survey_template",
-    "synthetic",
-    "topic_demand",
+    # describe a program
+    "CareerStage", "Cohort", "Mentee", "Mentor", "MentorshipType", "Modality",
+    "TopicVocabulary", "example_cohort", "normalize_topic",
+    # read a survey
+    "SurveySchema", "example_survey_path", "read_org_chart", "read_survey", "survey_template",
     "with_supervisors",
-    "write_json",
-    "write_mail_merge",
-    "write_report",
+    # look before matching
+    "Diagnosis", "Finding", "Recommendation", "Shortlist", "TopicDemand", "TopicSupply",
+    "diagnose", "shortlist", "topic_demand",
+    # match, and the year after
+    "Change", "MatchResult", "Metrics", "Pair", "Provenance", "Shortfall", "Unmatched",
+    "match", "rematch",
+    # check and export
+    "CheckReport", "blocking_pairs", "check", "plot_result", "plot_topic_demand",
+    "write_json", "write_mail_merge", "write_report",
+    # program rounds
+    "Program", "form_circles", "match_buddies", "match_tasks", "pair_peers",
+    "stable_roommates",
+    # array level
+    "Assignment", "MatchProblem", "ProblemAttributes", "solve",
+    # errors and sub-packages
+    "MentorMatchError", "errors", "rounds", "scoring", "solvers", "synthetic",
 ]

@@ -1,4 +1,14 @@
-"""Program rounds beside the main match: circles, peers, roommates, buddies, tasks, Program."""
+"""Program rounds beside the main match: circles, peers, roommates, buddies, tasks.
+
+The verbs are also at the top of the package (``mm.form_circles``,
+``mm.pair_peers``, ``mm.stable_roommates``, ``mm.match_buddies``,
+``mm.match_tasks``, ``mm.Program``); the result types live here.
+
+>>> import mentormatch as mm
+>>> result = mm.Program(cohort=mm.example_cohort(), circle_min=1).run()
+>>> isinstance(result, mm.rounds.ProgramResult)
+True
+"""
 
 from ._buddies import match_buddies as match_buddies
 from ._circles import Circle as Circle
@@ -17,3 +27,9 @@ from ._tasks import TaskMatch as TaskMatch
 from ._tasks import TaskResult as TaskResult
 from ._tasks import TaskUnmatched as TaskUnmatched
 from ._tasks import match_tasks as match_tasks
+
+__all__ = [
+    "Circle", "CircleMember", "CircleResult", "PeerPair", "PeerResult", "Program",
+    "ProgramResult", "RoommatesResult", "TaskMatch", "TaskResult", "TaskUnmatched", "Unpaired",
+    "form_circles", "match_buddies", "match_tasks", "pair_peers", "stable_roommates",
+]
