@@ -60,15 +60,13 @@ def build_problem(cohort: Cohort, table: ScoreTable, *,
     >>> p.shape
     (7, 33)
     """
-    e_pos = {ident: k for k, ident in enumerate(cohort.mentee_ids)}
-    r_pos = {ident: k for k, ident in enumerate(cohort.mentor_ids)}
     scores = table.mentee_scores
     allowed = np.ones(scores.shape, dtype=bool)
-    for e, r in cohort.excluded_pairs():
-        allowed[e_pos[e], r_pos[r]] = False
+    excluded = cohort.pair_indices(cohort.excluded_pairs())
+    allowed[excluded[:, 0], excluded[:, 1]] = False
     if min_score is not None:
         allowed &= scores >= min_score - MIN_SCORE_SLACK
-    locked = np.array([(e_pos[e], r_pos[r]) for e, r in cohort.locked], dtype=np.int64)
+    locked = cohort.pair_indices(cohort.locked)
     if locked.size:
         allowed[locked[:, 0], locked[:, 1]] = True
     return MatchProblem(

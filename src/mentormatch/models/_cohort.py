@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from enum import StrEnum
 from typing import Annotated, Any, Self
 
+import numpy as np
 import pydantic
+from numpy.typing import NDArray
 from pydantic import (
     BaseModel,
     BeforeValidator,
@@ -364,8 +366,7 @@ class Cohort(ValidatedModel):
                 raise DuplicateIdError(
                     f"{role} id {dup[0]!r} appears {len(rows)} times (positions {rows})"
                 )
-        mentee_pos = {p.id: k for k, p in enumerate(self.mentees)}
-        mentor_pos = {p.id: k for k, p in enumerate(self.mentors)}
+        mentee_pos, mentor_pos = self.mentee_index(), self.mentor_index()
         for kind in ("forbidden", "locked"):
             seen: set[tuple[str, str]] = set()
             for k, (e, r) in enumerate(getattr(self, kind)):
@@ -466,6 +467,39 @@ class Cohort(ValidatedModel):
     def mentor_ids(self) -> tuple[str, ...]:
         """Mentor ids in input order."""
         return tuple(p.id for p in self.mentors)
+
+    def mentee_index(self) -> dict[str, int]:
+        """Return each mentee id's position (its row in every score array)."""
+        return {p.id: k for k, p in enumerate(self.mentees)}
+
+    def mentor_index(self) -> dict[str, int]:
+        """Return each mentor id's position (its column in every score array)."""
+        return {p.id: k for k, p in enumerate(self.mentors)}
+
+    def pair_indices(self, pairs: Iterable[tuple[str, str]]) -> NDArray[np.int64]:
+        """Return ``(mentee, mentor)`` id pairs as index pairs, shape ``(n, 2)``.
+
+        Raises
+        ------
+        UnknownIdError
+            If a pair names an id that is not in the cohort.
+
+        Examples
+        --------
+        >>> import mentormatch as mm
+        >>> c = mm.example_cohort()
+        >>> c.pair_indices(c.locked).shape[1], c.pair_indices([]).shape
+        (2, (0, 2))
+        """
+        rows, cols = self.mentee_index(), self.mentor_index()
+        out = []
+        for k, (e, r) in enumerate(pairs):
+            if e not in rows:
+                raise UnknownIdError(f"pairs[{k}]: unknown mentee id {e!r}")
+            if r not in cols:
+                raise UnknownIdError(f"pairs[{k}]: unknown mentor id {r!r}")
+            out.append((rows[e], cols[r]))
+        return np.array(out, dtype=np.int64).reshape(-1, 2)
 
     def is_forbidden(self, mentee: str, mentor: str) -> bool:
         """Return whether the pair may never be matched (forbidden, supervision, self)."""

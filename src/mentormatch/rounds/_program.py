@@ -189,7 +189,7 @@ def check_program(program: Program, result: ProgramResult) -> tuple[str, ...]:
     if result.tasks:
         loads = result.long_term.metrics.mentor_loads if result.long_term else {}
         own, borrowed = task_places(cohort, loads)
-        pos = {r: k for k, r in enumerate(cohort.mentor_ids)}
+        pos = cohort.mentor_index()
         used: dict[str, list[bool]] = {}
         for t in result.tasks.matches:
             used.setdefault(t.mentor, []).append(t.uses_capacity)
