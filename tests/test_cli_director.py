@@ -145,7 +145,7 @@ def test_survey_template(tmp_path: Path, capsys) -> None:
     assert header == mm.survey_template().splitlines()[0]
     out = tmp_path / "template.csv"
     assert main(["survey-template", "--out", str(out)]) == 0
-    assert out.read_text() == mm.survey_template()
+    assert out.read_bytes().decode() == mm.survey_template()
 
 
 def test_progress_only_on_a_terminal(tmp_path: Path, monkeypatch, capsys) -> None:
@@ -187,12 +187,14 @@ def test_sensitive_attributes_never_in_output_files_or_logs(tmp_path: Path, monk
     first = mm.MatchResult.model_validate_json(files["json"].read_text())
     p = first.pairs[0]
     assert main(["shortlist", str(cohort), "-k", "3"]) == 0
+    after = {k: tmp_path / f"after.{k}" for k in ("csv", "json", "html")}
     assert main(["rematch", "--result", str(files["json"]), "--cohort", str(cohort),
                  "--release", f"{p.mentee}:{p.mentor}", "--leaving", first.pairs[-1].mentor,
-                 *outputs]) == 0
+                 "--out", str(after["csv"]), "--json", str(after["json"]),
+                 "--report", str(after["html"])]) == 0
     assert main(["demo"]) == 0
     seen = [capsys.readouterr().out, tty.getvalue(), caplog.text,
-            *(f.read_text() for f in files.values())]
+            *(f.read_text() for f in (*files.values(), *after.values()))]
     assert "concordance" in seen[0]  # the reasons do talk about concordance ...
     for text in seen:
         for secret in SECRETS:

@@ -296,7 +296,7 @@ def test_example_export_is_the_pilot_cohort() -> None:
 
 def test_template_is_the_example_header_and_reads_back(tmp_path: Path) -> None:
     text = mm.survey_template(tmp_path / "template.csv")
-    assert (tmp_path / "template.csv").read_text(encoding="utf-8") == text
+    assert (tmp_path / "template.csv").read_bytes().decode("utf-8") == text
     example_header = mm.example_survey_path().read_text(encoding="utf-8").splitlines()[0]
     assert text.splitlines() == [example_header]
     header = next(csv.reader([text]))

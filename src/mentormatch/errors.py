@@ -11,6 +11,7 @@ from dataclasses import dataclass
 __all__ = [
     "ConstraintConflictError",
     "DuplicateIdError",
+    "ExportError",
     "InfeasibleError",
     "InvalidInputError",
     "InvalidProblemError",
@@ -107,6 +108,14 @@ class SurveyError(InvalidInputError):
 
     def __reduce__(self) -> tuple[type[SurveyError], tuple[tuple[SurveyProblem, ...]]]:
         return (type(self), (self.problems,))
+
+
+class ExportError(MentorMatchError, OSError):
+    """An output file could not be written; nothing was written.
+
+    The message names the output path, never a temporary file (see
+    :func:`mentormatch.io.write_files`).
+    """
 
 
 class InfeasibleError(MentorMatchError, ValueError):

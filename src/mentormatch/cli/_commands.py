@@ -8,8 +8,6 @@ Progress goes to stderr, and only when stderr is a terminal.
 from __future__ import annotations
 
 import argparse
-import csv
-import io
 import json
 import textwrap
 from collections.abc import Callable
@@ -19,11 +17,11 @@ from typing import Any, TextIO
 import pydantic
 
 from mentormatch.errors import InvalidInputError
-from mentormatch.io import atomic_write_text
+from mentormatch.io import atomic_write_csv, csv_text, write_files
 from mentormatch.matching import match, rematch, shortlist
 from mentormatch.models import Cohort, MatchResult, Mentee
 from mentormatch.progress import Progress
-from mentormatch.report import write_json, write_mail_merge, write_report
+from mentormatch.report import MAIL_MERGE_COLUMNS, mail_merge_records, render_report
 from mentormatch.survey import (
     SurveySchema,
     read_org_chart,
@@ -33,7 +31,7 @@ from mentormatch.survey import (
 )
 from mentormatch.synthetic import example_cohort
 
-__all__ = ["COMMANDS", "format_result", "load_cohort", "parse_pair"]
+__all__ = ["COMMANDS", "check_paths", "format_result", "load_cohort", "parse_pair"]
 
 
 def format_result(result: MatchResult, width: int = 100) -> str:
@@ -129,23 +127,74 @@ def parse_pair(text: str) -> tuple[str, str]:
 
 
 def _n_outputs(args: argparse.Namespace) -> int:
-    return sum(1 for key in ("out", "json", "report") if getattr(args, key, None))
+    return sum(1 for key in OUTPUT_ARGS if getattr(args, key, None))
 
 
 def _write_outputs(result: MatchResult, args: argparse.Namespace, out: TextIO,
-                   bar: Progress) -> None:
+                   bar: Progress, extra: dict[Path, tuple[str, str]] | None = None) -> None:
+    """Write every requested output, all or none (see :func:`mentormatch.io.write_files`)."""
+    files: dict[Path, tuple[str, str]] = {}
     if args.out:
-        write_mail_merge(result, args.out)
-        bar.update()
-        print(f"pairs written to {args.out}", file=out)
+        files[args.out] = (csv_text(MAIL_MERGE_COLUMNS, mail_merge_records(result)), "pairs")
     if args.json:
-        write_json(result, args.json)
-        bar.update()
-        print(f"result written to {args.json}", file=out)
+        files[args.json] = (result.model_dump_json(indent=2), "result")
     if args.report:
-        write_report(result, args.report)
+        files[args.report] = (render_report(result), "report")
+    files.update(extra or {})
+    write_files({path: text.encode("utf-8") for path, (text, _) in files.items()})
+    for path, (_, what) in files.items():
         bar.update()
-        print(f"report written to {args.report}", file=out)
+        print(f"{what} written to {path}", file=out)
+
+
+#: Arguments naming files the CLI reads, and files it writes.
+INPUT_ARGS = ("input", "cohort", "result", "join", "schema", "join_schema", "org_chart")
+OUTPUT_ARGS = ("out", "json", "report", "save_cohort")
+
+
+def _identity(path: Path) -> object:
+    """Return what makes two paths the same file (hard and symbolic links included)."""
+    try:
+        st = path.stat()
+    except OSError:
+        return path.resolve()
+    return (st.st_dev, st.st_ino)
+
+
+def check_paths(args: argparse.Namespace) -> None:
+    """Refuse, before any work, outputs that name an input or each other.
+
+    Raises
+    ------
+    InvalidInputError
+        Naming both options; nothing has been read or written.
+
+    Examples
+    --------
+    >>> ns = argparse.Namespace(input=Path("in.json"), json=Path("in.json"))
+    >>> check_paths(ns)
+    Traceback (most recent call last):
+    ...
+    mentormatch.errors.InvalidInputError: --json in.json is also the input file: ...
+    """
+    def flag(name: str) -> str:
+        return "the input file" if name == "input" else "--" + name.replace("_", "-")
+
+    inputs = {_identity(p): name for name in INPUT_ARGS if (p := getattr(args, name, None))}
+    outputs: dict[object, str] = {}
+    for name in OUTPUT_ARGS:
+        path = getattr(args, name, None)
+        if path is None:
+            continue
+        key = _identity(path)
+        if key in inputs:
+            raise InvalidInputError(
+                f"{flag(name)} {path} is also {flag(inputs[key])}: refusing to overwrite "
+                "an input; nothing was written")
+        if key in outputs:
+            raise InvalidInputError(f"{flag(name)} and {flag(outputs[key])} both name {path}: "
+                                    "nothing was written")
+        outputs[key] = name
 
 
 def _solve_options(args: argparse.Namespace) -> dict[str, Any]:
@@ -186,12 +235,9 @@ def cmd_shortlist(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         for r in recs:
             print(f"  {r.rank}. {r.mentor:<12} {r.score:.2f}  {'; '.join(r.reasons)}", file=out)
     if args.out:
-        buf = io.StringIO()
-        writer = csv.writer(buf, lineterminator="\n")
-        writer.writerow(["mentee", "rank", "mentor", "score", "reasons"])
-        writer.writerows([r.mentee, r.rank, r.mentor, round(r.score, 6), "; ".join(r.reasons)]
-                         for r in sl.recommendations)
-        atomic_write_text(args.out, buf.getvalue())
+        atomic_write_csv(args.out, ["mentee", "rank", "mentor", "score", "reasons"],
+                         ([r.mentee, r.rank, r.mentor, round(r.score, 6), "; ".join(r.reasons)]
+                          for r in sl.recommendations))
         print(f"shortlist written to {args.out}", file=out)
     return 0
 
@@ -207,7 +253,7 @@ def _read_joining(path: Path, schema: Path | None) -> list[Mentee]:
 def cmd_rematch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Apply released pairs, leaving mentors and joining mentees to a saved result."""
     release = [parse_pair(p) for p in args.release]
-    with Progress(3 + _n_outputs(args), "rematch", stream=err) as bar:
+    with Progress(2 + _n_outputs(args), "rematch", stream=err) as bar:
         cohort = load_cohort(args.cohort, args.schema, args.org_chart)
         try:
             previous = MatchResult.model_validate_json(
@@ -223,11 +269,9 @@ def cmd_rematch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                          **_solve_options(args))
         bar.update()
         print(format_result(result), file=out)
-        _write_outputs(result, args, out, bar)
-        if args.save_cohort and result.cohort is not None:
-            atomic_write_text(args.save_cohort, result.cohort.model_dump_json(indent=1))
-            print(f"updated cohort written to {args.save_cohort}", file=out)
-        bar.update()
+        saved = {args.save_cohort: (result.cohort.model_dump_json(indent=1), "updated cohort")} \
+            if args.save_cohort and result.cohort is not None else {}
+        _write_outputs(result, args, out, bar, extra=saved)
     return 0
 
 

@@ -9,11 +9,16 @@ never name those values. Errors go to stderr with exit status 2.
 from __future__ import annotations
 
 import argparse
+import io
+import re
+import signal
 import sys
+import threading
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TextIO
 
-from mentormatch.cli._commands import COMMANDS
+from mentormatch.cli._commands import COMMANDS, check_paths
 from mentormatch.cli._commands import format_result as format_result
 from mentormatch.cli._program import add_program_parser, cmd_program
 from mentormatch.errors import MentorMatchError
@@ -91,16 +96,67 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+#: Control characters (but tab, newline and a CR ending a line) shown escaped, so that
+#: an id or a reason cannot move the cursor, recolour or retitle the terminal.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]|\r(?!\n)")
+
+
+def printable(text: str) -> str:
+    r"""Escape the control characters of ``text`` that a terminal would obey.
+
+    Examples
+    --------
+    >>> printable("e1\x1b[2J\rr1\r\n")
+    'e1\\x1b[2J\\rr1\r\n'
+    """
+    return _CONTROL.sub(lambda m: repr(m.group())[1:-1], text)
+
+
+class _Printable(io.TextIOBase):
+    """A text stream that escapes control characters before they reach the terminal."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        self._stream.write(printable(text))
+        return len(text)
+
+    def flush(self) -> None:
+        self._stream.flush()
+
+    def isatty(self) -> bool:
+        return bool(self._stream.isatty())
+
+
+def _terminate(signum: int, frame: object) -> None:
+    """On SIGTERM, unwind like an exit, so partial outputs are cleaned up."""
+    raise SystemExit(128 + signum)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     args = _parser().parse_args(argv)
+    out, err = _Printable(sys.stdout), _Printable(sys.stderr)
+    previous = signal.signal(signal.SIGTERM, _terminate) \
+        if threading.current_thread() is threading.main_thread() else None
     try:
-        return {**COMMANDS, "program": cmd_program}[args.command](args, sys.stdout, sys.stderr)
+        check_paths(args)
+        command = {**COMMANDS, "program": cmd_program}[args.command]
+        return command(args, out, err)  # type: ignore[arg-type]
     except MentorMatchError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {exc}", file=err)
     except OSError as exc:
         where = f" {exc.filename}" if exc.filename else ""
-        print(f"error: cannot access{where}: {exc.strerror or exc}", file=sys.stderr)
+        print(f"error: cannot access{where}: {exc.strerror or exc}", file=err)
     except ImportError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {exc}", file=err)
+    except KeyboardInterrupt:
+        print("interrupted: nothing was written", file=err)
+        return 130
+    except BrokenPipeError:  # pragma: no cover - e.g. piped into head
+        return 0
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
     return 2

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from mentormatch.cli._commands import load_cohort
-from mentormatch.io import atomic_write_text
+from mentormatch.io import csv_text, write_files
 from mentormatch.rounds import Program, ProgramResult
 from mentormatch.solvers import DEFAULT_SOLVER, available
 
@@ -81,10 +81,12 @@ def cmd_program(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                       buddy_can_be_mentor=args.buddy_can_be_mentor)
     result = program.run(solver=args.solver)
     print(format_program(result), file=out)
+    files: dict[Path, tuple[str, str]] = {}
     if args.out:
-        result.to_csv(args.out)
-        print(f"pairs of every round written to {args.out}", file=out)
+        files[args.out] = (csv_text(result.COLUMNS, result.to_records()), "pairs of every round")
     if args.json:
-        atomic_write_text(args.json, result.model_dump_json(indent=2))
-        print(f"result written to {args.json}", file=out)
+        files[args.json] = (result.model_dump_json(indent=2), "result")
+    write_files({path: text.encode("utf-8") for path, (text, _) in files.items()})
+    for path, (_, what) in files.items():
+        print(f"{what} written to {path}", file=out)
     return 0

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Sequence
 from importlib.resources import files
 from pathlib import Path
 
-from mentormatch.io import atomic_write_text
+from mentormatch.io import atomic_write_text, csv_text
 from mentormatch.survey._read import TEXT_FIELDS
 from mentormatch.survey._schema import SurveySchema
 from mentormatch.topics import PILOT_TOPICS
@@ -51,9 +49,7 @@ def survey_template(path: str | Path | None = None, *, schema: SurveySchema | No
     schema = schema if schema is not None else SurveySchema.default()
     if topics is None:
         topics = schema.vocabulary.topics if schema.vocabulary is not None else PILOT_TOPICS
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerow(_columns(schema, topics))
-    text = buffer.getvalue()
+    text = csv_text(_columns(schema, topics), [])
     if path is not None:
         atomic_write_text(path, text)
     return text

@@ -1,0 +1,159 @@
+"""Exports read back as written: line breaks, formula prefixes, all-or-nothing files (issue 12)."""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import mentormatch as mm
+from mentormatch.cli import main
+from mentormatch.errors import ExportError
+from mentormatch.io import (
+    atomic_write_csv,
+    csv_text,
+    guard_cell,
+    read_csv,
+    unguard_cell,
+    write_files,
+)
+from mentormatch.report import MAIL_MERGE_COLUMNS
+
+
+def _hostile_cohort() -> mm.Cohort:
+    return mm.Cohort(
+        mentees=[mm.Mentee(id="=e1", name="Ann\rSmith", email="@HYPERLINK(1)", topics=["qi"]),
+                 mm.Mentee(id="e2\x1b[2J", name="\tTab", topics=["qi"])],
+        mentors=[mm.Mentor(id="-r1", name="+Bob\r\nJones", topics=["qi"], capacity=2)])
+
+
+def test_mail_merge_reads_back_cell_for_cell(tmp_path: Path) -> None:
+    result = mm.match(_hostile_cohort())
+    path = mm.write_mail_merge(result, tmp_path / "pairs.csv")
+    rows = read_csv(path)
+    assert len(rows) == len(result.pairs) == 2  # a bare CR no longer splits a row
+    by_mentee = {row["mentee"]: row for row in rows}
+    assert by_mentee["=e1"]["mentee_name"] == "Ann\rSmith"
+    assert by_mentee["=e1"]["mentee_email"] == "@HYPERLINK(1)"
+    assert by_mentee["=e1"]["mentor_name"] == "+Bob\r\nJones"
+    assert list(rows[0]) == list(MAIL_MERGE_COLUMNS)
+
+
+def test_no_cell_starts_a_formula(tmp_path: Path) -> None:
+    import csv
+
+    result = mm.match(_hostile_cohort())
+    paths = [mm.write_mail_merge(result, tmp_path / "pairs.csv"),
+             result.to_csv(tmp_path / "plain.csv")]
+    assert main(["shortlist", str(_write_cohort(tmp_path)), "--out",
+                 str(tmp_path / "short.csv")]) == 0
+    paths.append(tmp_path / "short.csv")
+    for path in paths:
+        with open(path, newline="", encoding="utf-8") as fh:
+            for row in csv.reader(fh):
+                for cell in row:
+                    assert not cell or cell[0] not in "=+-@\t\r", (path, cell)
+
+
+def _write_cohort(tmp_path: Path) -> Path:
+    path = tmp_path / "cohort.json"
+    path.write_text(_hostile_cohort().model_dump_json())
+    return path
+
+
+@given(st.text())
+def test_guard_is_undone_exactly(text: str) -> None:
+    assert unguard_cell(guard_cell(text)) == text
+    guarded = guard_cell(text)
+    assert not guarded or guarded[0] not in "=+-@\t\r"
+
+
+@given(st.lists(st.lists(st.text(), min_size=2, max_size=2), max_size=5))
+def test_any_text_reads_back(tmp_path_factory: pytest.TempPathFactory,
+                             rows: list[list[str]]) -> None:
+    path = tmp_path_factory.mktemp("csv") / "t.csv"
+    atomic_write_csv(path, ["a", "b"], rows)
+    assert read_csv(path) == [{"a": a, "b": b} for a, b in rows]
+
+
+def test_numbers_are_not_guarded() -> None:
+    assert csv_text(["x"], [[-1.5]]) == "x\r\n-1.5\r\n"
+
+
+def test_cli_refuses_to_overwrite_its_input(tmp_path: Path, capsys) -> None:
+    cohort = _write_cohort(tmp_path)
+    before = cohort.read_bytes()
+    assert main(["match", str(cohort), "--json", str(cohort)]) == 2
+    assert "refusing to overwrite an input" in capsys.readouterr().err
+    assert cohort.read_bytes() == before
+    assert main(["match", str(cohort), "--out", str(tmp_path / "a.csv"),
+                 "--report", str(tmp_path / "a.csv")]) == 2
+    assert "both name" in capsys.readouterr().err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cohort.json"]
+
+
+def test_cli_writes_all_outputs_or_none(tmp_path: Path, capsys) -> None:
+    cohort = _write_cohort(tmp_path)
+    code = main(["match", str(cohort), "--out", str(tmp_path / "ok.csv"),
+                 "--json", str(tmp_path / "ok.json"),
+                 "--report", str(tmp_path / "missing-dir" / "r.html")])
+    assert code == 2
+    err = capsys.readouterr().err
+    assert "missing-dir/r.html" in err and "nothing was written" in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cohort.json"]
+
+
+def test_cli_escapes_terminal_control_characters(tmp_path: Path, capsys) -> None:
+    assert main(["match", str(_write_cohort(tmp_path))]) == 0
+    out = capsys.readouterr().out
+    assert "\x1b" not in out and "\\x1b[2J" in out
+
+
+def test_read_only_target_is_refused(tmp_path: Path) -> None:
+    target = tmp_path / "pairs.csv"
+    target.write_text("old")
+    os.chmod(target, stat.S_IRUSR | stat.S_IRGRP)
+    with pytest.raises(ExportError, match="pairs.csv: the file is read-only"):
+        write_files({target: b"new"})
+    assert target.read_text() == "old"
+
+
+def test_symlinked_target_is_written_through(tmp_path: Path) -> None:
+    real = tmp_path / "real.csv"
+    real.write_text("old")
+    link = tmp_path / "link.csv"
+    link.symlink_to(real)
+    write_files({link: b"new"})
+    assert link.is_symlink() and real.read_text() == "new"
+
+
+def test_errors_name_the_output_not_the_temporary_file(tmp_path: Path) -> None:
+    with pytest.raises(ExportError) as info:
+        write_files({tmp_path / "nowhere" / "out.csv": b"x"})
+    assert "nowhere/out.csv" in str(info.value) and ".tmp" not in str(info.value)
+    assert isinstance(info.value, mm.MentorMatchError)
+
+
+def test_an_exit_during_the_writes_leaves_nothing(tmp_path: Path, monkeypatch) -> None:
+    import mentormatch.io as mio
+
+    first = tmp_path / "a.txt"
+    first.write_text("previous")
+    real = mio._stage
+    calls = []
+
+    def stage_then_die(target: Path, data: bytes) -> str:
+        calls.append(target)
+        if len(calls) == 2:
+            raise SystemExit(143)  # what the CLI turns SIGTERM into
+        return real(target, data)
+
+    monkeypatch.setattr(mio, "_stage", stage_then_die)
+    with pytest.raises(SystemExit):
+        write_files({first: b"new", tmp_path / "b.txt": b"new"})
+    assert first.read_text() == "previous"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.txt"]
