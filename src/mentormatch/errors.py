@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 __all__ = [
+    "shorten",
     "ConstraintConflictError",
     "DuplicateIdError",
     "ExportError",
@@ -23,6 +24,21 @@ __all__ = [
     "UnknownSolverError",
     "UnknownTopicError",
 ]
+
+
+def shorten(value: object, limit: int = 60) -> str:
+    """Return ``repr(value)``, cut to ``limit`` characters, for messages that quote input.
+
+    Examples
+    --------
+    >>> shorten("x" * 100, limit=12)
+    "'xxxxxxx...' (100 characters)"
+    """
+    text = repr(value)
+    if len(text) <= limit:
+        return text
+    size = f" ({len(value)} characters)" if isinstance(value, str) else ""
+    return text[:limit - 4] + "...'" + size if text.endswith("'") else text[:limit - 3] + "..."
 
 
 class MentorMatchError(Exception):

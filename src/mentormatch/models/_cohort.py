@@ -7,6 +7,7 @@ problems, solvers) assumes a valid :class:`Cohort`.
 from __future__ import annotations
 
 import math
+import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from enum import StrEnum
@@ -31,16 +32,36 @@ from mentormatch.errors import (
     MentorMatchError,
     UnknownIdError,
     UnknownTopicError,
+    shorten,
 )
 from mentormatch.topics import TopicVocabulary, normalize_topic
 
+
+def normalize_id(value: Any) -> Any:
+    """Return an id in its one normal form, Unicode NFC (a person's id is also stripped).
+
+    Two spellings of one identity (NFC "\u00eb" and NFD "e\u0308") become the same id;
+    ids that still differ only by case are refused when a :class:`Cohort` is built.
+
+    Examples
+    --------
+    >>> normalize_id("e\u0308") == "\u00eb"
+    True
+    """
+    return unicodedata.normalize("NFC", value) if isinstance(value, str) else value
+
+
+Id = Annotated[str, BeforeValidator(normalize_id)]
+
 __all__ = [
     "CareerStage",
+    "Id",
     "Cohort",
     "Mentee",
     "Mentor",
     "MentorshipType",
     "Modality",
+    "normalize_id",
 ]
 
 
@@ -193,7 +214,7 @@ def _translate(exc: pydantic.ValidationError, model: str, ident: Any) -> MentorM
 
 
 class _Person(ValidatedModel):
-    id: Annotated[str, Field(min_length=1)]
+    id: Annotated[Id, Field(min_length=1)]
     name: str | None = None
     email: str | None = None
     topics: Topics = Field(default_factory=dict)
@@ -207,7 +228,7 @@ class _Person(ValidatedModel):
     # Newcomer-buddy round: been through licensing/credentialing abroad; relocated here.
     trained_abroad: bool = False
     relocated: bool = False
-    supervisors: tuple[str, ...] = ()
+    supervisors: tuple[Id, ...] = ()
     # Sensitive: used only for concordance the person asked for; never shown in repr.
     gender: str | None = Field(default=None, repr=False)
     background: str | None = Field(default=None, repr=False)
@@ -353,8 +374,8 @@ class Cohort(ValidatedModel):
 
     mentees: tuple[Mentee, ...]
     mentors: tuple[Mentor, ...]
-    forbidden: tuple[tuple[str, str], ...] = ()
-    locked: tuple[tuple[str, str], ...] = ()
+    forbidden: tuple[tuple[Id, Id], ...] = ()
+    locked: tuple[tuple[Id, Id], ...] = ()
     vocabulary: TopicVocabulary | None = None
 
     @model_validator(mode="after")
@@ -364,8 +385,10 @@ class Cohort(ValidatedModel):
             if dup:
                 rows = [k for k, p in enumerate(people) if p.id == dup[0]]
                 raise DuplicateIdError(
-                    f"{role} id {dup[0]!r} appears {len(rows)} times (positions {rows})"
+                    f"{role} id {shorten(dup[0])} appears {len(rows)} times "
+                    f"(positions {rows[:10]}{' ...' if len(rows) > 10 else ''})"
                 )
+        self._check_case_twins()
         mentee_pos, mentor_pos = self.mentee_index(), self.mentor_index()
         for kind in ("forbidden", "locked"):
             seen: set[tuple[str, str]] = set()
@@ -397,6 +420,19 @@ class Cohort(ValidatedModel):
         if self.vocabulary is not None:
             self._apply_vocabulary(self.vocabulary)
         return self
+
+    def _check_case_twins(self) -> None:
+        """Refuse two ids that differ only by case: one person, or two? Nobody can tell."""
+        spellings: dict[str, dict[str, str]] = {}
+        for role, people in (("mentee", self.mentees), ("mentor", self.mentors)):
+            for p in people:
+                spellings.setdefault(p.id.casefold(), {}).setdefault(p.id, role)
+        for found in spellings.values():
+            if len(found) > 1:
+                (a, role_a), (b, role_b) = list(found.items())[:2]
+                raise DuplicateIdError(
+                    f"{role_a} id {shorten(a)} and {role_b} id {shorten(b)} differ only by "
+                    "case: give them distinct ids, or the same id if they are one person")
 
     def _apply_vocabulary(self, vocab: TopicVocabulary) -> None:
         for field in ("mentees", "mentors"):
