@@ -300,3 +300,39 @@ def test_warm_certificate_refuses_an_infeasible_start() -> None:
     assert certify_flow(p, np.array([0, 1]), np.array([0, 0])) is None  # over capacity
     proved = certify_flow(p, np.array([0, 1]), np.array([0, 1]))
     assert proved is not None and proved.objective == pytest.approx(1.9)
+
+
+FLOW_FACTS = {"backend", "objective", "exact", "gap_bound", "scale", "cycles_canceled",
+              "bellman_ford_rounds"}
+
+
+@settings(max_examples=100, deadline=None)
+@given(problems(max_demand=3, max_capacity=3))
+def test_info_holds_the_facts_and_duals_the_certificate(problem: mm.MatchProblem) -> None:
+    a = mm.solve(problem, solver="flow")
+    assert set(a.info) == FLOW_FACTS
+    assert not any(isinstance(v, np.ndarray) for v in a.info.values())
+    duals = a.duals
+    assert duals is not None
+    n_e, n_r = problem.shape
+    assert duals.mentee_level.shape == duals.mentee_potential.shape == (n_e,)
+    assert duals.mentor_level.shape == duals.mentor_potential.shape == (n_r,)
+    assert duals.node_level.shape == duals.node_value.shape == (n_e + n_r + 2,)
+    with pytest.raises(ValueError, match="read-only"):
+        duals.mentee_potential[...] = 0.0
+    # Saturated exactly when every unit of demand left after the locks was met.
+    wanted = int(problem.demand.sum())
+    if duals.saturated:
+        assert a.n_pairs == wanted
+    else:
+        assert a.n_pairs < wanted or int(problem.capacity.sum()) < wanted
+    # A proof started from these duals holds at once (integer scores: no rounding).
+    warm = certify_flow(problem, a.mentee_idx, a.mentor_idx, start=duals)
+    assert warm is not None and set(warm.info) == FLOW_FACTS
+    assert warm.info["bellman_ford_rounds"] == 0  # its own proof holds at once
+
+
+def test_provenance_shows_the_flow_facts() -> None:
+    result = mm.match(mm.example_cohort(), solver="flow")
+    assert set(result.provenance.solver_info) == FLOW_FACTS
+    assert result.provenance.solver_info["exact"] is True

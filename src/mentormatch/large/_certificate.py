@@ -59,25 +59,27 @@ def tighten_duals(problem: CandidateProblem, assignment: Assignment,
     left = locked_residual(problem)
     mentee_open, mentor_open = left.demand > 0, left.capacity > 0
     free = unlocked(problem, assignment.mentee_idx, assignment.mentor_idx)
-    e, r = assignment.mentee_idx[free], assignment.mentor_idx[free]
-    s = problem.pair_scores(e, r)
+    pair_mentee, pair_mentor = assignment.mentee_idx[free], assignment.mentor_idx[free]
+    pair_score = problem.pair_scores(pair_mentee, pair_mentor)
     # Mentors: potential (in the maximising sign) = lexmin of (0, 0) if room,
     # and of (-mentee_level, s - mentee_potential) over its pairs.
-    spare = mentor_open & (np.bincount(r, minlength=n_r) < left.capacity)
+    spare = mentor_open & (np.bincount(pair_mentor, minlength=n_r) < left.capacity)
     start = np.where(spare, 0.0, np.inf)
-    new_level, new_potential = _lexmin_at(r, -mentee_level[e], s - mentee_potential[e],
-                                          start, start)
+    new_level, new_potential = _lexmin_at(
+        pair_mentor, -mentee_level[pair_mentee], pair_score - mentee_potential[pair_mentee],
+        start, start)
     moved = mentor_open & np.isfinite(new_level)
     mentor_level[moved], mentor_potential[moved] = new_level[moved], new_potential[moved]
     # Mentees who are full: lexmin over their pairs of (-mentor_level, s - mentor_potential).
-    full = mentee_open & (np.bincount(e, minlength=n_e) == left.demand)
-    new_level, new_potential = _lexmin_at(e, -mentor_level[r], s - mentor_potential[r],
-                                          np.full(n_e, np.inf), np.full(n_e, np.inf))
+    full = mentee_open & (np.bincount(pair_mentee, minlength=n_e) == left.demand)
+    new_level, new_potential = _lexmin_at(
+        pair_mentee, -mentor_level[pair_mentor], pair_score - mentor_potential[pair_mentor],
+        np.full(n_e, np.inf), np.full(n_e, np.inf))
     moved = full & np.isfinite(new_level)
     mentee_level[moved], mentee_potential[moved] = new_level[moved], new_potential[moved]
     tight = TightDuals(mentee_level, mentee_potential, mentor_level, mentor_potential)
-    best = _lowest_prices(problem, e, r, s, tight, full=full, mentor_open=mentor_open,
-                          spare=spare, tolerance=duals.tolerance,
+    best = _lowest_prices(problem, (pair_mentee, pair_mentor, pair_score), tight, full=full,
+                          mentor_open=mentor_open, spare=spare, tolerance=duals.tolerance,
                           floor=duals.mentee_potential)
     if best is None:
         return tight
@@ -100,34 +102,35 @@ def _lexmin_at(idx: IntArray, level: FloatArray, value: FloatArray, start_level:
     return out_level, out_value
 
 
-def _lowest_prices(problem: CandidateProblem, e: IntArray, r: IntArray, s: FloatArray,
+def _lowest_prices(problem: CandidateProblem, pairs: tuple[IntArray, IntArray, FloatArray],
                    duals: TightDuals, *, full: BoolArray, mentor_open: BoolArray,
                    spare: BoolArray, tolerance: float, floor: FloatArray,
                    max_rounds: int = 400) -> tuple[FloatArray, FloatArray] | None:
     """Return the mentee-optimal potentials: mentor prices lowest, mentee values highest.
 
-    ``e``, ``r``, ``s`` are the assignment's free pairs. On the level-0 part,
-    the potentials are a system of difference constraints (used pair:
-    ``e_i + r_j <= s``; unused candidate: ``e_i + r_j >= s``; ``r_j >= 0`` for
-    a mentor with mentees; 0 for one with room), whose feasible set is a
-    lattice: Bellman-Ford from the upper bounds reaches its top (highest
-    ``e``, lowest ``r``). That clears every dropped pair with a mentor who has
-    room whenever any dual would; pairs with full mentors may still need
-    another round. Returns None (keep the given potentials) if it does not
-    settle within ``max_rounds`` or fails the final check (every candidate
-    constraint, mentors with room priced at most 0, mentees never below
-    ``floor``, the solver's own mentee potentials, which keeps the source
-    arcs, not modelled here, feasible).
+    ``pairs`` are the assignment's free pairs (mentee, mentor, score). On the
+    level-0 part, the potentials (``e`` of mentees, ``r`` of mentors) are a
+    system of difference constraints (used pair: ``e_i + r_j <= s``; unused
+    candidate: ``e_i + r_j >= s``; ``r_j >= 0`` for a mentor with mentees; 0
+    for one with room), whose feasible set is a lattice: Bellman-Ford from the
+    upper bounds reaches its top (highest ``e``, lowest ``r``). That clears
+    every dropped pair with a mentor who has room whenever any dual would;
+    pairs with full mentors may still need another round. Returns None (keep
+    the given potentials) if it does not settle within ``max_rounds`` or fails
+    the final check (every candidate constraint, mentors with room priced at
+    most 0, mentees never below ``floor``, the solver's own mentee potentials,
+    which keeps the source arcs, not modelled here, feasible).
     """
     n_e, n_r = problem.shape
     mentee_level, mentor_level = duals.mentee_level, duals.mentor_level
     movable_mentee = full & (mentee_level == 0)
     movable_mentor = mentor_open & (mentor_level == 0)
+    pair_mentee, pair_mentor, pair_score = pairs
     # Only constraints between level-0 ends bind values; others hold by level.
-    binds = ((mentee_level[e] == 0) & (mentor_level[r] == 0)
-             & (movable_mentee[e] | movable_mentor[r]))
-    used_e, used_r, used_s = e[binds], r[binds], s[binds]
-    other_e, other_r, other_s = _unused_candidates(problem, e, r)
+    binds = ((mentee_level[pair_mentee] == 0) & (mentor_level[pair_mentor] == 0)
+             & (movable_mentee[pair_mentee] | movable_mentor[pair_mentor]))
+    used_e, used_r, used_s = pair_mentee[binds], pair_mentor[binds], pair_score[binds]
+    other_e, other_r, other_s = _unused_candidates(problem, pair_mentee, pair_mentor)
     binds = ((mentee_level[other_e] == 0) & (mentor_level[other_r] == 0)
              & movable_mentor[other_r])
     other_e, other_r, other_s = other_e[binds], other_r[binds], other_s[binds]
@@ -154,8 +157,9 @@ def _lowest_prices(problem: CandidateProblem, e: IntArray, r: IntArray, s: Float
                                 duals.mentee_potential, mentee_potential)
     mentor_potential = -neg_mentor_potential
     # Check every candidate constraint before trusting the result.
-    ok_used = ((mentee_level[e] + mentor_level[r] != 0)
-               | (mentee_potential[e] + mentor_potential[r] <= s + tolerance))
+    ok_used = ((mentee_level[pair_mentee] + mentor_level[pair_mentor] != 0)
+               | (mentee_potential[pair_mentee] + mentor_potential[pair_mentor]
+                  <= pair_score + tolerance))
     ok_other = mentee_potential[other_e] + mentor_potential[other_r] >= other_s - tolerance
     ok_mentor = ~(spare & movable_mentor) | (mentor_potential <= tolerance)
     ok_mentee = ~movable_mentee | (mentee_potential >= floor - tolerance)
@@ -164,11 +168,11 @@ def _lowest_prices(problem: CandidateProblem, e: IntArray, r: IntArray, s: Float
     return mentee_potential, mentor_potential
 
 
-def _unused_candidates(problem: CandidateProblem, e: IntArray,
-                       r: IntArray) -> tuple[IntArray, IntArray, FloatArray]:
-    """Candidate pairs neither among the free pairs ``e``, ``r`` nor locked."""
+def _unused_candidates(problem: CandidateProblem, mentee: IntArray,
+                       mentor: IntArray) -> tuple[IntArray, IntArray, FloatArray]:
+    """Candidate pairs neither among the given (free) pairs nor locked."""
     edges = problem.edges()
     n_r = problem.shape[1]
-    unused = (~np.isin(edges.mentee * n_r + edges.mentor, e * n_r + r)
+    unused = (~np.isin(edges.mentee * n_r + edges.mentor, mentee * n_r + mentor)
               & unlocked(problem, edges.mentee, edges.mentor))
     return edges.mentee[unused], edges.mentor[unused], edges.score[unused]

@@ -364,13 +364,13 @@ def _improving_pairs(scanner: Scanner, rows: IntArray, pool: Pool, pool_size: in
 def _pool_violators(pool: Pool, rows: IntArray, candidates: CandidateSet,
                     prices: _Prices) -> ImprovingPairs:
     """Pool pairs outside the candidates that beat the duals (checked exactly)."""
-    mentor = pool.mentor[rows]
-    inside = mentor >= 0
-    e = np.repeat(rows, inside.sum(axis=1))
-    r, s = mentor[inside], pool.score[rows][inside]
-    gain = s - prices.mentee[e] - prices.mentor[r]
-    hit = (gain > prices.tolerance) & ~candidates.contains(e, r)
-    return ImprovingPairs(e[hit], r[hit], s[hit], gain[hit])
+    pooled = pool.mentor[rows]
+    inside = pooled >= 0
+    mentee = np.repeat(rows, inside.sum(axis=1))
+    mentor, score = pooled[inside], pool.score[rows][inside]
+    gain = score - prices.mentee[mentee] - prices.mentor[mentor]
+    hit = (gain > prices.tolerance) & ~candidates.contains(mentee, mentor)
+    return ImprovingPairs(mentee[hit], mentor[hit], score[hit], gain[hit])
 
 
 def _rescore_counts(ref_price: FloatArray, ref_bound: FloatArray, prices: _Prices,
@@ -406,9 +406,9 @@ def _buckets(need: IntArray, rows: IntArray, order: IntArray,
     if not open_.any():
         return out
     size = np.minimum(2 ** np.ceil(np.log2(np.maximum(need[open_], 64))), n_r).astype(np.int64)
-    for c in np.unique(size).tolist():
-        block = rows[open_][size == c]
-        out.append((None if c >= n_r else np.sort(order[:c]), block))
+    for width in np.unique(size).tolist():
+        block = rows[open_][size == width]
+        out.append((None if width >= n_r else np.sort(order[:width]), block))
     return out
 
 
@@ -417,11 +417,11 @@ def _best_per_row(pairs: ImprovingPairs, per_row: int) -> ImprovingPairs:
     if pairs.mentee.size == 0:
         return pairs
     order = np.lexsort((pairs.mentor, -pairs.gain, pairs.mentee))
-    e, r = pairs.mentee[order], pairs.mentor[order]
-    first = np.r_[True, (e[1:] != e[:-1]) | (r[1:] != r[:-1])]
+    mentee, mentor = pairs.mentee[order], pairs.mentor[order]
+    first = np.r_[True, (mentee[1:] != mentee[:-1]) | (mentor[1:] != mentor[:-1])]
     kept = order[first]
-    e = pairs.mentee[kept]
-    rank = np.arange(e.size) - np.searchsorted(e, e, side="left")
+    mentee = pairs.mentee[kept]
+    rank = np.arange(mentee.size) - np.searchsorted(mentee, mentee, side="left")
     kept = kept[rank < per_row]
     return ImprovingPairs(pairs.mentee[kept], pairs.mentor[kept], pairs.score[kept],
                           pairs.gain[kept])
@@ -474,24 +474,25 @@ def _fluid_network(setup: PricingSetup, pool: Pool, demand: IntArray, weight: in
     """
     size, n_r = pool.mentor.shape[0], setup.scorer.n_mentors
     ok = pool.mentor >= 0
-    e = np.repeat(np.arange(size), ok.sum(axis=1))
-    r, s = pool.mentor[ok], pool.score[ok]
+    mentee = np.repeat(np.arange(size), ok.sum(axis=1))
+    mentor = pool.mentor[ok]
     source, sink = size + n_r, size + n_r + 1
     offering = np.flatnonzero(setup.capacity > 0)
     total = int(demand.sum())
-    tail = np.concatenate([e, np.full(size, source), size + offering, [source]])
-    head = np.concatenate([size + r, np.arange(size), np.full(offering.size, sink), [sink]])
-    upper = np.concatenate([np.full(e.size, weight), demand, setup.capacity[offering], [total]])
+    tail = np.concatenate([mentee, np.full(size, source), size + offering, [source]])
+    head = np.concatenate([size + mentor, np.arange(size), np.full(offering.size, sink), [sink]])
+    upper = np.concatenate([np.full(mentee.size, weight), demand, setup.capacity[offering],
+                            [total]])
     level = np.zeros(tail.size, dtype=np.int64)
     level[-1] = 1
     cost = np.zeros(tail.size)
-    cost[:e.size] = -s
+    cost[:mentee.size] = -pool.score[ok]
     supply = np.zeros(size + n_r + 2, dtype=np.int64)
     supply[source], supply[sink] = total, -total
     return Network(
         n_mentees=size, n_mentors=n_r, tail=tail.astype(np.int64), head=head.astype(np.int64),
         lower=np.zeros(tail.size, dtype=np.int64), upper=upper.astype(np.int64), level=level,
-        cost=cost, supply=supply, n_pair=int(e.size), pair_mentee=e, pair_mentor=r,
+        cost=cost, supply=supply, n_pair=int(mentee.size), pair_mentee=mentee, pair_mentor=mentor,
         mentee_open=np.ones(size, dtype=bool), mentor_open=setup.capacity > 0,
         first_unit=np.arange(size), further_units=np.zeros(0, dtype=np.int64),
         offering=offering)

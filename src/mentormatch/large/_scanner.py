@@ -269,9 +269,9 @@ class Scanner:
         parts = self._each_block(rows, work)
         if not parts:
             return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0)
-        e, r, s = (np.concatenate([p[q] for p in parts]) for q in range(3))
-        order = np.lexsort((e, -s, r))
-        e, r, s = e[order], r[order], s[order]
-        rank = np.arange(r.size) - np.searchsorted(r, r, side="left")
+        mentee, mentor, score = (np.concatenate([p[q] for p in parts]) for q in range(3))
+        order = np.lexsort((mentee, -score, mentor))
+        mentee, mentor, score = mentee[order], mentor[order], score[order]
+        rank = np.arange(mentor.size) - np.searchsorted(mentor, mentor, side="left")
         keep = rank < m
-        return e[keep], r[keep], s[keep]
+        return mentee[keep], mentor[keep], score[keep]
