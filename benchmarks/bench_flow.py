@@ -31,7 +31,7 @@ import numpy as np
 import mentormatch as mm
 from benchmarks.timing import median_time
 from mentormatch.problem._match_problem import Edges
-from mentormatch.solvers.flow._solve import _build, _run_highs, _scaled, solve_flow
+from mentormatch.solvers.flow import build_network, run_backend, scaled_costs, solve_flow
 
 RESULTS = Path(__file__).parent / "results" / "flow.json"
 
@@ -97,15 +97,15 @@ def ortools_direct(problem: EdgeProblem) -> Callable[[], float]:
     """OR-Tools on the same network and integer costs, timed from arrays to flows."""
     from ortools.graph.python import min_cost_flow
 
-    net = _build(problem, "lexicographic")  # type: ignore[arg-type]
-    costs, _ = _scaled(net, True)
+    net = build_network(problem, "lexicographic")  # type: ignore[arg-type]
+    costs, _ = scaled_costs(net, True)
     supply = net.supply.copy()
-    np.subtract.at(supply, net.tail, net.lo)
-    np.add.at(supply, net.head, net.lo)
+    np.subtract.at(supply, net.tail, net.lower)
+    np.add.at(supply, net.head, net.lower)
 
     def run() -> float:
         smcf = min_cost_flow.SimpleMinCostFlow()
-        smcf.add_arcs_with_capacity_and_unit_cost(net.tail, net.head, net.hi - net.lo, costs)
+        smcf.add_arcs_with_capacity_and_unit_cost(net.tail, net.head, net.upper - net.lower, costs)
         smcf.set_nodes_supplies(np.arange(net.n_nodes), supply)
         assert smcf.solve() == smcf.OPTIMAL
         flows = np.asarray(smcf.flows(np.arange(net.tail.size)))
@@ -115,10 +115,11 @@ def ortools_direct(problem: EdgeProblem) -> Callable[[], float]:
 
 
 def highs_lp(problem: EdgeProblem) -> Callable[[], float]:
-    net = _build(problem, "lexicographic")  # type: ignore[arg-type]
+    net = build_network(problem, "lexicographic")  # type: ignore[arg-type]
 
     def run() -> float:
-        flow = _run_highs(net, True)
+        flow, _ = run_backend(net, "highs", lexicographic=True)
+        assert flow is not None
         return float(-net.cost[:net.n_pair] @ flow[:net.n_pair])
 
     return run
@@ -127,17 +128,17 @@ def highs_lp(problem: EdgeProblem) -> Callable[[], float]:
 def networkx_simplex(problem: EdgeProblem) -> Callable[[], float]:
     import networkx as nx
 
-    net = _build(problem, "lexicographic")  # type: ignore[arg-type]
-    costs, _ = _scaled(net, True)
+    net = build_network(problem, "lexicographic")  # type: ignore[arg-type]
+    costs, _ = scaled_costs(net, True)
     # networkx needs integer weights and no lower bounds (there are none here).
-    assert not net.lo.any()
+    assert not net.lower.any()
 
     def run() -> float:
         g = nx.DiGraph()
         for node, b in enumerate(net.supply.tolist()):
             g.add_node(node, demand=-b)
         for k, (u, v, c, w) in enumerate(zip(net.tail.tolist(), net.head.tolist(),
-                                             net.hi.tolist(), costs.tolist(), strict=True)):
+                                             net.upper.tolist(), costs.tolist(), strict=True)):
             if g.has_edge(u, v):  # parallel source arcs: route through a helper node
                 h = ("split", k)
                 g.add_edge(u, h, capacity=c, weight=w)
@@ -146,7 +147,7 @@ def networkx_simplex(problem: EdgeProblem) -> Callable[[], float]:
                 g.add_edge(u, v, capacity=c, weight=w)
         _, flow = nx.network_simplex(g)
         e, r = net.pair_mentee, net.pair_mentor
-        n_e = net.n_e
+        n_e = net.n_mentees
         return float(sum(-net.cost[k] for k in range(net.n_pair)
                          if flow[int(e[k])].get(n_e + int(r[k]), 0)))
 

@@ -8,8 +8,9 @@ from hypothesis import strategies as st
 import mentormatch as mm
 from brute import assignment_key, best_key, feasible_assignments, lex_key, same_key
 from mentormatch.errors import InfeasibleError, InvalidInputError
+from mentormatch.problem import Duals
 from mentormatch.problem._match_problem import Edges
-from mentormatch.solvers.flow import _solve as _flow
+from mentormatch.solvers.flow import _backends, certify_flow, solve_flow
 from strategies import problems
 
 BACKENDS = ("ortools", "highs")
@@ -131,16 +132,16 @@ def test_coarse_integer_rounding_is_repaired_by_the_certificate(
         problem: mm.MatchProblem) -> None:
     # Force OR-Tools to see scores rounded to whole numbers: the 1e-9 offsets vanish,
     # so its answer is often wrong; the residual-graph certificate must fix it.
-    original = _flow._scaled
+    original = _backends.scaled_costs
 
     def coarse(net: object, lex: bool, scale: float | None = None) -> tuple[np.ndarray, float]:
         return original(net, lex, 1.0)  # type: ignore[arg-type]
 
-    _flow._scaled = coarse  # type: ignore[assignment]
+    _backends.scaled_costs = coarse  # type: ignore[assignment]
     try:
         a = mm.solve(problem, solver="flow", backend="ortools")
     finally:
-        _flow._scaled = original
+        _backends.scaled_costs = original
     assert a.info["exact"]
     assert sorted(pairs_of(a)) == exact_best(problem)
 
@@ -148,19 +149,20 @@ def test_coarse_integer_rounding_is_repaired_by_the_certificate(
 def test_certificate_cancels_cycles_when_rounding_hides_them() -> None:
     scores = np.array([[1.0, 1.0 + 3e-9], [1.0 + 2e-9, 1.0]])
     p = mm.MatchProblem(scores=scores, capacity=1)
-    original = _flow._scaled
-    _flow._scaled = lambda net, lex, k=None: original(net, lex, 0)  # type: ignore
+    original = _backends.scaled_costs
+    _backends.scaled_costs = lambda net, lex, k=None: original(net, lex, 0)  # type: ignore
     try:
         a = mm.solve(p, solver="flow", backend="ortools")
     finally:
-        _flow._scaled = original
+        _backends.scaled_costs = original
     assert sorted(pairs_of(a)) == [(0, 1), (1, 0)]
 
 
-def reduced_ok(info: dict[str, object], i: int, j: int, s: float) -> bool:
-    lvl = int(info["mentee_level"][i]) + int(info["mentor_level"][j])  # type: ignore[index]
-    pot = float(info["mentee_potential"][i]) + float(info["mentor_potential"][j])  # type: ignore
-    return lvl > 0 or (lvl == 0 and s <= pot + float(info["dual_tol"]))  # type: ignore[arg-type]
+def reduced_ok(duals: Duals | None, i: int, j: int, s: float) -> bool:
+    assert duals is not None
+    lvl = int(duals.mentee_level[i]) + int(duals.mentor_level[j])
+    pot = float(duals.mentee_potential[i]) + float(duals.mentor_potential[j])
+    return lvl > 0 or (lvl == 0 and s <= pot + duals.tolerance)
 
 
 @settings(max_examples=300, deadline=None)
@@ -168,20 +170,19 @@ def reduced_ok(info: dict[str, object], i: int, j: int, s: float) -> bool:
 def test_duals_certify_pruned_problems(problem: mm.MatchProblem, data: st.DataObject) -> None:
     """Solve on a subset of pairs; if the duals price every dropped pair out, it is optimal."""
     full = mm.solve(problem, solver="flow")
-    info = full.info
+    duals = full.duals
+    assert duals is not None
     used = set(pairs_of(full))
     locked = {(int(i), int(j)) for i, j in problem.locked}
     for i, j in zip(*np.nonzero(problem.allowed)):
         if (i, j) in locked:
             continue
         s = float(problem.scores[i, j])
-        combined = (s + info["pair_offset"]
-                    <= info["mentee_dual"][i] + info["mentor_dual"][j] + info["dual_tol"])
+        combined = s <= duals.mentee_dual[i] + duals.mentor_dual[j] + duals.tolerance
         if (i, j) in used:
-            assert s + info["pair_offset"] >= (info["mentee_dual"][i] + info["mentor_dual"][j]
-                                               - info["dual_tol"])
+            assert s >= duals.mentee_dual[i] + duals.mentor_dual[j] - duals.tolerance
         else:
-            assert reduced_ok(info, i, j, s) and combined
+            assert reduced_ok(duals, i, j, s) and combined
     keep = np.array(data.draw(st.lists(st.booleans(), min_size=problem.scores.size,
                                        max_size=problem.scores.size))).reshape(problem.shape)
     keep |= problem.locked_mask
@@ -190,7 +191,7 @@ def test_duals_certify_pruned_problems(problem: mm.MatchProblem, data: st.DataOb
                              locked=problem.locked)
     a = mm.solve(pruned, solver="flow")
     dropped = np.argwhere(problem.allowed & ~keep)
-    if all(reduced_ok(a.info, int(i), int(j), float(problem.scores[i, j])) for i, j in dropped):
+    if all(reduced_ok(a.duals, int(i), int(j), float(problem.scores[i, j])) for i, j in dropped):
         assert same_key(assignment_key(problem, a), best_key(problem))
 
 
@@ -213,8 +214,8 @@ class EdgeOnly:
 @settings(max_examples=100, deadline=None)
 @given(problems(max_demand=2))
 def test_works_from_edges_only(problem: mm.MatchProblem) -> None:
-    dense = _flow.solve_flow(problem)
-    sparse = _flow.solve_flow(EdgeOnly(problem))  # type: ignore[arg-type]
+    dense = solve_flow(problem)
+    sparse = solve_flow(EdgeOnly(problem))  # type: ignore[arg-type]
     assert pairs_of(dense) == pairs_of(sparse)
 
 
@@ -285,9 +286,8 @@ def test_warm_certificate_proves_or_repairs_a_feasible_start(
     keep = np.array([not d or (e, r) in locked for d, e, r in
                      zip(drop, best.mentee_idx.tolist(), best.mentor_idx.tolist(), strict=True)],
                     dtype=bool).reshape(-1)
-    warm = _flow.certify_flow(problem, best.mentee_idx[keep], best.mentor_idx[keep],
-                              max_cycles=10_000,
-                              start=(best.info["node_level"], best.info["node_value"]))
+    warm = certify_flow(problem, best.mentee_idx[keep], best.mentor_idx[keep],
+                        max_cycles=10_000, start=best.duals)
     assert warm is not None and warm.info["exact"]
     assert mm.check(warm, problem).ok
     assert same_key(assignment_key(problem, warm), assignment_key(problem, best))
@@ -296,7 +296,43 @@ def test_warm_certificate_proves_or_repairs_a_feasible_start(
 def test_warm_certificate_refuses_an_infeasible_start() -> None:
     p = mm.MatchProblem(scores=[[1.0, 0.5], [0.2, 0.9]], capacity=1,
                         allowed=[[True, False], [True, True]])
-    assert _flow.certify_flow(p, np.array([0]), np.array([1])) is None  # not admissible
-    assert _flow.certify_flow(p, np.array([0, 1]), np.array([0, 0])) is None  # over capacity
-    proved = _flow.certify_flow(p, np.array([0, 1]), np.array([0, 1]))
+    assert certify_flow(p, np.array([0]), np.array([1])) is None  # not admissible
+    assert certify_flow(p, np.array([0, 1]), np.array([0, 0])) is None  # over capacity
+    proved = certify_flow(p, np.array([0, 1]), np.array([0, 1]))
     assert proved is not None and proved.objective == pytest.approx(1.9)
+
+
+FLOW_FACTS = {"backend", "objective", "exact", "gap_bound", "scale", "cycles_canceled",
+              "bellman_ford_rounds"}
+
+
+@settings(max_examples=100, deadline=None)
+@given(problems(max_demand=3, max_capacity=3))
+def test_info_holds_the_facts_and_duals_the_certificate(problem: mm.MatchProblem) -> None:
+    a = mm.solve(problem, solver="flow")
+    assert set(a.info) == FLOW_FACTS
+    assert not any(isinstance(v, np.ndarray) for v in a.info.values())
+    duals = a.duals
+    assert duals is not None
+    n_e, n_r = problem.shape
+    assert duals.mentee_level.shape == duals.mentee_potential.shape == (n_e,)
+    assert duals.mentor_level.shape == duals.mentor_potential.shape == (n_r,)
+    assert duals.node_level.shape == duals.node_value.shape == (n_e + n_r + 2,)
+    with pytest.raises(ValueError, match="read-only"):
+        duals.mentee_potential[...] = 0.0
+    # Saturated exactly when every unit of demand left after the locks was met.
+    wanted = int(problem.demand.sum())
+    if duals.saturated:
+        assert a.n_pairs == wanted
+    else:
+        assert a.n_pairs < wanted or int(problem.capacity.sum()) < wanted
+    # A proof started from these duals holds at once (integer scores: no rounding).
+    warm = certify_flow(problem, a.mentee_idx, a.mentor_idx, start=duals)
+    assert warm is not None and set(warm.info) == FLOW_FACTS
+    assert warm.info["bellman_ford_rounds"] == 0  # its own proof holds at once
+
+
+def test_provenance_shows_the_flow_facts() -> None:
+    result = mm.match(mm.example_cohort(), solver="flow")
+    assert set(result.provenance.solver_info) == FLOW_FACTS
+    assert result.provenance.solver_info["exact"] is True

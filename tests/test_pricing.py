@@ -28,7 +28,7 @@ def test_pools_hold_the_best_by_score_minus_price_and_bound_the_rest(seed, size,
     dense = table.mentee_scores
     allowed = build_problem(c, table, min_score=min_score).allowed
     price = np.random.default_rng(seed).uniform(0, 0.5, 15)
-    scanner = pricing._Scanner(setup, seed)
+    scanner = setup.scanner(seed)
     rows = np.arange(70, dtype=np.int64)
     pool, raw = scanner.fill(rows, price, size, raw=3)
     assert raw is not None
@@ -131,7 +131,7 @@ def test_fluid_prices_are_seeded_and_price_the_contested_mentors():
     c = make_cohort(3000, 600, seed=1, profile="national")
     setup = _setup(c)
     rows = np.flatnonzero(setup.demand > 0)
-    scanner = pricing._Scanner(setup, 0)
+    scanner = setup.scanner(0)
     steer = pricing._fluid_prices(setup, scanner, rows, 0.1, 7, setup.scorer.max_score())
     again = pricing._fluid_prices(setup, scanner, rows, 0.1, 7, setup.scorer.max_score())
     assert np.array_equal(steer.price, again.price) and steer.room is not None

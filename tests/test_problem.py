@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import mentormatch as mm
 from mentormatch.errors import (
@@ -10,6 +12,8 @@ from mentormatch.errors import (
     SolverError,
     UnknownSolverError,
 )
+from mentormatch.problem import locked_residual, unlocked
+from strategies import problems
 
 BAD_PROBLEMS = [
     ({"scores": [[1.0, np.nan]]}, InvalidProblemError,
@@ -75,3 +79,25 @@ def test_solver_returning_an_infeasible_answer_is_caught() -> None:
         mm.solve(mm.MatchProblem(scores=np.ones((3, 2))), solver="broken-test")
     with pytest.raises(ValueError, match="already registered"):
         mm.solvers.register("broken-test", broken)
+
+
+@settings(max_examples=200, deadline=None)
+@given(problems(max_mentees=5, max_mentors=5, max_demand=3, max_capacity=3), st.data())
+def test_locked_residual_and_unlocked_match_a_count_by_hand(problem: mm.MatchProblem,
+                                                            data: st.DataObject) -> None:
+    n_e, n_r = problem.shape
+    min_load = np.array([data.draw(st.integers(0, int(c))) for c in problem.capacity.tolist()])
+    p = mm.MatchProblem(scores=problem.scores, demand=problem.demand, capacity=problem.capacity,
+                        allowed=problem.allowed, min_load=min_load, locked=problem.locked)
+    locked = [tuple(pair) for pair in p.locked.tolist()]
+    left = locked_residual(p)
+    for i in range(n_e):
+        mine = sum(1 for e, _ in locked if e == i)
+        assert left.mentee_locks[i] == mine and left.demand[i] == p.demand[i] - mine
+    for j in range(n_r):
+        mine = sum(1 for _, r in locked if r == j)
+        assert left.mentor_locks[j] == mine and left.capacity[j] == p.capacity[j] - mine
+        assert left.min_load[j] == max(int(p.min_load[j]) - mine, 0)
+    e, r = (a.ravel().astype(np.int64) for a in np.indices((n_e, n_r)))
+    free = unlocked(p, e, r)
+    assert free.tolist() == [(i, j) not in locked for i, j in zip(e.tolist(), r.tolist())]

@@ -15,20 +15,24 @@ problem.
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 
 import numpy as np
 from numpy.typing import NDArray
 
+from mentormatch.encode import problem_attributes
 from mentormatch.errors import InvalidInputError
+from mentormatch.explain import assemble_result
 from mentormatch.large._block_scoring import DEFAULT_BLOCK_BYTES, BlockScorer, _Selector
-from mentormatch.large._pricing import PricingSetup, solve_priced
+from mentormatch.large._pricing import PricingRecord, PricingSetup, solve_priced
 from mentormatch.models import Cohort, MatchResult
 from mentormatch.problem import Assignment, CandidateProblem, MatchProblem
 from mentormatch.progress import Progress
 from mentormatch.scoring import Scorer, TopicMatrices, default_scorer, explain_pairs
+from mentormatch.solvers import solve
 from mentormatch.topics import topic_index
 
 __all__ = ["build_candidates", "match_candidates"]
@@ -60,8 +64,6 @@ def _excluded_indices(cohort: Cohort) -> IntArray:
 
 def _start(cohort: Cohort, scorer: Scorer | None, k: int, min_score: float | None,
            block_bytes: int, progress: bool | None, select: bool = True) -> _Build:
-    from mentormatch.encode import problem_attributes
-
     if isinstance(k, bool) or not isinstance(k, int | np.integer) or k < 1:
         raise InvalidInputError(f"candidates must be an integer >= 1, got {k!r}")
     attrs = problem_attributes(cohort)
@@ -93,6 +95,7 @@ def _start(cohort: Cohort, scorer: Scorer | None, k: int, min_score: float | Non
 
 
 def _problem(build: _Build) -> CandidateProblem:
+    """Return the selected candidates, locked pairs always among them, with the mentor's view."""
     setup = build.setup
     e, r, s = build.edges["mentee"], build.edges["mentor"], build.edges["score"]
     n_r = setup.scorer.n_mentors
@@ -102,11 +105,7 @@ def _problem(build: _Build) -> CandidateProblem:
         add_e, add_r = keys // n_r, keys % n_r
         e, r = np.concatenate([e, add_e]), np.concatenate([r, add_r])
         s = np.concatenate([s, setup.scorer.pair_values(add_e, add_r)[0]])
-    mentor_pref = setup.scorer.pair_values(e, r)[1]
-    return CandidateProblem(
-        len(build.cohort.mentees), n_r, e, r, s, mentor_pref=mentor_pref,
-        demand=setup.demand, capacity=setup.capacity, min_load=setup.min_load,
-        locked=setup.locked, attributes=setup.attributes, bound=build.bound, k=build.k)
+    return setup.problem(e, r, s, mentor_view=True, bound=build.bound, k=build.k)
 
 
 def build_candidates(cohort: Cohort, k: int = 50, *, scorer: Scorer | None = None,
@@ -153,10 +152,16 @@ def build_candidates(cohort: Cohort, k: int = 50, *, scorer: Scorer | None = Non
 # --------------------------------------------------------------------------- match
 
 
-def _solve(problem: CandidateProblem, solver: str, options: dict[str, Any]) -> Assignment:
-    from mentormatch.solvers import solve
+class _Outcome(NamedTuple):
+    """A large-cohort solve, before its result is explained."""
 
-    return solve(cast(MatchProblem, problem), solver, **options)
+    problem: CandidateProblem  # the problem last solved
+    final: CandidateProblem  # the same pairs with the mentor's view, for the result's metrics
+    assignment: Assignment
+    record: PricingRecord
+    certified: bool | None  # None: no certificate applies
+    note: str
+    seconds: dict[str, float]
 
 
 def match_candidates(cohort: Cohort, solver: str = "flow", *, k: int = 10,
@@ -230,56 +235,61 @@ def match_candidates(cohort: Cohort, solver: str = "flow", *, k: int = 10,
     >>> info["certified"], info["k_initial"], r.metrics.mentees_matched
     (True, 2, 7)
     """
-    t0 = time.perf_counter()
+    started = time.perf_counter()
     exact = solver == "flow" and certify_result
     build = _start(cohort, scorer, k, min_score, block_bytes, progress, select=not exact)
-    record: dict[str, Any] = {"rounds": 1, "added": []}
     if exact:
-        problem, assignment, record = solve_priced(
-            build.setup, int(k), options, price_sample=price_sample, seed=seed,
-            max_rounds=max_rounds, progress=progress)
-        certified: bool | None = bool(record["certified"])
-        note = record.get("note") or (
-            "certified on the first candidate set" if record["rounds"] == 1 else
-            f"certified after adding {sum(record['added'])} pair(s) in "
-            f"{record['rounds'] - 1} round(s)")
-        seconds = {key: round(value, 4) for key, value in record["seconds"].items()}
-        # The mentor's view, for the result's stability metrics (flow never needs it).
-        edges = problem.edges()
-        final = CandidateProblem(
-            problem.n_mentees, problem.n_mentors, edges.mentee, edges.mentor, edges.score,
-            mentor_pref=build.setup.scorer.pair_values(edges.mentee, edges.mentor)[1],
-            demand=problem.demand, capacity=problem.capacity, min_load=problem.min_load,
-            locked=problem.locked, attributes=build.setup.attributes)
+        outcome = _certified_match(build, int(k), options, price_sample=price_sample, seed=seed,
+                                   max_rounds=max_rounds, progress=progress)
     else:
-        final = problem = _problem(build)  # already with the mentor's view
-        t1 = time.perf_counter()
-        assignment = _solve(problem, solver, options)
-        certified = None
-        note = ("certification not asked for" if solver == "flow" else
-                f"solver {solver!r} exposes no dual certificate: the answer is its answer "
-                "on the candidate pairs only")
-        seconds = {"score": round(t1 - t0, 4), "solve": round(time.perf_counter() - t1, 4)}
-    info = dict(assignment.info)  # per-person arrays stay out of provenance (_jsonable)
+        outcome = _solver_match(build, solver, options, started)
+    record = outcome.record
+    info = dict(outcome.assignment.info)
     info["candidates"] = {
-        "k_initial": int(k), "n_edges": problem.n_edges, "rounds": int(record["rounds"]),
-        "certified": certified, "added": list(record["added"]),
-        "warm_rounds": int(sum(record.get("warm", []))),
-        "reoptimized_rounds": int(sum(record.get("reoptimized", []))),
-        "solve_seconds": list(record.get("solve_seconds", [])), "note": note,
-        "seconds": seconds,
+        "k_initial": int(k), "n_edges": outcome.problem.n_edges, "rounds": record.rounds,
+        "certified": outcome.certified, "added": list(record.added),
+        "warm_rounds": int(sum(record.warm)), "reoptimized_rounds": int(sum(record.reoptimized)),
+        "solve_seconds": list(record.solve_seconds), "note": outcome.note,
+        "seconds": outcome.seconds,
     }
-    result_assignment = Assignment(assignment.mentee_idx, assignment.mentor_idx,
-                                   assignment.objective, assignment.solver, info)
-    return _explain(cohort, final, result_assignment, scorer,
-                    options={**options, "min_score": min_score, "candidates": int(k)})
+    return _explain(cohort, outcome.final, dataclasses.replace(outcome.assignment, info=info),
+                    scorer, options={**options, "min_score": min_score, "candidates": int(k)})
+
+
+def _certified_match(build: _Build, k: int, options: dict[str, Any], *,
+                     price_sample: float | None, seed: int, max_rounds: int,
+                     progress: bool | None) -> _Outcome:
+    """Column generation with ``flow`` until its duals prove the full optimum."""
+    problem, assignment, record = solve_priced(
+        build.setup, k, options, price_sample=price_sample, seed=seed, max_rounds=max_rounds,
+        progress=progress)
+    note = record.note or (
+        "certified on the first candidate set" if record.rounds == 1 else
+        f"certified after adding {sum(record.added)} pair(s) in {record.rounds - 1} round(s)")
+    seconds = {key: round(value, 4) for key, value in record.seconds.items()}
+    # The mentor's view, for the result's stability metrics (flow never needs it).
+    edges = problem.edges()
+    final = build.setup.problem(edges.mentee, edges.mentor, edges.score, mentor_view=True)
+    return _Outcome(problem, final, assignment, record, record.certified, note, seconds)
+
+
+def _solver_match(build: _Build, solver: str, options: dict[str, Any],
+                  started: float) -> _Outcome:
+    """Run the solver once, on each mentee's best ``k`` mentors by score."""
+    problem = _problem(build)  # already with the mentor's view
+    scored = time.perf_counter()
+    assignment = solve(cast(MatchProblem, problem), solver, **options)
+    note = ("certification not asked for" if solver == "flow" else
+            f"solver {solver!r} exposes no dual certificate: the answer is its answer "
+            "on the candidate pairs only")
+    seconds = {"score": round(scored - started, 4),
+               "solve": round(time.perf_counter() - scored, 4)}
+    return _Outcome(problem, problem, assignment, PricingRecord(rounds=1), None, note, seconds)
 
 
 def _explain(cohort: Cohort, problem: CandidateProblem, assignment: Assignment,
              scorer: Scorer | None, *, options: dict[str, Any]) -> MatchResult:
     """Build a MatchResult; reasons come from the real scorer on small sub-cohorts."""
-    from mentormatch.explain import assemble_result
-
     scorer = scorer or default_scorer()
     e, r = assignment.mentee_idx, assignment.mentor_idx
     edges = problem.edges()

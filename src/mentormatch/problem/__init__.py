@@ -1,11 +1,17 @@
 """The array form of a match.
 
-MatchProblem (dense) and CandidateProblem (sparse), Assignment, and what can be
-measured of an assignment (metrics, blocking pairs).
+MatchProblem (dense) and CandidateProblem (sparse), Assignment and the Duals
+that prove it optimal, what locked pairs leave, and what can be measured of an
+assignment (metrics, blocking pairs).
 """
 
 from ._candidate_problem import CandidateProblem as CandidateProblem
+from ._duals import UNREACHABLE_LEVEL as UNREACHABLE_LEVEL
+from ._duals import Duals as Duals
 from ._feasibility import violations as violations
+from ._locks import LockedResidual as LockedResidual
+from ._locks import locked_residual as locked_residual
+from ._locks import unlocked as unlocked
 from ._match_problem import MIN_SCORE_SLACK as MIN_SCORE_SLACK
 from ._match_problem import Assignment as Assignment
 from ._match_problem import MatchProblem as MatchProblem

@@ -10,6 +10,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from mentormatch.errors import ConstraintConflictError, InvalidProblemError
+from mentormatch.problem._duals import Duals
 
 __all__ = ["Assignment", "Edges", "MatchProblem", "ProblemAttributes"]
 
@@ -310,6 +311,9 @@ class Assignment:
         Registry name of the solver that produced it.
     info : dict
         Solver-specific facts (exactness, gap, which backend ran, ...).
+    duals : Duals or None
+        The dual prices that prove the pairs optimal, from a solver that has them
+        (``flow``); None otherwise.
 
     Examples
     --------
@@ -324,17 +328,19 @@ class Assignment:
     objective: float
     solver: str
     info: dict[str, Any] = field(default_factory=dict)
+    duals: Duals | None = None
 
     @classmethod
     def from_pairs(cls, problem: MatchProblem, mentee_idx: ArrayLike, mentor_idx: ArrayLike,
-                   *, solver: str, info: dict[str, Any] | None = None) -> Assignment:
+                   *, solver: str, info: dict[str, Any] | None = None,
+                   duals: Duals | None = None) -> Assignment:
         """Build an assignment from index pairs: sorted, with the objective computed."""
         e = np.asarray(mentee_idx, dtype=np.int64).ravel()
         r = np.asarray(mentor_idx, dtype=np.int64).ravel()
         order = np.lexsort((r, e))
         e, r = e[order], r[order]
         objective = float(problem.pair_scores(e, r).sum()) if e.size else 0.0
-        return cls(_readonly(e), _readonly(r), objective, solver, dict(info or {}))
+        return cls(_readonly(e), _readonly(r), objective, solver, dict(info or {}), duals)
 
     @property
     def n_pairs(self) -> int:

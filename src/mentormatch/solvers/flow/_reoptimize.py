@@ -17,10 +17,12 @@ primal-dual method of successive shortest paths):
 Works on exact integer costs, so only for scores on a small grid (``flow``
 scales those exactly) and saturated networks (every mentee gets its demand).
 The result is then proved by the same Bellman-Ford certificate as
-:func:`~mentormatch.solvers.flow._solve.solve_flow`; None means "solve from scratch".
+:func:`~mentormatch.solvers.flow.solve_flow`; None means "solve from scratch".
 """
 
 from __future__ import annotations
+
+from typing import NamedTuple
 
 import numpy as np
 from numpy.typing import NDArray
@@ -28,19 +30,15 @@ from scipy.sparse import csr_array
 from scipy.sparse.csgraph import dijkstra, maximum_flow
 
 from mentormatch.problem import Assignment, MatchProblem
-from mentormatch.solvers.flow._solve import (
-    _assignment,
-    _certify,
-    _grid_multiplier,
-    _Network,
-    _pair_flow,
-)
+from mentormatch.solvers.flow._backends import grid_multiplier
+from mentormatch.solvers.flow._certificate import certify_network
+from mentormatch.solvers.flow._network import Network, flow_of_pairs
+from mentormatch.solvers.flow._solve import flow_assignment
 
 __all__ = ["reoptimize_flow"]
 
 IntArray = NDArray[np.int64]
 FloatArray = NDArray[np.float64]
-BoolArray = NDArray[np.bool_]
 
 
 def reoptimize_flow(problem: MatchProblem, previous: Assignment, *,
@@ -49,121 +47,148 @@ def reoptimize_flow(problem: MatchProblem, previous: Assignment, *,
 
     ``previous`` must come from ``flow`` (or this function) on the same
     mentees, mentors, demands and capacities, with a subset of ``problem``'s
-    admissible pairs, and have met every demand (a saturated network). Returns
-    the proved assignment (``info["backend"] == "re-optimised"``), or None
-    when the warm start does not apply or takes more than ``max_phases``.
+    admissible pairs, and have met every demand (its ``duals`` are
+    ``saturated``). Returns the proved assignment (``info["backend"] ==
+    "re-optimised"``), or None when the warm start does not apply or takes
+    more than ``max_phases``.
+
+    Examples
+    --------
+    >>> import mentormatch as mm
+    >>> from mentormatch.problem import CandidateProblem
+    >>> part = CandidateProblem(2, 2, [0, 1], [0, 0], [0.5, 0.25], capacity=2)
+    >>> full = CandidateProblem(2, 2, [0, 1, 1], [0, 0, 1], [0.5, 0.25, 0.75], capacity=2)
+    >>> a = reoptimize_flow(full, mm.solve(part, solver="flow"))
+    >>> a.mentor_idx.tolist(), a.objective, a.info["backend"]
+    ([0, 1], 1.25, 're-optimised')
     """
-    info = previous.info
-    if not info.get("saturated") or "node_value" not in info or "node_level" not in info:
+    duals = previous.duals
+    if duals is None or not duals.saturated:
         return None
-    level = np.asarray(info["node_level"])
-    value = np.asarray(info["node_value"], dtype=np.float64)
-    placed = _pair_flow(problem, previous.mentee_idx, previous.mentor_idx)
+    placed = flow_of_pairs(problem, previous.mentee_idx, previous.mentor_idx)
     if placed is None or not placed[2]:
         return None
-    net, flow, _ = placed
-    if level.shape != (net.n_nodes,) or value.shape != (net.n_nodes,) or level.any():
+    network, flow, _ = placed
+    if (duals.node_level.shape != (network.n_nodes,)
+            or duals.node_value.shape != (network.n_nodes,) or duals.node_level.any()):
         return None
-    scores = -net.cost[:net.n_pair]
-    scale = _grid_multiplier(scores, 2.0 ** 40 / (net.n_nodes + 1))
+    scale = grid_multiplier(network.pair_scores, 2.0 ** 40 / (network.n_nodes + 1))
     if scale is None:
         return None
-    cost = np.rint(net.cost * scale)
-    d = value * scale
-    if np.abs(d - np.rint(d)).max(initial=0.0) > 1e-6:
+    cost = np.rint(network.cost * scale)
+    potential = duals.node_value * scale
+    if np.abs(potential - np.rint(potential)).max(initial=0.0) > 1e-6:
         return None
-    d = np.rint(d)
-    if not _settle(net, flow, cost, d, max_phases):
+    potential = np.rint(potential)
+    if not _settle(network, flow, cost, potential, max_phases):
         return None
-    cert = _certify(net, flow, start=(np.zeros(net.n_nodes, dtype=np.int64), d / scale))
-    if not cert.proved:
+    proof = certify_network(network, flow, start=(np.zeros(network.n_nodes, dtype=np.int64),
+                                                  potential / scale))
+    if not proof.proved:
         return None
-    return _assignment(problem, net, flow, cert, backend="re-optimised", saturated=True)
+    return flow_assignment(problem, network, flow, proof, backend="re-optimised",
+                           saturated=True)
 
 
-def _settle(net: _Network, flow: IntArray, cost: FloatArray, d: FloatArray,
+def _settle(network: Network, flow: IntArray, cost: FloatArray, potential: FloatArray,
             max_phases: int) -> bool:
-    """Give improving pairs their unit, then route the surplus back (``flow``, ``d`` in place).
+    """Give improving pairs their unit, then route the surplus back (in place).
 
-    Source arcs stay full, so they are left out of the phases; the source's
-    potential is brought back below every mentee's at the end, where its arcs
-    need it. Returns False if the phases run out or a surplus cannot be routed.
+    ``flow`` and the integer node ``potential`` change in place. Source arcs
+    stay full, so they are left out of the phases; the source's potential is
+    brought back below every mentee's at the end, where its arcs need it.
+    Returns False if the phases run out or a surplus cannot be routed.
     """
-    n_pair = net.n_pair
-    pair = np.arange(n_pair)
+    n_pair, n_nodes = network.n_pair, network.n_nodes
+    pair_arcs = np.arange(n_pair)
     # Arcs that move: pair arcs and mentor -> sink arcs (source arcs stay full).
-    sink_arcs = np.flatnonzero(net.head == net.sink)
-    rc = cost[:n_pair] + d[net.tail[:n_pair]] - d[net.head[:n_pair]]
-    gain = (flow[:n_pair] == 0) & (rc < 0)
-    flow[pair[gain]] = 1
-    balance = np.zeros(net.n_nodes, dtype=np.int64)
-    np.add.at(balance, net.head[:n_pair][gain], 1)
-    np.add.at(balance, net.tail[:n_pair][gain], -1)
-    n = net.n_nodes
+    sink_arcs = np.flatnonzero(network.head == network.sink)
+    reduced = (cost[:n_pair] + potential[network.tail[:n_pair]]
+               - potential[network.head[:n_pair]])
+    gain = (flow[:n_pair] == 0) & (reduced < 0)
+    flow[pair_arcs[gain]] = 1
+    balance = np.zeros(n_nodes, dtype=np.int64)
+    np.add.at(balance, network.head[:n_pair][gain], 1)
+    np.add.at(balance, network.tail[:n_pair][gain], -1)
     for _ in range(max_phases):
         surplus = np.flatnonzero(balance > 0)
         if surplus.size == 0:
-            d[net.source] = min(float(d[net.source]), float(d[:net.n_e].min(initial=np.inf)))
+            potential[network.source] = min(float(potential[network.source]),
+                                            float(potential[:network.n_mentees].min(
+                                                initial=np.inf)))
             return True
         short = np.flatnonzero(balance < 0)
-        tail, head, red, cap, arc, sign = _residual(net, flow, cost, d, pair, sink_arcs)
-        graph = csr_array((red, (tail, head)), shape=(n, n))
-        dist = dijkstra(graph, directed=True, indices=surplus, min_only=True)
-        reach = float(dist[short].min(initial=np.inf))
+        arcs = _residual(network, flow, cost, potential, pair_arcs, sink_arcs)
+        graph = csr_array((arcs.reduced, (arcs.tail, arcs.head)), shape=(n_nodes, n_nodes))
+        distance = dijkstra(graph, directed=True, indices=surplus, min_only=True)
+        reach = float(distance[short].min(initial=np.inf))
         if not np.isfinite(reach):
             return False
-        step = np.minimum(dist, reach)
-        d += step
+        step = np.minimum(distance, reach)
+        potential += step
         # Shortest paths to the nearest shortages stay within distance ``reach``.
-        near = dist <= reach
-        tight = near[tail] & near[head]
-        tight[tight] = red[tight] + step[tail[tight]] - step[head[tight]] == 0
-        delta = _max_flow(n, tail[tight], head[tight], cap[tight], surplus,
-                          balance[surplus], short, -balance[short])
-        if not delta.any():
+        near = distance <= reach
+        tight = near[arcs.tail] & near[arcs.head]
+        tight[tight] = (arcs.reduced[tight] + step[arcs.tail[tight]]
+                        - step[arcs.head[tight]] == 0)
+        moved = _max_flow(n_nodes, arcs.tail[tight], arcs.head[tight], arcs.room[tight],
+                          surplus, balance[surplus], short, -balance[short])
+        if not moved.any():
             return False
-        np.add.at(flow, arc[tight], sign[tight] * delta)
+        np.add.at(flow, arcs.arc[tight], arcs.sign[tight] * moved)
         # What left or reached each node through the moved arcs settles its balance.
-        net_out = (np.bincount(tail[tight], delta, minlength=n)
-                   - np.bincount(head[tight], delta, minlength=n))
+        net_out = (np.bincount(arcs.tail[tight], moved, minlength=n_nodes)
+                   - np.bincount(arcs.head[tight], moved, minlength=n_nodes))
         balance -= np.rint(net_out).astype(np.int64)
     return False
 
 
-def _residual(net: _Network, flow: IntArray, cost: FloatArray, d: FloatArray,
-              pair: IntArray, sink_arcs: IntArray
-              ) -> tuple[IntArray, IntArray, FloatArray, IntArray, IntArray, IntArray]:
-    """Residual arcs that can move: tail, head, reduced cost, room, network arc, direction."""
-    t, h, x = net.tail, net.head, flow
-    up = np.concatenate([pair[x[pair] == 0], sink_arcs[x[sink_arcs] < net.hi[sink_arcs]]])
-    down = np.concatenate([pair[x[pair] == 1], sink_arcs[x[sink_arcs] > net.lo[sink_arcs]]])
-    tail = np.concatenate([t[up], h[down]])
-    head = np.concatenate([h[up], t[down]])
-    red = np.concatenate([cost[up] + d[t[up]] - d[h[up]],
-                          -cost[down] + d[h[down]] - d[t[down]]])
-    cap = np.concatenate([net.hi[up] - x[up], x[down] - net.lo[down]])
-    arc = np.concatenate([up, down])
-    sign = np.concatenate([np.ones(up.size, np.int64), -np.ones(down.size, np.int64)])
-    # Rounding of integer sums is exact; clip the -0.0 of cancelled terms.
-    return tail, head, np.maximum(red, 0.0), cap, arc, sign
+class _ResidualArcs(NamedTuple):
+    tail: IntArray
+    head: IntArray
+    reduced: FloatArray  # reduced cost at the current potentials (>= 0)
+    room: IntArray
+    arc: IntArray  # the network arc
+    sign: IntArray  # +1 forward, -1 backward
 
 
-def _max_flow(n: int, tail: IntArray, head: IntArray, cap: IntArray, sources: IntArray,
-              supply: IntArray, sinks: IntArray, demand: IntArray) -> IntArray:
+def _residual(network: Network, flow: IntArray, cost: FloatArray, potential: FloatArray,
+              pair_arcs: IntArray, sink_arcs: IntArray) -> _ResidualArcs:
+    """Residual arcs that can move (pair and sink arcs), with their reduced costs."""
+    tail, head = network.tail, network.head
+    up = np.concatenate([pair_arcs[flow[pair_arcs] == 0],
+                         sink_arcs[flow[sink_arcs] < network.upper[sink_arcs]]])
+    down = np.concatenate([pair_arcs[flow[pair_arcs] == 1],
+                           sink_arcs[flow[sink_arcs] > network.lower[sink_arcs]]])
+    reduced = np.concatenate([cost[up] + potential[tail[up]] - potential[head[up]],
+                              -cost[down] + potential[head[down]] - potential[tail[down]]])
+    return _ResidualArcs(
+        tail=np.concatenate([tail[up], head[down]]), head=np.concatenate([head[up], tail[down]]),
+        # Rounding of integer sums is exact; clip the -0.0 of cancelled terms.
+        reduced=np.maximum(reduced, 0.0),
+        room=np.concatenate([network.upper[up] - flow[up], flow[down] - network.lower[down]]),
+        arc=np.concatenate([up, down]),
+        sign=np.concatenate([np.ones(up.size, np.int64), -np.ones(down.size, np.int64)]))
+
+
+def _max_flow(n_nodes: int, tail: IntArray, head: IntArray, room: IntArray,
+              sources: IntArray, supply: IntArray, sinks: IntArray,
+              demand: IntArray) -> IntArray:
     """Flow on each arc of a maximum flow from ``sources`` (up to ``supply``) to ``sinks``."""
-    src, snk = n, n + 1
-    all_tail = np.concatenate([tail, np.full(sources.size, src), sinks])
-    all_head = np.concatenate([head, sources, np.full(sinks.size, snk)])
-    all_cap = np.concatenate([cap, supply, demand]).astype(np.int32)
-    graph = csr_array((all_cap, (all_tail, all_head)), shape=(n + 2, n + 2))
-    f = maximum_flow(graph, src, snk, method="dinic").flow
-    # f is antisymmetric (f[v, u] = -f[u, v]); with sorted indices its entries run in
-    # (row, column) order, so one search finds every arc.
-    f.sort_indices()
-    width = np.int64(n + 2)
-    keys = np.repeat(np.arange(n + 2, dtype=np.int64), np.diff(f.indptr)) * width + f.indices
+    source, sink = n_nodes, n_nodes + 1
+    all_tail = np.concatenate([tail, np.full(sources.size, source), sinks])
+    all_head = np.concatenate([head, sources, np.full(sinks.size, sink)])
+    all_room = np.concatenate([room, supply, demand]).astype(np.int32)
+    graph = csr_array((all_room, (all_tail, all_head)), shape=(n_nodes + 2, n_nodes + 2))
+    flows = maximum_flow(graph, source, sink, method="dinic").flow
+    # ``flows`` is antisymmetric (f[v, u] = -f[u, v]); with sorted indices its entries run
+    # in (row, column) order, so one search finds every arc.
+    flows.sort_indices()
+    width = np.int64(n_nodes + 2)
+    keys = (np.repeat(np.arange(n_nodes + 2, dtype=np.int64), np.diff(flows.indptr)) * width
+            + flows.indices)
     want = tail.astype(np.int64) * width + head
     pos = np.minimum(np.searchsorted(keys, want), max(keys.size - 1, 0))
     hit = keys[pos] == want if keys.size else np.zeros(want.size, dtype=bool)
-    out: IntArray = np.where(hit, np.asarray(f.data, dtype=np.int64)[pos], 0)
+    out: IntArray = np.where(hit, np.asarray(flows.data, dtype=np.int64)[pos], 0)
     return np.maximum(out, 0)

@@ -1,0 +1,277 @@
+"""Block passes over the full score matrix for column generation, and the candidate set.
+
+The :class:`Scanner` reads whole rows (or some columns) of the score matrix a
+block at a time, on two threads, and keeps what pricing needs: each mentee's
+pool of best mentors by score minus price and a bound on the rest
+(:meth:`Scanner.fill`), the pairs that beat a set of duals
+(:meth:`Scanner.violators`), or each mentor's best mentees
+(:meth:`Scanner.best_mentees`). :class:`CandidateSet` is the growing set of
+pairs the solver sees.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import NamedTuple, TypeVar
+
+import numpy as np
+from numpy.typing import NDArray
+from threadpoolctl import threadpool_limits
+
+from mentormatch.large._block_scoring import BlockScorer, ColumnSubset, _Selector
+from mentormatch.progress import Progress
+
+__all__ = ["CandidateSet", "ImprovingPairs", "Pool", "Scanner"]
+
+FloatArray = NDArray[np.float64]
+IntArray = NDArray[np.int64]
+BoolArray = NDArray[np.bool_]
+_T = TypeVar("_T")
+
+#: Rows scored together: small blocks stay in cache.
+_BLOCK_ROWS = 32
+#: Distinct tie-breaking patterns (per mentee, by index).
+_PATTERNS = 64
+#: Threads for block passes (numpy releases the GIL in the heavy calls).
+_WORKERS = 2
+#: Each mentee's best mentors among those the fluid sample left with room.
+ROOM_PICKS = 3
+
+
+@dataclass
+class Pool:
+    """Each mentee's best mentors by score minus price, and a bound on every other one."""
+
+    mentor: IntArray  # (n_e, size) mentor index, -1 where there is none
+    score: FloatArray  # (n_e, size) pair score, -inf where there is none
+    bound: FloatArray  # (n_e,) score - price of every admissible mentor outside the pool
+    price: FloatArray  # (n_r,) the prices the pools were chosen with
+
+
+class ImprovingPairs(NamedTuple):
+    """Pairs outside the candidates that beat the duals, by how much (``gain``)."""
+
+    mentee: IntArray
+    mentor: IntArray
+    score: FloatArray
+    gain: FloatArray
+
+    @classmethod
+    def concat(cls, parts: list[ImprovingPairs]) -> ImprovingPairs:
+        """All the pairs of ``parts``, in order."""
+        if not parts:
+            return cls(np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0), np.zeros(0))
+        return cls(*(np.concatenate([p[k] for p in parts]) for k in range(4)))
+
+
+class CandidateSet:
+    """The growing candidate set: edge arrays plus sorted keys for membership."""
+
+    def __init__(self, n_mentors: int) -> None:
+        self.n_mentors = n_mentors
+        self.mentee: list[IntArray] = []
+        self.mentor: list[IntArray] = []
+        self.score: list[FloatArray] = []
+        self.keys = np.zeros(0, dtype=np.int64)
+
+    def add(self, mentee: IntArray, mentor: IntArray, score: FloatArray) -> None:
+        """Add the pairs not in the set yet (the first of duplicates)."""
+        keys = mentee * self.n_mentors + mentor
+        order = np.argsort(keys, kind="stable")
+        keys = keys[order]
+        first = np.r_[True, keys[1:] != keys[:-1]] if keys.size else np.zeros(0, bool)
+        first &= ~_member(self.keys, keys)
+        pick = order[first]
+        self.mentee.append(mentee[pick])
+        self.mentor.append(mentor[pick])
+        self.score.append(score[pick])
+        self.keys = np.sort(np.concatenate([self.keys, keys[first]]), kind="stable")
+
+    def contains(self, mentee: IntArray, mentor: IntArray) -> BoolArray:
+        """Which of the given pairs are candidates."""
+        return _member(self.keys, mentee * self.n_mentors + mentor)
+
+    def arrays(self) -> tuple[IntArray, IntArray, FloatArray]:
+        """Mentee, mentor and score of every candidate pair."""
+        return (np.concatenate(self.mentee), np.concatenate(self.mentor),
+                np.concatenate(self.score))
+
+
+def _member(sorted_keys: IntArray, keys: IntArray) -> BoolArray:
+    if sorted_keys.size == 0:
+        return np.zeros(keys.shape, dtype=bool)
+    pos = np.minimum(np.searchsorted(sorted_keys, keys), sorted_keys.size - 1)
+    out: BoolArray = sorted_keys[pos] == keys
+    return out
+
+
+def _best_of(scores: FloatArray, key: FloatArray, m: int) -> tuple[IntArray, FloatArray]:
+    """Each row's ``m`` best columns by ``key`` (best first), and their ``scores``."""
+    best = np.argpartition(key, key.shape[1] - m, axis=1)[:, key.shape[1] - m:]
+    order = np.argsort(-np.take_along_axis(key, best, axis=1), axis=1, kind="stable")
+    best = np.take_along_axis(best, order, axis=1)
+    return best, np.take_along_axis(scores, best, axis=1)
+
+
+class Scanner:
+    """Block passes over whole rows (or some columns) of the score matrix."""
+
+    def __init__(self, scorer: BlockScorer, selector: _Selector, max_demand: int,
+                 seed: int) -> None:
+        self.scorer = scorer
+        self.selector = selector
+        self.n_mentors = scorer.n_mentors
+        # Below any difference between distinct scores: it only spreads ties.
+        eps = 1e-7 * max(1.0, scorer.max_score())
+        self.jitter = eps * np.random.default_rng(seed).random((_PATTERNS, self.n_mentors))
+        self.max_demand = max_demand
+
+    def scores(self, block: IntArray, columns: ColumnSubset | None = None) -> FloatArray:
+        """Admissible scores (else -inf) of ``block``, columns in ``perm`` order."""
+        scores = self.scorer.block_perm(block, columns=columns)
+        self.selector._mask(block, scores, columns)
+        return scores
+
+    def _each_block(self, rows: IntArray, work: Callable[[IntArray], _T],
+                    progress: Progress | None = None) -> list[_T]:
+        """``work`` on every block of ``rows``, on :data:`_WORKERS` threads.
+
+        numpy releases the GIL in the heavy calls; BLAS is held to one thread
+        meanwhile so that the threads do not oversubscribe the cores.
+        """
+        blocks = [rows[lo:lo + _BLOCK_ROWS] for lo in range(0, rows.size, _BLOCK_ROWS)]
+        out: list[_T] = []
+        if len(blocks) < 4 * _WORKERS:
+            for block in blocks:
+                out.append(work(block))
+                if progress is not None:
+                    progress.update(block.size)
+            return out
+        with threadpool_limits(limits=1), ThreadPoolExecutor(_WORKERS) as pool:
+            for block, result in zip(blocks, pool.map(work, blocks), strict=True):
+                out.append(result)
+                if progress is not None:
+                    progress.update(block.size)
+        return out
+
+    def fill(self, rows: IntArray, price: FloatArray, size: int,
+             progress: Progress | None = None, raw: int = 0,
+             room: BoolArray | None = None, compact: bool = False
+             ) -> tuple[Pool, tuple[IntArray, FloatArray] | None]:
+        """Each row's ``size`` best mentors by score - price, and a bound on the rest.
+
+        With ``raw``, also each row's ``raw`` best mentors by score alone, then
+        (with ``room``) its :data:`ROOM_PICKS` best among the mentors in
+        ``room`` (mentor and score arrays, -1 / -inf where there is none).
+        Arrays are indexed by mentee, or by position in ``rows`` if ``compact``.
+        """
+        n_r = self.n_mentors
+        n_e = rows.size if compact else self.scorer.n_mentees
+        size = min(size, n_r)
+        raw = min(raw, n_r)
+        perm = self.scorer.perm
+        room_cols = np.flatnonzero(room[perm]) if room is not None else np.zeros(0, np.int64)
+        picks = min(ROOM_PICKS, room_cols.size) if 0 < raw < n_r else 0
+        mentor = np.full((n_e, size), -1, dtype=np.int64)
+        score = np.full((n_e, size), -np.inf)
+        bound = np.full(n_e, -np.inf)
+        raw_mentor = np.full((n_e, raw + picks), -1, dtype=np.int64)
+        raw_score = np.full((n_e, raw + picks), -np.inf)
+        price_perm = price[perm]
+
+        def work(block: IntArray) -> None:
+            scores = self.scores(block)
+            at = np.searchsorted(rows, block) if compact else block
+            # The jitter only spreads ties (which mentor of equals a mentee keeps);
+            # the bound is taken on the true key.
+            jitter = self.jitter[block % _PATTERNS]
+            if 0 < raw < n_r:
+                best, best_scores = _best_of(scores, scores - jitter, raw)
+                raw_mentor[at, :raw] = np.where(np.isfinite(best_scores), perm[best], -1)
+                raw_score[at, :raw] = best_scores
+            if picks:
+                # A column subset: argpartition is slow on rows of many equal -inf.
+                sub = scores[:, room_cols]
+                best, best_scores = _best_of(sub, sub - jitter[:, room_cols], picks)
+                raw_mentor[at, raw:] = np.where(np.isfinite(best_scores),
+                                                perm[room_cols[best]], -1)
+                raw_score[at, raw:] = best_scores
+            key = scores - price_perm
+            jittered = key - jitter
+            if size < n_r:
+                top = np.argpartition(jittered, n_r - size - 1, axis=1)[:, n_r - size:]
+                np.put_along_axis(key, top, -np.inf, axis=1)
+                bound[at] = key.max(axis=1)
+            else:
+                top = np.broadcast_to(np.arange(n_r), (block.size, n_r))
+            order = np.argsort(-np.take_along_axis(jittered, top, axis=1), axis=1,
+                               kind="stable")
+            top = np.take_along_axis(top, order, axis=1)
+            top_scores = np.take_along_axis(scores, top, axis=1)
+            ok = np.isfinite(top_scores)
+            mentor[at] = np.where(ok, perm[top], -1)
+            score[at] = np.where(ok, top_scores, -np.inf)
+
+        self._each_block(rows, work, progress)
+        extra = (raw_mentor, raw_score) if 0 < raw < n_r else None
+        return Pool(mentor, score, bound, price), extra
+
+    def violators(self, rows: IntArray, candidates: CandidateSet, mentee_dual: FloatArray,
+                  mentor_dual: FloatArray, tolerance: float, per_row: int,
+                  columns: IntArray | None = None) -> ImprovingPairs:
+        """Non-candidate pairs of ``rows`` with ``s - mentee_dual - mentor_dual > tolerance``.
+
+        The best ``per_row`` of each row (columns: ``perm`` positions; None: all).
+        """
+        perm = self.scorer.perm
+        cols = perm if columns is None else perm[columns]
+        subset = None if columns is None else self.selector.subset(columns)
+        col_dual = mentor_dual[cols]
+        # Up to max-demand used pairs may also beat the duals: look past them.
+        m = min(per_row + self.max_demand, cols.size)
+
+        def work(block: IntArray) -> ImprovingPairs:
+            gain = self.scores(block, subset)
+            scores = gain.copy()
+            gain -= col_dual
+            gain -= mentee_dual[block][:, None]
+            bad_rows = np.flatnonzero(gain.max(axis=1, initial=-np.inf) > tolerance)
+            sub = gain[bad_rows]
+            top = np.argpartition(-sub, m - 1, axis=1)[:, :m] if m < sub.shape[1] else (
+                np.broadcast_to(np.arange(sub.shape[1]), sub.shape))
+            top_gain = np.take_along_axis(sub, top, axis=1).reshape(-1)
+            mentee = np.repeat(block[bad_rows], top.shape[1]).reshape(-1)
+            mentor = cols[top].reshape(-1)
+            top_scores = np.take_along_axis(scores[bad_rows], top, axis=1).reshape(-1)
+            keep = (top_gain > tolerance) & ~candidates.contains(mentee, mentor)
+            return ImprovingPairs(mentee[keep], mentor[keep], top_scores[keep], top_gain[keep])
+
+        if m == 0:
+            return ImprovingPairs.concat([])
+        return ImprovingPairs.concat(self._each_block(rows, work))
+
+    def best_mentees(self, rows: IntArray, columns: IntArray,
+                     m: int) -> tuple[IntArray, IntArray, FloatArray]:
+        """Each of the mentors at ``columns`` (``perm`` positions): its best ``m`` rows."""
+        perm = self.scorer.perm
+        subset = self.selector.subset(columns)
+
+        def work(block: IntArray) -> tuple[IntArray, IntArray, FloatArray]:
+            scores = self.scores(block, subset)
+            top = np.argsort(-scores, axis=0, kind="stable")[:m]  # (<= m, n_cols)
+            top_scores = np.take_along_axis(scores, top, axis=0)
+            cols = np.broadcast_to(np.arange(columns.size), top.shape)
+            ok = np.isfinite(top_scores)
+            return block[top[ok]], perm[columns[cols[ok]]], top_scores[ok]
+
+        parts = self._each_block(rows, work)
+        if not parts:
+            return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0)
+        mentee, mentor, score = (np.concatenate([p[q] for p in parts]) for q in range(3))
+        order = np.lexsort((mentee, -score, mentor))
+        mentee, mentor, score = mentee[order], mentor[order], score[order]
+        rank = np.arange(mentor.size) - np.searchsorted(mentor, mentor, side="left")
+        keep = rank < m
+        return mentee[keep], mentor[keep], score[keep]
