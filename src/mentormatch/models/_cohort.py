@@ -6,7 +6,9 @@ problems, solvers) assumes a valid :class:`Cohort`.
 
 from __future__ import annotations
 
+import difflib
 import math
+import numbers
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Mapping
@@ -133,8 +135,10 @@ def _parse_topics(value: Any) -> Any:
         return value
     out: dict[str, float] = {}
     for topic, weight in value.items():
-        if isinstance(weight, bool) or not isinstance(weight, int | float):
-            raise InvalidInputError(f"topic {topic!r}: weight must be a number, got {weight!r}")
+        if isinstance(weight, bool | np.bool_) or not isinstance(weight, numbers.Real):
+            raise InvalidInputError(f"topic {topic!r}: weight must be a number, got "
+                                    f"{shorten(weight)}")
+        weight = float(weight)
         if not math.isfinite(weight) or weight < 0:
             raise InvalidInputError(
                 f"topic {topic!r}: weight must be finite and >= 0, got {weight!r}"
@@ -149,7 +153,25 @@ def _parse_topics(value: Any) -> Any:
 Topics = Annotated[dict[str, float], BeforeValidator(_parse_topics)]
 Types = Annotated[tuple[MentorshipType, ...], _enum_list(TYPE_ALIASES, "mentorship type")]
 Modalities = Annotated[tuple[Modality, ...], _enum_list(MODALITY_ALIASES, "meeting modality")]
-Count = Annotated[int, Field(ge=0, strict=False)]
+#: The largest count (demand, capacity, ...) accepted: far above any program, and safe
+#: in the int64 arrays solvers use.
+MAX_COUNT = 10**9
+
+
+def _parse_count(value: Any) -> Any:
+    """Accept a whole number (Python or numpy, or a float such as 2.0), never a bool."""
+    if isinstance(value, bool | np.bool_):
+        raise InvalidInputError(f"must be a whole number, got the boolean {value!r}")
+    if isinstance(value, np.integer):
+        value = int(value)
+    elif isinstance(value, float | np.floating) and math.isfinite(value) and value == int(value):
+        value = int(value)
+    if isinstance(value, int) and value > MAX_COUNT:
+        raise InvalidInputError(f"must be at most {MAX_COUNT}, got {value}")
+    return value
+
+
+Count = Annotated[int, BeforeValidator(_parse_count), Field(ge=0, le=MAX_COUNT, strict=False)]
 
 
 def _parse_task_topics(value: Any) -> Any:
@@ -169,11 +191,15 @@ class ValidatedModel(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid", validate_default=False)
 
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise InvalidInputError(f"{type(self).__name__} is frozen: build a changed copy with "
+                                f"model_copy(update={{{name!r}: ...}})")
+
     def __init__(self, /, **data: Any) -> None:
         try:
             super().__init__(**data)
         except pydantic.ValidationError as exc:
-            raise _translate(exc, type(self).__name__, data.get("id")) from None
+            raise _translate(exc, type(self), data.get("id")) from None
 
     @classmethod
     def model_validate(cls, obj: Any, *args: Any, **kwargs: Any) -> Self:
@@ -182,7 +208,7 @@ class ValidatedModel(BaseModel):
             return super().model_validate(obj, *args, **kwargs)
         except pydantic.ValidationError as exc:
             ident = obj.get("id") if isinstance(obj, Mapping) else None
-            raise _translate(exc, cls.__name__, ident) from None
+            raise _translate(exc, cls, ident) from None
 
     @classmethod
     def model_validate_json(cls, json_data: str | bytes | bytearray, *args: Any,
@@ -191,24 +217,40 @@ class ValidatedModel(BaseModel):
         try:
             return super().model_validate_json(json_data, *args, **kwargs)
         except pydantic.ValidationError as exc:
-            raise _translate(exc, cls.__name__, None) from None
+            raise _translate(exc, cls, None) from None
 
 
-def _translate(exc: pydantic.ValidationError, model: str, ident: Any) -> MentorMatchError:
-    """Turn pydantic's error into ours, keeping our own error type when a check raised one."""
-    who = f"{model} {ident!r}" if ident is not None else model
+#: Fields whose values are never repeated in a message (see the module notes).
+SENSITIVE_FIELDS = frozenset({"gender", "background"})
+
+
+def _translate(exc: pydantic.ValidationError, model_class: type[BaseModel],
+               ident: Any) -> MentorMatchError:
+    """Turn pydantic's error into ours, keeping our own error type when a check raised one.
+
+    Values are quoted short, and never for a sensitive field or a field the
+    model does not have (it may be a misspelled sensitive one).
+    """
+    model = model_class.__name__
+    who = f"{model} {shorten(ident)}" if ident is not None else model
     errors = exc.errors(include_url=False)
     for err in errors:
         original = (err.get("ctx") or {}).get("error")
         if isinstance(original, MentorMatchError):
             loc = ".".join(str(p) for p in err["loc"])
             where = f"{who}, field {loc!r}" if loc else who
-            return type(original)(f"{where}: {original}")
+            text = str(original)
+            return type(original)(text if text.startswith(f"{who}") else f"{where}: {text}")
     parts = []
     for err in errors:
         loc = ".".join(str(p) for p in err["loc"]) or "(model)"
         got = err.get("input")
-        shown = "" if isinstance(got, dict | list) else f" (got {got!r})"
+        private = err["type"] == "extra_forbidden" or str(err["loc"][-1:][0] if err["loc"]
+                                                          else "") in SENSITIVE_FIELDS
+        shown = "" if private or isinstance(got, dict | list) else f" (got {shorten(got)})"
+        if err["type"] == "extra_forbidden":
+            close = difflib.get_close_matches(loc, list(model_class.model_fields), n=1)
+            shown = f" (did you mean {close[0]!r}?)" if close else ""
         parts.append(f"field {loc!r}: {err['msg']}{shown}")
     return InvalidInputError(f"{who}: " + "; ".join(parts))
 

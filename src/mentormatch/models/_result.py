@@ -166,6 +166,12 @@ class MatchResult(BaseModel, Table):
         """Mentee ids paired with ``mentor``, in pair order."""
         return tuple(p.mentee for p in self.pairs if p.mentor == mentor)
 
+    def __getstate__(self) -> dict[Any, Any]:
+        """Pickle like the JSON: without the cohort, so no sensitive value travels with it."""
+        state = dict(super().__getstate__())
+        state["__dict__"] = {**state["__dict__"], "cohort": None}
+        return state
+
     def to_records(self) -> list[dict[str, Any]]:
         """One flat dict per pair: mentee, mentor, score, locked, reasons joined by '; '."""
         return [
