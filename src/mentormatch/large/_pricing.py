@@ -45,10 +45,11 @@ import numpy as np
 from numpy.typing import NDArray
 from threadpoolctl import threadpool_limits
 
-from mentormatch.large._block_scoring import BlockScorer, ColumnSubset, _Selector
 from mentormatch.large._certificate import _duals, _tighten
+from mentormatch.large._selection import _Selector
 from mentormatch.problem import Assignment, CandidateProblem, MatchProblem, ProblemAttributes
 from mentormatch.progress import Progress
+from mentormatch.scoring import BlockScores, ColumnSubset
 from mentormatch.solvers import solve
 from mentormatch.solvers.flow import reoptimize_flow
 from mentormatch.solvers.flow._solve import _FAR
@@ -78,7 +79,7 @@ _ROOM_PICKS = 3
 class PricingSetup:
     """What column generation needs besides the solver: scores, masks, the problem's counts."""
 
-    scorer: BlockScorer
+    scorer: BlockScores
     selector: _Selector
     demand: IntArray
     capacity: IntArray

@@ -4,9 +4,11 @@ MatchProblem (dense) and CandidateProblem (sparse), Assignment, and what can be
 measured of an assignment (metrics, blocking pairs).
 """
 
+# Defined with the scorers (a score's rounding is theirs); here for the problem's users.
+from mentormatch.scoring import MIN_SCORE_SLACK as MIN_SCORE_SLACK
+
 from ._candidate_problem import CandidateProblem as CandidateProblem
 from ._feasibility import violations as violations
-from ._match_problem import MIN_SCORE_SLACK as MIN_SCORE_SLACK
 from ._match_problem import Assignment as Assignment
 from ._match_problem import MatchProblem as MatchProblem
 from ._match_problem import ProblemAttributes as ProblemAttributes
