@@ -2,7 +2,7 @@
 
 A 100,000 x 20,000 cohort has 2e9 pairs: the dense score matrix (16 GB in
 float64) does not fit. :func:`build_candidates` scores blocks of mentee rows
-with the same formulas as the built-in scorers and keeps each mentee's best
+(:func:`mentormatch.scoring.block_scorer`) and keeps each mentee's best
 ``k`` admissible mentors as a :class:`CandidateProblem`, which the edge-based
 solvers (``flow``, ``stable``, ``greedy``) take like a :class:`MatchProblem`.
 
@@ -192,7 +192,7 @@ def match_candidates(cohort: Cohort, solver: str = "flow", *, k: int = 10,
     k : int, default=10
         Candidates per mentee to start from.
     scorer : Scorer, optional
-        Built-in scorers only.
+        As for :func:`build_candidates`.
     min_score : float, optional
     certify_result : bool, default=True
         With ``flow``: add pairs until the duals prove the full optimum.

@@ -304,7 +304,9 @@ class SubCohortScorer:
     that mentee and that mentor (as every built-in scorer's does); a scorer
     whose values move with who else is in the cohort is refused, as is one
     whose scores leave [0, 1] (block-by-block matching orders and bounds
-    scores in that range, where every built-in scorer's lie).
+    scores in that range, where every built-in scorer's lie). Slower than a
+    :class:`BlockScorer`: the scorer runs once per block of rows, and may be
+    called from two threads at once (the large path's passes run on two).
 
     Parameters
     ----------
@@ -321,11 +323,11 @@ class SubCohortScorer:
     --------
     >>> import numpy as np, mentormatch as mm
     >>> from mentormatch.scoring import TopicScorer
-    >>> class Doubled(TopicScorer):
+    >>> class Mine(TopicScorer):
     ...     def score(self, cohort):
     ...         return mm.scoring.WeightedScorer([(TopicScorer(), 1.0)]).score(cohort)
     >>> c = mm.example_cohort()
-    >>> sc = SubCohortScorer(c, Doubled())
+    >>> sc = SubCohortScorer(c, Mine())
     >>> np.allclose(sc.block([0, 1]), TopicScorer().score(c).mentee_scores[:2])
     True
     """
@@ -364,22 +366,25 @@ class SubCohortScorer:
                 "weighted mixes of them are); rescale the scorer, or solve the dense problem")
 
     def _check_pair_local(self) -> None:
-        """Score a few pairs in three different sub-cohorts; refuse if their values differ."""
+        """Score a few pairs alone and among others; refuse if their values differ."""
         n_e, n_r = self.n_mentees, self.n_mentors
         if n_e == 0 or n_r == 0:
             return
-        rows = np.unique(np.linspace(0, n_e - 1, min(n_e, 8)).astype(np.int64))
-        cols = np.unique(np.linspace(0, n_r - 1, min(n_r, 8)).astype(np.int64))
-        among = self._views(rows, cols, mentor_view=True)
-        for a, b in ((1, 1), ((rows.size + 1) // 2, (cols.size + 1) // 2)):
-            part = self._views(rows[:a], cols[:b], mentor_view=True)
-            if not all(np.allclose(x, y[:a, :b], rtol=0.0, atol=1e-9)
-                       for x, y in zip(part, among, strict=True)):
+        n = min(max(n_e, n_r), 8)
+        rows = np.linspace(0, n_e - 1, n).round().astype(np.int64)
+        cols = np.linspace(0, n_r - 1, n).round().astype(np.int64)
+        (some_e, at_e), (some_r, at_r) = (np.unique(x, return_inverse=True) for x in (rows, cols))
+        among = self._views(some_e, some_r, mentor_view=True)
+        for q in range(n):
+            alone = self._views(rows[q:q + 1], cols[q:q + 1], mentor_view=True)
+            if not all(abs(float(a[0, 0]) - float(b[at_e[q], at_r[q]])) <= 1e-9
+                       for a, b in zip(alone, among, strict=True)):
                 raise InvalidInputError(
-                    f"{type(self.scorer).__name__} scores pairs differently depending on who "
-                    "else is in the cohort, so it cannot be computed on sub-cohorts: solve the "
-                    "dense problem (no candidates=), or make each pair's score depend on that "
-                    "pair only")
+                    f"{type(self.scorer).__name__} scores pair ({self.cohort.mentee_ids[rows[q]]}"
+                    f", {self.cohort.mentor_ids[cols[q]]}) differently depending on who else "
+                    "is in the cohort, so it cannot be computed on sub-cohorts: solve the dense "
+                    "problem (no candidates=), or make each pair's score depend on that pair "
+                    "only")
 
     def columns(self, positions: IntArray) -> ColumnSubset:
         """Return the columns at sorted positions (mentor indices: ``perm`` is the identity)."""
