@@ -16,6 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import mentormatch as mm
+from mentormatch.errors import InvalidInputError, MentorMatchError
 from mentormatch.large import build_candidates
 from mentormatch.scoring import (
     AttributeScorer,
@@ -233,7 +234,7 @@ def test_built_in_means_exact_type():
                    WeightedScorer([(NESTED, 1.0), (WeightedScorer([(PlainTypes(), 1.0)]), 1.0)])):
         assert not is_builtin_scorer(scorer)
         assert explain_pairs(scorer, mm.example_cohort(), [0], [0]) is None
-        with pytest.raises(mm.InvalidInputError, match="built-in scorers"):
+        with pytest.raises(InvalidInputError, match="built-in scorers"):
             BlockScorer(mm.example_cohort(), scorer)
 
 
@@ -268,9 +269,9 @@ def test_scorers_the_large_path_cannot_compute_are_refused(scorer, match):
     for run in (lambda: mm.match(c, scorer=scorer, candidates=2),
                 lambda: mm.match(c, solver="greedy", scorer=scorer, candidates=2),
                 lambda: build_candidates(c, k=2, scorer=scorer)):
-        with pytest.raises(mm.InvalidInputError, match=match) as err:
+        with pytest.raises(InvalidInputError, match=match) as err:
             run()
-        assert isinstance(err.value, mm.MentorMatchError)
+        assert isinstance(err.value, MentorMatchError)
 
 
 def test_own_score_scorers_work_with_column_subsets_and_minimum_loads():
