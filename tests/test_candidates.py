@@ -9,15 +9,16 @@ from hypothesis import strategies as st
 
 import mentormatch as mm
 from mentormatch.errors import ConstraintConflictError, InvalidInputError, InvalidProblemError
-from mentormatch.large._block_scoring import BlockScorer
-from mentormatch.large._candidates import build_candidates, pair_reasons
+from mentormatch.large import build_candidates
 from mentormatch.problem._candidate_problem import CandidateProblem
 from mentormatch.scoring import (
     AttributeScorer,
+    BlockScorer,
     ConcordanceScorer,
     TopicScorer,
     WeightedScorer,
     default_scorer,
+    pair_reasons,
 )
 from mentormatch.synthetic import make_cohort
 

@@ -16,10 +16,9 @@ from hypothesis import strategies as st
 import mentormatch as mm
 import mentormatch.large._candidates as candidates_module
 from mentormatch import Cohort, Mentee, Mentor
-from mentormatch.large._block_scoring import BlockScorer, _codes, _set_criterion, _value_keys
-from mentormatch.large._candidates import _pair_reasons_by_block, pair_reasons
 from mentormatch.scoring import (
     AttributeScorer,
+    BlockScorer,
     ConcordanceScorer,
     ModalityScorer,
     ScoreTable,
@@ -28,11 +27,22 @@ from mentormatch.scoring import (
     TypeScorer,
     WeightedScorer,
     default_scorer,
+    explain_pairs,
+    pair_reasons,
 )
+from mentormatch.scoring import reasons_by_sub_cohorts as _pair_reasons_by_block
 from mentormatch.scoring._base import rank_reasons
-from mentormatch.scoring._builtin import explain_pairs
+from mentormatch.scoring._coded import codes as _codes
+from mentormatch.scoring._coded import set_match_criterion
+from mentormatch.scoring._coded import value_keys as _value_keys
 from mentormatch.synthetic import make_cohort
 from mentormatch.topics import topic_index
+
+
+def _set_criterion(cohort, attr, name, weight):
+    """The set-match kernel's codes and table (its reasons are not read here)."""
+    return set_match_criterion(cohort, attr, name, lambda mentee, mentor: None)
+
 
 # Values no reason may ever show (sensitive attributes).
 GENDERS = ("gz-alpha", "gz-beta", None)

@@ -2,7 +2,7 @@
 
 A 100,000 x 20,000 cohort has 2e9 pairs: the dense score matrix (16 GB in
 float64) does not fit. :func:`build_candidates` scores blocks of mentee rows
-with the same formulas as the built-in scorers and keeps each mentee's best
+(:func:`mentormatch.scoring.block_scorer`) and keeps each mentee's best
 ``k`` admissible mentors as a :class:`CandidateProblem`, which the edge-based
 solvers (``flow``, ``stable``, ``greedy``) take like a :class:`MatchProblem`.
 
@@ -26,14 +26,13 @@ from numpy.typing import NDArray
 from mentormatch.encode import problem_attributes
 from mentormatch.errors import InvalidInputError
 from mentormatch.explain import assemble_result
-from mentormatch.large._block_scoring import DEFAULT_BLOCK_BYTES, BlockScorer, _Selector
 from mentormatch.large._pricing import PricingRecord, PricingSetup, solve_priced
+from mentormatch.large._selection import DEFAULT_BLOCK_BYTES, _Selector
 from mentormatch.models import Cohort, MatchResult
 from mentormatch.problem import Assignment, CandidateProblem, MatchProblem
 from mentormatch.progress import Progress
-from mentormatch.scoring import Scorer, TopicMatrices, default_scorer, explain_pairs
+from mentormatch.scoring import Scorer, TopicMatrices, block_scorer, default_scorer, pair_reasons
 from mentormatch.solvers import solve
-from mentormatch.topics import topic_index
 
 __all__ = ["build_candidates", "match_candidates"]
 
@@ -68,7 +67,7 @@ def _start(cohort: Cohort, scorer: Scorer | None, k: int, min_score: float | Non
         raise InvalidInputError(f"candidates must be an integer >= 1, got {k!r}")
     attrs = problem_attributes(cohort)
     tm = TopicMatrices(attrs.topics, attrs.asked, attrs.offered)
-    bscorer = BlockScorer(cohort, scorer, topic_matrices=tm)
+    bscorer = block_scorer(cohort, scorer, topic_matrices=tm)
     n_e, n_r = bscorer.n_mentees, bscorer.n_mentors
     demand = np.array([p.demand for p in cohort.mentees], dtype=np.int64).reshape(n_e)
     capacity = np.array([p.capacity for p in cohort.mentors], dtype=np.int64).reshape(n_r)
@@ -124,7 +123,9 @@ def build_candidates(cohort: Cohort, k: int = 50, *, scorer: Scorer | None = Non
     k : int, default=50
         Candidates per mentee (all admissible mentors if fewer).
     scorer : Scorer, optional
-        Built-in scorers only; defaults to the default scorer.
+        Defaults to the default scorer. A built-in scorer is computed from its
+        kernels, any other through its own ``score()`` on sub-cohorts
+        (:func:`~mentormatch.scoring.block_scorer`).
     min_score : float, optional
         Pairs scoring below it are not admissible (locked pairs excepted).
     block_bytes : int, default=2**28
@@ -196,7 +197,7 @@ def match_candidates(cohort: Cohort, solver: str = "flow", *, k: int = 10,
     k : int, default=10
         Candidates per mentee to start from.
     scorer : Scorer, optional
-        Built-in scorers only.
+        As for :func:`build_candidates`.
     min_score : float, optional
     certify_result : bool, default=True
         With ``flow``: add pairs until the duals prove the full optimum.
@@ -321,62 +322,3 @@ def _why_short(problem: CandidateProblem, candidates: IntArray, mine: IntArray,
         return f"every other candidate mentor ({others.size}) is at capacity"
     return (f"{room.size} candidate mentor(s) still had room, but solver {solver!r} "
             "did not assign one")
-
-
-def pair_reasons(cohort: Cohort, scorer: Scorer, mentee_idx: IntArray, mentor_idx: IntArray,
-                 *, block: int = 512,
-                 topic_matrices: TopicMatrices | None = None) -> list[tuple[str, ...]]:
-    """Reasons for the given pairs, as ``scorer.score(cohort).reasons`` gives them.
-
-    Built-in scorers explain all the pairs at once, without a score matrix
-    (:func:`mentormatch.scoring._builtin.explain_pairs`); any other scorer
-    runs on small sub-cohorts (:func:`_pair_reasons_by_block`).
-
-    Examples
-    --------
-    >>> import numpy as np, mentormatch as mm
-    >>> from mentormatch.scoring import default_scorer
-    >>> c = mm.example_cohort()
-    >>> dense = default_scorer().score(c)
-    >>> pair_reasons(c, default_scorer(), np.array([0]), np.array([4]))[0] == dense.reasons(0, 4)
-    True
-    """
-    fast = explain_pairs(scorer, cohort, mentee_idx, mentor_idx, topic_matrices=topic_matrices)
-    if fast is not None:
-        return fast
-    return _pair_reasons_by_block(cohort, scorer, mentee_idx, mentor_idx, block=block)
-
-
-def _pair_reasons_by_block(cohort: Cohort, scorer: Scorer, mentee_idx: IntArray,
-                           mentor_idx: IntArray, *, block: int = 512) -> list[tuple[str, ...]]:
-    """Reasons for the given pairs, from ``scorer`` run on small sub-cohorts.
-
-    Each block of mentees is scored with only the mentors paired with them,
-    plus a leading placeholder mentee listing every topic in the cohort's
-    order, so topic names come out in the same order as on the full cohort.
-    """
-    from mentormatch.models._cohort import Mentee
-
-    e = np.asarray(mentee_idx, dtype=np.int64)
-    r = np.asarray(mentor_idx, dtype=np.int64)
-    out: list[tuple[str, ...]] = [()] * e.size
-    if e.size == 0:
-        return out
-    order_topics = topic_index(p.topics for p in (*cohort.mentees, *cohort.mentors))
-    placeholder = Mentee.model_construct(id="\x00placeholder", topics=dict.fromkeys(
-        order_topics, 1.0), demand=0)
-    uniq_e = np.unique(e)
-    for lo in range(0, uniq_e.size, block):
-        rows = uniq_e[lo:lo + block]
-        sel = np.flatnonzero(np.isin(e, rows))
-        cols = np.unique(r[sel])
-        sub = Cohort.model_construct(
-            mentees=(placeholder, *(cohort.mentees[i] for i in rows.tolist())),
-            mentors=tuple(cohort.mentors[j] for j in cols.tolist()), forbidden=(), locked=(),
-            vocabulary=None)
-        table = scorer.score(sub)
-        ri = np.searchsorted(rows, e[sel]) + 1
-        ci = np.searchsorted(cols, r[sel])
-        for q, a, b in zip(sel.tolist(), ri.tolist(), ci.tolist(), strict=True):
-            out[q] = table.reasons(a, b)
-    return out

@@ -44,9 +44,9 @@ from typing import Any, NamedTuple, cast
 import numpy as np
 from numpy.typing import NDArray
 
-from mentormatch.large._block_scoring import BlockScorer, _Selector
 from mentormatch.large._certificate import tighten_duals
 from mentormatch.large._scanner import CandidateSet, ImprovingPairs, Pool, Scanner
+from mentormatch.large._selection import _Selector
 from mentormatch.problem import (
     UNREACHABLE_LEVEL,
     Assignment,
@@ -55,6 +55,7 @@ from mentormatch.problem import (
     ProblemAttributes,
 )
 from mentormatch.progress import Progress
+from mentormatch.scoring import BlockScores
 from mentormatch.solvers import solve
 from mentormatch.solvers.flow import (
     Network,
@@ -81,7 +82,7 @@ _FLUID_WIDTH = 10
 class PricingSetup:
     """What column generation needs besides the solver: scores, masks, the problem's counts."""
 
-    scorer: BlockScorer
+    scorer: BlockScores
     selector: _Selector
     demand: IntArray
     capacity: IntArray

@@ -20,8 +20,9 @@ import numpy as np
 from numpy.typing import NDArray
 from threadpoolctl import threadpool_limits
 
-from mentormatch.large._block_scoring import BlockScorer, ColumnSubset, _Selector
+from mentormatch.large._selection import _Selector
 from mentormatch.progress import Progress
+from mentormatch.scoring import BlockScores, ColumnSubset
 
 __all__ = ["CandidateSet", "ImprovingPairs", "Pool", "Scanner"]
 
@@ -118,7 +119,7 @@ def _best_of(scores: FloatArray, key: FloatArray, m: int) -> tuple[IntArray, Flo
 class Scanner:
     """Block passes over whole rows (or some columns) of the score matrix."""
 
-    def __init__(self, scorer: BlockScorer, selector: _Selector, max_demand: int,
+    def __init__(self, scorer: BlockScores, selector: _Selector, max_demand: int,
                  seed: int) -> None:
         self.scorer = scorer
         self.selector = selector

@@ -5,6 +5,9 @@ that prove it optimal, what locked pairs leave, and what can be measured of an
 assignment (metrics, blocking pairs).
 """
 
+# Defined with the scorers (a score's rounding is theirs); here for the problem's users.
+from mentormatch.scoring import MIN_SCORE_SLACK as MIN_SCORE_SLACK
+
 from ._candidate_problem import CandidateProblem as CandidateProblem
 from ._duals import UNREACHABLE_LEVEL as UNREACHABLE_LEVEL
 from ._duals import Duals as Duals
@@ -12,7 +15,6 @@ from ._feasibility import violations as violations
 from ._locks import LockedResidual as LockedResidual
 from ._locks import locked_residual as locked_residual
 from ._locks import unlocked as unlocked
-from ._match_problem import MIN_SCORE_SLACK as MIN_SCORE_SLACK
 from ._match_problem import Assignment as Assignment
 from ._match_problem import MatchProblem as MatchProblem
 from ._match_problem import ProblemAttributes as ProblemAttributes

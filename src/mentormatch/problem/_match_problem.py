@@ -18,10 +18,6 @@ FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
 BoolArray = NDArray[np.bool_]
 
-#: A score within this of ``min_score`` reaches it (floating-point rounding).
-MIN_SCORE_SLACK = 1e-9
-
-
 def _readonly(a: NDArray[Any]) -> NDArray[Any]:
     a.flags.writeable = False
     return a

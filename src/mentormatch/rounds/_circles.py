@@ -31,8 +31,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from mentormatch.errors import InvalidInputError, SolverError, UnknownIdError
 from mentormatch.io import Table
 from mentormatch.models import Cohort, MentorshipType, Unmatched
-from mentormatch.scoring import Scorer, TopicMatrices, TopicScorer
-from mentormatch.scoring._builtin import _join
+from mentormatch.scoring import Scorer, TopicMatrices, TopicScorer, join_words
 
 if TYPE_CHECKING:
     pass
@@ -246,11 +245,11 @@ def _member_reasons(shared_lead: list[str], shared_circle: list[str], lead: str)
     circle_only = [t for t in shared_circle if t not in shared_lead]
     out = []
     if both:
-        out.append(f"shares {_join(both)} with the circle and its lead")
+        out.append(f"shares {join_words(both)} with the circle and its lead")
     if lead_only:
-        out.append(f"shares {_join(lead_only)} with the lead ({lead})")
+        out.append(f"shares {join_words(lead_only)} with the lead ({lead})")
     if circle_only:
-        out.append(f"shares {_join(circle_only)} with other members")
+        out.append(f"shares {join_words(circle_only)} with other members")
     out.append("prefers group mentorship")
     return out
 
@@ -372,7 +371,8 @@ def _why_left_out(a: int, sol: CircleAssignment, allowed: BoolArray,
     shut = [r_ids[b] for b in fits if not sol.open[b]]
     parts = []
     if full:
-        parts.append(f"the circle(s) they fit are full ({_join(full)}: {max_size} members)")
+        parts.append(f"the circle(s) they fit are full ({join_words(full)}: {max_size} members)")
     if shut:
-        parts.append(f"too few group mentees fit {_join(shut)} to open a circle of {min_size}")
+        parts.append(f"too few group mentees fit {join_words(shut)} to open a circle of "
+                     f"{min_size}")
     return "; ".join(parts) or "not placed by the solver"

@@ -23,9 +23,13 @@ from pydantic import BaseModel, ConfigDict, Field
 from mentormatch.errors import DuplicateIdError, InvalidInputError, UnknownIdError
 from mentormatch.io import Table
 from mentormatch.models import Mentee, Mentor
-from mentormatch.problem import MIN_SCORE_SLACK
 from mentormatch.rounds._roommates import stable_roommates
-from mentormatch.scoring._builtin import _join, _membership, _same_value
+from mentormatch.scoring import (
+    MIN_SCORE_SLACK,
+    join_words,
+    membership_matrix,
+    same_value_matrix,
+)
 from mentormatch.topics import topic_index
 
 if TYPE_CHECKING:
@@ -79,14 +83,14 @@ class PeerTable:
         out = []
         shared = self.shared(i, j)
         if shared:
-            out.append(f"both interested in {_join(shared)}")
+            out.append(f"both interested in {join_words(shared)}")
         elif self.asked[i].any() and self.asked[j].any():
             out.append("no topic in common")
         if self.stages[i] is not None and self.stages[i] == self.stages[j]:
             out.append(f"same career stage ({self.stages[i]})")
         common = [m for m in self.modalities[i] if m in self.modalities[j]]
         if common:
-            out.append(f"both can meet {_join(common).replace('-', ' ')}")
+            out.append(f"both can meet {join_words(common).replace('-', ' ')}")
         if self.sites[i] is not None and self.sites[i] == self.sites[j]:
             out.append(f"same site ({self.sites[i]})")
         return tuple(out)
@@ -141,13 +145,13 @@ def peer_scores(people: Sequence[Person]) -> PeerTable:
     sites = tuple(p.site for p in people)
     mods = tuple(tuple(str(m) for m in p.modalities) for p in people)
     mod_index = topic_index(mods)
-    member = _membership(list(mods), mod_index).astype(np.float64)
+    member = membership_matrix(list(mods), mod_index).astype(np.float64)
     shared_mod = (member @ member.T) > 0
     stated = member.any(axis=1)
     modality = np.where(shared_mod, 1.0, np.where(np.outer(stated, stated), 0.0, 0.5))
-    rest = (PEER_WEIGHTS["career stage"] * _same_value(list(stages), list(stages))
+    rest = (PEER_WEIGHTS["career stage"] * same_value_matrix(list(stages), list(stages))
             + PEER_WEIGHTS["modality"] * modality
-            + PEER_WEIGHTS["site"] * _same_value(list(sites), list(sites)))
+            + PEER_WEIGHTS["site"] * same_value_matrix(list(sites), list(sites)))
     own = PEER_WEIGHTS["topics"] * topic_view + rest
     sym = PEER_WEIGHTS["topics"] * (topic_view + topic_view.T) / 2 + rest
     np.fill_diagonal(own, 0.0)

@@ -12,10 +12,27 @@ from numpy.typing import NDArray
 from mentormatch.errors import InvalidInputError
 from mentormatch.models import Cohort
 
-__all__ = ["Criterion", "ScoreTable", "Scorer", "WeightedScorer"]
+__all__ = ["MIN_SCORE_SLACK", "Criterion", "ScoreTable", "Scorer", "WeightedScorer", "join_words"]
 
 FloatArray = NDArray[np.float64]
 Explain = Callable[[int, int], str | None]
+
+#: A pair scoring within this of a minimum score counts as reaching it: the
+#: same pair's score may differ in its last bits between the dense and the
+#: block-by-block computation.
+MIN_SCORE_SLACK = 1e-9
+
+
+def join_words(words: Sequence[str]) -> str:
+    """Join words as a reason reads them: ``"a, b and c"``, underscores as hyphens.
+
+    Examples
+    --------
+    >>> join_words(["one_to_one", "group", "peer"])
+    'one-to-one, group and peer'
+    """
+    words = [w.replace("_", "-") for w in words]
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
 
 
 @dataclass(frozen=True, eq=False)
@@ -86,10 +103,6 @@ class ScoreTable:
     def has_two_views(self) -> bool:
         """Whether any criterion scores the two sides differently."""
         return any(c.mentor_view is not None and w for c, w in self.criteria)
-
-    def contributions(self, i: int, j: int) -> dict[str, float]:
-        """Weighted contribution of each criterion to pair (i, j)."""
-        return {c.name: float(w * c.mentee_view[i, j]) for c, w in self.criteria}
 
     def reasons(self, i: int, j: int) -> tuple[str, ...]:
         """Reasons for pair (i, j), the criterion contributing most first."""

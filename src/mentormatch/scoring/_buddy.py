@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import numpy as np
-
 from mentormatch.models import Cohort
-from mentormatch.scoring._base import Criterion, ScoreTable
-from mentormatch.scoring._builtin import AttributeScorer
+from mentormatch.scoring._base import ScoreTable
+from mentormatch.scoring._builtin import AttributeScorer, Kernels, table_of
+from mentormatch.scoring._coded import buddy_experience_criterion
+from mentormatch.scoring._topic_fit import TopicMatrices
 
 __all__ = ["BuddyScorer"]
 
@@ -36,23 +36,19 @@ class BuddyScorer:
 
     def score(self, cohort: Cohort) -> ScoreTable:
         """Score every (newcomer, buddy) pair of ``cohort``."""
-        abroad_e = np.array([e.trained_abroad for e in cohort.mentees], dtype=bool)
-        abroad_r = np.array([r.trained_abroad for r in cohort.mentors], dtype=bool)
-        moved_r = np.array([r.relocated or r.trained_abroad for r in cohort.mentors], dtype=bool)
-        # Needs: licensing/credentialing (trained abroad) and relocation (every newcomer).
-        licensing = abroad_e[:, None] & abroad_r[None, :]
-        view = np.where(abroad_e[:, None],
-                        0.5 * licensing + 0.5 * moved_r[None, :],
-                        moved_r[None, :].astype(np.float64))
+        return table_of(self.kernels(cohort))
 
-        def explain(i: int, j: int) -> str | None:
-            if licensing[i, j]:
-                return ("has been through licensing, credentialing and relocation as an "
-                        "internationally trained physician")
-            if moved_r[j]:
-                return "has relocated to the region too"
-            return "has not been through licensing abroad or relocation"
+    def kernels(self, cohort: Cohort, topics: TopicMatrices | None = None) -> Kernels:
+        """Return the criteria's kernels and weights (``topics`` is not read)."""
+        (site, _), = AttributeScorer("site").kernels(cohort)
+        return ((buddy_experience_criterion(cohort, self.name, _experience_reason), 0.8),
+                (site, 0.2))
 
-        site = AttributeScorer("site").score(cohort).criteria[0][0]
-        return ScoreTable(((Criterion(self.name, view.astype(np.float64), None, explain), 0.8),
-                           (site, 0.2)))
+
+def _experience_reason(licensing: bool, relocated: bool) -> str:
+    if licensing:
+        return ("has been through licensing, credentialing and relocation as an "
+                "internationally trained physician")
+    if relocated:
+        return "has relocated to the region too"
+    return "has not been through licensing abroad or relocation"
