@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 import mentormatch as mm
 from brute import feasible_assignments
-from mentormatch.errors import UnsupportedProblemError
+from mentormatch.errors import InfeasibleError, InvalidInputError, UnsupportedProblemError
 from mentormatch.large import build_candidates
 from mentormatch.problem import CandidateProblem, SolverCapabilities, problem_needs
 from mentormatch.solvers import _registry
@@ -55,7 +55,7 @@ def test_every_solver_meets_minimum_loads_or_refuses_them(problem: mm.MatchProbl
             assert err.supported_by == mm.solvers.supporting("min_load")
             assert "flow" in str(err) and "ilp" in str(err)
             continue
-        except mm.InfeasibleError:
+        except InfeasibleError:
             assert declared and not possible
             continue
         assert mm.check(a, problem).ok, (name, mm.check(a, problem).violations)
@@ -88,7 +88,7 @@ def test_match_refuses_minimum_loads_before_diagnosing() -> None:
     c = _cohort(min_load=2)
     with pytest.raises(UnsupportedProblemError, match="solver 'stable'.*flow, ilp") as info:
         mm.match(c, solver="stable")
-    assert isinstance(info.value, mm.InvalidInputError)
+    assert isinstance(info.value, InvalidInputError)
     result = mm.match(c, solver="flow")
     assert result.metrics.mentor_loads[c.mentors[0].id] >= 2
 
@@ -135,14 +135,14 @@ def test_a_plugin_declares_nothing_by_default() -> None:
     mm.solvers.register("toy-declared", everyone_to_zero, SolverCapabilities(min_load=True))
     assert "toy-declared" in mm.solvers.supporting("min_load")
     assert mm.solve(p, solver="toy-declared").n_pairs == 1
-    with pytest.raises(mm.InvalidInputError, match="SolverCapabilities"):
+    with pytest.raises(InvalidInputError, match="SolverCapabilities"):
         mm.solvers.register("toy-bad", everyone_to_zero, {"min_load": True})  # type: ignore
 
 
 def test_unknown_features_and_unregistering_builtins_are_errors() -> None:
-    with pytest.raises(mm.InvalidInputError, match="unknown solver feature 'sparse'"):
+    with pytest.raises(InvalidInputError, match="unknown solver feature 'sparse'"):
         mm.solvers.supporting("sparse")  # type: ignore[arg-type]
-    with pytest.raises(mm.InvalidInputError, match="not added with register"):
+    with pytest.raises(InvalidInputError, match="not added with register"):
         _registry._unregister("flow")
 
 
