@@ -60,9 +60,10 @@ class SolverCapabilities:
         Reads each side's own view (``mentee_prefs`` and ``mentor_prefs``);
         without it a solver uses ``scores`` alone.
     duals : bool, default=False
-        Returns a dual certificate in ``Assignment.info`` that proves the
-        answer optimal and prices pairs left out; the large-cohort path
-        certifies the full optimum only with such a solver.
+        Returns :class:`~mentormatch.problem.Duals` on the assignment
+        (``Assignment.duals``) that prove the answer optimal and price pairs
+        left out; the large-cohort path certifies the full optimum only with
+        such a solver.
 
     Examples
     --------
