@@ -154,7 +154,6 @@ def test_no_private_name_across_packages() -> None:
     assert leaks == []
 
 
-@UNFINISHED
 def test_no_function_over_100_lines() -> None:
     long = []
     for name, path in _modules().items():
