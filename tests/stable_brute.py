@@ -124,6 +124,7 @@ class EdgeView:
         self.shape = problem.shape
         self.n_mentees, self.n_mentors = problem.shape
         self.demand, self.capacity, self.locked = problem.demand, problem.capacity, problem.locked
+        self.min_load = problem.min_load
 
     def edges(self) -> Any:
         return self._p.edges()

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import networkx as nx
-import pytest
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "mentormatch"
 
@@ -39,8 +38,6 @@ LAYERS: tuple[tuple[str, ...], ...] = (
 FLOOR = {part: k for k, floor in enumerate(LAYERS) for part in floor}
 MAX_FUNCTION_LINES = 100
 
-#: Until the restructuring of issue 11 is complete (strict: a pass fails, so it is removed).
-UNFINISHED = pytest.mark.xfail(strict=True, reason="issue 11 in progress")
 
 
 @dataclass(frozen=True)
@@ -104,7 +101,6 @@ def _all_imports() -> list[Import]:
     return [imp for name, path in sorted(modules.items()) for imp in _imports(name, path)]
 
 
-@UNFINISHED
 def test_no_import_inside_a_function() -> None:
     inner = [f"{i.importer}:{i.line} imports {i.target}" for i in _all_imports()
              if i.in_function]
@@ -135,7 +131,6 @@ def test_no_import_loop() -> None:
     assert loops == []
 
 
-@UNFINISHED
 def test_no_private_name_across_packages() -> None:
     modules = _modules()
     leaks = []
@@ -154,7 +149,6 @@ def test_no_private_name_across_packages() -> None:
     assert leaks == []
 
 
-@UNFINISHED
 def test_no_function_over_100_lines() -> None:
     long = []
     for name, path in _modules().items():

@@ -131,6 +131,39 @@ def test_rematch_changes_only_the_released_pair(pilot: mm.Cohort) -> None:
     assert not any(p.locked for p in after.pairs)
 
 
+@pytest.mark.parametrize("solver", ["flow", "greedy"])
+def test_rematch_works_on_a_candidates_result(pilot: mm.Cohort, solver: str) -> None:
+    c = mm.Cohort(mentees=pilot.mentees, mentors=pilot.mentors, forbidden=pilot.forbidden,
+                  locked=[("new-01", "mentor-05")], vocabulary=pilot.vocabulary)
+    first = mm.match(c, solver=solver, candidates=3)
+    assert first.provenance.options["candidates"] == 3
+    gone = next(p for p in first.pairs if not p.locked)
+    leaver = next(p.mentor for p in first.pairs
+                  if p.mentee != gone.mentee and not p.locked)
+    after = mm.rematch(first, release=[(gone.mentee, gone.mentor)], leaving_mentors=[leaver],
+                       new_mentees=[mm.Mentee(id="new-09", topics=["teaching"])])
+    # the large path ran again (no dense matrix), with the same k and solver
+    assert after.provenance.solver == solver
+    assert after.provenance.options["candidates"] == 3
+    assert after.provenance.options["release"] == [[gone.mentee, gone.mentor]]
+    assert "candidates" in after.provenance.solver_info
+    touched = {(gone.mentee, gone.mentor)} | {(p.mentee, p.mentor) for p in first.pairs
+                                              if p.mentor == leaver}
+    now = {(p.mentee, p.mentor): p for p in after.pairs}
+    for p in first.pairs:
+        assert ((p.mentee, p.mentor) in now) == ((p.mentee, p.mentor) not in touched)
+        if (p.mentee, p.mentor) in now:
+            assert now[(p.mentee, p.mentor)] == p  # same score, reasons, lock flag
+    assert [p.locked for p in after.pairs if p.mentor == "mentor-05"] == [True]
+    assert {(ch.mentee, ch.mentor) for ch in after.changes if ch.action == "removed"} == touched
+    assert after.mentors_of("new-09") != ()
+    assert after.cohort is not None and leaver not in after.cohort.mentor_ids
+    # and densely, when asked
+    dense = mm.rematch(first, release=[(gone.mentee, gone.mentor)], candidates=None)
+    assert "candidates" not in dense.provenance.solver_info
+    assert (gone.mentee, gone.mentor) not in {(p.mentee, p.mentor) for p in dense.pairs}
+
+
 def test_rematch_from_json_needs_the_cohort(pilot: mm.Cohort) -> None:
     first = mm.MatchResult.model_validate_json(mm.match(pilot).model_dump_json())
     p = first.pairs[0]

@@ -126,8 +126,7 @@ def test_very_uneven_rows_take_the_sorted_path(monkeypatch: pytest.MonkeyPatch) 
                               demand=2, capacity=2, allowed=allowed)
     monkeypatch.setattr(_stable, "_PAD_SLACK", 0)
     for proposing in SIDES:
-        rows = _stable._edge_rows(problem, problem.locked, problem.demand, problem.capacity,
-                                  proposing == "mentees")
+        rows = _stable._edge_rows(problem, proposing == "mentees")
         assert isinstance(rows, _stable._SortedRows)
         b = _stable.solve_stable(EdgeView(problem), proposing=proposing)  # type: ignore[arg-type]
         assert pairs_of(b) == reference_da(problem, proposing)

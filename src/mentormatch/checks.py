@@ -90,7 +90,8 @@ def check(assignment: Assignment | MatchResult, problem: MatchProblem, *,
     """Check an assignment or a result against every hard rule of its problem.
 
     Rules: indices in range, no pair twice, only allowed pairs, every locked
-    pair present, no mentee above demand, no mentor above capacity.
+    pair present, no mentee above demand, no mentor above capacity or below
+    its minimum load.
 
     Parameters
     ----------
@@ -115,6 +116,9 @@ def check(assignment: Assignment | MatchResult, problem: MatchProblem, *,
     >>> bad = mm.Assignment.from_pairs(p, [0, 0], [0, 1], solver="manual")
     >>> mm.check(bad, p).violations
     ('mentee 0 has 2 mentors but demand 1',)
+    >>> q = mm.MatchProblem(scores=[[1.0, 0.0], [1.0, 0.0]], capacity=2, min_load=[0, 1])
+    >>> mm.check(mm.Assignment.from_pairs(q, [0, 1], [0, 0], solver="manual"), q).violations
+    ('mentor 1 has 0 mentees but min_load 1',)
     """
     if isinstance(assignment, MatchResult):
         cohort = cohort if cohort is not None else assignment.cohort

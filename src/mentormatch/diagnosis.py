@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict
 from mentormatch.encode import build_problem
 from mentormatch.errors import InfeasibleError
 from mentormatch.models import Cohort, MentorshipType
-from mentormatch.problem import MatchProblem
+from mentormatch.problem import MatchProblem, locked_residual, unmeetable_min_loads
 from mentormatch.scoring import Scorer, default_scorer
 
 __all__ = ["Diagnosis", "Finding", "diagnose", "diagnose_problem"]
@@ -142,13 +142,12 @@ def diagnose(cohort: Cohort, *, scorer: Scorer | None = None,
 
 def diagnose_problem(cohort: Cohort, problem: MatchProblem) -> Diagnosis:
     """Diagnose a cohort given the problem built from it (see :func:`diagnose`)."""
-    n_e, n_r = problem.shape
     e_ids, r_ids = cohort.mentee_ids, cohort.mentor_ids
-    lock_e = np.bincount(problem.locked[:, 0], minlength=n_e)
-    lock_r = np.bincount(problem.locked[:, 1], minlength=n_r)
-    room = problem.capacity - lock_r
-    want = np.maximum(problem.demand - lock_e, 0)
-    _check_min_loads(cohort, problem, lock_r, want)
+    rest = locked_residual(problem)
+    lock_r, room, want = rest.mentor_locks, rest.capacity, rest.demand
+    unmeetable = unmeetable_min_loads(problem, lambda j: r_ids[j])
+    if unmeetable:
+        raise InfeasibleError(unmeetable)
     findings: list[Finding] = []
 
     full = np.flatnonzero((lock_r > 0) & (room == 0)).tolist()
@@ -163,7 +162,7 @@ def diagnose_problem(cohort: Cohort, problem: MatchProblem) -> Diagnosis:
                     f"can be matched with {'them' if len(full) > 1 else who[0]}, who {verb} "
                     "left out of the rest of the match"))
 
-    needs_first = (want > 0) & (lock_e == 0)
+    needs_first = (want > 0) & (rest.mentee_locks == 0)
     usable = problem.allowed & (room > 0)[None, :]
     stranded = np.flatnonzero(needs_first & ~usable.any(axis=1)).tolist()
     if stranded:
@@ -257,27 +256,3 @@ def _type_shortages(cohort: Cohort, problem: MatchProblem, want: np.ndarray,
                         f"{_n(left, 'place')} {'is' if left == 1 else 'are'} left among "
                         f"mentors who offer {label} mentorship"))
     return out
-
-
-def _check_min_loads(cohort: Cohort, problem: MatchProblem, lock_r: np.ndarray,
-                     want: np.ndarray) -> None:
-    need = np.maximum(problem.min_load - lock_r, 0)
-    if not need.any():
-        return
-    locked = problem.locked_mask if problem.locked.size else np.zeros(problem.shape, bool)
-    reachable = (problem.allowed & ~locked & (want > 0)[:, None]).sum(axis=0)
-    problems = []
-    r_ids = cohort.mentor_ids
-    for j in np.flatnonzero(need > reachable).tolist():
-        locks = f", {lock_r[j]} of them by locked pairs," if lock_r[j] else ""
-        problems.append(
-            f"{r_ids[j]} must take at least {problem.min_load[j]} "
-            f"mentees{locks} but only {_n(int(reachable[j]), 'admissible mentee')} still "
-            f"{'wants' if reachable[j] == 1 else 'want'} a mentor")
-    if problems:
-        raise InfeasibleError("minimum load cannot be met: " + "; ".join(problems))
-    if int(need.sum()) > int(want.sum()):
-        ids = [r_ids[j] for j in np.flatnonzero(need).tolist()]
-        raise InfeasibleError(
-            f"minimum loads cannot be met: {_names(ids)} need {int(need.sum())} more mentees "
-            f"in all, but mentees ask for only {_n(int(want.sum()), 'more mentor')}")

@@ -23,6 +23,7 @@ __all__ = [
     "UnknownIdError",
     "UnknownSolverError",
     "UnknownTopicError",
+    "UnsupportedProblemError",
 ]
 
 
@@ -71,6 +72,32 @@ class ConstraintConflictError(InvalidInputError):
 
 class InvalidProblemError(InvalidInputError):
     """Arrays of a MatchProblem with the wrong shape, dtype or values (NaN, inf, negative)."""
+
+
+class UnsupportedProblemError(InvalidProblemError):
+    """The chosen solver does not support what the problem needs; the message names those that do.
+
+    Raised before solving, from the solvers' declarations in the registry
+    (minimum loads, a sparse candidate problem, ...). A subclass of
+    :class:`InvalidProblemError`, so ``except InvalidProblemError`` (what a
+    dense-only solver raised on a candidate problem) keeps working.
+
+    Attributes
+    ----------
+    solver : str
+        The solver asked for.
+    missing : tuple of str
+        The features it lacks (names of ``SolverCapabilities`` fields).
+    supported_by : tuple of str
+        Registered solvers that declare all of them.
+    """
+
+    def __init__(self, message: str, *, solver: str = "", missing: tuple[str, ...] = (),
+                 supported_by: tuple[str, ...] = ()) -> None:
+        super().__init__(message)
+        self.solver = solver
+        self.missing = tuple(missing)
+        self.supported_by = tuple(supported_by)
 
 
 class UnknownSolverError(InvalidInputError, KeyError):

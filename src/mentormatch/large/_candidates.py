@@ -3,14 +3,15 @@
 A 100,000 x 20,000 cohort has 2e9 pairs: the dense score matrix (16 GB in
 float64) does not fit. :func:`build_candidates` scores blocks of mentee rows
 (:func:`mentormatch.scoring.block_scorer`) and keeps each mentee's best
-``k`` admissible mentors as a :class:`CandidateProblem`, which the edge-based
-solvers (``flow``, ``stable``, ``greedy``) take like a :class:`MatchProblem`.
+``k`` admissible mentors as a :class:`CandidateProblem`, which the solvers
+that declare ``candidates`` (``mm.solvers.supporting("candidates")``) take
+like a :class:`MatchProblem`.
 
-:func:`match_candidates` (``mm.match(cohort, candidates=k)``) with ``flow``
-goes further: column generation over price-guided candidate pools
-(:mod:`mentormatch.large._pricing`) until the solver's duals prove that no pair
-left out could improve the answer, so the result is the optimum of the full
-problem.
+:func:`match_candidates` (``mm.match(cohort, candidates=k)``) with a solver
+that declares ``duals`` (``flow``) goes further: column generation over
+price-guided candidate pools (:mod:`mentormatch.large._pricing`) until the
+solver's duals prove that no pair left out could improve the answer, so the
+result is the optimum of the full problem.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from mentormatch.models import Cohort, MatchResult
 from mentormatch.problem import Assignment, CandidateProblem, MatchProblem
 from mentormatch.progress import Progress
 from mentormatch.scoring import Scorer, TopicMatrices, block_scorer, default_scorer, pair_reasons
-from mentormatch.solvers import solve
+from mentormatch.solvers import get, require, solve
 
 __all__ = ["build_candidates", "match_candidates"]
 
@@ -193,7 +194,8 @@ def match_candidates(cohort: Cohort, solver: str = "flow", *, k: int = 10,
     ----------
     cohort : Cohort
     solver : str, default="flow"
-        An edge-based solver: ``flow``, ``stable``, ``greedy``.
+        A solver that declares ``candidates`` (edge-based); one that also
+        declares ``duals`` can certify the full optimum.
     k : int, default=10
         Candidates per mentee to start from.
     scorer : Scorer, optional
@@ -237,7 +239,8 @@ def match_candidates(cohort: Cohort, solver: str = "flow", *, k: int = 10,
     (True, 2, 7)
     """
     started = time.perf_counter()
-    exact = solver == "flow" and certify_result
+    spec = require(solver, {"candidates": "candidates=k solves a sparse candidate problem"})
+    exact = certify_result and spec.capabilities.duals
     build = _start(cohort, scorer, k, min_score, block_bytes, progress, select=not exact)
     if exact:
         outcome = _certified_match(build, int(k), options, price_sample=price_sample, seed=seed,
@@ -280,7 +283,7 @@ def _solver_match(build: _Build, solver: str, options: dict[str, Any],
     problem = _problem(build)  # already with the mentor's view
     scored = time.perf_counter()
     assignment = solve(cast(MatchProblem, problem), solver, **options)
-    note = ("certification not asked for" if solver == "flow" else
+    note = ("certification not asked for" if get(solver).capabilities.duals else
             f"solver {solver!r} exposes no dual certificate: the answer is its answer "
             "on the candidate pairs only")
     seconds = {"score": round(scored - started, 4),

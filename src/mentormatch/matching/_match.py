@@ -8,12 +8,10 @@ from mentormatch.diagnosis import diagnose_problem
 from mentormatch.encode import build_problem
 from mentormatch.explain import explain
 from mentormatch.large import match_candidates
-from mentormatch.models import (
-    Cohort,
-    MatchResult,
-)
+from mentormatch.models import Cohort, MatchResult
+from mentormatch.problem import problem_needs
 from mentormatch.scoring import Scorer, default_scorer
-from mentormatch.solvers import DEFAULT_SOLVER
+from mentormatch.solvers import DEFAULT_SOLVER, require
 from mentormatch.solvers import solve as solve_problem
 
 
@@ -37,8 +35,9 @@ def match(cohort: Cohort, solver: str = DEFAULT_SOLVER, *, scorer: Scorer | None
         mentee's best ``candidates`` mentors (10 is a good start). With
         ``solver="flow"`` the answer is the proved optimum of the full cohort:
         pairs that could improve it are added until none can
-        (``provenance.solver_info["candidates"]`` says how). Other edge-based
-        solvers (stable, greedy) run once on the best ``candidates`` by score.
+        (``provenance.solver_info["candidates"]`` says how). Other solvers
+        that declare ``candidates`` (``mm.solvers.supporting("candidates")``)
+        run once on the best ``candidates`` by score.
     **options
         Passed to the solver.
 
@@ -47,6 +46,14 @@ def match(cohort: Cohort, solver: str = DEFAULT_SOLVER, *, scorer: Scorer | None
     MatchResult
         Pairs with scores and reasons, unmatched and shortfall with reasons,
         metrics and provenance.
+
+    Raises
+    ------
+    UnsupportedProblemError
+        Before solving, if the cohort needs what the solver does not declare
+        (minimum loads, ``candidates=``); the message names the solvers that do.
+    InfeasibleError
+        If minimum loads cannot be met.
 
     Examples
     --------
@@ -63,6 +70,7 @@ def match(cohort: Cohort, solver: str = DEFAULT_SOLVER, *, scorer: Scorer | None
     scorer = scorer or default_scorer()
     table = scorer.score(cohort)
     problem = build_problem(cohort, table, min_score=min_score)
+    require(solver, problem_needs(problem))
     diagnosis = diagnose_problem(cohort, problem)  # raises for impossible minimum loads
     assignment = solve_problem(problem, solver, **options)
     result = explain(cohort, table, problem, assignment,

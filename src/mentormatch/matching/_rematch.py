@@ -3,21 +3,29 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from mentormatch.encode import build_problem
 from mentormatch.errors import DuplicateIdError, InvalidInputError, UnknownIdError
 from mentormatch.explain import explain
-from mentormatch.models import (
-    Change,
-    Cohort,
-    MatchResult,
-    Mentee,
-)
+from mentormatch.large import match_candidates
+from mentormatch.models import Change, Cohort, MatchResult, Mentee
 from mentormatch.scoring import Scorer, default_scorer
 from mentormatch.solvers import solve as solve_problem
 
 _REMATCH_KEYS = ("release", "leaving_mentors", "new_mentees")
+
+
+@dataclass(frozen=True)
+class _Changes:
+    """What a rematch removes, and the cohorts it leads to."""
+
+    why_removed: dict[tuple[str, str], str]
+    released: list[tuple[str, str]]
+    leaving: set[str]
+    updated: Cohort  # the new cohort as the director sees it (only their locks)
+    solved: Cohort  # the same with every kept pair locked: what is solved
 
 
 def rematch(result: MatchResult, release: Sequence[tuple[str, str]] = (), *,
@@ -35,9 +43,12 @@ def rematch(result: MatchResult, release: Sequence[tuple[str, str]] = (), *,
     - ``new_mentees``: new faculty join mid-year; they are added to the cohort
       and matched from the remaining capacity.
 
-    Every other pair of ``result`` is kept exactly as it was; the mentees who
-    lost a mentor, the newcomers (and anyone still short) get mentors from the
-    remaining capacity.
+    Every other pair of ``result`` is kept exactly as it was (it is locked);
+    the mentees who lost a mentor, the newcomers (and anyone still short) get
+    mentors from the remaining capacity. A result made with ``candidates=k``
+    (a large cohort) is rematched the same way, through the large-cohort path
+    of :func:`~mentormatch.match` with the same ``k``, so the full score
+    matrix is never built; pass ``candidates=None`` to rematch it densely.
 
     Parameters
     ----------
@@ -56,7 +67,10 @@ def rematch(result: MatchResult, release: Sequence[tuple[str, str]] = (), *,
     scorer : Scorer, optional
         Defaults to the default scorer.
     **options
-        Passed to the solver; default to the options of ``result``.
+        Passed to the solver; default to the options of ``result``
+        (``min_score`` and ``candidates`` included). The large-cohort
+        settings of :func:`~mentormatch.match` (``max_rounds``, ``seed``, ...)
+        are not recorded in a result; pass them again if they differed.
 
     Returns
     -------
@@ -89,6 +103,27 @@ def rematch(result: MatchResult, release: Sequence[tuple[str, str]] = (), *,
         raise InvalidInputError(
             "this result carries no cohort (it was loaded from JSON); pass cohort=..."
         )
+    changes = _changes(result, base, release, leaving_mentors, new_mentees)
+    prev_options = {k: v for k, v in result.provenance.options.items()
+                    if k not in _REMATCH_KEYS}
+    rematch_options = {"release": [list(p) for p in changes.released],
+                       "leaving_mentors": sorted(changes.leaving),
+                       "new_mentees": [p.id for p in new_mentees]}
+    out = _solve(changes, solver or result.provenance.solver, scorer or default_scorer(),
+                 {**prev_options, **options}, rematch_options)
+    current = {(p.mentee, p.mentor) for p in result.pairs}
+    joined = {p.id for p in new_mentees}
+    made = [Change(action="removed", mentee=e, mentor=r, why=why)
+            for (e, r), why in changes.why_removed.items()]
+    made += [Change(action="added", mentee=p.mentee, mentor=p.mentor,
+                    why="joined mid-year" if p.mentee in joined else "new mentor after rematch")
+             for p in out.pairs if (p.mentee, p.mentor) not in current]
+    return out.model_copy(update={"changes": tuple(made), "cohort": changes.updated})
+
+
+def _changes(result: MatchResult, base: Cohort, release: Sequence[tuple[str, str]],
+             leaving_mentors: Sequence[str], new_mentees: Sequence[Mentee]) -> _Changes:
+    """Check the requested changes against ``result`` and build the cohorts they lead to."""
     current = {(p.mentee, p.mentor) for p in result.pairs}
     why_removed: dict[tuple[str, str], str] = {}
     for k, (e, r) in enumerate(release):
@@ -122,30 +157,35 @@ def rematch(result: MatchResult, release: Sequence[tuple[str, str]] = (), *,
                      locked=tuple(filter(stays, base.locked)),
                      vocabulary=base.vocabulary)
     kept = [(p.mentee, p.mentor) for p in result.pairs if stays((p.mentee, p.mentor))]
-    new_cohort = Cohort(mentees=updated.mentees, mentors=updated.mentors,
-                        forbidden=updated.forbidden,
-                        locked=tuple(dict.fromkeys((*updated.locked, *kept))),
-                        vocabulary=updated.vocabulary)
-    prev_options = {k: v for k, v in result.provenance.options.items()
-                    if k not in _REMATCH_KEYS}
-    run_options = {**prev_options, **options}
-    min_score = run_options.pop("min_score", None)
-    scorer = scorer or default_scorer()
-    table = scorer.score(new_cohort)
-    problem = build_problem(new_cohort, table, min_score=min_score)
-    assignment = solve_problem(problem, solver or result.provenance.solver, **run_options)
-    out = explain(new_cohort, table, problem, assignment,
-                  options={**run_options, "min_score": min_score,
-                           "release": [list(p) for p in released],
-                           "leaving_mentors": sorted(leaving),
-                           "new_mentees": [p.id for p in new_mentees]},
-                  scorer_name=type(scorer).__name__, director_locked=updated.locked)
-    joined = {p.id for p in new_mentees}
-    changes = [Change(action="removed", mentee=e, mentor=r, why=why)
-               for (e, r), why in why_removed.items()]
-    changes += [Change(action="added", mentee=p.mentee, mentor=p.mentor,
-                       why="joined mid-year" if p.mentee in joined
-                       else "new mentor after rematch")
-                for p in out.pairs if (p.mentee, p.mentor) not in current]
-    return out.model_copy(update={"changes": tuple(changes), "cohort": updated})
+    solved = Cohort(mentees=updated.mentees, mentors=updated.mentors,
+                    forbidden=updated.forbidden,
+                    locked=tuple(dict.fromkeys((*updated.locked, *kept))),
+                    vocabulary=updated.vocabulary)
+    return _Changes(why_removed, released, leaving, updated, solved)
 
+
+def _solve(changes: _Changes, solver: str, scorer: Scorer, run_options: dict[str, Any],
+           rematch_options: dict[str, Any]) -> MatchResult:
+    """Match the cohort with the kept pairs locked, by the path that made the result.
+
+    Pairs are marked ``locked`` only where the director locked them, not
+    where rematch keeps a pair.
+    """
+    options = dict(run_options)
+    min_score = options.pop("min_score", None)
+    k = options.pop("candidates", None)
+    cohort, director = changes.solved, changes.updated.locked
+    if k is None:
+        table = scorer.score(cohort)
+        problem = build_problem(cohort, table, min_score=min_score)
+        assignment = solve_problem(problem, solver, **options)
+        return explain(cohort, table, problem, assignment,
+                       options={**options, "min_score": min_score, **rematch_options},
+                       scorer_name=type(scorer).__name__, director_locked=director)
+    out = match_candidates(cohort, solver, k=k, scorer=scorer, min_score=min_score, **options)
+    locks = set(director)
+    pairs = tuple(p.model_copy(update={"locked": (p.mentee, p.mentor) in locks})
+                  for p in out.pairs)
+    provenance = out.provenance.model_copy(
+        update={"options": {**out.provenance.options, **rematch_options}})
+    return out.model_copy(update={"pairs": pairs, "provenance": provenance})

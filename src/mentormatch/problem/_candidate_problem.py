@@ -7,8 +7,14 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from mentormatch.errors import ConstraintConflictError, InvalidProblemError
-from mentormatch.problem._match_problem import Edges, ProblemAttributes, _checked_locked, _counts
+from mentormatch.errors import InvalidProblemError
+from mentormatch.problem._match_problem import (
+    Edges,
+    ProblemAttributes,
+    _check_min_load,
+    _checked_locked,
+    _counts,
+)
 
 __all__ = ["CandidateProblem"]
 
@@ -24,8 +30,9 @@ class CandidateProblem:
     ``min_load``, ``locked``, ``attributes``, :meth:`edges`,
     :meth:`pair_scores`, :meth:`is_allowed`) and no dense matrix: reading
     ``scores``, ``allowed``, ``mentee_prefs``, ``mentor_prefs`` or
-    ``locked_mask`` raises :class:`InvalidProblemError`, so a dense-only solver
-    (``hungarian``) fails with a clear message.
+    ``locked_mask`` raises :class:`InvalidProblemError`. Solvers declare
+    whether they take candidate problems (``SolverCapabilities.candidates``);
+    :func:`mentormatch.solve` refuses one to a solver that does not.
 
     Parameters
     ----------
@@ -54,7 +61,7 @@ class CandidateProblem:
     Traceback (most recent call last):
     ...
     mentormatch.errors.InvalidProblemError: CandidateProblem is sparse (3 candidate pairs): \
-it has no dense 'scores'; use an edge-based solver (flow, stable, greedy)
+it has no dense 'scores'; use an edge-based solver: mentormatch.solvers.supporting('candidates')
     """
 
     __slots__ = ("_edges", "_keys", "attributes", "bound", "capacity", "demand", "k",
@@ -123,11 +130,7 @@ it has no dense 'scores'; use an edge-based solver (flow, stable, greedy)
         set_(self, "bound", _frozen(b.copy()))
         kk = np.bincount(edges.mentee, minlength=n_e) if k is None else np.asarray(k)
         set_(self, "k", _frozen(np.asarray(kk, dtype=np.int64).reshape(n_e).copy()))
-        over = self.min_load > self.capacity
-        if over.any():
-            j = int(np.flatnonzero(over)[0])
-            raise ConstraintConflictError(
-                f"mentor {j}: min_load {self.min_load[j]} exceeds capacity {self.capacity[j]}")
+        _check_min_load(self.min_load, self.capacity)
 
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError(f"CandidateProblem is immutable; cannot set {name!r}")
@@ -140,7 +143,7 @@ it has no dense 'scores'; use an edge-based solver (flow, stable, greedy)
     def _dense(self, name: str) -> Any:
         raise InvalidProblemError(
             f"CandidateProblem is sparse ({self.n_edges} candidate pairs): it has no dense "
-            f"{name!r}; use an edge-based solver (flow, stable, greedy)")
+            f"{name!r}; use an edge-based solver: mentormatch.solvers.supporting('candidates')")
 
     scores = property(lambda self: self._dense("scores"),
                       doc="Not available: raises :class:`InvalidProblemError`.")

@@ -8,9 +8,9 @@ import numpy as np
 from numpy.typing import NDArray
 
 from mentormatch.problem._candidate_problem import CandidateProblem
-from mentormatch.problem._match_problem import MatchProblem
+from mentormatch.problem._match_problem import Edges, MatchProblem
 
-__all__ = ["LockedResidual", "locked_residual", "unlocked"]
+__all__ = ["LockedResidual", "free_edges", "free_pairs", "locked_residual", "unlocked"]
 
 IntArray = NDArray[np.int64]
 BoolArray = NDArray[np.bool_]
@@ -76,3 +76,52 @@ def unlocked(problem: MatchProblem | CandidateProblem, mentee_idx: IntArray,
     free: BoolArray = ~np.isin(mentee_idx * n_mentors + mentor_idx,
                                locked[:, 0] * n_mentors + locked[:, 1])
     return free
+
+
+def free_pairs(problem: MatchProblem, *, only_open: bool = False) -> BoolArray:
+    """Return a dense mask of the allowed pairs not already used by a lock.
+
+    With ``only_open``, also only pairs whose mentee still wants a mentor and
+    whose mentor still has a place (see :func:`locked_residual`). Needs the
+    dense ``allowed`` matrix; :func:`free_edges` is the edge-list form.
+
+    Examples
+    --------
+    >>> p = MatchProblem(scores=[[1.0, 0.5]], demand=2, capacity=[1, 1], locked=[[0, 0]])
+    >>> free_pairs(p).tolist(), free_pairs(p, only_open=True).tolist()
+    ([[False, True]], [[False, True]])
+    """
+    mask = problem.allowed.copy()
+    if only_open:
+        left = locked_residual(problem)
+        mask &= (left.demand > 0)[:, None] & (left.capacity > 0)[None, :]
+    mask[problem.locked[:, 0], problem.locked[:, 1]] = False
+    return mask
+
+
+def free_edges(problem: MatchProblem | CandidateProblem, *, only_open: bool = False) -> Edges:
+    """Return the admissible pairs (``problem.edges()``) not already used by a lock.
+
+    With ``only_open``, also only pairs whose mentee still wants a mentor and
+    whose mentor still has a place. Works on a sparse candidate problem too.
+
+    Examples
+    --------
+    >>> p = MatchProblem(scores=[[1.0, 0.5], [0.2, 0.9]], capacity=[1, 1], locked=[[0, 0]])
+    >>> e = free_edges(p)
+    >>> e.mentee.tolist(), e.mentor.tolist()
+    ([0, 1, 1], [1, 0, 1])
+    >>> e = free_edges(p, only_open=True)
+    >>> e.mentee.tolist(), e.mentor.tolist()
+    ([1], [1])
+    """
+    edges = problem.edges()
+    e, r = edges.mentee, edges.mentor
+    keep = unlocked(problem, e, r)
+    if only_open:
+        left = locked_residual(problem)
+        keep &= (left.demand[e] > 0) & (left.capacity[r] > 0)
+    if keep.all():
+        return edges
+    return Edges(e[keep], r[keep], edges.score[keep], edges.mentee_pref[keep],
+                 edges.mentor_pref[keep])

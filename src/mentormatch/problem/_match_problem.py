@@ -57,6 +57,15 @@ def _counts(name: str, value: ArrayLike, n: int) -> IntArray:
     return _readonly(arr)
 
 
+def _check_min_load(min_load: IntArray, capacity: IntArray) -> None:
+    """Raise :class:`ConstraintConflictError` if a mentor's min_load exceeds its capacity."""
+    over = min_load > capacity
+    if over.any():
+        j = int(np.flatnonzero(over)[0])
+        raise ConstraintConflictError(
+            f"mentor {j}: min_load {min_load[j]} exceeds capacity {capacity[j]}")
+
+
 def _checked_locked(value: ArrayLike | None, n_e: int, n_r: int, demand: IntArray,
                     capacity: IntArray, is_allowed: Callable[[IntArray, IntArray], BoolArray],
                     not_allowed: str = "is not allowed") -> IntArray:
@@ -226,12 +235,7 @@ class MatchProblem:
         if attributes is not None:
             attributes.check(n_e, n_r)
         set_(self, "attributes", attributes)
-        over = self.min_load > self.capacity
-        if over.any():
-            j = int(np.flatnonzero(over)[0])
-            raise ConstraintConflictError(
-                f"mentor {j}: min_load {self.min_load[j]} exceeds capacity {self.capacity[j]}"
-            )
+        _check_min_load(self.min_load, self.capacity)
 
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError(f"MatchProblem is immutable; cannot set {name!r}")

@@ -25,6 +25,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from mentormatch.errors import InvalidInputError
+from mentormatch.problem._locks import unlocked
 from mentormatch.problem._match_problem import Assignment, Edges, MatchProblem
 
 __all__ = ["blocking_pair_indices", "edge_blocks", "pair_prefs"]
@@ -135,10 +136,9 @@ def blocking_pair_indices(problem: MatchProblem, assignment: Assignment) -> IntA
     n_e, n_r = problem.shape
     e = np.asarray(assignment.mentee_idx, dtype=np.int64)
     r = np.asarray(assignment.mentor_idx, dtype=np.int64)
-    locked = np.asarray(problem.locked, dtype=np.int64).reshape(-1, 2)
     keys = e * n_r + r
     sorted_keys = np.sort(keys)
-    free = ~np.isin(keys, locked[:, 0] * n_r + locked[:, 1])
+    free = unlocked(problem, e, r)
     e_val, r_val = pair_prefs(problem, e, r)
     we_val, we_idx = _worst(e[free], r[free], e_val[free], n_e)
     wr_val, wr_idx = _worst(r[free], e[free], r_val[free], n_r)

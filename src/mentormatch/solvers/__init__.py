@@ -1,14 +1,20 @@
 """Solvers: pure functions from a MatchProblem to an Assignment.
 
-Each solver is one private module plus one line in the registry; third-party
-solvers register through the ``mentormatch.solvers`` entry-point group.
+Each solver is one private module plus one line in the registry, which
+declares what it supports (:class:`~mentormatch.problem.SolverCapabilities`);
+third-party solvers register through the ``mentormatch.solvers`` entry-point
+group.
 """
 
+from mentormatch.problem import SolverCapabilities as SolverCapabilities
 from mentormatch.solvers._registry import DEFAULT_SOLVER as DEFAULT_SOLVER
 from mentormatch.solvers._registry import SolverSpec as SolverSpec
 from mentormatch.solvers._registry import available as available
 from mentormatch.solvers._registry import get as get
 from mentormatch.solvers._registry import register as register
+from mentormatch.solvers._registry import require as require
 from mentormatch.solvers._registry import solve as solve
+from mentormatch.solvers._registry import supporting as supporting
 
-__all__ = ["DEFAULT_SOLVER", "SolverSpec", "available", "get", "register", "solve"]
+__all__ = ["DEFAULT_SOLVER", "SolverCapabilities", "SolverSpec", "available", "get", "register",
+           "require", "solve", "supporting"]

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from mentormatch.errors import InvalidInputError
-from mentormatch.problem import Assignment, MatchProblem
+from mentormatch.problem import Assignment, MatchProblem, free_edges, locked_residual
 
 __all__ = ["solve_greedy"]
 
@@ -22,8 +21,10 @@ def solve_greedy(problem: MatchProblem) -> Assignment:
     matched and the total score is usually lower than with ``"flow"``.
 
     Always feasible (never above demand or capacity, only admissible pairs,
-    every lock kept) and deterministic. Works from ``problem.edges()`` only.
-    Minimum loads are not supported.
+    every lock kept) and deterministic. Works from ``problem.edges()`` only,
+    so it takes sparse candidate problems. Minimum loads are not supported:
+    the registry declares none, so :func:`mentormatch.solve` refuses a problem
+    whose minimum loads the locked pairs do not meet.
 
     Parameters
     ----------
@@ -34,11 +35,6 @@ def solve_greedy(problem: MatchProblem) -> Assignment:
     Assignment
         ``info["exact"]`` is False: greedy guarantees nothing about optimality.
 
-    Raises
-    ------
-    InvalidInputError
-        If a mentor has a minimum load (use ``solver="flow"``).
-
     Examples
     --------
     >>> import mentormatch as mm
@@ -47,21 +43,12 @@ def solve_greedy(problem: MatchProblem) -> Assignment:
     >>> a.mentor_idx.tolist(), round(a.objective, 2)
     ([0, 1], 1.0)
     """
-    if problem.min_load.any():
-        j = int(np.flatnonzero(problem.min_load)[0])
-        raise InvalidInputError(
-            f"greedy does not support minimum loads (mentor {j} has min_load "
-            f"{problem.min_load[j]}); use solver='flow'"
-        )
-    n_e, n_r = problem.shape
+    n_e = problem.n_mentees
     locked = problem.locked
-    demand = problem.demand - np.bincount(locked[:, 0], minlength=n_e)
-    room = problem.capacity - np.bincount(locked[:, 1], minlength=n_r)
-    edges = problem.edges()
+    rest = locked_residual(problem)
+    demand, room = rest.demand, rest.capacity
+    edges = free_edges(problem)
     e, r, s = edges.mentee, edges.mentor, edges.score
-    if locked.size:
-        free = ~np.isin(e * n_r + r, locked[:, 0] * n_r + locked[:, 1])
-        e, r, s = e[free], r[free], s[free]
     # Within each mentee: best score first, then lowest mentor index.
     order = np.lexsort((r, -s, e))
     e, r = e[order], r[order]

@@ -5,12 +5,15 @@ from __future__ import annotations
 from typing import Literal
 
 import numpy as np
+from numpy.typing import NDArray
 
 from mentormatch.errors import InvalidInputError
-from mentormatch.problem import Assignment, MatchProblem
-from mentormatch.solvers._common import residual
+from mentormatch.problem import Assignment, MatchProblem, free_pairs, locked_residual
 
 __all__ = ["solve_hungarian"]
+
+FloatArray = NDArray[np.float64]
+BoolArray = NDArray[np.bool_]
 
 
 def solve_hungarian(problem: MatchProblem, *,
@@ -34,6 +37,10 @@ def solve_hungarian(problem: MatchProblem, *,
     and each round excludes pairs already used (a mentee never gets the same
     mentor twice). Rounds are not jointly optimal; ``info["exact"]`` is False
     when more than one round ran. Use ``solver="flow"`` for an exact answer.
+
+    Minimum loads are not modelled: the registry declares none, so
+    :func:`mentormatch.solve` refuses a problem whose minimum loads the locked
+    pairs do not meet. Needs the dense score matrix (no candidate problems).
 
     Parameters
     ----------
@@ -60,9 +67,9 @@ def solve_hungarian(problem: MatchProblem, *,
             f"objective must be 'lexicographic' or 'score', got {objective!r}"
         )
     scores = problem.scores
-    res = residual(problem)
-    demand, capacity, free = res.demand.copy(), res.capacity.copy(), res.free.copy()
-    count = np.bincount(problem.locked[:, 0], minlength=problem.n_mentees)
+    res = locked_residual(problem)
+    demand, capacity, free = res.demand.copy(), res.capacity.copy(), free_pairs(problem)
+    count = res.mentee_locks.copy()
     rows_out = [problem.locked[:, 0]]
     cols_out = [problem.locked[:, 1]]
     stuck = np.zeros(problem.n_mentees, dtype=bool)
@@ -79,23 +86,12 @@ def solve_hungarian(problem: MatchProblem, *,
         full = rows.size == problem.n_mentees and bool((slots == 1).all())
         sub = scores if full else scores[np.ix_(rows, mentors)]
         ok = free if full else free[np.ix_(rows, mentors)]
-        # Costs are built negated so scipy needs no extra copy (maximize=True makes one).
         if objective == "score":
             ok = ok & (sub > 0)
-            cost = np.where(ok, -sub, 0.0)
-        else:
-            every = bool(ok.all())
-            if not every and not ok.any():
-                stuck[rows] = True
-                continue
-            lo = float(sub.min() if every else sub[ok].min())
-            span = float(sub.max() if every else sub[ok].max()) - lo
-            # One more pair is always worth more than any gain in score.
-            big = rows.size * span + 1.0
-            cost = (lo - big) - sub
-            if not every:
-                cost[~ok] = 0.0
-        r_idx, c_idx = linear_sum_assignment(cost)
+        elif not ok.any():
+            stuck[rows] = True
+            continue
+        r_idx, c_idx = linear_sum_assignment(_cost(sub, ok, objective))
         keep = ok[r_idx, c_idx]
         if not keep.any():
             stuck[rows] = True  # none of these can get another mentor
@@ -113,3 +109,18 @@ def solve_hungarian(problem: MatchProblem, *,
     exact = rounds <= 1 and bool((res.demand <= 1).all())
     return Assignment.from_pairs(problem, e, r, solver="hungarian",
                                  info={"rounds": rounds, "exact": exact, "objective": objective})
+
+
+def _cost(sub: FloatArray, ok: BoolArray, objective: str) -> FloatArray:
+    """Costs of one round, negated so scipy needs no extra copy (maximize=True makes one)."""
+    if objective == "score":
+        return np.where(ok, -sub, 0.0)
+    every = bool(ok.all())
+    lo = float(sub.min() if every else sub[ok].min())
+    span = float(sub.max() if every else sub[ok].max()) - lo
+    # One more pair is always worth more than any gain in score.
+    big = sub.shape[0] * span + 1.0
+    cost: FloatArray = (lo - big) - sub
+    if not every:
+        cost[~ok] = 0.0
+    return cost

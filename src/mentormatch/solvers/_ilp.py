@@ -10,6 +10,27 @@ what a flow cannot express, because it looks at a mentee's *set* of mentors:
 * "at least one mentor from the mentee's division" (``same_group``),
 * a fairness objective that raises the worst-off mentee first (``"maxmin"``).
 
+**Priority levels**, best first (a level only breaks ties of those above it):
+
+====  =====================  ==========================================
+1     ``mentees``            mentees with at least one mentor
+2     ``same_group``         (``same_group="at_least_one"``) mentees with
+                             at least one mentor from their own division
+3     ``pairs``              pairs made
+4     ``coverage``           (``coverage=True``) sum over mentees of the
+                             share of their asked topic weight offered by
+                             at least one of their mentors
+5     ``worst_off``          (``objective="maxmin"``) the lowest
+                             :func:`mentee_scores` among mentees with a
+                             mentor
+6     ``total_score``        sum of pair scores
+7     ``tie_break``          smallest sum of pair positions (pairs sorted
+                             by mentee, then mentor): deterministic ties
+====  =====================  ==========================================
+
+``objective="score"`` drops levels 1 and 3 (pure total score; optional
+levels 2 and 4 still come first).
+
 **Exact hierarchical solves.** Each priority level is one MILP: maximise that
 level, then add the constraint "this level stays at its optimum" and go on to
 the next. No weights are mixed, so no level can be traded for a lower one.
@@ -40,7 +61,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from mentormatch.errors import InfeasibleError, InvalidInputError, SolverError
-from mentormatch.problem import Assignment, MatchProblem, ProblemAttributes
+from mentormatch.problem import Assignment, MatchProblem, ProblemAttributes, unmeetable_min_loads
 
 __all__ = ["mentee_scores", "solve_ilp", "worst_off"]
 
@@ -170,6 +191,64 @@ class _Rows:
         self.n += n_rows
 
 
+class _Builder:
+    """Variables (bounds, integrality) and rows of the MILP, added block by block."""
+
+    def __init__(self, n_x: int) -> None:
+        self.n_x = n_x
+        self.rows = _Rows()
+        self.lb: list[FloatArray] = []
+        self.ub: list[FloatArray] = []
+        self.integ: list[NDArray[np.int8]] = []
+        self.aux: list[tuple[slice, Any]] = []
+        self.n = 0
+
+    def add_vars(self, lo: FloatArray, hi: FloatArray, integral: bool) -> slice:
+        """Append ``lo.size`` variables; return their slice."""
+        s = slice(self.n, self.n + lo.size)
+        self.lb.append(lo)
+        self.ub.append(hi)
+        self.integ.append(np.full(lo.size, 1 if integral else 0, dtype=np.int8))
+        self.n += lo.size
+        return s
+
+    def add_aux(self, row_of_edge: IntArray, edge_cols: IntArray, n_aux: int) -> slice:
+        """Binary a_k <= min(1, sum of x over their edges): a_k - sum x <= 0."""
+        s = self.add_vars(np.zeros(n_aux), np.ones(n_aux), integral=True)
+        self.rows.add(n_aux, np.concatenate([np.arange(n_aux), row_of_edge]),
+                      np.concatenate([np.arange(s.start, s.stop), edge_cols]),
+                      np.concatenate([np.ones(n_aux), -np.ones(row_of_edge.size)]),
+                      -np.inf, 0.0)
+        self.aux.append((s, _incidence(row_of_edge, n_aux, self.n_x, edge_cols)))
+        return s
+
+    def model(self, worst: _WorstOff | None) -> _Model:
+        from scipy import sparse
+
+        rows = self.rows
+        a = sparse.csr_array((np.concatenate(rows.v), (np.concatenate(rows.r),
+                                                       np.concatenate(rows.c))),
+                             shape=(rows.n, self.n))
+        model = _Model(n_vars=self.n, n_x=self.n_x, lb=np.concatenate(self.lb),
+                       ub=np.concatenate(self.ub), integrality=np.concatenate(self.integ),
+                       rows=a, row_lo=np.concatenate(rows.lo), row_hi=np.concatenate(rows.hi),
+                       aux=self.aux)
+        if worst is not None:
+            model.t_index, model.t_rows = worst.index, worst.rows
+            model.t_mentees, model.t_lo = worst.mentees, worst.lo
+        return model
+
+
+@dataclass
+class _WorstOff:
+    """The worst-off variable t: its index, bounds and the mentee score rows."""
+
+    index: int
+    rows: Any
+    mentees: IntArray
+    lo: float
+
+
 def _incidence(row: IntArray, n_rows: int, n_x: int, col: IntArray | None = None,
                val: FloatArray | None = None) -> Any:
     from scipy import sparse
@@ -247,18 +326,12 @@ def _check_locks_vs_leaders(problem: MatchProblem, limit: int | None) -> None:
         )
 
 
-def _explain_infeasible(problem: MatchProblem, ee: IntArray, rr: IntArray) -> str:
-    need = problem.min_load
-    reach = np.bincount(rr, minlength=problem.n_mentors)
-    short = np.flatnonzero(reach < need)
-    if short.size:
-        j = int(short[0])
-        return (f"mentor {j} must receive at least {need[j]} mentees (min_load) but only "
-                f"{reach[j]} mentee(s) wanting a mentor may be paired with them")
-    return (f"the minimum loads (at least {int(need.sum())} pairs in all, over "
-            f"{int((need > 0).sum())} mentors) cannot be met together with the mentees' "
-            f"demand ({int(problem.demand.sum())} places wanted), the locked pairs and "
-            "the leadership limit")
+def _explain_infeasible(problem: MatchProblem) -> str:
+    return unmeetable_min_loads(problem) or (
+        f"the minimum loads (at least {int(problem.min_load.sum())} pairs in all, over "
+        f"{int((problem.min_load > 0).sum())} mentors) cannot be met together with the "
+        f"mentees' demand ({int(problem.demand.sum())} places wanted), the locked pairs and "
+        "the leadership limit")
 
 
 def _build(problem: MatchProblem, objective: str, coverage: bool, leadership_limit: int | None,
@@ -270,117 +343,90 @@ def _build(problem: MatchProblem, objective: str, coverage: bool, leadership_lim
     ee, rr, ss = edges.mentee[keep], edges.mentor[keep], edges.score[keep]
     m = int(ee.size)
     attrs = problem.attributes
-    rows = _Rows()
+    b = _Builder(m)
     x_cols = np.arange(m)
 
     # x: one binary per admissible pair; locked pairs fixed to 1.
-    lb = [np.zeros(m)]
-    ub = [np.ones(m)]
-    integ = [np.ones(m, dtype=np.int8)]
+    x_lo = np.zeros(m)
     if problem.locked.size:
         pos = np.searchsorted(ee * n_r + rr, problem.locked[:, 0] * n_r + problem.locked[:, 1])
-        lb[0][pos] = 1.0
-    rows.add(n_e, ee, x_cols, 1.0, -np.inf, problem.demand)
-    rows.add(n_r, rr, x_cols, 1.0, problem.min_load, problem.capacity)
-
+        x_lo[pos] = 1.0
+    b.add_vars(x_lo, np.ones(m), integral=True)
+    b.rows.add(n_e, ee, x_cols, 1.0, -np.inf, problem.demand)
+    b.rows.add(n_r, rr, x_cols, 1.0, problem.min_load, problem.capacity)
     lead = _leader_edges(attrs, ee, rr) if leadership_limit is not None else np.zeros(m, bool)
     if lead.any():
         assert leadership_limit is not None
-        rows.add(n_e, ee[lead], x_cols[lead], 1.0, -np.inf, float(leadership_limit))
+        b.rows.add(n_e, ee[lead], x_cols[lead], 1.0, -np.inf, float(leadership_limit))
 
-    n = m
-    aux: list[tuple[slice, Any]] = []
-
-    def add_aux(row_of_edge: IntArray, edge_cols: IntArray, n_aux: int) -> slice:
-        """Binary a_k <= min(1, sum of x over their edges): a_k - sum x <= 0."""
-        nonlocal n
-        s = slice(n, n + n_aux)
-        lb.append(np.zeros(n_aux))
-        ub.append(np.ones(n_aux))
-        integ.append(np.ones(n_aux, dtype=np.int8))
-        rows.add(n_aux, np.concatenate([np.arange(n_aux), row_of_edge]),
-                 np.concatenate([np.arange(n, n + n_aux), edge_cols]),
-                 np.concatenate([np.ones(n_aux), -np.ones(row_of_edge.size)]), -np.inf, 0.0)
-        aux.append((s, _incidence(row_of_edge, n_aux, m, edge_cols)))
-        n += n_aux
-        return s
-
-    y = add_aux(ee, x_cols, n_e)  # mentee has >= 1 mentor
-
+    y = b.add_aux(ee, x_cols, n_e)  # mentee has >= 1 mentor
     g_slice = None
     if same_group is not None:
         assert attrs is not None
         ge = attrs.mentee_group[ee]
         same = (ge >= 0) & (ge == attrs.mentor_group[rr])
         who, g_row = np.unique(ee[same], return_inverse=True)
-        g_slice = add_aux(g_row.astype(np.int64), x_cols[same], int(who.size))
-
+        g_slice = b.add_aux(g_row.astype(np.int64), x_cols[same], int(who.size))
     z_slice, z_weight = None, np.zeros(0)
     if coverage:
         assert attrs is not None
-        n_t = len(attrs.topics)
-        hit = (attrs.asked[ee] > 0) & (attrs.offered[rr] > 0)  # (m, n_t)
-        e_idx, t_idx = np.nonzero(hit)
-        keys = ee[e_idx] * n_t + t_idx
-        ukeys, z_row = np.unique(keys, return_inverse=True)
-        z_slice = add_aux(z_row.astype(np.int64), e_idx.astype(np.int64), int(ukeys.size))
-        asked_total = attrs.asked.sum(axis=1)
-        zi, zt = ukeys // n_t, ukeys % n_t
-        z_weight = attrs.asked[zi, zt] / asked_total[zi]
-
-    t_index = None
-    t_rows = t_mentees = None
-    t_lo = 0.0
-    if objective == "maxmin" and m:
-        t_lo = min(0.0, float(ss.min())) - 1.0
-        t_hi = max(0.0, float(ss.max())) + 1.0
-        big = t_hi - t_lo
-        t_mentees = np.unique(ee)
-        k_of = np.searchsorted(t_mentees, ee)
-        t_rows = _incidence(k_of, t_mentees.size, m, x_cols, ss / problem.demand[ee])
-        t_index = n
-        lb.append(np.array([t_lo]))
-        ub.append(np.array([t_hi]))
-        integ.append(np.zeros(1, dtype=np.int8))
-        n += 1
-        k = int(t_mentees.size)
-        # t - score_i + big * y_i <= big: binds only for mentees with a mentor.
-        rows.add(k, np.concatenate([np.arange(k), k_of, np.arange(k)]),
-                 np.concatenate([np.full(k, t_index), x_cols, y.start + t_mentees]),
-                 np.concatenate([np.ones(k), -ss / problem.demand[ee], np.full(k, big)]),
-                 -np.inf, big)
-
-    from scipy import sparse
-
-    a = sparse.csr_array((np.concatenate(rows.v), (np.concatenate(rows.r),
-                                                   np.concatenate(rows.c))),
-                         shape=(rows.n, n))
-    model = _Model(n_vars=n, n_x=m, lb=np.concatenate(lb), ub=np.concatenate(ub),
-                   integrality=np.concatenate(integ), rows=a, row_lo=np.concatenate(rows.lo),
-                   row_hi=np.concatenate(rows.hi), aux=aux, t_index=t_index, t_rows=t_rows,
-                   t_mentees=t_mentees, t_lo=t_lo)
+        z_slice, z_weight = _add_coverage(b, attrs, ee, rr)
+    worst = _add_worst_off(b, problem, ee, ss, y) if objective == "maxmin" and m else None
+    model = b.model(worst)
 
     def vec(s: slice | int, values: Any) -> FloatArray:
-        c = np.zeros(n)
+        c = np.zeros(model.n_vars)
         c[s] = values
         return c
 
-    levels: list[_Level] = []
-    if objective != "score":
-        levels.append(_Level("mentees", vec(y, 1.0), True))
-    if g_slice is not None:
-        levels.append(_Level("same_group", vec(g_slice, 1.0), True))
-    if objective != "score":
-        levels.append(_Level("pairs", vec(slice(0, m), 1.0), True))
-    if z_slice is not None:
-        levels.append(_Level("coverage", vec(z_slice, z_weight), False))
-    if t_index is not None:
-        levels.append(_Level("worst_off", vec(t_index, 1.0), False))
-    levels.append(_Level("total_score", vec(slice(0, m), ss), False))
-    if tie_break:
+    x = slice(0, m)
+    levels = [
+        _Level("mentees", vec(y, 1.0), True) if objective != "score" else None,
+        _Level("same_group", vec(g_slice, 1.0), True) if g_slice is not None else None,
+        _Level("pairs", vec(x, 1.0), True) if objective != "score" else None,
+        _Level("coverage", vec(z_slice, z_weight), False) if z_slice is not None else None,
+        _Level("worst_off", vec(worst.index, 1.0), False) if worst is not None else None,
+        _Level("total_score", vec(x, ss), False),
         # Among equal answers prefer pairs listed first (smaller mentee, then mentor index).
-        levels.append(_Level("tie_break", vec(slice(0, m), -np.arange(m, dtype=float)), True))
-    return model, levels, ee, rr
+        _Level("tie_break", vec(x, -np.arange(m, dtype=float)), True) if tie_break else None,
+    ]
+    return model, [lv for lv in levels if lv is not None], ee, rr
+
+
+def _add_coverage(b: _Builder, attrs: ProblemAttributes, ee: IntArray,
+                  rr: IntArray) -> tuple[slice, FloatArray]:
+    """Binary z per (mentee, asked topic) some mentor offers; and its weight in the level."""
+    n_t = len(attrs.topics)
+    hit = (attrs.asked[ee] > 0) & (attrs.offered[rr] > 0)  # (m, n_t)
+    e_idx, t_idx = np.nonzero(hit)
+    keys = ee[e_idx] * n_t + t_idx
+    ukeys, z_row = np.unique(keys, return_inverse=True)
+    z_slice = b.add_aux(z_row.astype(np.int64), e_idx.astype(np.int64), int(ukeys.size))
+    asked_total = attrs.asked.sum(axis=1)
+    zi, zt = ukeys // n_t, ukeys % n_t
+    weight: FloatArray = attrs.asked[zi, zt] / asked_total[zi]
+    return z_slice, weight
+
+
+def _add_worst_off(b: _Builder, problem: MatchProblem, ee: IntArray, ss: FloatArray,
+                   y: slice) -> _WorstOff:
+    """Continuous t <= each covered mentee's score (sum of pair scores over demand)."""
+    m = ee.size
+    x_cols = np.arange(m)
+    t_lo = min(0.0, float(ss.min())) - 1.0
+    t_hi = max(0.0, float(ss.max())) + 1.0
+    big = t_hi - t_lo
+    t_mentees = np.unique(ee)
+    k_of = np.searchsorted(t_mentees, ee)
+    t_rows = _incidence(k_of, t_mentees.size, m, x_cols, ss / problem.demand[ee])
+    t_index = b.add_vars(np.array([t_lo]), np.array([t_hi]), integral=False).start
+    k = int(t_mentees.size)
+    # t - score_i + big * y_i <= big: binds only for mentees with a mentor.
+    b.rows.add(k, np.concatenate([np.arange(k), k_of, np.arange(k)]),
+               np.concatenate([np.full(k, t_index), x_cols, y.start + t_mentees]),
+               np.concatenate([np.ones(k), -ss / problem.demand[ee], np.full(k, big)]),
+               -np.inf, big)
+    return _WorstOff(t_index, t_rows, t_mentees, t_lo)
 
 
 def solve_ilp(problem: MatchProblem, *,
@@ -393,29 +439,12 @@ def solve_ilp(problem: MatchProblem, *,
     One binary variable per admissible pair (never a pair twice); each
     mentee gets at most ``demand`` mentors, each mentor between ``min_load``
     and ``capacity`` mentees, locked pairs are always used. The answer is
-    optimal for these priority levels, best first (a level only breaks ties
-    of the levels above it):
-
-    ====  =====================  ==========================================
-    1     ``mentees``            mentees with at least one mentor
-    2     ``same_group``         (``same_group="at_least_one"``) mentees with
-                                 at least one mentor from their own division
-    3     ``pairs``              pairs made
-    4     ``coverage``           (``coverage=True``) sum over mentees of the
-                                 share of their asked topic weight offered by
-                                 at least one of their mentors
-    5     ``worst_off``          (``objective="maxmin"``) the lowest
-                                 :func:`mentee_scores` among mentees with a
-                                 mentor
-    6     ``total_score``        sum of pair scores
-    7     ``tie_break``          smallest sum of pair positions (pairs sorted
-                                 by mentee, then mentor): deterministic ties
-    ====  =====================  ==========================================
-
-    ``objective="score"`` drops levels 1 and 3 (pure total score; optional
-    levels 2 and 4 still come first). Every level is solved exactly in turn
-    (see the module docstring); the division rule is a level, not a hard
-    constraint, so it never costs a mentee their only mentor.
+    optimal for the priority levels in the module docstring, best first
+    (``mentees``, ``same_group``, ``pairs``, ``coverage``, ``worst_off``,
+    ``total_score``, ``tie_break``; a level only breaks ties of those above
+    it), each solved exactly in turn. The division rule is a level, not a
+    hard constraint, so it never costs a mentee their only mentor. Works from
+    ``problem.edges()``, so it takes sparse candidate problems too.
 
     Parameters
     ----------
@@ -424,8 +453,7 @@ def solve_ilp(problem: MatchProblem, *,
         ``"lexicographic"`` is the library's default semantics (mentees,
         then pairs, then total score). ``"maxmin"`` raises the worst-off
         mentee's score (sum of their pair scores over their demand) before
-        the total, among answers that cover as many mentees with as many
-        pairs as possible.
+        the total, among answers with the most mentees and pairs.
     coverage : bool, default=False
         Cover as much of each mentee's asked topics as their *set* of mentors
         can (a mentee asking for clinical work, teaching and QI with two
@@ -449,21 +477,19 @@ def solve_ilp(problem: MatchProblem, *,
     -------
     Assignment
         ``info`` holds ``status`` (``"optimal"``, ``"time_limit"``, or
-        ``"numerical"`` when HiGHS could not re-impose a level even after a
-        retry; the answer is then optimal for the levels before it),
-        ``optimal``, ``exact`` (same), ``mip_gap`` (relative gap of the
-        level that stopped; 0.0 when optimal), ``levels`` (names in order),
-        ``values`` and ``bounds`` (per solved level: value reached and HiGHS's
-        bound), ``stopped_at`` (level cut short, or None), ``solves``,
-        ``retries``, ``tie_break_done`` (False when the time limit ended the
-        tie-break only: every objective level is then still optimal) and
-        ``backend``.
+        ``"numerical"``: HiGHS could not re-impose a level even after a retry,
+        the answer is optimal for the levels before it), ``optimal``,
+        ``exact`` (same), ``mip_gap`` (of the level that stopped; 0.0 when
+        optimal), ``levels``, ``values`` and ``bounds`` (per solved level:
+        value reached, HiGHS's bound), ``stopped_at`` (level cut short, or
+        None), ``solves``, ``retries``, ``tie_break_done`` (False when the
+        time limit ended the tie-break only) and ``backend``.
 
     Raises
     ------
     InvalidInputError
-        For an unknown option value, or coverage / division options on a
-        problem without attributes.
+        For an unknown option value, or coverage / division options without
+        ``problem.attributes``.
     InfeasibleError
         When minimum loads cannot be met, or locks break the leadership limit.
     SolverError
@@ -489,30 +515,34 @@ def solve_ilp(problem: MatchProblem, *,
     _check_locks_vs_leaders(problem, leadership_limit)
     model, levels, ee, rr = _build(problem, objective, coverage, leadership_limit, same_group,
                                    tie_break)
-    names = [name for name, on in (
-        ("mentees", objective != "score"), ("same_group", same_group is not None),
-        ("pairs", objective != "score"), ("coverage", coverage),
-        ("worst_off", objective == "maxmin"), ("total_score", True),
-        ("tie_break", tie_break)) if on]
+    names = _level_names(objective, coverage, same_group, tie_break)
     info: dict[str, Any] = {"objective": objective, "coverage": bool(coverage),
                             "leadership_limit": leadership_limit, "same_group": same_group,
                             "levels": names, "backend": "scipy.optimize.milp (HiGHS)"}
-    if model.n_x == 0:
+    if model.n_x == 0:  # no pair to decide
         if (problem.min_load > 0).any():
-            raise InfeasibleError(_explain_infeasible(problem, ee, rr))
+            raise InfeasibleError(_explain_infeasible(problem))
         info.update(status="optimal", optimal=True, exact=True, mip_gap=0.0, values={},
                     bounds={}, stopped_at=None, solves=0)
         return Assignment.from_pairs(problem, [], [], solver="ilp", info=info)
     assert [lv.name for lv in levels] == names
-    v, report = _solve_levels(problem, model, levels, ee, rr, time_limit)
-    info.update(report)
+    v, report = _solve_levels(problem, model, levels, time_limit)
     x = v[: model.n_x] > 0.5
-    return Assignment.from_pairs(problem, ee[x], rr[x], solver="ilp", info=info)
+    return Assignment.from_pairs(problem, ee[x], rr[x], solver="ilp", info={**info, **report})
 
 
-def _solve_levels(problem: MatchProblem, model: _Model, levels: list[_Level], ee: IntArray,
-                  rr: IntArray, time_limit: float | None
-                  ) -> tuple[FloatArray, dict[str, Any]]:
+def _level_names(objective: str, coverage: bool, same_group: str | None,
+                 tie_break: bool) -> list[str]:
+    """Return the names of the priority levels solved, best first (module docstring)."""
+    return [name for name, on in (
+        ("mentees", objective != "score"), ("same_group", same_group is not None),
+        ("pairs", objective != "score"), ("coverage", coverage),
+        ("worst_off", objective == "maxmin"), ("total_score", True),
+        ("tie_break", tie_break)) if on]
+
+
+def _solve_levels(problem: MatchProblem, model: _Model, levels: list[_Level],
+                  time_limit: float | None) -> tuple[FloatArray, dict[str, Any]]:
     from scipy import sparse
     from scipy.optimize import Bounds, LinearConstraint, milp
 
@@ -559,7 +589,7 @@ def _solve_levels(problem: MatchProblem, model: _Model, levels: list[_Level], ee
                 retries += 1
             if res.status == 2:
                 if best is None:
-                    raise InfeasibleError(_explain_infeasible(problem, ee, rr))
+                    raise InfeasibleError(_explain_infeasible(problem))
                 # Numerical trouble re-imposing a level: the previous answer stands.
                 status, stopped, gap = "numerical", level.name, math.inf
                 break

@@ -1,27 +1,61 @@
-"""The one registry of solvers: the CLI, the docs and ``available()`` all read it."""
+"""The one registry of solvers: the CLI, the docs and ``available()`` all read it.
+
+Each entry declares what its solver supports (:class:`SolverCapabilities`);
+:func:`solve` and the large-cohort path compare that declaration with what a
+problem needs, so no caller keeps a list of solver names.
+"""
 
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from importlib.metadata import entry_points
 from typing import Any
 
-from mentormatch.errors import SolverError, UnknownSolverError
-from mentormatch.problem import Assignment, MatchProblem, violations
+from mentormatch.errors import (
+    InvalidInputError,
+    SolverError,
+    UnknownSolverError,
+    UnsupportedProblemError,
+)
+from mentormatch.problem import (
+    FEATURES,
+    Assignment,
+    Feature,
+    MatchProblem,
+    SolverCapabilities,
+    problem_needs,
+    violations,
+)
 
-__all__ = ["DEFAULT_SOLVER", "SolverSpec", "available", "get", "register", "solve"]
+__all__ = ["DEFAULT_SOLVER", "SolverSpec", "available", "get", "register", "require", "solve",
+           "supporting"]
 
 SolverFunc = Callable[..., Assignment]
 
-#: Built-in solvers: name -> "module:function", imported on first use.
-_BUILTIN: dict[str, str] = {
-    "flow": "mentormatch.solvers.flow._solve:solve_flow",
-    "greedy": "mentormatch.solvers._greedy:solve_greedy",
-    "hungarian": "mentormatch.solvers._hungarian:solve_hungarian",
-    "ilp": "mentormatch.solvers._ilp:solve_ilp",
-    "stable": "mentormatch.solvers._stable:solve_stable",
+#: Built-in solvers: name -> ("module:function", what it supports), imported on first use.
+_BUILTIN: dict[str, tuple[str, SolverCapabilities]] = {
+    # Min-cost flow on problem.edges(): minimum loads are lower bounds on the mentor
+    # arcs, a mentee's mentors are one flow (chosen together), and the node potentials
+    # that prove the answer are returned as duals (what the large-cohort pricing reads).
+    "flow": ("mentormatch.solvers.flow._solve:solve_flow",
+             SolverCapabilities(min_load=True, multi_mentor=True, candidates=True,
+                                duals=True)),
+    # Input order on problem.edges(); guarantees nothing, so not multi_mentor.
+    "greedy": ("mentormatch.solvers._greedy:solve_greedy",
+               SolverCapabilities(candidates=True)),
+    # linear_sum_assignment on the dense matrix; demand above 1 is met in rounds
+    # (info["exact"] is False) and minimum loads are not modelled.
+    "hungarian": ("mentormatch.solvers._hungarian:solve_hungarian", SolverCapabilities()),
+    # One MILP per level over problem.edges(): minimum loads are rows, a mentee's mentors
+    # are chosen together; HiGHS's bounds are reported, no duals that price pairs.
+    "ilp": ("mentormatch.solvers._ilp:solve_ilp",
+            SolverCapabilities(min_load=True, multi_mentor=True, candidates=True)),
+    # Deferred acceptance on each side's own view, many-to-many (stable for any demand),
+    # from problem.edges() when sparse; a minimum load would break stability.
+    "stable": ("mentormatch.solvers._stable:solve_stable",
+               SolverCapabilities(multi_mentor=True, candidates=True, two_sided=True)),
 }
 
 #: The solver used when none is named.
@@ -32,7 +66,7 @@ _ENTRY_POINT_GROUP = "mentormatch.solvers"
 
 @dataclass(frozen=True)
 class SolverSpec:
-    """A registered solver.
+    """A registered solver and what it supports.
 
     Attributes
     ----------
@@ -40,12 +74,20 @@ class SolverSpec:
         Registry name.
     func : callable
         ``func(problem, **options) -> Assignment``; must not mutate ``problem``.
+    capabilities : SolverCapabilities
+        What the solver supports; the default declares nothing.
     summary : str
         First line of the function's docstring.
+
+    Examples
+    --------
+    >>> get("hungarian").capabilities.min_load, get("flow").capabilities.min_load
+    (False, True)
     """
 
     name: str
     func: SolverFunc
+    capabilities: SolverCapabilities = field(default_factory=SolverCapabilities)
 
     @property
     def summary(self) -> str:
@@ -64,7 +106,8 @@ def _plugin_targets() -> dict[str, str]:
     return _plugins
 
 
-def register(name: str, func: SolverFunc) -> None:
+def register(name: str, func: SolverFunc,
+             capabilities: SolverCapabilities | None = None) -> None:
     """Register a solver under ``name`` (replacing none: names are unique).
 
     Parameters
@@ -73,26 +116,50 @@ def register(name: str, func: SolverFunc) -> None:
         The name users pass as ``solver=``.
     func : callable
         ``func(problem, **options) -> Assignment``.
+    capabilities : SolverCapabilities, optional
+        What the solver supports. The default declares nothing: problems with
+        minimum loads, and sparse candidate problems, are then refused with
+        :class:`~mentormatch.errors.UnsupportedProblemError` instead of being
+        given to a solver that may ignore what they need. A solver registered
+        through the ``mentormatch.solvers`` entry-point group declares them as
+        a ``capabilities`` attribute of its function (same default).
 
     Raises
     ------
-    ValueError
-        If the name is already taken.
+    InvalidInputError
+        If the name is already taken, or ``capabilities`` is not a
+        :class:`SolverCapabilities`.
 
     Examples
     --------
-    >>> from mentormatch.solvers import register, available
+    >>> from mentormatch.solvers import SolverCapabilities, register, supporting
     >>> from mentormatch import Assignment
     >>> def nothing(problem):
     ...     '''Match no one (a toy).'''
     ...     return Assignment.from_pairs(problem, [], [], solver="nothing")
-    >>> register("nothing", nothing)
-    >>> "nothing" in available()
-    True
+    >>> register("nothing", nothing, SolverCapabilities(candidates=True))
+    >>> "nothing" in available(), "nothing" in supporting("candidates")
+    (True, True)
     """
     if name in _names():
-        raise ValueError(f"a solver named {name!r} is already registered")
-    _loaded[name] = SolverSpec(name, func)
+        raise InvalidInputError(f"a solver named {name!r} is already registered")
+    _loaded[name] = SolverSpec(name, func, _checked_capabilities(name, capabilities))
+
+
+def _checked_capabilities(name: str, capabilities: object) -> SolverCapabilities:
+    if capabilities is None:
+        return SolverCapabilities()
+    if not isinstance(capabilities, SolverCapabilities):
+        raise InvalidInputError(f"capabilities of solver {name!r} must be a "
+                                f"SolverCapabilities, got {type(capabilities).__name__}")
+    return capabilities
+
+
+def _unregister(name: str) -> None:
+    """Forget a solver added with :func:`register` (for tests, which must not leave one)."""
+    if name in _BUILTIN or name in _plugin_targets() or name not in _loaded:
+        raise InvalidInputError(f"solver {name!r} was not added with register()")
+    del _loaded[name]
 
 
 def _names() -> set[str]:
@@ -126,16 +193,94 @@ def get(name: str) -> SolverSpec:
     """
     if name in _loaded:
         return _loaded[name]
-    target = _BUILTIN.get(name) or _plugin_targets().get(name)
+    builtin = _BUILTIN.get(name)
+    target = builtin[0] if builtin else _plugin_targets().get(name)
     if target is None:
         raise UnknownSolverError(
             f"unknown solver {name!r}; available solvers: {', '.join(available())}"
         )
     module, _, attr = target.partition(":")
     func = getattr(importlib.import_module(module), attr)
-    spec = SolverSpec(name, func)
+    declared = builtin[1] if builtin else getattr(func, "capabilities", None)
+    spec = SolverSpec(name, func, _checked_capabilities(name, declared))
     _loaded[name] = spec
     return spec
+
+
+def _capabilities(name: str) -> SolverCapabilities:
+    """Return a solver's declaration, without importing a built-in solver's module."""
+    builtin = _BUILTIN.get(name)
+    return builtin[1] if builtin is not None else get(name).capabilities
+
+
+def supporting(*features: Feature) -> tuple[str, ...]:
+    """Return the names of the solvers that declare every given feature, sorted.
+
+    Parameters
+    ----------
+    *features : str
+        Field names of :class:`~mentormatch.problem.SolverCapabilities`:
+        ``"min_load"``, ``"multi_mentor"``, ``"candidates"``, ``"two_sided"``,
+        ``"duals"``.
+
+    Raises
+    ------
+    InvalidInputError
+        For an unknown feature name.
+
+    Examples
+    --------
+    >>> import mentormatch as mm
+    >>> [name for name in mm.solvers.supporting("min_load") if name in ("flow", "ilp")]
+    ['flow', 'ilp']
+    >>> "hungarian" in mm.solvers.supporting("candidates")
+    False
+    """
+    SolverCapabilities().lacking(features)  # validates the names
+    return tuple(name for name in available() if _capabilities(name).supports(features))
+
+
+def require(solver: str, needs: Mapping[Feature, str]) -> SolverSpec:
+    """Return the named solver if it declares every feature in ``needs``.
+
+    Parameters
+    ----------
+    solver : str
+        A name from :func:`available`.
+    needs : mapping of feature name to str
+        What is needed, each with the reason (what in the problem needs it),
+        as :func:`~mentormatch.problem.problem_needs` gives them.
+
+    Raises
+    ------
+    UnknownSolverError
+        For an unknown name.
+    UnsupportedProblemError
+        If the solver lacks a feature; the message (and ``supported_by``)
+        names the solvers that declare them all.
+
+    Examples
+    --------
+    >>> require("flow", {"min_load": "mentor 0 has min_load 1"}).name
+    'flow'
+    >>> require("hungarian", {"min_load": "mentor 0 has min_load 1"})
+    Traceback (most recent call last):
+    ...
+    mentormatch.errors.UnsupportedProblemError: solver 'hungarian' does not support minimum \
+loads, which this problem needs (mentor 0 has min_load 1); solvers that do: flow, ilp
+    """
+    spec = get(solver)
+    missing = spec.capabilities.lacking(tuple(needs))
+    if not missing:
+        return spec
+    able = supporting(*missing)
+    what = " and ".join(FEATURES[f] for f in missing)
+    why = "; ".join(needs[f] for f in missing if needs[f])
+    raise UnsupportedProblemError(
+        f"solver {solver!r} does not support {what}, which this problem needs"
+        + (f" ({why})" if why else "")
+        + (f"; solvers that do: {', '.join(able)}" if able else "; no registered solver does"),
+        solver=solver, missing=missing, supported_by=able)
 
 
 def solve(problem: MatchProblem, solver: str = DEFAULT_SOLVER, **options: Any) -> Assignment:
@@ -144,7 +289,7 @@ def solve(problem: MatchProblem, solver: str = DEFAULT_SOLVER, **options: Any) -
     Parameters
     ----------
     problem : MatchProblem
-        The arrays to solve.
+        The arrays to solve (or a sparse ``CandidateProblem``).
     solver : str, default=DEFAULT_SOLVER
         A name from :func:`available`.
     **options
@@ -159,6 +304,9 @@ def solve(problem: MatchProblem, solver: str = DEFAULT_SOLVER, **options: Any) -
     ------
     UnknownSolverError
         For an unknown name.
+    UnsupportedProblemError
+        Before solving, if the problem needs what the solver does not declare
+        (minimum loads, a sparse candidate problem); names the solvers that do.
     SolverError
         If the solver's answer breaks a hard constraint (a bug in that solver).
 
@@ -170,7 +318,7 @@ def solve(problem: MatchProblem, solver: str = DEFAULT_SOLVER, **options: Any) -
     >>> a.mentee_idx.tolist(), a.mentor_idx.tolist(), round(a.objective, 2)
     ([0, 1], [0, 1], 1.1)
     """
-    spec = get(solver)
+    spec = require(solver, problem_needs(problem))
     assignment = spec.func(problem, **options)
     broken = violations(assignment, problem)
     if broken:

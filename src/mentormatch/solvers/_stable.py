@@ -22,7 +22,13 @@ import numpy as np
 from numpy.typing import NDArray
 
 from mentormatch.errors import InvalidInputError
-from mentormatch.problem import Assignment, MatchProblem
+from mentormatch.problem import (
+    Assignment,
+    MatchProblem,
+    free_edges,
+    free_pairs,
+    locked_residual,
+)
 
 __all__ = ["solve_stable"]
 
@@ -65,11 +71,15 @@ def solve_stable(problem: MatchProblem, *,
     and capacity: a locked partner is never the one a person would drop for a
     blocking partner.
 
+    **Minimum loads** are not supported (meeting one can force a blocking
+    pair): the registry declares none, so :func:`mentormatch.solve` refuses a
+    problem whose minimum loads the locked pairs do not meet.
+
     Parameters
     ----------
     problem : MatchProblem
         Or any object with the same ``edges()``, ``shape``, ``demand``,
-        ``capacity`` and ``locked`` (a sparse candidate problem).
+        ``capacity``, ``min_load`` and ``locked`` (a sparse candidate problem).
     proposing : {"mentees", "mentors"}, default="mentees"
         The side that proposes, and gets its optimal stable matching.
 
@@ -98,16 +108,12 @@ def solve_stable(problem: MatchProblem, *,
         raise InvalidInputError(
             f"proposing must be one of {', '.join(map(repr, _PROPOSING))}; got {proposing!r}"
         )
-    n_e, n_r = problem.shape
-    locked = np.asarray(problem.locked, dtype=np.int64).reshape(-1, 2)
-    demand = np.asarray(problem.demand, dtype=np.int64) - np.bincount(locked[:, 0],
-                                                                        minlength=n_e)
-    capacity = np.asarray(problem.capacity, dtype=np.int64) - np.bincount(locked[:, 1],
-                                                                            minlength=n_r)
+    locked = problem.locked
+    rest = locked_residual(problem)
+    demand, capacity = rest.demand, rest.capacity
     by_mentees = proposing == "mentees"
     dense = isinstance(problem, MatchProblem)
-    build = _dense_rows if dense else _edge_rows
-    rows = build(problem, locked, demand, capacity, by_mentees)
+    rows = _dense_rows(problem, by_mentees) if dense else _edge_rows(problem, by_mentees)
     path = "dense" if dense else "edges"
     slots, places = (demand, capacity) if by_mentees else (capacity, demand)
     prop, recv, proposals = _deferred_acceptance(rows, slots, places)
@@ -176,11 +182,9 @@ class _PaddedRows:
         return who, self.other[p, cells]
 
 
-def _dense_rows(problem: MatchProblem, locked: NDArray[np.int64], demand: NDArray[np.int64],
-                capacity: NDArray[np.int64], by_mentees: bool) -> _PaddedRows:
+def _dense_rows(problem: MatchProblem, by_mentees: bool) -> _PaddedRows:
     """Rows of a dense problem, straight from its matrices (no edge list is built)."""
-    ok = problem.allowed & (demand > 0)[:, None] & (capacity > 0)[None, :]
-    ok[locked[:, 0], locked[:, 1]] = False
+    ok = free_pairs(problem, only_open=True)
     if by_mentees:
         own, other = problem.mentee_prefs, problem.mentor_prefs
     else:
@@ -189,25 +193,21 @@ def _dense_rows(problem: MatchProblem, locked: NDArray[np.int64], demand: NDArra
     return _PaddedRows(neg, other, None, ok.sum(axis=1))
 
 
-def _edge_rows(problem: MatchProblem, locked: NDArray[np.int64], demand: NDArray[np.int64],
-               capacity: NDArray[np.int64], by_mentees: bool) -> _Rows:
+def _edge_rows(problem: MatchProblem, by_mentees: bool) -> _Rows:
     """Rows of any problem, from its ``edges()`` arrays.
 
     Rows are padded to the longest one; if that would more than quadruple the
     edge count (a few very long rows), every row is sorted up front instead.
     """
-    edges = problem.edges()
+    edges = free_edges(problem, only_open=True)
     e, r = np.asarray(edges.mentee, np.int64), np.asarray(edges.mentor, np.int64)
     n_e, n_r = problem.shape
-    keep = (demand[e] > 0) & (capacity[r] > 0)
-    if locked.size:
-        keep &= ~np.isin(e * n_r + r, locked[:, 0] * n_r + locked[:, 1])
     if by_mentees:
-        p, q, n_p = e[keep], r[keep], n_e
-        own, other = edges.mentee_pref[keep], edges.mentor_pref[keep]
+        p, q, n_p = e, r, n_e
+        own, other = edges.mentee_pref, edges.mentor_pref
     else:
-        p, q, n_p = r[keep], e[keep], n_r
-        own, other = edges.mentor_pref[keep], edges.mentee_pref[keep]
+        p, q, n_p = r, e, n_r
+        own, other = edges.mentor_pref, edges.mentee_pref
     counts = np.bincount(p, minlength=n_p)
     longest = int(counts.max(initial=0))
     if n_p * longest > 4 * p.size + _PAD_SLACK:

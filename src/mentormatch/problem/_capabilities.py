@@ -1,0 +1,129 @@
+"""What a solver supports, and what a problem needs of its solver.
+
+Each registered solver declares a :class:`SolverCapabilities`; callers ask
+:func:`problem_needs` what a problem needs and compare, instead of keeping
+lists of solver names.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from typing import Literal
+
+import numpy as np
+
+from mentormatch.errors import InvalidInputError
+from mentormatch.problem._candidate_problem import CandidateProblem
+from mentormatch.problem._locks import locked_residual
+from mentormatch.problem._match_problem import MatchProblem
+
+__all__ = ["FEATURES", "Feature", "SolverCapabilities", "problem_needs"]
+
+Feature = Literal["min_load", "multi_mentor", "candidates", "two_sided", "duals"]
+
+#: Each feature, in the words an error message uses.
+FEATURES: dict[Feature, str] = {
+    "min_load": "minimum loads",
+    "multi_mentor": "several mentors per mentee chosen together",
+    "candidates": "candidate (sparse) problems",
+    "two_sided": "two-sided preferences",
+    "duals": "a dual optimality certificate",
+}
+
+
+@dataclass(frozen=True)
+class SolverCapabilities:
+    """What a solver supports: its declaration in the registry.
+
+    The default declares nothing, the safe choice for a solver nobody has
+    described: a problem that needs a feature is then refused before solving
+    (:class:`~mentormatch.errors.UnsupportedProblemError`), never answered
+    with a rule silently broken.
+
+    Attributes
+    ----------
+    min_load : bool, default=False
+        Meets every mentor's ``min_load`` (or raises
+        :class:`~mentormatch.errors.InfeasibleError` when it cannot be met).
+        A solver without it is refused any problem whose minimum loads the
+        locked pairs do not already meet.
+    multi_mentor : bool, default=False
+        Chooses a mentee's several mentors together, so the solver's guarantee
+        (an optimum, or stability) holds for ``demand`` above 1. Without it a
+        solver still serves such demand (in rounds, or greedily) and says so
+        in ``info["exact"]``; nothing is refused.
+    candidates : bool, default=False
+        Works from ``problem.edges()`` alone, so it takes a sparse
+        :class:`~mentormatch.problem.CandidateProblem` (``mm.match(...,
+        candidates=k)``). A solver without it is refused such problems.
+    two_sided : bool, default=False
+        Reads each side's own view (``mentee_prefs`` and ``mentor_prefs``);
+        without it a solver uses ``scores`` alone.
+    duals : bool, default=False
+        Returns :class:`~mentormatch.problem.Duals` on the assignment
+        (``Assignment.duals``) that prove the answer optimal and price pairs
+        left out; the large-cohort path certifies the full optimum only with
+        such a solver.
+
+    Examples
+    --------
+    >>> caps = SolverCapabilities(min_load=True, candidates=True)
+    >>> caps.supports(("min_load",)), caps.lacking(("candidates", "duals"))
+    (True, ('duals',))
+    """
+
+    min_load: bool = False
+    multi_mentor: bool = False
+    candidates: bool = False
+    two_sided: bool = False
+    duals: bool = False
+
+    def lacking(self, features: tuple[Feature, ...]) -> tuple[Feature, ...]:
+        """Return the given features this declaration does not support, in the order given."""
+        _check_names(features)
+        return tuple(f for f in features if not getattr(self, f))
+
+    def supports(self, features: tuple[Feature, ...]) -> bool:
+        """Whether every given feature is declared."""
+        return not self.lacking(features)
+
+
+def _check_names(features: tuple[str, ...]) -> None:
+    known = {f.name for f in fields(SolverCapabilities)}
+    unknown = [f for f in features if f not in known]
+    if unknown:
+        raise InvalidInputError(
+            f"unknown solver feature {unknown[0]!r}; features: {', '.join(sorted(known))}")
+
+
+def problem_needs(problem: MatchProblem | CandidateProblem) -> dict[Feature, str]:
+    """Return the features a solver must declare to be given ``problem``, with the reasons.
+
+    ``"candidates"`` when the problem has no dense matrices (a
+    :class:`~mentormatch.problem.CandidateProblem`), ``"min_load"`` when a
+    mentor's minimum load is not already met by locked pairs. The other
+    features are guarantees a caller may ask for, never needs of a problem.
+
+    Examples
+    --------
+    >>> from mentormatch.problem import MatchProblem
+    >>> problem_needs(MatchProblem(scores=[[1.0, 0.0], [1.0, 0.0]], capacity=2,
+    ...                            min_load=[0, 1]))
+    {'min_load': 'mentor 1 has min_load 1'}
+    >>> problem_needs(MatchProblem(scores=[[1.0]], min_load=1, locked=[[0, 0]]))
+    {}
+    """
+    needs: dict[Feature, str] = {}
+    if not isinstance(problem, MatchProblem):
+        needs["candidates"] = ("it is a sparse candidate problem, which only edge-based "
+                               "solvers take")
+    rest = locked_residual(problem)
+    short = np.flatnonzero(rest.min_load)
+    if short.size:
+        j = int(short[0])
+        lock = int(rest.mentor_locks[j])
+        needs["min_load"] = (f"mentor {j} has min_load {problem.min_load[j]}"
+                             + (f", {lock} met by locked pairs" if lock else "")
+                             + (f", and {short.size - 1} more mentor(s) have one"
+                                if short.size > 1 else ""))
+    return needs
