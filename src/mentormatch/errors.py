@@ -20,6 +20,7 @@ __all__ = [
     "SolverError",
     "SurveyError",
     "SurveyProblem",
+    "SurveyWarning",
     "UnknownIdError",
     "UnknownSolverError",
     "UnknownTopicError",
@@ -158,6 +159,16 @@ class ExportError(MentorMatchError, OSError):
 
     The message names the output path, never a temporary file (see
     :func:`mentormatch.io.write_files`).
+    """
+
+
+class SurveyWarning(UserWarning):
+    """A survey was read, but something in it may not be what was meant.
+
+    Raised through :mod:`warnings` by :func:`mentormatch.read_survey` when the
+    caller did not ask for the read report, so that a default or a guess never
+    passes unnoticed; ``strict=True`` turns the same findings into a
+    :class:`SurveyError`.
     """
 
 
