@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Literal, overload
 
-from mentormatch.errors import SurveyError
+from mentormatch.errors import SurveyError, SurveyWarning
 from mentormatch.models import Cohort, Mentee, Mentor
-from mentormatch.survey._read import person_lookup, resolve
+from mentormatch.survey._people import PeopleIndex, Resolution
+from mentormatch.survey._report import ReadEntry, ReadReport
 from mentormatch.survey._schema import SurveySchema, key
 from mentormatch.survey._table import load_table
 
@@ -91,13 +94,44 @@ def read_org_chart(path: str | Path, *, supervisor_column: str | None = None,
     return list(pairs)
 
 
-def with_supervisors(cohort: Cohort, pairs: Iterable[tuple[str, str]]) -> Cohort:
+@overload
+def with_supervisors(cohort: Cohort, pairs: Iterable[tuple[str, str]], *,
+                     source: str = ..., strict: bool = ...,
+                     report: Literal[False] = ...) -> Cohort: ...
+
+
+@overload
+def with_supervisors(cohort: Cohort, pairs: Iterable[tuple[str, str]], *,
+                     source: str = ..., strict: bool = ...,
+                     report: Literal[True]) -> tuple[Cohort, ReadReport]: ...
+
+
+def with_supervisors(cohort: Cohort, pairs: Iterable[tuple[str, str]], *,
+                     source: str = "org chart", strict: bool = False,
+                     report: bool = False) -> Cohort | tuple[Cohort, ReadReport]:
     """Return a new cohort whose people also list these supervisors.
 
-    Each ``(supervisor, supervisee)`` may name people by id, e-mail or name.
-    A pair naming someone outside the cohort changes nothing (an org chart covers
-    more people than a survey). The new relations are excluded pairs, in either
-    direction, named by :meth:`Cohort.excluded_pairs`.
+    Each ``(supervisor, supervisee)`` may name people by id, e-mail or name, as
+    :class:`~mentormatch.survey._people.PeopleIndex` resolves them (case,
+    accents, titles, "Last, First"). The new relations are excluded pairs, in
+    either direction, named by :meth:`Cohort.excluded_pairs`. A name that
+    resolves to nobody in the cohort, or to several people, is listed in the
+    read report: an org chart covers more people than a survey, but a
+    misspelt mentor would otherwise lose an exclusion without a word.
+
+    Parameters
+    ----------
+    cohort : Cohort
+    pairs : iterable of (str, str)
+        ``(supervisor, supervisee)``, as :func:`read_org_chart` returns them.
+    source : str, default="org chart"
+        How the report names where the pairs came from (the file name).
+    strict : bool, default=False
+        Refuse every warning (an ambiguous name, an unknown name close to
+        someone's) as a :class:`~mentormatch.SurveyError`.
+    report : bool, default=False
+        Also return the :class:`ReadReport`; without it, its warnings are raised
+        as one :class:`~mentormatch.SurveyWarning`.
 
     Raises
     ------
@@ -109,23 +143,60 @@ def with_supervisors(cohort: Cohort, pairs: Iterable[tuple[str, str]]) -> Cohort
     >>> import mentormatch as mm
     >>> c = mm.Cohort(mentees=[mm.Mentee(id="e1", topics=["qi"])],
     ...               mentors=[mm.Mentor(id="r1", topics=["qi"], email="R1@x.org")])
-    >>> with_supervisors(c, [("r1@x.org", "e1"), ("chair", "r1")]).excluded_pairs()
+    >>> new, read = with_supervisors(c, [("r1@x.org", "e1"), ("chair", "r1")], report=True)
+    >>> new.excluded_pairs()
     {('e1', 'r1'): 'r1 supervises e1'}
+    >>> [e.message for e in read.find("name")][-1]
+    "'chair' is nobody in the cohort: ('chair' supervises 'r1') changes nothing"
     """
     people = [*cohort.mentees, *cohort.mentors]
-    lookup = person_lookup([(p.id, p.email, p.name) for p in people])
+    index = PeopleIndex([(p.id, p.email, p.name) for p in people])
     extra: dict[str, list[str]] = {}
-    for supervisor, supervisee in pairs:
-        boss, who = resolve(supervisor, lookup), resolve(supervisee, lookup)
-        if boss is not None and who is not None and boss != who:
-            extra.setdefault(who, []).append(boss)
+    entries: list[ReadEntry] = []
+    n = 0
+    for n, (supervisor, supervisee) in enumerate(pairs, start=1):
+        boss, who = index.resolve(supervisor), index.resolve(supervisee)
+        if boss.ident is not None and who.ident is not None and boss.ident != who.ident:
+            extra.setdefault(who.ident, []).append(boss.ident)
+        for ref, found in ((supervisor, boss), (supervisee, who)):
+            entries.extend(_entry(source, n, ref, found, index, (supervisor, supervisee)))
 
     def update(person: Mentee | Mentor) -> dict[str, tuple[str, ...]]:
         both = [*person.supervisors, *extra.get(person.id, [])]
         return {"supervisors": tuple(dict.fromkeys(both))}
 
-    return Cohort(
+    new = Cohort(
         mentees=[p.model_copy(update=update(p)) for p in cohort.mentees],
         mentors=[p.model_copy(update=update(p)) for p in cohort.mentors],
         forbidden=cohort.forbidden, locked=cohort.locked, vocabulary=cohort.vocabulary,
     )
+    read = ReadReport(files=(source,), rows={source: n}, mentees=len(new.mentees),
+                      mentors=len(new.mentors), entries=tuple(entries))
+    if strict and read.warnings:
+        raise SurveyError(read.problems())
+    if report:
+        return new, read
+    if read.warnings:
+        shown = "\n  ".join(str(e.problem()) for e in read.warnings[:5])
+        warnings.warn(SurveyWarning(f"{read.summary}:\n  {shown}"), stacklevel=2)
+    return new
+
+
+def _entry(source: str, n: int, ref: str, found: Resolution, index: PeopleIndex,
+           pair: tuple[str, str]) -> list[ReadEntry]:
+    def entry(level: Literal["info", "warning"], message: str) -> ReadEntry:
+        return ReadEntry(level=level, topic="name", file=source, row=n, message=message,
+                         unit="pair")
+
+    if found.ident is not None:
+        return [] if found.how == "id" else [entry("info", f"{ref!r} -> {found.ident} "
+                                                           f"({found.how})")]
+    what = f"({pair[0]!r} supervises {pair[1]!r})"
+    if found.ambiguous:
+        return [entry("warning", f"{ref!r} could be {' or '.join(found.candidates)}: no "
+                                 f"exclusion made for {what}; write the id or e-mail")]
+    close = index.suggest(ref)
+    if close is not None:
+        return [entry("warning", f"{ref!r} is nobody in the cohort (did you mean {close!r}?): "
+                                 f"{what} changes nothing")]
+    return [entry("info", f"{ref!r} is nobody in the cohort: {what} changes nothing")]

@@ -2,18 +2,43 @@
 
 from __future__ import annotations
 
+import difflib
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BeforeValidator, Field
+from pydantic import BeforeValidator, Field, model_validator
 
 from mentormatch.errors import InvalidInputError, MentorMatchError
-from mentormatch.models import ValidatedModel
+from mentormatch.models import MODALITY_ALIASES, TYPE_ALIASES, ValidatedModel
+from mentormatch.survey._presets import PRESETS, Preset
 from mentormatch.topics import TopicVocabulary, normalize_topic
 
-__all__ = ["Role", "SurveySchema", "key"]
+__all__ = [
+    "BOOL_FIELDS", "CHOICE_FIELDS", "COLUMN_FIELDS", "COUNT_FIELDS", "LIST_FIELDS",
+    "MENTEE_ONLY", "MENTOR_ONLY", "Role", "SurveySchema", "TEXT_FIELDS", "TOPIC_FIELDS", "key",
+]
 
 Role = Literal["mentee", "mentor", "both"]
+
+TEXT_FIELDS = ("name", "email", "division", "site", "gender", "background")
+BOOL_FIELDS = ("newcomer", "trained_abroad", "relocated", "tasks_use_capacity")
+COUNT_FIELDS = ("capacity", "demand", "buddy_capacity", "task_capacity", "min_load")
+CHOICE_FIELDS = ("types", "modalities")
+LIST_FIELDS = ("leads_divisions", "concordance")
+TOPIC_FIELDS = ("topics", "tasks")
+MENTEE_ONLY = ("demand", "tasks")
+MENTOR_ONLY = ("capacity", "leads_divisions", "buddy_capacity", "task_capacity",
+               "tasks_use_capacity", "min_load")
+#: Every field read from a column, in the order of the template's columns.
+COLUMN_FIELDS = ("id", "role", *TEXT_FIELDS, "career_stage", *BOOL_FIELDS[:1], "supervisors",
+                 "leads_divisions", *CHOICE_FIELDS, "capacity", "demand", *BOOL_FIELDS[1:],
+                 *COUNT_FIELDS[2:], "topics", "other_topics", "tasks", "concordance")
+_VALUE_FIELDS = ("role", *TEXT_FIELDS, "career_stage", *BOOL_FIELDS, *COUNT_FIELDS,
+                 *CHOICE_FIELDS, *TOPIC_FIELDS, *LIST_FIELDS)
+_DEFAULT_FIELDS = ("role", "division", "site", "career_stage", *BOOL_FIELDS, *COUNT_FIELDS,
+                   *CHOICE_FIELDS)
+_OPTION_FIELDS = (*TOPIC_FIELDS, *CHOICE_FIELDS)
+_STAGES = ("early", "mid", "late")
 
 
 def key(text: str) -> str:
@@ -38,9 +63,16 @@ def _keyed(value: Any) -> Any:
     return value
 
 
+def _tuples(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _names(v) for k, v in value.items()}
+    return value
+
+
 Names = Annotated[tuple[str, ...], BeforeValidator(_names)]
 OptNames = Annotated[tuple[str, ...] | None, BeforeValidator(_names)]
 Words = Annotated[tuple[str, ...], BeforeValidator(_names)]
+WordLists = Annotated[dict[str, tuple[str, ...]], BeforeValidator(_tuples)]
 
 _ROLE_VALUES: dict[str, Role] = {
     "mentee": "mentee", "mentees": "mentee", "new faculty": "mentee", "receive": "mentee",
@@ -65,51 +97,81 @@ class SurveySchema(ValidatedModel):
     """Which columns of a survey export hold which fields, and how answers are written.
 
     Every column field takes one header name or several alternatives (the first
-    present wins); headers match ignoring case, spaces and dashes. ``None``
-    means the survey has no such column.
+    present wins), except ``topics``, whose columns present are all read and
+    combined. Headers match ignoring case, spaces and dashes; a header row of
+    codes (``code_row``, Qualtrics' Q-codes) or a data dictionary (REDCap)
+    gives each column a second name. A field written ``"{First name} {Last
+    name}"`` joins several columns. ``None`` means the survey has no such column.
 
-    Topics (and mentorship types, modalities) are read from a multi-select
-    column named ``topics`` whose cells list options separated by one of
-    ``separators``, and/or from one column per option: ``Topics [Clinical work]``
-    (Google Forms), ``Topics - Clinical work`` (Qualtrics), ``Topics: Clinical
-    work`` (Opinio), or SurveyMonkey's two header rows (``subheader=True``). An
-    option cell holds a yes-word (``Yes``, ``1``, ``x``, ``TRUE``), the option text,
-    or an interest level (``Not interested`` = 0 ... ``Very interested`` = 1)
-    which becomes the topic's weight; with ``topic_answers="likert"`` numbers
-    ``1..likert_points`` are read as interest levels instead of yes/no. An
-    option column named "Other" feeds ``other_topics``.
+    Topics (and mentorship types, modalities) are read from multi-select columns
+    whose cells list options joined by one of ``separators``, and/or from one
+    column per option: ``Topics [Clinical work]`` (Google Forms), ``Topics -
+    Clinical work`` (Qualtrics), ``Topics (choice=Clinical work)`` (REDCap
+    labels), ``topics___1`` (REDCap raw, with its data dictionary), or
+    SurveyMonkey's two header rows (``subheader=True``). A multi-select cell is
+    cut against the options the form offered (``options``, the vocabulary, the
+    value maps' answers, the data dictionary), longest option first, so that an
+    option containing the separator stays whole. An option cell holds a
+    yes-word (``Yes``, ``1``, ``x``, ``Checked``), the option text, or an
+    interest level (``Not interested`` = 0 ... ``Very interested`` = 1).
 
     Parameters
     ----------
     id, role, name, email, division, site, career_stage, newcomer, supervisors, \
-leads_divisions, types, modalities, capacity, demand, topics, other_topics, \
-gender, background, concordance : str or tuple of str or None
-        Header names of each field. ``id`` and ``topics`` are required; ``role`` may
-        be ``None`` when mentees and mentors come in two files.
+leads_divisions, types, modalities, capacity, demand, trained_abroad, relocated, \
+buddy_capacity, task_capacity, tasks_use_capacity, min_load, topics, other_topics, \
+tasks, gender, background, concordance : str or tuple of str or None
+        Header names of each field. ``id`` and ``topics`` are required; ``role``
+        may be ``None`` when mentees and mentors come in two files.
+    preset : {"google_forms", "microsoft_forms", "qualtrics", "redcap"}, optional
+        Settings of one form tool (header rows, separators, id column, rows to
+        skip); any key given explicitly wins over the preset's.
+    values : dict of str to dict of str to value
+        Per field, answers (text, code, or ``*`` pattern) and the value each
+        stands for: ``{"demand": {"Yes": 2, "No": 1}, "role": {"Be mentored*":
+        "mentee"}, "capacity": {"5 or more": 5}}``. Every mapping applied is reported.
+    defaults : dict of str to value
+        Values for blank answers or a missing column, stated by the director:
+        ``{"capacity": 2}``. A default the schema does not state is a warning
+        when it changes who is matched (capacity, demand).
+    options : dict of str to tuple of str
+        The options the form offered, per multi-select field (``topics``, ``tasks``,
+        ``types``, ``modalities``).
+    duplicates : {"error", "keep_last", "keep_first"}, default="error"
+        Two rows of one person (same id and role): an error, or keep the last
+        (a resubmission) or the first; every merge is reported.
+    skip_rows : dict of str to tuple of str
+        Rows to leave out, by column and answer (Qualtrics previews and tests);
+        each is reported.
     role_values : dict of str to {"mentee", "mentor", "both"}
-        Answers of the role column (normalised) and the role each means.
+        Built-in role words; ``values["role"]`` is tried first.
     separators : tuple of str, default=(";", ",")
-        Multi-select separators; the first one present in a cell splits it.
+        What multi-select answers are joined with.
     topic_answers : {"checkbox", "likert"}, default="checkbox"
     likert_points : int, default=5
     likert_labels : dict of str to float
         Interest labels and their weights in [0, 1]; 0 drops the topic.
     true_values, false_values : tuple of str
-        Yes/no words for option cells and the newcomer column.
+        Yes/no words for option cells and yes/no columns.
     header_row : int, default=1
         Spreadsheet row of the header (Qualtrics: 2). ``data_row`` is the first
         answer row (default: the row after the header(s); Qualtrics: 4).
+        ``code_row`` is a row of column codes (Qualtrics: 1).
     subheader : bool, default=False
         The row under the header names the options (SurveyMonkey).
     delimiter, encoding : str, optional
         CSV delimiter (default: sniffed among ``,`` ``;`` tab) and text encoding
-        (default: UTF-8, with or without BOM, or UTF-16 with BOM).
+        (default: UTF-8, with or without BOM, or UTF-16 with BOM; ``"cp1252"``
+        for a CSV saved by Excel on Western-European Windows).
     sheet : str, optional
         Worksheet of an XLSX file (default: the first).
+    data_dictionary : str, optional
+        Path of a REDCap data dictionary (CSV): decodes raw exports.
     unknown_supervisors : {"error", "ignore"}, default="error"
-        What to do with a supervisor who is nobody in the survey (by id, e-mail or name).
+        A supervisor answer naming nobody in the survey: an error, or kept as
+        written (reported).
     vocabulary : TopicVocabulary, optional
-        Canonical topics and aliases; unknown topics are then reported.
+        Canonical topics and aliases; answers outside it are reported.
 
     Examples
     --------
@@ -118,6 +180,12 @@ gender, background, concordance : str or tuple of str or None
     (('Email',), ('Areas',), ('Capacity', 'How many mentees can you take?'))
     >>> SurveySchema.from_json(schema.model_dump_json()) == schema
     True
+    >>> SurveySchema(preset="qualtrics").header_row
+    2
+    >>> SurveySchema(topic="Areas")
+    Traceback (most recent call last):
+    ...
+    mentormatch.errors.InvalidInputError: SurveySchema: unknown schema key 'topic'; did you ...
     """
 
     id: Names = ("ID",)
@@ -134,12 +202,25 @@ gender, background, concordance : str or tuple of str or None
     modalities: OptNames = ("Meeting modalities",)
     capacity: OptNames = ("Capacity", "How many mentees can you take?")
     demand: OptNames = ("Mentors wanted", "How many mentors would you like?")
+    trained_abroad: OptNames = ("Trained abroad",)
+    relocated: OptNames = ("Relocated",)
+    buddy_capacity: OptNames = ("Buddy capacity",)
+    task_capacity: OptNames = ("Task capacity",)
+    tasks_use_capacity: OptNames = ("Tasks use capacity",)
+    min_load: OptNames = ("Minimum load", "Min load")
     topics: Names = ("Topics",)
     other_topics: OptNames = ("Other topics",)
+    tasks: OptNames = ("Tasks",)
     gender: OptNames = None
     background: OptNames = None
     concordance: OptNames = None
 
+    preset: Preset | None = None
+    values: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    defaults: dict[str, Any] = Field(default_factory=dict)
+    options: WordLists = Field(default_factory=dict)
+    duplicates: Literal["error", "keep_last", "keep_first"] = "error"
+    skip_rows: WordLists = Field(default_factory=dict)
     role_values: Annotated[dict[str, Role], BeforeValidator(_keyed)] = Field(
         default_factory=lambda: dict(_ROLE_VALUES))
     separators: Words = (";", ",")
@@ -152,12 +233,49 @@ gender, background, concordance : str or tuple of str or None
     false_values: Words = _FALSE
     header_row: Annotated[int, Field(ge=1)] = 1
     data_row: Annotated[int, Field(ge=2)] | None = None
+    code_row: Annotated[int, Field(ge=1)] | None = None
     subheader: bool = False
     delimiter: Annotated[str, Field(min_length=1, max_length=1)] | None = None
     encoding: str | None = None
     sheet: str | None = None
+    data_dictionary: str | None = None
     unknown_supervisors: Literal["error", "ignore"] = "error"
     vocabulary: TopicVocabulary | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _known_keys_and_preset(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        for name in data:
+            _check_name(name, list(cls.model_fields), "schema key")
+        preset = data.get("preset")
+        if preset is not None and preset not in PRESETS:
+            raise InvalidInputError(f"unknown preset {preset!r}; known presets: "
+                                    f"{', '.join(PRESETS)}")
+        return {**PRESETS[preset], **data} if preset is not None else data
+
+    @model_validator(mode="after")
+    def _check_maps(self) -> SurveySchema:
+        for name, mapping in self.values.items():
+            _check_name(name, _VALUE_FIELDS, "field in values")
+            if not isinstance(mapping, dict):
+                raise InvalidInputError(f"values[{name!r}] must map answers to values, got "
+                                        f"{mapping!r}")
+            for answer, value in mapping.items():
+                check_value(name, value, f"values[{name!r}][{answer!r}]")
+        for name, value in self.defaults.items():
+            _check_name(name, _DEFAULT_FIELDS, "field in defaults")
+            check_value(name, value, f"defaults[{name!r}]")
+        for name in self.options:
+            _check_name(name, _OPTION_FIELDS, "field in options")
+        for name in self.skip_rows:
+            if not key(name):
+                raise InvalidInputError(f"skip_rows: {name!r} is not a column name")
+        for name in COLUMN_FIELDS:
+            for header in getattr(self, name) or ():
+                _check_template(name, header)
+        return self
 
     @classmethod
     def default(cls) -> SurveySchema:
@@ -206,3 +324,43 @@ gender, background, concordance : str or tuple of str or None
             return False
         return None
 
+
+def _check_name(name: str, known: list[str] | tuple[str, ...], what: str) -> None:
+    if name in known:
+        return
+    close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
+    hint = f"; did you mean {close[0]!r}?" if close else f"; known: {', '.join(known)}"
+    raise InvalidInputError(f"unknown {what} {name!r}{hint}")
+
+
+def _check_template(name: str, header: str) -> None:
+    if header.count("{") != header.count("}"):
+        raise InvalidInputError(f"{name}: unbalanced braces in {header!r}; write "
+                                "'{First name} {Last name}' to join columns")
+
+
+def check_value(name: str, value: Any, where: str) -> None:
+    """Raise :class:`InvalidInputError` unless ``value`` is valid for field ``name``."""
+    ok: bool
+    if value is None:
+        ok = name not in ("role",)
+    elif name == "role":
+        ok = value in ("mentee", "mentor", "both")
+    elif name in COUNT_FIELDS:
+        ok = isinstance(value, int) and not isinstance(value, bool) and value >= 0
+    elif name in BOOL_FIELDS:
+        ok = isinstance(value, bool)
+    elif name == "career_stage":
+        ok = value in _STAGES
+    elif name in CHOICE_FIELDS:
+        table = TYPE_ALIASES if name == "types" else MODALITY_ALIASES
+        items = value if isinstance(value, list | tuple) else [value]
+        ok = all(isinstance(v, str) and (key(v) in table or v in table.values()) for v in items)
+    else:
+        items = value if isinstance(value, list | tuple) else [value]
+        ok = all(isinstance(v, str) and key(v) for v in items)
+    if not ok:
+        expected = {"role": "'mentee', 'mentor' or 'both'", "career_stage": "early, mid or late"}
+        kind = ("a whole number >= 0" if name in COUNT_FIELDS else "true or false"
+                if name in BOOL_FIELDS else expected.get(name, "text (or a list of texts)"))
+        raise InvalidInputError(f"{where}: {value!r} is not a valid {name}; expected {kind}")

@@ -2,7 +2,8 @@
 
 Every problem is collected as a :class:`SurveyProblem` naming the file and the
 row (as a spreadsheet shows it: the header is row 1) instead of being raised, so
-that a caller can report all problems of a file at once.
+that a caller can report all problems of a file at once. A pandas DataFrame is
+read as the spreadsheet it came from: its column names are row 1.
 """
 
 from __future__ import annotations
@@ -13,14 +14,16 @@ import datetime as dt
 import io
 import json
 import math
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from mentormatch.errors import SurveyProblem
+from mentormatch.survey._report import Level, ReadEntry
 from mentormatch.survey._schema import SurveySchema, key
 
-__all__ = ["Cell", "Table", "load_table"]
+__all__ = ["Cell", "Frame", "Source", "Table", "load_table", "source_name"]
 
 Cell = str | tuple[str, ...]
 """A cell's text; JSON lists arrive already split into a tuple."""
@@ -29,6 +32,30 @@ _CSV = (".csv", ".tsv", ".txt")
 _XLSX = (".xlsx", ".xlsm")
 _JSON = (".json",)
 _LIST_KEYS = ("responses", "rows", "records", "data", "results", "values")
+_SUFFIX = re.compile(r"\s*[-:\u2013\u2014]\s*selected choice\s*$", re.IGNORECASE)
+
+
+class Frame(Protocol):
+    """What is used of a pandas DataFrame (pandas itself is not needed)."""
+
+    @property
+    def columns(self) -> Any:
+        """Column labels."""
+
+    def itertuples(self, index: bool = ..., name: str | None = ...) -> Any:
+        """Rows as tuples."""
+
+
+Source = str | Path | Frame
+"""A survey file path, or a DataFrame of its rows."""
+
+
+def source_name(source: Source) -> str:
+    """Return how problems and the report name a source: its file name, or 'DataFrame'."""
+    if isinstance(source, str | Path):
+        path = Path(source)
+        return path.name or str(path)
+    return "DataFrame"
 
 
 @dataclass
@@ -38,16 +65,31 @@ class Table:
     file: str
     unit: str = "row"
     header: list[str] = field(default_factory=list)
+    names: list[tuple[str, ...]] = field(default_factory=list)
     rows: list[tuple[int, list[Cell]]] = field(default_factory=list)
     problems: list[SurveyProblem] = field(default_factory=list)
+    notes: list[ReadEntry] = field(default_factory=list)
+    choices: dict[int, tuple[str, ...]] = field(default_factory=dict)
+    codes: dict[int, str] = field(default_factory=dict)
+    n_read: int = 0
 
     def problem(self, row: int | None, column: str | None, message: str) -> None:
         """Record a problem at ``row`` / ``column`` of this file."""
         self.problems.append(SurveyProblem(self.file, row, column, message, self.unit))
 
+    def note(self, level: Level, topic: str, row: int | None, column: str | None,
+             message: str) -> None:
+        """Record what was done at ``row`` / ``column`` for the read report."""
+        self.notes.append(ReadEntry(level=level, topic=topic, file=self.file, row=row,
+                                    column=column, message=message, unit=self.unit))
 
-def load_table(path: str | Path, schema: SurveySchema) -> Table:
-    r"""Read a CSV / XLSX / JSON file into a :class:`Table`; problems are collected in it.
+    def add_names(self, i: int, *names: str) -> None:
+        """Give column ``i`` more names it can be found by (codes, labels)."""
+        self.names[i] = tuple(dict.fromkeys((*self.names[i], *(n for n in names if n))))
+
+
+def load_table(path: Source, schema: SurveySchema) -> Table:
+    r"""Read a CSV / XLSX / JSON file or a DataFrame into a :class:`Table`, collecting problems.
 
     Examples
     --------
@@ -58,8 +100,13 @@ def load_table(path: str | Path, schema: SurveySchema) -> Table:
     >>> t.header, t.rows, t.problems
     (['ID', 'Role'], [(2, ['e1', 'mentee'])], [])
     """
+    table = Table(file=source_name(path))
+    if not isinstance(path, str | Path):
+        frame_rows = _read_frame(path, table)
+        if frame_rows is not None:
+            _split_header(frame_rows, schema, table)
+        return table
     path = Path(path)
-    table = Table(file=path.name or str(path))
     suffix = path.suffix.lower()
     if suffix not in (*_CSV, *_XLSX, *_JSON):
         known = ", ".join((*_CSV, *_XLSX, *_JSON))
@@ -133,6 +180,32 @@ def _read_csv(text: str, suffix: str, schema: SurveySchema,
         number += 1
         rows.append((number, list(cells)))
     return rows
+
+
+def _read_frame(frame: Frame, table: Table) -> list[tuple[int, list[Cell]]] | None:
+    try:
+        header = [_text(c) for c in frame.columns]
+        body = [[_frame_cell(v) for v in values]
+                for values in frame.itertuples(index=False, name=None)]
+    except (AttributeError, TypeError) as exc:
+        table.problem(None, None, f"expected a file path or a pandas DataFrame, got "
+                                  f"{type(frame).__name__} ({exc})")
+        return None
+    return [(1, list(header)), *((n, list(r)) for n, r in enumerate(body, start=2))]
+
+
+def _frame_cell(value: Any) -> Cell:
+    if isinstance(value, float) and math.isnan(value):
+        return ""
+    if isinstance(value, list | tuple):
+        return tuple(_text(v) for v in value if v is not None)
+    if type(value).__name__ in ("NAType", "NaTType"):
+        return ""
+    if hasattr(value, "isoformat") and hasattr(value, "to_pydatetime"):
+        return str(value.to_pydatetime().isoformat())
+    if hasattr(value, "item") and not isinstance(value, str | bytes):
+        value = value.item()  # numpy scalar
+    return _text(value)
 
 
 def _read_xlsx(path: Path, schema: SurveySchema,
@@ -226,10 +299,12 @@ def _json_cell(value: Any, table: Table, row: int, column: str | None) -> Cell:
 
 def _split_header(raw: list[tuple[int, list[Cell]]], schema: SurveySchema,
                   table: Table) -> None:
-    """Find the header (and SurveyMonkey sub-header) and keep the answer rows."""
+    """Find the header (and SurveyMonkey sub-header, Qualtrics codes) and keep the answers."""
     if table.unit == "record":  # JSON objects: the keys are the header
         table.header = [c if isinstance(c, str) else "" for c in raw[0][1]]
+        table.names = [_aliases(h) for h in table.header]
         table.rows = [r for r in raw[1:] if any(_filled(c) for c in r[1])]
+        table.n_read = len(table.rows)
         if not table.rows and not table.problems:
             table.problem(None, None, "the file holds no responses")
         return
@@ -252,6 +327,10 @@ def _split_header(raw: list[tuple[int, list[Cell]]], schema: SurveySchema,
     width = len(table.header)
     while width and not table.header[width - 1]:
         width -= 1
+    codes = by_number.get(schema.code_row, []) if schema.code_row is not None else []
+    table.codes = {k: c.strip() for k, c in enumerate(codes[:len(table.header)])
+                   if isinstance(c, str) and c.strip()}
+    table.names = [_aliases(h, table.codes.get(k, "")) for k, h in enumerate(table.header)]
     for number, cells in raw:
         if number < first or not any(_filled(c) for c in cells):
             continue
@@ -262,8 +341,15 @@ def _split_header(raw: list[tuple[int, list[Cell]]], schema: SurveySchema,
                                         "inside a cell?)")
             continue
         table.rows.append((number, list(cells[:width]) + [""] * (width - len(cells))))
+    table.n_read = len(table.rows)
     if not table.rows and not table.problems:
         table.problem(None, None, "the file holds no responses (only a header)")
+
+
+def _aliases(header: str, code: str = "") -> tuple[str, ...]:
+    """Return a column's names: its header, without ' - Selected Choice', its code."""
+    header = header.strip()
+    return tuple(dict.fromkeys(n for n in (header, _SUFFIX.sub("", header), code.strip()) if n))
 
 
 def _merge_subheader(header: list[str], sub: list[str]) -> list[str]:

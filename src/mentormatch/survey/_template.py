@@ -7,8 +7,7 @@ from importlib.resources import files
 from pathlib import Path
 
 from mentormatch.io import atomic_write_text, csv_text
-from mentormatch.survey._read import TEXT_FIELDS
-from mentormatch.survey._schema import SurveySchema
+from mentormatch.survey._schema import TEXT_FIELDS, SurveySchema
 from mentormatch.topics import PILOT_TOPICS
 
 __all__ = ["example_survey_path", "survey_template"]

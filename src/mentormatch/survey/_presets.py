@@ -1,0 +1,63 @@
+"""Settings of the common form tools' exports, as :class:`SurveySchema` presets.
+
+Each preset records what the tool's documented export looks like; the
+director still names the questions (their wording is the form's, not the
+tool's).
+
+``google_forms``
+    "Download responses (.csv)": UTF-8, every cell quoted, a ``Timestamp``
+    column, ``Email address`` when e-mails are collected, checkbox answers
+    joined with ``", "`` (options containing a comma stay whole when the
+    options are known), grids as ``Question [Row]``. Resubmissions are kept
+    as new rows (``duplicates="keep_last"`` keeps the latest).
+``microsoft_forms``
+    The responses workbook (.xlsx): ``ID`` (the response number, not a
+    person), ``Start time``, ``Completion time``, ``Email``, ``Name``, then one
+    column per question; multiple answers joined with ``";"`` and ended by one.
+``qualtrics``
+    CSV/TSV with three header rows: column codes (``Q3``, ``Q5_1``), question
+    text (``Topics - Selected Choice``, ``Interest - Clinical work``) and
+    import ids; answers from row 4; multiple answers joined with ``","``;
+    preview, test and spam responses are skipped (``Status``).
+``redcap``
+    Raw export (``record_id``, variable names, checkboxes as ``topics___1`` =
+    0/1, coded radios; decoded with ``data_dictionary``) or labels export
+    (field labels, checkboxes as ``Topics (choice=Clinical work)`` =
+    Checked/Unchecked).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+__all__ = ["PRESETS", "Preset"]
+
+Preset = Literal["google_forms", "microsoft_forms", "qualtrics", "redcap"]
+
+_QUALTRICS_SKIPPED = ("Survey Preview", "Survey Test", "Spam", "Preview Spam", "1", "2", "8",
+                      "9")
+
+PRESETS: dict[str, dict[str, Any]] = {
+    "google_forms": {
+        "id": ("Email address", "Email Address", "Email"),
+        "separators": (", ",),
+    },
+    "microsoft_forms": {
+        "id": ("Email", "E-mail"),
+        "name": ("Name",),
+        "separators": (";",),
+    },
+    "qualtrics": {
+        "id": ("RecipientEmail", "Email"),
+        "name": ("{RecipientFirstName} {RecipientLastName}",),
+        "header_row": 2,
+        "code_row": 1,
+        "data_row": 4,
+        "separators": (",",),
+        "skip_rows": {"Status": _QUALTRICS_SKIPPED},
+    },
+    "redcap": {
+        "id": ("record_id", "Record ID"),
+        "separators": (", ",),
+    },
+}
