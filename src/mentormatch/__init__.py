@@ -15,7 +15,8 @@ example_cohort                    The built-in cohort, shaped like the pilot pro
 
 Read a survey
 =============
-read_survey, SurveySchema         A form export (CSV, XLSX, JSON) into a Cohort
+read_survey, SurveySchema         A form export (CSV, XLSX, JSON, DataFrame) into a Cohort,
+ReadReport, ReadEntry             with presets per form tool; and what reading it did
 survey_template,                  A template to send, and the shipped example export
 example_survey_path
 read_org_chart, with_supervisors  Supervisor relations, never matched
@@ -117,6 +118,8 @@ from mentormatch.survey import SurveySchema as SurveySchema
 from mentormatch.survey import example_survey_path as example_survey_path
 from mentormatch.survey import read_org_chart as read_org_chart
 from mentormatch.survey import read_survey as read_survey
+from mentormatch.survey import ReadEntry as ReadEntry
+from mentormatch.survey import ReadReport as ReadReport
 from mentormatch.survey import survey_template as survey_template
 from mentormatch.survey import with_supervisors as with_supervisors
 from mentormatch.synthetic import example_cohort as example_cohort
@@ -128,8 +131,8 @@ __all__ = [
     "CareerStage", "Cohort", "Mentee", "Mentor", "MentorshipType", "Modality",
     "TopicVocabulary", "example_cohort", "normalize_topic",
     # read a survey
-    "SurveySchema", "example_survey_path", "read_org_chart", "read_survey", "survey_template",
-    "with_supervisors",
+    "ReadEntry", "ReadReport", "SurveySchema", "example_survey_path", "read_org_chart",
+    "read_survey", "survey_template", "with_supervisors",
     # look before matching
     "Diagnosis", "Finding", "Recommendation", "Shortlist", "TopicDemand", "TopicSupply",
     "diagnose", "shortlist", "topic_demand",
