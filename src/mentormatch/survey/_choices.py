@@ -52,27 +52,30 @@ class ValueMap:
     --------
     >>> m = ValueMap({"Yes": 2, "No": 1, "*@students.x.edu": "mentee"})
     >>> m.get(" yes "), m.get("ann@students.x.edu"), m.get("maybe")
-    ((True, 2), (True, 'mentee'), (False, None))
+    ((True, 2, None), (True, 'mentee', '*@students.x.edu'), (False, None, None))
     """
 
     def __init__(self, mapping: Mapping[str, Any]) -> None:
         self.exact = {option_key(k): v for k, v in mapping.items() if not _is_glob(k)}
-        self.patterns = [(_glob_key(k), v) for k, v in mapping.items() if _is_glob(k)]
+        self.patterns = [(_glob_key(k), k, v) for k, v in mapping.items() if _is_glob(k)]
         self.answers = tuple(k for k in mapping if not _is_glob(k))
 
     def __bool__(self) -> bool:
         return bool(self.exact or self.patterns)
 
-    def get(self, text: str) -> tuple[bool, Any]:
-        """Return ``(True, value)`` for a mapped answer, else ``(False, None)``."""
+    def get(self, text: str) -> tuple[bool, Any, str | None]:
+        """Return ``(True, value, pattern)`` for a mapped answer, else ``(False, None, None)``.
+
+        ``pattern`` is the ``*`` pattern that matched (None for an exact answer).
+        """
         k = option_key(text)
         if k in self.exact:
-            return True, self.exact[k]
+            return True, self.exact[k], None
         g = _glob_key(text)
-        for pattern, value in self.patterns:
+        for pattern, written, value in self.patterns:
             if fnmatch.fnmatchcase(g, pattern):
-                return True, value
-        return False, None
+                return True, value, written
+        return False, None, None
 
 
 @dataclass(frozen=True)

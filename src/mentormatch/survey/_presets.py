@@ -49,6 +49,7 @@ PRESETS: dict[str, dict[str, Any]] = {
     },
     "qualtrics": {
         "id": ("RecipientEmail", "Email"),
+        "email": ("RecipientEmail", "Email"),
         "name": ("{RecipientFirstName} {RecipientLastName}",),
         "header_row": 2,
         "code_row": 1,

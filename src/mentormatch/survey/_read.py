@@ -268,7 +268,12 @@ def _fill_defaults(row: Row, role: str, kwargs: dict[str, Any], reader: RowReade
                    schema: SurveySchema) -> None:
     for name in (*COUNT_FIELDS, *BOOL_FIELDS):
         source = reader.src[name]
-        if not _relevant(role, name) or source is None or kwargs.get(name) is not None:
+        if not _relevant(role, name) or kwargs.get(name) is not None:
+            continue
+        if source is None:  # no column: reported once per file by _absent_columns
+            if name in schema.defaults:
+                kwargs[name] = schema.defaults[name]
+                row.origin[name] = "default"
             continue
         if name in schema.defaults:
             kwargs[name] = schema.defaults[name]

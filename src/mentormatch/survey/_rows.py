@@ -33,6 +33,7 @@ from mentormatch.topics import TopicVocabulary, normalize_topic
 __all__ = ["Row", "RowReader"]
 
 _COUNT = re.compile(r"^\+?(\d+)(?:\.0*)?$")
+_OTHER = re.compile(r"^other(?: \(.*\))?$")
 _STAGES = {"early": "early", "mid": "mid", "middle": "mid", "late": "late", "senior": "late"}
 _SCALARS = ("id", "role", *TEXT_FIELDS, "career_stage", *BOOL_FIELDS, *COUNT_FIELDS,
             "supervisors", *LIST_FIELDS, "other_topics")
@@ -213,9 +214,10 @@ class RowReader:
         table = self.maps.get(name)
         if table is None:
             return False, None
-        hit, value = table.get(text)
+        hit, value, pattern = table.get(text)
         if hit:
-            row.note("info", "mapped", column, f"{text!r} -> {name} {value!r}")
+            how = f" (answers like {pattern!r})" if pattern else ""
+            row.note("info", "mapped", column, f"{text!r} -> {name} {value!r}{how}")
         return hit, value
 
     def _roles(self, row: Row, cells: list[Cell]) -> tuple[str, ...]:
@@ -412,6 +414,10 @@ class RowReader:
         if hit:
             items = [] if value is None else [value] if isinstance(value, str) else list(value)
             return [self._canonical(row, column, v) for v in items if v]
+        if _OTHER.match(key(item)):
+            row.note("info", "topic", column, f"{item!r} ticked: its text, if any, is read from "
+                                              "the other-topics column")
+            return []
         if is_code(item):
             row.problem(column, f"topic {item!r} looks like a choice code, not a topic: give "
                                 "the data dictionary (REDCap), export choice text "

@@ -149,10 +149,22 @@ def _decode(data: bytes, schema: SurveySchema, table: Table) -> str | None:
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         shown = "UTF-8" if encoding == "utf-8-sig" else encoding
+        hint = "set `encoding` in the schema"
+        if encoding == "utf-8-sig" and _decodes(data, "cp1252"):
+            hint = ("set encoding='cp1252' in the schema if Excel on Windows saved it (check "
+                    "the accents in the read report's names)")
         table.problem(line, None, f"the file is not {shown} text (byte "
                                   f"0x{data[exc.start]:02x} at offset {exc.start}); save it as "
-                                  "'CSV UTF-8' or set `encoding` in the schema")
+                                  f"'CSV UTF-8' or {hint}")
     return None
+
+
+def _decodes(data: bytes, encoding: str) -> bool:
+    try:
+        data.decode(encoding)
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _read_csv(text: str, suffix: str, schema: SurveySchema,
