@@ -9,48 +9,22 @@ from __future__ import annotations
 
 import csv
 import io
+import tempfile
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import mentormatch as mm
+from form_exports import FORMS, QUESTIONS, VALUES, VOCAB, schemas
 
-FORMS = Path(__file__).parent / "fixtures" / "forms"
-
-VOCAB = mm.TopicVocabulary(topics=[
-    "Clinical work", "Research, scholarship and grants", "Teaching and curriculum development",
-    "Quality improvement", "Work-life balance", "Leadership", "Wellness"])
-VALUES = {"role": {"Be mentored (new faculty)": "mentee", "Mentor a new colleague": "mentor"},
-          "demand": {"Yes": 2, "No": 1}, "capacity": {"5 or more": 5},
-          "types": {"Task-focused (e.g., a QI project)": "task_focused"}}
-QUESTIONS = {"role": "Which best describes you?",
-             "topics": "Which areas would you like mentorship in, or could you offer it in?",
-             "types": "Which kinds of mentorship would suit you?",
-             "demand": "Would you like more than one mentor?",
-             "capacity": "How many new colleagues could you mentor?",
-             "supervisors": "Who is your supervisor or head of service?"}
-
-# The schema each tool needs (VALUES and QUESTIONS are the form's own words, shared).
-SCHEMAS: dict[str, mm.SurveySchema] = {
-    "google_forms.csv": mm.SurveySchema(
-        preset="google_forms", name="Full name", **QUESTIONS, duplicates="keep_last",
-        values=VALUES, vocabulary=VOCAB),
-    "microsoft_forms.xlsx": mm.SurveySchema(
-        preset="microsoft_forms", **QUESTIONS, duplicates="keep_last", values=VALUES,
-        vocabulary=VOCAB),
-    "qualtrics.csv": mm.SurveySchema(
-        preset="qualtrics", role="Q1", topics=["Q2", "Q3"], types="Q4", demand="Q5",
-        capacity="Q6", supervisors="Q7", values=VALUES, vocabulary=VOCAB),
-    "redcap_raw.csv": mm.SurveySchema(
-        preset="redcap", data_dictionary=str(FORMS / "redcap_dictionary.csv"), id="email",
-        name="{first_name} {last_name}", role="role", topics="topics",
-        other_topics="topics_other", types="types", demand="more_than_one",
-        capacity="capacity", supervisors="supervisor", values=VALUES, vocabulary=VOCAB),
-    "redcap_labels.csv": mm.SurveySchema(
-        preset="redcap", id="Email", name="{First name} {Last name}", other_topics="Other area",
-        **QUESTIONS, values=VALUES, vocabulary=VOCAB),
-}
+FILES = {"google_forms.csv": "google_forms", "microsoft_forms.xlsx": "microsoft_forms",
+         "qualtrics.csv": "qualtrics", "redcap_raw.csv": "redcap_raw",
+         "redcap_labels.csv": "redcap_labels"}
+# The schema each tool needs: see form_exports.schemas (VALUES and QUESTIONS are the form's).
+SCHEMAS = {name: schemas()[tool] for name, tool in FILES.items()}
 
 D = "@dal.example"
 AMELIE, ROTIMI = f"amelie.cote{D}", f"rotimi.okafor{D}"
@@ -393,3 +367,59 @@ def test_the_report_shows_as_text_and_as_a_notebook_table() -> None:
     records = report.to_records()
     assert {r["topic"] for r in records} >= {"mapped", "split", "name", "merged", "topic"}
     assert mm.ReadReport.model_validate_json(report.model_dump_json()) == report
+
+
+# ---------------------------------------------------------------------------- fuzz
+
+def _google_rows() -> list[list[str]]:
+    with open(FORMS / "google_forms.csv", encoding="utf-8", newline="") as fh:
+        return list(csv.reader(fh))
+
+
+CELL_TEXT = st.one_of(
+    st.text(max_size=20),
+    st.sampled_from(["", "Yes", "No", "0", "-1", "5 or more", "lots", "Both", "Mentor",
+                     "Research, scholarship and grants", "Other", "N/A", "Dr. Nobody",
+                     "amira.haddad@dal.example", "Okafor, Rotimi", "Clinical work, ", ",", ";",
+                     '"', "1", "__3", "Be mentored (new faculty)", "\n", "\x00"]))
+
+
+@settings(max_examples=150, deadline=None)
+@given(edits=st.lists(st.tuples(st.integers(1, 10), st.integers(0, 8), CELL_TEXT), max_size=6),
+       strict=st.booleans())
+def test_fuzzed_cells_of_a_real_export_never_load_a_partial_cohort(
+        edits: list[tuple[int, int, str]], strict: bool) -> None:
+    rows = _google_rows()
+    for r, c, text in edits:
+        rows[r][c] = text
+    header = set(rows[0])
+    with tempfile.TemporaryDirectory() as folder:
+        path = write(Path(folder) / "google_forms.csv", rows)
+        try:
+            cohort, report = mm.read_survey(path, SCHEMAS["google_forms.csv"], report=True,
+                                            strict=strict)
+        except mm.SurveyError as exc:
+            assert exc.problems
+            for p in exc.problems:
+                assert p.file == "google_forms.csv"
+                assert p.row is None or 1 <= p.row <= len(rows)
+                assert p.column is None or p.column in header
+            return
+    ids = {r[1].strip() for r in rows[1:] if any(c.strip() for c in r)}
+    assert {p.id for p in (*cohort.mentees, *cohort.mentors)} == ids  # nobody left out
+    assert not (strict and report.warnings)
+
+
+@settings(max_examples=100, deadline=None)
+@given(data=st.binary(max_size=300), tool=st.sampled_from(sorted(FILES)))
+def test_fuzzed_bytes_in_each_tools_shape_raise_only_survey_errors(data: bytes,
+                                                                   tool: str) -> None:
+    name = tool if not tool.endswith(".xlsx") else "microsoft_forms.csv"
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / name
+        path.write_bytes(data)
+        try:
+            mm.read_survey(path, SCHEMAS[tool], report=True, strict=True)
+        except mm.SurveyError as exc:
+            assert exc.problems and all(p.file in (name, "redcap_dictionary.csv")
+                                        for p in exc.problems)

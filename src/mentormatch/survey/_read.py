@@ -103,22 +103,7 @@ def read_survey(path: Source, schema: SurveySchema | None = None, *,
     sources: list[tuple[Source, Role | None]] = [(path, None)]
     if mentors_path is not None:
         sources = [(path, "mentee"), (mentors_path, "mentor")]
-    tables: list[Table] = []
-    readers: dict[int, RowReader] = {}
-    rows: list[Row] = []
-    dictionary = None
-    if schema.data_dictionary is not None:
-        dictionary, dict_table = read_data_dictionary(schema.data_dictionary)
-        tables.append(dict_table)
-    for source, fixed in sources:
-        table = load_table(source, schema)
-        tables.append(table)
-        if table.header and dictionary is not None:
-            apply_dictionary(table, dictionary)
-        if table.header:
-            reader = RowReader(table, schema, vocab, fixed)
-            readers[id(table)] = reader
-            rows.extend(reader.read_all())
+    tables, readers, rows = _load(sources, schema, vocab)
     rows = _deduplicate(rows, schema.duplicates)
     _resolve_supervisors(rows, schema)
     for row in rows:
@@ -145,6 +130,28 @@ def read_survey(path: Source, schema: SurveySchema | None = None, *,
             f"{read.summary}:\n  {shown}{more}\n(read_survey(..., report=True) returns the "
             "read report; strict=True refuses these)"), stacklevel=2)
     return cohort
+
+
+def _load(sources: list[tuple[Source, Role | None]], schema: SurveySchema,
+          vocab: TopicVocabulary | None) -> tuple[list[Table], dict[int, RowReader], list[Row]]:
+    """Read every file (and the data dictionary) into tables, readers and rows."""
+    tables: list[Table] = []
+    readers: dict[int, RowReader] = {}
+    rows: list[Row] = []
+    dictionary = None
+    if schema.data_dictionary is not None:
+        dictionary, dict_table = read_data_dictionary(schema.data_dictionary)
+        tables.append(dict_table)
+    for source, fixed in sources:
+        table = load_table(source, schema)
+        tables.append(table)
+        if table.header and dictionary is not None:
+            apply_dictionary(table, dictionary)
+        if table.header:
+            reader = RowReader(table, schema, vocab, fixed)
+            readers[id(table)] = reader
+            rows.extend(reader.read_all())
+    return tables, readers, rows
 
 
 def _in_order(problems: list[SurveyProblem], tables: list[Table]) -> list[SurveyProblem]:

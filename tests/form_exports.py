@@ -1,0 +1,201 @@
+"""One mentorship form, as each form tool exports it: writers, and the schema each needs.
+
+The writers follow the tools' documented export formats (see
+``tests/fixtures/forms/README.md``): they turn a list of :class:`Answer` into the
+file(s) the tool would give the director, so that a generated cohort can be
+written in each tool's shape and read back.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import mentormatch as mm
+
+FORMS = Path(__file__).parent / "fixtures" / "forms"
+
+TOPICS = ["Clinical work", "Research, scholarship and grants",
+          "Teaching and curriculum development", "Quality improvement", "Work-life balance",
+          "Leadership", "Wellness"]
+TYPES = ["One-to-one", "Group", "Peer", "Task-focused (e.g., a QI project)"]
+TYPE_VALUES = {"One-to-one": "one_to_one", "Group": "group", "Peer": "peer",
+               "Task-focused (e.g., a QI project)": "task_focused"}
+ROLES = {"mentee": "Be mentored (new faculty)", "mentor": "Mentor a new colleague",
+         "both": "Both"}
+CAPACITIES = ["1", "2", "3", "4", "5 or more"]
+
+VOCAB = mm.TopicVocabulary(topics=TOPICS)
+VALUES = {"role": {"Be mentored (new faculty)": "mentee", "Mentor a new colleague": "mentor"},
+          "demand": {"Yes": 2, "No": 1}, "capacity": {"5 or more": 5},
+          "types": {"Task-focused (e.g., a QI project)": "task_focused"}}
+Q_ROLE = "Which best describes you?"
+Q_TOPICS = "Which areas would you like mentorship in, or could you offer it in?"
+Q_TYPES = "Which kinds of mentorship would suit you?"
+Q_DEMAND = "Would you like more than one mentor?"
+Q_CAP = "How many new colleagues could you mentor?"
+Q_SUP = "Who is your supervisor or head of service?"
+Q_MATRIX = "How interested are you in mentoring on each topic?"
+QUESTIONS = {"role": Q_ROLE, "topics": Q_TOPICS, "types": Q_TYPES, "demand": Q_DEMAND,
+             "capacity": Q_CAP, "supervisors": Q_SUP}
+
+
+def schemas(dictionary: Path = FORMS / "redcap_dictionary.csv") -> dict[str, mm.SurveySchema]:
+    """The schema each tool's export needs (the questions and value maps are the form's)."""
+    return {
+        "google_forms": mm.SurveySchema(
+            preset="google_forms", name="Full name", **QUESTIONS, duplicates="keep_last",
+            values=VALUES, vocabulary=VOCAB),
+        "microsoft_forms": mm.SurveySchema(
+            preset="microsoft_forms", **QUESTIONS, duplicates="keep_last", values=VALUES,
+            vocabulary=VOCAB),
+        "qualtrics": mm.SurveySchema(
+            preset="qualtrics", role="Q1", topics=["Q2", "Q3"], types="Q4", demand="Q5",
+            capacity="Q6", supervisors="Q7", values=VALUES, vocabulary=VOCAB),
+        "redcap_raw": mm.SurveySchema(
+            preset="redcap", data_dictionary=str(dictionary), id="email",
+            name="{first_name} {last_name}", role="role", topics="topics",
+            other_topics="topics_other", types="types", demand="more_than_one",
+            capacity="capacity", supervisors="supervisor", values=VALUES, vocabulary=VOCAB),
+        "redcap_labels": mm.SurveySchema(
+            preset="redcap", id="Email", name="{First name} {Last name}",
+            other_topics="Other area", **QUESTIONS, values=VALUES, vocabulary=VOCAB),
+    }
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One person's answers to the form, as typed."""
+
+    first: str
+    last: str
+    email: str
+    role: str  # mentee | mentor | both
+    topics: tuple[int, ...]  # indices into TOPICS
+    types: tuple[int, ...]  # indices into TYPES
+    demand: str  # "Yes" / "No" / "" (mentors)
+    capacity: str  # one of CAPACITIES / "" (mentees)
+    supervisor: str  # free text
+    other: str = ""
+
+
+def _csv(rows: list[list[str]], *, quote_all: bool = False, eol: str = "\r\n") -> str:
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator=eol,
+               quoting=csv.QUOTE_ALL if quote_all else csv.QUOTE_MINIMAL).writerows(rows)
+    return buffer.getvalue()
+
+
+def _topics(a: Answer, joiner: str) -> str:
+    return joiner.join([TOPICS[k] for k in a.topics] + ([a.other] if a.other else []))
+
+
+def google_forms(answers: list[Answer], folder: Path) -> Path:
+    """Google Forms' responses CSV: quoted, Timestamp and Email address first, ', ' joins."""
+    rows = [["Timestamp", "Email address", "Full name", Q_ROLE, Q_TOPICS, Q_TYPES, Q_DEMAND,
+             Q_CAP, Q_SUP]]
+    for n, a in enumerate(answers):
+        rows.append([f"2024/08/26 {9 + n // 60}:{n % 60:02d}:00 AM GMT-3", a.email,
+                     f"{a.first} {a.last}", ROLES[a.role], _topics(a, ", "),
+                     ", ".join(TYPES[k] for k in a.types), a.demand, a.capacity, a.supervisor])
+    path = folder / "google_forms.csv"
+    path.write_text(_csv(rows, quote_all=True), encoding="utf-8")
+    return path
+
+
+def microsoft_forms(answers: list[Answer], folder: Path) -> Path:
+    """Microsoft Forms' workbook: ID, times, Email, Name; answers each followed by ';'."""
+    import datetime as dt
+
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["ID", "Start time", "Completion time", "Email", "Name", "Last modified time",
+                  Q_ROLE, Q_TOPICS, Q_TYPES, Q_DEMAND, Q_CAP, Q_SUP])
+    start = dt.datetime(2024, 8, 26, 9, 0, 0)
+    for n, a in enumerate(answers, start=1):
+        sheet.append([n, start, start + dt.timedelta(minutes=n), a.email, f"{a.first} {a.last}",
+                      None, ROLES[a.role], "".join(f"{t};" for t in _topics(a, "\n").split("\n")),
+                      "".join(f"{TYPES[k]};" for k in a.types), a.demand or None,
+                      a.capacity or None, a.supervisor or None])
+    path = folder / "microsoft_forms.xlsx"
+    book.save(path)
+    return path
+
+
+def qualtrics(answers: list[Answer], folder: Path) -> Path:
+    """Qualtrics' CSV: BOM, codes / question text / ImportId rows, ',' joins, a matrix."""
+    meta = ["StartDate", "EndDate", "Status", "Progress", "Finished", "ResponseId",
+            "RecipientLastName", "RecipientFirstName", "RecipientEmail", "DistributionChannel"]
+    text = ["Start Date", "End Date", "Response Type", "Progress", "Finished", "Response ID",
+            "Recipient Last Name", "Recipient First Name", "Recipient Email",
+            "Distribution Channel"]
+    codes = [*meta, "Q1", "Q2", "Q2_8_TEXT", *(f"Q3_{k}" for k in range(1, 8)), "Q4", "Q5",
+             "Q6", "Q7"]
+    text += [Q_ROLE, f"{Q_TOPICS} - Selected Choice", f"{Q_TOPICS} - Other - Text",
+             *(f"{Q_MATRIX} - {t}" for t in TOPICS), f"{Q_TYPES} - Selected Choice", Q_DEMAND,
+             Q_CAP, Q_SUP]
+    import_ids = [json.dumps({"ImportId": c if c in meta else "QID" + c[1:]},
+                             separators=(",", ":")) for c in codes]
+    rows = [codes, text, import_ids]
+    for n, a in enumerate(answers):
+        asks = a.role in ("mentee", "both")
+        offers = a.role in ("mentor", "both")
+        chosen = [TOPICS[k] for k in a.topics] + (["Other"] if a.other else [])
+        matrix = [("Very interested" if k in a.topics else "Not interested") if offers else ""
+                  for k in range(len(TOPICS))]
+        rows.append(["2024-08-26 09:00:00", "2024-08-26 09:05:00", "IP Address", "100", "True",
+                     f"R_{n:015d}", a.last, a.first, a.email, "email", ROLES[a.role],
+                     ",".join(chosen) if asks else "", a.other if asks else "", *matrix,
+                     ",".join(TYPES[k] for k in a.types), a.demand, a.capacity, a.supervisor])
+    path = folder / "qualtrics.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + _csv(rows).encode("utf-8"))
+    return path
+
+
+def redcap_raw(answers: list[Answer], folder: Path) -> Path:
+    """REDCap's raw CSV: variable names, checkboxes as ___code 0/1, coded radios."""
+    head = ["record_id", "redcap_survey_identifier", "first_name", "last_name", "email", "role",
+            *(f"topics___{k}" for k in range(1, 9)), "topics_other",
+            *(f"types___{k}" for k in range(1, 5)), "more_than_one", "capacity", "supervisor",
+            "mentorship_survey_complete"]
+    rows = [head]
+    for n, a in enumerate(answers, start=1):
+        boxes = ["1" if k in a.topics else "0" for k in range(len(TOPICS))]
+        rows.append([str(n), "", a.first, a.last, a.email, str(list(ROLES).index(a.role) + 1),
+                     *boxes, "1" if a.other else "0", a.other,
+                     *("1" if k in a.types else "0" for k in range(len(TYPES))),
+                     {"Yes": "1", "No": "0", "": ""}[a.demand],
+                     str(CAPACITIES.index(a.capacity) + 1) if a.capacity else "", a.supervisor,
+                     "2"])
+    path = folder / "redcap_raw.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + _csv(rows, eol="\n").encode("utf-8"))
+    return path
+
+
+def redcap_labels(answers: list[Answer], folder: Path) -> Path:
+    """REDCap's labels CSV: field labels, checkboxes as 'Label (choice=X)' Checked/Unchecked."""
+    head = ["Record ID", "Survey Identifier", "First name", "Last name", "Email", Q_ROLE,
+            *(f"{Q_TOPICS} (choice={t})" for t in [*TOPICS, "Other"]), "Other area",
+            *(f"{Q_TYPES} (choice={t})" for t in TYPES), Q_DEMAND, Q_CAP, Q_SUP, "Complete?"]
+    rows = [head]
+
+    def box(on: bool) -> str:
+        return "Checked" if on else "Unchecked"
+
+    for n, a in enumerate(answers, start=1):
+        rows.append([str(n), "", a.first, a.last, a.email, ROLES[a.role],
+                     *(box(k in a.topics) for k in range(len(TOPICS))), box(bool(a.other)),
+                     a.other, *(box(k in a.types) for k in range(len(TYPES))), a.demand,
+                     a.capacity, a.supervisor, "Complete"])
+    path = folder / "redcap_labels.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + _csv(rows, eol="\n").encode("utf-8"))
+    return path
+
+
+WRITERS = {"google_forms": google_forms, "microsoft_forms": microsoft_forms,
+           "qualtrics": qualtrics, "redcap_raw": redcap_raw, "redcap_labels": redcap_labels}
