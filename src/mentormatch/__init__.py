@@ -114,12 +114,12 @@ from mentormatch.rounds import match_tasks as match_tasks
 from mentormatch.rounds import pair_peers as pair_peers
 from mentormatch.rounds import stable_roommates as stable_roommates
 from mentormatch.solvers import solve as solve
+from mentormatch.survey import ReadEntry as ReadEntry
+from mentormatch.survey import ReadReport as ReadReport
 from mentormatch.survey import SurveySchema as SurveySchema
 from mentormatch.survey import example_survey_path as example_survey_path
 from mentormatch.survey import read_org_chart as read_org_chart
 from mentormatch.survey import read_survey as read_survey
-from mentormatch.survey import ReadEntry as ReadEntry
-from mentormatch.survey import ReadReport as ReadReport
 from mentormatch.survey import survey_template as survey_template
 from mentormatch.survey import with_supervisors as with_supervisors
 from mentormatch.synthetic import example_cohort as example_cohort

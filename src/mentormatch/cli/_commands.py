@@ -8,7 +8,6 @@ Progress goes to stderr, and only when stderr is a terminal.
 from __future__ import annotations
 
 import argparse
-import json
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
@@ -16,19 +15,14 @@ from typing import Any, TextIO
 
 import pydantic
 
+from mentormatch.cli._reading import ReadOptions, load_cohort, parse_pair, read_json
 from mentormatch.errors import InvalidInputError
 from mentormatch.io import atomic_write_csv, csv_text, write_files
 from mentormatch.matching import match, rematch, shortlist
-from mentormatch.models import Cohort, MatchResult, Mentee
+from mentormatch.models import MatchResult, Mentee
 from mentormatch.progress import Progress
 from mentormatch.report import MAIL_MERGE_COLUMNS, mail_merge_records, render_report
-from mentormatch.survey import (
-    SurveySchema,
-    read_org_chart,
-    read_survey,
-    survey_template,
-    with_supervisors,
-)
+from mentormatch.survey import survey_template
 from mentormatch.synthetic import example_cohort
 
 __all__ = ["COMMANDS", "check_paths", "format_result", "load_cohort", "parse_pair"]
@@ -77,55 +71,6 @@ def format_result(result: MatchResult, width: int = 100) -> str:
     return "\n".join(lines)
 
 
-def _read_json(path: Path) -> Any:
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as exc:
-        raise InvalidInputError(f"{path}: not valid JSON (line {exc.lineno}, column "
-                                f"{exc.colno}): {exc.msg}") from None
-
-
-def _is_cohort_json(path: Path) -> Any:
-    """Return the parsed JSON if ``path`` is a cohort JSON file, else ``None``."""
-    if path.suffix.lower() != ".json":
-        return None
-    data = _read_json(path)
-    return data if isinstance(data, dict) and "mentees" in data else None
-
-
-def load_cohort(path: Path, schema: Path | None = None,
-                org_chart: Path | None = None) -> Cohort:
-    """Read a cohort JSON file or a survey export (chosen by content and extension).
-
-    A ``.json`` file with a top-level ``"mentees"`` key and no ``schema`` is a
-    cohort; anything else is read with :func:`mentormatch.read_survey`. An org
-    chart adds supervisor relations (never matched).
-    """
-    data = _is_cohort_json(path) if schema is None else None
-    if data is not None:
-        cohort = Cohort.model_validate(data)
-    else:
-        parsed = SurveySchema.from_json(schema) if schema is not None else None
-        cohort = read_survey(path, schema=parsed)
-    if org_chart is not None:
-        cohort = with_supervisors(cohort, read_org_chart(org_chart))
-    return cohort
-
-
-def parse_pair(text: str) -> tuple[str, str]:
-    """Parse ``MENTEE:MENTOR`` (split at the last colon).
-
-    Examples
-    --------
-    >>> parse_pair("new-01:mentor-05")
-    ('new-01', 'mentor-05')
-    """
-    mentee, sep, mentor = text.rpartition(":")
-    if not sep or not mentee.strip() or not mentor.strip():
-        raise InvalidInputError(f"--release expects MENTEE:MENTOR, got {text!r}")
-    return mentee.strip(), mentor.strip()
-
-
 def _n_outputs(args: argparse.Namespace) -> int:
     return sum(1 for key in OUTPUT_ARGS if getattr(args, key, None))
 
@@ -148,8 +93,10 @@ def _write_outputs(result: MatchResult, args: argparse.Namespace, out: TextIO,
 
 
 #: Arguments naming files the CLI reads, and files it writes.
-INPUT_ARGS = ("input", "cohort", "result", "join", "schema", "join_schema", "org_chart")
+INPUT_ARGS = ("input", "cohort", "result", "join", "schema", "join_schema", "org_chart",
+              "mentors")
 OUTPUT_ARGS = ("out", "json", "report", "save_cohort")
+_WRITTEN_WHEN_READ = ("read_report",)  # written while reading, not with the outputs
 
 
 def _identity(path: Path) -> object:
@@ -182,7 +129,7 @@ def check_paths(args: argparse.Namespace) -> None:
 
     inputs = {_identity(p): name for name in INPUT_ARGS if (p := getattr(args, name, None))}
     outputs: dict[object, str] = {}
-    for name in OUTPUT_ARGS:
+    for name in (*OUTPUT_ARGS, *_WRITTEN_WHEN_READ):
         path = getattr(args, name, None)
         if path is None:
             continue
@@ -213,7 +160,7 @@ def cmd_demo(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 def cmd_match(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Match a cohort or survey and write the requested files."""
     with Progress(2 + _n_outputs(args), f"match ({args.solver})", stream=err) as bar:
-        cohort = load_cohort(args.input, args.schema, args.org_chart)
+        cohort = load_cohort(args.input, ReadOptions.from_args(args), err)
         bar.update()
         result = match(cohort, solver=args.solver, **_solve_options(args))
         bar.update()
@@ -225,7 +172,7 @@ def cmd_match(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 def cmd_shortlist(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Print (and optionally write) the best ``k`` mentors per mentee."""
     with Progress(2, "shortlist", stream=err) as bar:
-        cohort = load_cohort(args.input, args.schema, args.org_chart)
+        cohort = load_cohort(args.input, ReadOptions.from_args(args), err)
         bar.update()
         sl = shortlist(cohort, k=args.k, min_score=args.min_score)
         bar.update()
@@ -242,19 +189,19 @@ def cmd_shortlist(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return 0
 
 
-def _read_joining(path: Path, schema: Path | None) -> list[Mentee]:
+def _read_joining(path: Path, schema: Path | None, err: TextIO) -> list[Mentee]:
     if path.suffix.lower() == ".json" and schema is None:
-        data = _read_json(path)
+        data = read_json(path)
         if isinstance(data, list):
             return [Mentee.model_validate(item) for item in data]
-    return list(load_cohort(path, schema).mentees)
+    return list(load_cohort(path, ReadOptions(schema=schema), err).mentees)
 
 
 def cmd_rematch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Apply released pairs, leaving mentors and joining mentees to a saved result."""
     release = [parse_pair(p) for p in args.release]
     with Progress(2 + _n_outputs(args), "rematch", stream=err) as bar:
-        cohort = load_cohort(args.cohort, args.schema, args.org_chart)
+        cohort = load_cohort(args.cohort, ReadOptions.from_args(args), err)
         try:
             previous = MatchResult.model_validate_json(
                 args.result.read_text(encoding="utf-8"))
@@ -262,7 +209,7 @@ def cmd_rematch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             raise InvalidInputError(f"{args.result}: not a mentormatch result JSON "
                                     f"({exc.error_count()} problems, first: "
                                     f"{exc.errors()[0]['msg']})") from None
-        joining = _read_joining(args.join, args.join_schema) if args.join else []
+        joining = _read_joining(args.join, args.join_schema, err) if args.join else []
         bar.update()
         result = rematch(previous, release=release, leaving_mentors=args.leaving,
                          new_mentees=joining, cohort=cohort, solver=args.solver,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import os
 import re
 import signal
 import sys
@@ -21,6 +22,7 @@ from typing import TextIO
 from mentormatch.cli._commands import COMMANDS, check_paths
 from mentormatch.cli._commands import format_result as format_result
 from mentormatch.cli._program import add_program_parser, cmd_program
+from mentormatch.cli._reading import add_reading_arguments
 from mentormatch.errors import MentorMatchError
 from mentormatch.solvers import DEFAULT_SOLVER, available
 
@@ -34,9 +36,7 @@ def _add_input(p: argparse.ArgumentParser) -> None:
 
 
 def _add_reading(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--schema", type=Path, help="survey schema JSON (column mapping)")
-    p.add_argument("--org-chart", type=Path,
-                   help="CSV of supervisor, supervisee: never matched together")
+    add_reading_arguments(p)
 
 
 def _add_solving(p: argparse.ArgumentParser, default: str | None = DEFAULT_SOLVER) -> None:
@@ -129,6 +129,17 @@ class _Printable(io.TextIOBase):
         return bool(self._stream.isatty())
 
 
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null, so that flushing it at exit does not fail again.
+
+    (A BrokenPipeError is an OSError: it must be caught before the generic one.)
+    """
+    try:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except (OSError, ValueError):  # no real file descriptor (captured in tests)
+        pass
+
+
 def _terminate(signum: int, frame: object) -> None:
     """On SIGTERM, unwind like an exit, so partial outputs are cleaned up."""
     raise SystemExit(128 + signum)
@@ -146,6 +157,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return command(args, out, err)  # type: ignore[arg-type]
     except MentorMatchError as exc:
         print(f"error: {exc}", file=err)
+    except BrokenPipeError:  # piped into `head`: the reader has gone, say nothing more
+        _silence_stdout()
+        return 0
     except OSError as exc:
         where = f" {exc.filename}" if exc.filename else ""
         print(f"error: cannot access{where}: {exc.strerror or exc}", file=err)
@@ -154,8 +168,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted: nothing was written", file=err)
         return 130
-    except BrokenPipeError:  # pragma: no cover - e.g. piped into head
-        return 0
     finally:
         if previous is not None:
             signal.signal(signal.SIGTERM, previous)

@@ -7,7 +7,7 @@ import textwrap
 from pathlib import Path
 from typing import Any, TextIO
 
-from mentormatch.cli._commands import load_cohort
+from mentormatch.cli._reading import ReadOptions, add_reading_arguments, load_cohort
 from mentormatch.io import csv_text, write_files
 from mentormatch.rounds import Program, ProgramResult
 from mentormatch.solvers import DEFAULT_SOLVER, available
@@ -21,7 +21,7 @@ def add_program_parser(sub: Any) -> None:
                                        "newcomer buddies, task-focused matches")
     p.add_argument("input", type=Path, metavar="COHORT_OR_SURVEY",
                    help="cohort JSON, or a survey export (.csv, .xlsx, .json)")
-    p.add_argument("--schema", type=Path, help="survey schema JSON (column mapping)")
+    add_reading_arguments(p)
     p.add_argument("--solver", choices=available(), default=DEFAULT_SOLVER)
     p.add_argument("--circle-min", type=int, default=3, help="smallest circle (default: 3)")
     p.add_argument("--circle-max", type=int, default=8, help="largest circle (default: 8)")
@@ -75,7 +75,7 @@ def format_program(result: ProgramResult, width: int = 100) -> str:
 
 def cmd_program(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Run a program's rounds on a cohort and write the requested files."""
-    cohort = load_cohort(args.input, args.schema)
+    cohort = load_cohort(args.input, ReadOptions.from_args(args), err)
     program = Program(cohort=cohort, circle_min=args.circle_min, circle_max=args.circle_max,
                       peer_method=args.peer_method,
                       buddy_can_be_mentor=args.buddy_can_be_mentor)

@@ -215,7 +215,9 @@ class RowReader:
         if table is None:
             return False, None
         hit, value, pattern = table.get(text)
-        if hit:
+        if hit and name in ("gender", "background"):  # sensitive: never printed
+            row.note("info", "mapped", column, f"an answer mapped by values[{name!r}]")
+        elif hit:
             how = f" (answers like {pattern!r})" if pattern else ""
             row.note("info", "mapped", column, f"{text!r} -> {name} {value!r}{how}")
         return hit, value
