@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 
 from mentormatch.survey._schema import SurveySchema, key
 from mentormatch.survey._table import Cell, Table
@@ -31,7 +32,7 @@ class FieldSource:
     parts: tuple[str | int, ...]
     shown: str
 
-    @property
+    @cached_property
     def columns(self) -> tuple[int, ...]:
         """Indices of the columns read."""
         return tuple(p for p in self.parts if isinstance(p, int))

@@ -55,6 +55,8 @@ def is_no_one(text: str) -> bool:
 
 def _plain(text: str) -> str:
     """Case-folded, accents removed."""
+    if text.isascii():
+        return text.casefold()
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
@@ -203,8 +205,10 @@ def _how(tier: str, ref: str, name: str) -> str:
 
 def _outside_parens(text: str, seps: Iterable[str]) -> list[str]:
     """Split at any of ``seps`` that is not inside parentheses or brackets."""
-    parts, depth, start, i = [], 0, 0, 0
     seps = sorted(seps, key=len, reverse=True)
+    if not any(s in text for s in seps):
+        return [text.strip()] if text.strip() else []
+    parts, depth, start, i = [], 0, 0, 0
     while i < len(text):
         if text[i] in "([":
             depth += 1

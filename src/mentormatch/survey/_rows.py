@@ -66,9 +66,9 @@ class Row:
 
     def note(self, level: Level, topic: str, column: str | None, message: str) -> None:
         """Record a report entry of this row."""
-        self.notes.append(ReadEntry(level=level, topic=topic, file=self.table.file,
-                                    row=self.number, column=column, message=message,
-                                    unit=self.table.unit))
+        self.notes.append(ReadEntry.model_construct(
+            level=level, topic=topic, file=self.table.file, row=self.number, column=column,
+            message=message, unit=self.table.unit))
 
 
 class RowReader:

@@ -80,8 +80,10 @@ class Table:
     def note(self, level: Level, topic: str, row: int | None, column: str | None,
              message: str) -> None:
         """Record what was done at ``row`` / ``column`` for the read report."""
-        self.notes.append(ReadEntry(level=level, topic=topic, file=self.file, row=row,
-                                    column=column, message=message, unit=self.unit))
+        # built from the reader's own values: validation would only cost time
+        self.notes.append(ReadEntry.model_construct(level=level, topic=topic, file=self.file,
+                                                    row=row, column=column, message=message,
+                                                    unit=self.unit))
 
     def add_names(self, i: int, *names: str) -> None:
         """Give column ``i`` more names it can be found by (codes, labels)."""
