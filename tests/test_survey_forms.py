@@ -189,9 +189,9 @@ def test_a_dataframe_reads_like_the_file_it_came_from() -> None:
 # ---------------------------------------------------------------------------- the cases
 
 def write(path: Path, rows: list[list[str]], delimiter: str = ",") -> Path:
-    buffer = io.StringIO()
-    csv.writer(buffer, delimiter=delimiter, lineterminator="\n").writerows(rows)
-    path.write_text(buffer.getvalue(), encoding="utf-8")
+    buffer = io.StringIO()  # "\r\n" ends rows, so a cell holding "\r" is quoted
+    csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n").writerows(rows)
+    path.write_bytes(buffer.getvalue().encode("utf-8"))
     return path
 
 
