@@ -27,12 +27,17 @@ pd.set_option("display.max_colwidth", 120)"""),
 
 The example export ships with the package (one column per topic, a role column, capacity
 and "how many mentors would you like"). Reading it with the pilot vocabulary maps aliases
-such as "QI" to one topic and stops on typos, naming the file, row and column."""),
+such as "QI" to one topic and stops on typos, naming the file, row and column. The read
+report lists every column used and every answer that was not taken as written (a default,
+a mapping, a name resolved); warnings are highlighted, and `strict=True` refuses them.
+A form tool's own export reads with a preset: `mm.SurveySchema(preset="google_forms", ...)`
+(also `"microsoft_forms"`, `"qualtrics"`, `"redcap"`)."""),
     ("code", """survey = mm.example_survey_path()
-cohort = mm.read_survey(survey, vocabulary=mm.TopicVocabulary.pilot())
+cohort, read = mm.read_survey(survey, vocabulary=mm.TopicVocabulary.pilot(), report=True)
 print(survey.name, "-", len(cohort.mentees), "mentees,", len(cohort.mentors), "mentors,",
       sum(e.demand for e in cohort.mentees), "mentors asked for,",
-      sum(r.capacity for r in cohort.mentors), "places offered")"""),
+      sum(r.capacity for r in cohort.mentors), "places offered")
+read"""),
     ("md", """## 2. Supply and demand per topic
 
 How many mentees ask for each topic, how many mentors offer it, the places those mentors
