@@ -423,3 +423,21 @@ def test_fuzzed_bytes_in_each_tools_shape_raise_only_survey_errors(data: bytes,
         except mm.SurveyError as exc:
             assert exc.problems and all(p.file in (name, "redcap_dictionary.csv")
                                         for p in exc.problems)
+
+
+def test_must_differ_turns_same_lab_or_same_supervisor_into_exclusions(tmp_path: Path) -> None:
+    rows = [["ID", "Role", "Topics", "Lab", "Supervisors", "Capacity", "Mentors wanted"],
+            ["e1", "mentee", "QI", "Mood Disorders Lab", "r9", "", "1"],
+            ["e2", "mentee", "QI", "n/a", "r9", "", "1"],
+            ["r1", "mentor", "QI", "mood disorders lab", "", "1", ""],
+            ["r2", "mentor", "QI", "", "r9", "1", ""],
+            ["r9", "mentor", "QI", "Sleep lab", "", "1", ""]]
+    path = write(tmp_path / "s.csv", rows)
+    schema = mm.SurveySchema(must_differ=["Lab", "supervisors"])
+    cohort, report = mm.read_survey(path, schema, report=True, strict=True)
+    assert cohort.forbidden == (("e1", "r1"), ("e1", "r2"), ("e2", "r2"))
+    assert messages(report, "forbidden") == [
+        "1 pairs never matched: same answer to 'Lab' (e1-r1)",
+        "2 pairs never matched: same answer to 'supervisors' (e1-r2, e2-r2)"]
+    with pytest.raises(mm.SurveyError, match="missing the column 'Room' named in must_differ"):
+        mm.read_survey(path, mm.SurveySchema(must_differ=["Room"]))

@@ -114,11 +114,13 @@ def read_survey(path: Source, schema: SurveySchema | None = None, *,
     if problems:
         raise SurveyError(_in_order(problems, tables))
     data_tables = [t for t in tables if id(t) in readers]
+    _must_differ(rows, schema, data_tables, note=True)
     read = _report(data_tables, readers, people)
     if strict and read.warnings:
         raise SurveyError(read.problems())
     try:
-        cohort = Cohort(mentees=people["mentee"], mentors=people["mentor"], vocabulary=vocab)
+        cohort = Cohort(mentees=people["mentee"], mentors=people["mentor"],
+                        forbidden=_must_differ(rows, schema, data_tables), vocabulary=vocab)
     except MentorMatchError as exc:  # pragma: no cover - rows are checked above
         raise SurveyError([SurveyProblem(tables[0].file, None, None, str(exc))]) from None
     if report:
@@ -236,6 +238,33 @@ def _unresolved(row: Row, column: str | None, ref: str, candidates: Sequence[str
     row.note("warning" if "did you mean" in what else "info", "name", column,
              f"{what}: kept as given (unknown_supervisors='ignore')")
     return [ref]
+
+
+def _must_differ(rows: list[Row], schema: SurveySchema, tables: list[Table], *,
+                 note: bool = False) -> list[tuple[str, str]]:
+    """Mentee-mentor pairs sharing an answer to a must_differ column (or a supervisor)."""
+    pairs: dict[tuple[str, str], None] = {}
+    for name in schema.must_differ:
+        shared: dict[str, tuple[list[str], list[str]]] = {}
+        for row in rows:
+            if row.ident is None or row.problems:
+                continue
+            answers = (row.data.get("supervisors", ()) if name == "supervisors"
+                       else [row.differ[name]] if name in row.differ else [])
+            for answer in answers:
+                group = shared.setdefault(answer, ([], []))
+                for role in row.roles:
+                    group[role == "mentor"].append(row.ident)
+        found = [(e, r) for mentees, mentors in shared.values() for e in mentees
+                 for r in mentors if e != r]
+        pairs.update(dict.fromkeys(found))
+        if note and tables:
+            shown = ", ".join(f"{e}-{r}" for e, r in found[:5]) + (", ..." if len(found) > 5
+                                                                     else "")
+            tables[0].note("info", "forbidden", None, None,
+                           f"{len(found)} pairs never matched: same answer to {name!r}"
+                           + (f" ({shown})" if found else ""))
+    return list(pairs)
 
 
 def _model_default(role: str, name: str) -> Any:

@@ -16,6 +16,7 @@ from mentormatch.errors import MentorMatchError, SurveyProblem
 from mentormatch.models import MODALITY_ALIASES, TYPE_ALIASES
 from mentormatch.survey._choices import ValueMap, option_key, options_of, split_choices
 from mentormatch.survey._columns import Columns, FieldSource, cell_text, is_code
+from mentormatch.survey._people import is_no_one, name_key
 from mentormatch.survey._report import Level, ReadEntry
 from mentormatch.survey._schema import (
     BOOL_FIELDS,
@@ -52,6 +53,7 @@ class Row:
     notes: list[ReadEntry] = field(default_factory=list)
     supervisors: str | None = None
     supervisor_column: str | None = None
+    differ: dict[str, str] = field(default_factory=dict)  # must_differ column -> answer key
 
     @property
     def ident(self) -> str | None:
@@ -88,6 +90,8 @@ class RowReader:
                       for name, answers in schema.skip_rows.items()
                       if (s := found.find_header(name)) is not None]
         self.options = {n: self._known_options(n) for n in self.multi}
+        self.differ = {n: found.find_header(n) for n in schema.must_differ
+                       if n != "supervisors"}
         self.ok = self._required()
 
     def _required(self) -> bool:
@@ -97,13 +101,16 @@ class RowReader:
         if not self.multi["topics"] and not self.opts["topics"]:
             ok = self._missing("topics", f"a topics column (or one column per topic, such as "
                                          f"'{self.s.topics[0]} [Clinical work]')")
+        for name, source in self.differ.items():
+            if source is None:
+                ok = self._missing(name, f"the column {name!r} named in must_differ")
         if self.fixed is None and self.src["role"] is None and "role" not in self.s.defaults:
             ok = self._missing("role", "a role column (mentee / mentor); or pass mentors_path= "
                                        "to read mentors from a second file")
         return ok
 
     def _missing(self, name: str, what: str) -> bool:
-        names = getattr(self.s, name) or ()
+        names = getattr(self.s, name, None) or (name,)
         shown = ", ".join(self.t.header[:12]) + (", ..." if len(self.t.header) > 12 else "")
         self.t.problem(1 if self.t.unit == "row" else None, " / ".join(names) or None,
                        f"missing {what}; the header has: {shown}")
@@ -190,6 +197,10 @@ class RowReader:
         source = self.src["supervisors"]
         if source is not None:
             row.supervisors, row.supervisor_column = source.text(cells), source.shown
+        for name, column in self.differ.items():
+            answer = column.text(cells) if column is not None else None
+            if answer and not is_no_one(answer):
+                row.differ[name] = name_key(answer) or answer.casefold()
         return row
 
     # ------------------------------------------------------------------ fields

@@ -143,6 +143,11 @@ tasks, gender, background, concordance : str or tuple of str or None
     skip_rows : dict of str to tuple of str
         Rows to leave out, by column and answer (Qualtrics previews and tests);
         each is reported.
+    must_differ : tuple of str, default=()
+        Columns whose answers a mentee and a mentor must not share ("Lab",
+        "Advisor"): every such pair is forbidden (answers compared ignoring
+        case, accents and titles; blank and "N/A" share nothing). The field
+        name ``"supervisors"`` compares the resolved supervisors instead.
     role_values : dict of str to {"mentee", "mentor", "both"}
         Built-in role words; ``values["role"]`` is tried first.
     separators : tuple of str, default=(";", ",")
@@ -221,6 +226,7 @@ tasks, gender, background, concordance : str or tuple of str or None
     options: WordLists = Field(default_factory=dict)
     duplicates: Literal["error", "keep_last", "keep_first"] = "error"
     skip_rows: WordLists = Field(default_factory=dict)
+    must_differ: Words = ()
     role_values: Annotated[dict[str, Role], BeforeValidator(_keyed)] = Field(
         default_factory=lambda: dict(_ROLE_VALUES))
     separators: Words = (";", ",")
