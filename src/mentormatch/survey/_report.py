@@ -11,7 +11,7 @@ said so) or ``warning`` (the reader had to assume something);
 from __future__ import annotations
 
 import html
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
@@ -221,8 +221,3 @@ def rows_text(rows: Iterable[int]) -> str:
         else:
             spans.append([n, n])
     return ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in spans)
-
-
-def entries_of(groups: Sequence[Iterable[ReadEntry]]) -> tuple[ReadEntry, ...]:
-    """Flatten groups of entries, keeping their order."""
-    return tuple(e for group in groups for e in group)
