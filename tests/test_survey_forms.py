@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 
 import mentormatch as mm
 from form_exports import FORMS, QUESTIONS, VALUES, VOCAB, schemas
+from mentormatch.errors import InvalidInputError, SurveyError, SurveyWarning
 
 FILES = {"google_forms.csv": "google_forms", "microsoft_forms.xlsx": "microsoft_forms",
          "qualtrics.csv": "qualtrics", "redcap_raw.csv": "redcap_raw",
@@ -104,7 +105,7 @@ def test_resubmissions_keep_the_latest_answer_and_say_which_rows_merged() -> Non
     assert merged.message == ("mentee 'jonas.weber@dal.example': row 3 left out, this row kept "
                               "(duplicates='keep_last')")
     plain = SCHEMAS["google_forms.csv"].model_copy(update={"duplicates": "error"})
-    with pytest.raises(mm.SurveyError, match=r"row 11: duplicate mentee id 'jonas.weber@dal"
+    with pytest.raises(SurveyError, match=r"row 11: duplicate mentee id 'jonas.weber@dal"
                                              r".example' \(also on row 3\); set duplicates="):
         mm.read_survey(FORMS / "google_forms.csv", plain)
     first = plain.model_copy(update={"duplicates": "keep_first"})
@@ -125,7 +126,7 @@ def test_redcap_raw_codes_are_decoded_with_the_dictionary_and_refused_without_it
     assert "codes read with the data dictionary: 0 = 'No', 1 = 'Yes'" in messages(
         report, "decoded")
     blind = SCHEMAS["redcap_raw.csv"].model_copy(update={"data_dictionary": None})
-    with pytest.raises(mm.SurveyError) as info:
+    with pytest.raises(SurveyError) as info:
         mm.read_survey(FORMS / "redcap_raw.csv", blind)
     found = {(p.row, p.column) for p in info.value.problems if "choice code" in p.message}
     assert (2, "topics___1") in found  # never a topic named "1"
@@ -152,12 +153,12 @@ def test_a_european_hand_made_sheet_reads_with_its_encoding_and_derived_fields()
     assert "blank: mentor capacity 1 (schema defaults)" in messages(report, "default")
     assert ("'ines.belanger@dal.example' -> role 'mentor' (answers like '*@dal.example')"
             in messages(report, "mapped"))
-    with pytest.raises(mm.SurveyError, match="set encoding='cp1252' in the schema"):
+    with pytest.raises(SurveyError, match="set encoding='cp1252' in the schema"):
         mm.read_survey(path, schema.model_copy(update={"encoding": None}))
 
 
 def test_strict_refuses_each_warning_by_file_row_and_column() -> None:
-    with pytest.raises(mm.SurveyError) as info:
+    with pytest.raises(SurveyError) as info:
         mm.read_survey(FORMS / "google_forms.csv", SCHEMAS["google_forms.csv"], strict=True)
     [problem] = info.value.problems
     assert (problem.file, problem.row, problem.column) == (
@@ -166,7 +167,7 @@ def test_strict_refuses_each_warning_by_file_row_and_column() -> None:
 
 
 def test_without_the_report_warnings_are_raised_as_a_survey_warning() -> None:
-    with pytest.warns(mm.SurveyWarning, match=r"google_forms.csv, row 4, column 'Which areas"):
+    with pytest.warns(SurveyWarning, match=r"google_forms.csv, row 4, column 'Which areas"):
         cohort = mm.read_survey(FORMS / "google_forms.csv", SCHEMAS["google_forms.csv"])
     assert cohort == expected()
 
@@ -179,7 +180,7 @@ def test_a_dataframe_reads_like_the_file_it_came_from() -> None:
     assert report.files == ("DataFrame",)
     frame.loc[2, QUESTIONS["capacity"]] = "lots"
     frame.loc[2, "Which best describes you?"] = "Mentor a new colleague"
-    with pytest.raises(mm.SurveyError) as info:
+    with pytest.raises(SurveyError) as info:
         mm.read_survey(frame, SCHEMAS["google_forms.csv"])
     [problem] = info.value.problems
     assert (problem.file, problem.row, problem.column) == ("DataFrame", 4, QUESTIONS["capacity"])
@@ -209,7 +210,7 @@ def test_a_yes_no_answer_coded_0_never_silently_becomes_demand_0(tmp_path: Path)
     assert (warning.topic, warning.row) == ("not matched", 3)
     assert "mentee 'e2' asks for 0 mentors, so is never matched" in warning.message
     assert "values={'demand': {'No': 1, 'Yes': 2}}" in warning.message
-    with pytest.raises(mm.SurveyError, match=r"s.csv, row 3, column 'Would you like more than "
+    with pytest.raises(SurveyError, match=r"s.csv, row 3, column 'Would you like more than "
                                              r"one mentor\?': not matched: mentee 'e2'"):
         mm.read_survey(path, schema, strict=True)
     mapped = schema.model_copy(update={"values": {"demand": {"0": 1, "1": 2}}})
@@ -274,7 +275,7 @@ def test_ambiguous_supervisors_are_reported_never_guessed(tmp_path: Path) -> Non
             ["r3", "mentor", "J Smith", "QI", "", "1", ""],
             ["prof1", "mentor", "Dr Who", "QI", "", "1", ""]]
     path = write(tmp_path / "s.csv", rows)
-    with pytest.raises(mm.SurveyError, match=r"row 2, column 'Supervisors': supervisor 'J. "
+    with pytest.raises(SurveyError, match=r"row 2, column 'Supervisors': supervisor 'J. "
                                              r"Smith' is ambiguous: it could be r2 or r3"):
         mm.read_survey(path)
     lax = mm.SurveySchema(unknown_supervisors="ignore")
@@ -295,10 +296,10 @@ def test_org_chart_names_that_do_not_resolve_are_reported(tmp_path: Path) -> Non
                                          ["Amélie Côté", "Liam O'Brien"],
                                          ["The Dean", "Amelie Cote"]])
     pairs = mm.read_org_chart(chart)
-    with pytest.raises(mm.SurveyError, match=r"org.csv, pair 2: name: 'Rotimy Okafor' is nobody "
+    with pytest.raises(SurveyError, match=r"org.csv, pair 2: name: 'Rotimy Okafor' is nobody "
                                              r"in the cohort \(did you mean 'Rotimi Okafor'\?\)"):
         mm.with_supervisors(cohort, pairs, source="org.csv", strict=True)
-    with pytest.warns(mm.SurveyWarning, match="Rotimy Okafor"):
+    with pytest.warns(SurveyWarning, match="Rotimy Okafor"):
         mm.with_supervisors(cohort, pairs, source="org.csv")
     new, report = mm.with_supervisors(cohort, pairs, source="org.csv", report=True)
     assert new.mentee(f"liam.obrien{D}").supervisors == (ROTIMI, AMELIE)
@@ -341,7 +342,7 @@ def test_people_resolve_by_id_email_and_name(ref: str, expected_id: str, how: st
     ({"name": "{First name {Last name}"}, "unbalanced braces"),
 ])
 def test_schema_mistakes_say_what_to_write(kwargs: dict[str, Any], message: str) -> None:
-    with pytest.raises(mm.InvalidInputError) as info:
+    with pytest.raises(InvalidInputError) as info:
         mm.SurveySchema(**kwargs)
     assert message in str(info.value)
 
@@ -398,7 +399,7 @@ def test_fuzzed_cells_of_a_real_export_never_load_a_partial_cohort(
         try:
             cohort, report = mm.read_survey(path, SCHEMAS["google_forms.csv"], report=True,
                                             strict=strict)
-        except mm.SurveyError as exc:
+        except SurveyError as exc:
             assert exc.problems
             for p in exc.problems:
                 assert p.file == "google_forms.csv"
@@ -420,7 +421,7 @@ def test_fuzzed_bytes_in_each_tools_shape_raise_only_survey_errors(data: bytes,
         path.write_bytes(data)
         try:
             mm.read_survey(path, SCHEMAS[tool], report=True, strict=True)
-        except mm.SurveyError as exc:
+        except SurveyError as exc:
             assert exc.problems and all(p.file in (name, "redcap_dictionary.csv")
                                         for p in exc.problems)
 
@@ -439,5 +440,5 @@ def test_must_differ_turns_same_lab_or_same_supervisor_into_exclusions(tmp_path:
     assert messages(report, "forbidden") == [
         "1 pairs never matched: same answer to 'Lab' (e1-r1)",
         "2 pairs never matched: same answer to 'supervisors' (e1-r2, e2-r2)"]
-    with pytest.raises(mm.SurveyError, match="missing the column 'Room' named in must_differ"):
+    with pytest.raises(SurveyError, match="missing the column 'Room' named in must_differ"):
         mm.read_survey(path, mm.SurveySchema(must_differ=["Room"]))
