@@ -1,17 +1,47 @@
-"""A tiny progress line on stderr for long runs, silent when stderr is not a terminal."""
+"""Progress bars for long runs: a widget in Jupyter, a bar in a terminal, silent elsewhere.
+
+Every long call takes ``progress=None | True | False`` and hands it to
+:class:`Progress` as ``enabled``: ``None`` shows a bar only where someone is
+watching (a terminal, or a Jupyter kernel), ``True`` always, ``False`` never.
+The bars are ``tqdm`` bars (``tqdm.auto`` in Jupyter, so a widget when
+ipywidgets is installed, else a text bar in the cell's output).
+"""
 
 from __future__ import annotations
 
 import sys
-import time
 from types import TracebackType
-from typing import TextIO
+from typing import Any, TextIO
 
-__all__ = ["Progress"]
+from tqdm.std import tqdm as text_tqdm
+
+__all__ = ["Progress", "in_jupyter"]
+
+
+def in_jupyter() -> bool:
+    """Return True inside a Jupyter kernel (a notebook or JupyterLab console).
+
+    Examples
+    --------
+    >>> in_jupyter()  # a doctest runs in no kernel
+    False
+    """
+    ipython = sys.modules.get("IPython")
+    shell = ipython.get_ipython() if ipython is not None else None
+    return shell is not None and "IPKernelApp" in getattr(shell, "config", {})
+
+
+def _watched(stream: TextIO | None) -> bool:
+    if stream is None or stream is sys.stderr:
+        if in_jupyter():
+            return True
+        stream = sys.stderr
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty()) if callable(isatty) else False
 
 
 class Progress:
-    r"""Count finished steps and redraw one status line, at most every ``interval`` seconds.
+    r"""Count finished steps of a long run and show them as a ``tqdm`` bar.
 
     Parameters
     ----------
@@ -20,12 +50,20 @@ class Progress:
     desc : str
         What is being done (``"scoring blocks"``).
     enabled : bool, optional
-        Force the line on or off; by default it shows only when ``stream`` is a
-        terminal, so logs, pipes and CI stay clean.
+        Force the bar on or off; by default it shows in a Jupyter kernel and
+        where ``stream`` is a terminal, so logs, pipes and CI stay clean.
     stream : text stream, optional
-        Defaults to ``sys.stderr``.
+        Where a text bar goes; defaults to ``sys.stderr`` (in Jupyter, the
+        notebook's own display: a widget when ipywidgets is installed).
     interval : float, default=0.2
         Minimum seconds between redraws.
+
+    Attributes
+    ----------
+    done : int
+        Steps finished so far (counted even when the bar is hidden).
+    enabled : bool
+        Whether a bar is shown.
 
     Examples
     --------
@@ -34,8 +72,8 @@ class Progress:
     >>> with Progress(2, "blocks", enabled=True, stream=out, interval=0.0) as bar:
     ...     bar.update()
     ...     bar.update()
-    >>> out.getvalue().splitlines()[-1].split("(")[0].strip().split("\\r")[-1]
-    'blocks: 2/2'
+    >>> out.getvalue().split("\r")[-1].split("|")[0].strip()
+    'blocks: 100%'
     >>> with Progress(2, "quiet", stream=io.StringIO()) as bar:  # not a terminal
     ...     bar.enabled
     False
@@ -43,41 +81,40 @@ class Progress:
 
     def __init__(self, total: int, desc: str, *, enabled: bool | None = None,
                  stream: TextIO | None = None, interval: float = 0.2) -> None:
-        self.stream = stream if stream is not None else sys.stderr
-        if enabled is None:
-            isatty = getattr(self.stream, "isatty", None)
-            enabled = bool(isatty()) if callable(isatty) else False
-        self.enabled = enabled
+        self.enabled = _watched(stream) if enabled is None else bool(enabled)
         self.total = max(int(total), 0)
-        self.desc = desc
+        self.desc = _printable(desc)
         self.done = 0
-        self.interval = interval
-        self._start = time.perf_counter()
-        self._last = -float("inf")
+        self._bar: Any = None
+        if self.enabled:
+            self._bar = _new_bar(self.total, self.desc, stream, interval)
 
     def update(self, n: int = 1) -> None:
-        """Record ``n`` more finished steps and redraw if enough time passed."""
+        """Record ``n`` more finished steps (the bar redraws at most every ``interval``)."""
         self.done += n
-        if not self.enabled:
-            return
-        now = time.perf_counter()
-        if now - self._last >= self.interval or self.done >= self.total:
-            self._last = now
-            self._draw(now)
+        if self._bar is not None:
+            self._bar.update(n)
 
-    def _draw(self, now: float) -> None:
-        pct = 100.0 * self.done / self.total if self.total else 100.0
-        elapsed = now - self._start
-        self.stream.write(f"\r{self.desc}: {self.done}/{self.total} ({pct:3.0f}%, "
-                          f"{elapsed:.1f} s)")
-        self.stream.flush()
+    def stage(self, what: str) -> None:
+        """Say which step is running now (shown beside the count at once).
+
+        Examples
+        --------
+        >>> import io
+        >>> out = io.StringIO()
+        >>> with Progress(2, "match", enabled=True, stream=out) as bar:
+        ...     bar.stage("reading survey.csv")
+        >>> "match: reading survey.csv" in out.getvalue()
+        True
+        """
+        if self._bar is not None:
+            self._bar.set_description_str(f"{self.desc}: {_printable(what)}")
 
     def close(self) -> None:
-        """End the line (only if anything was drawn)."""
-        if self.enabled:
-            self._draw(time.perf_counter())
-            self.stream.write("\n")
-            self.stream.flush()
+        """Finish the bar (a terminal keeps its last state on one line)."""
+        if self._bar is not None:
+            self._bar.close()
+            self._bar = None
 
     def __enter__(self) -> Progress:
         """Start counting."""
@@ -85,5 +122,22 @@ class Progress:
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
-        """Finish the line."""
+        """Finish the bar."""
         self.close()
+
+
+def _printable(text: str) -> str:
+    """Escape what a terminal would obey (a file name may hold escape sequences)."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
+def _new_bar(total: int, desc: str, stream: TextIO | None, interval: float) -> Any:
+    options: dict[str, Any] = {"total": total, "desc": desc, "mininterval": interval,
+                               "disable": False, "leave": True, "dynamic_ncols": True}
+    if (stream is None or stream is sys.stderr) and in_jupyter():
+        # Imported here: tqdm.auto picks its bar when first imported (and warns in a
+        # kernel without ipywidgets), which only matters once a notebook bar is wanted.
+        from tqdm.auto import tqdm as auto_tqdm
+
+        return auto_tqdm(**options)
+    return text_tqdm(file=stream if stream is not None else sys.stderr, **options)

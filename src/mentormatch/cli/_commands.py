@@ -2,7 +2,9 @@
 
 Output never includes sensitive attributes (gender, background): only ids,
 names, scores, topics, reasons and notes, none of which name those values.
-Progress goes to stderr, and only when stderr is a terminal.
+Progress goes to the real stderr (a bar needs its carriage returns), and only when
+it is a terminal; results are printed once the bar is done, so the two never
+interleave.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from mentormatch.cli._reading import ReadOptions, load_cohort, parse_pair, read_
 from mentormatch.errors import InvalidInputError
 from mentormatch.io import atomic_write_csv, csv_text, write_files
 from mentormatch.matching import match, rematch, shortlist
-from mentormatch.models import MatchResult, Mentee
+from mentormatch.models import Cohort, MatchResult, Mentee
 from mentormatch.progress import Progress
 from mentormatch.report import MAIL_MERGE_COLUMNS, mail_merge_records, render_report
 from mentormatch.survey import survey_template
@@ -75,9 +77,12 @@ def _n_outputs(args: argparse.Namespace) -> int:
     return sum(1 for key in OUTPUT_ARGS if getattr(args, key, None))
 
 
-def _write_outputs(result: MatchResult, args: argparse.Namespace, out: TextIO,
-                   bar: Progress, extra: dict[Path, tuple[str, str]] | None = None) -> None:
-    """Write every requested output, all or none (see :func:`mentormatch.io.write_files`)."""
+def _write_outputs(result: MatchResult, args: argparse.Namespace, bar: Progress,
+                   extra: dict[Path, tuple[str, str]] | None = None) -> list[str]:
+    """Write every requested output, all or none (see :func:`mentormatch.io.write_files`).
+
+    Returns what to tell the user, printed once the bar is done.
+    """
     files: dict[Path, tuple[str, str]] = {}
     if args.out:
         files[args.out] = (csv_text(MAIL_MERGE_COLUMNS, mail_merge_records(result)), "pairs")
@@ -86,10 +91,16 @@ def _write_outputs(result: MatchResult, args: argparse.Namespace, out: TextIO,
     if args.report:
         files[args.report] = (render_report(result), "report")
     files.update(extra or {})
+    if not files:
+        return []
+    bar.stage("writing " + ", ".join(path.name for path in files))
     write_files({path: text.encode("utf-8") for path, (text, _) in files.items()})
-    for path, (_, what) in files.items():
-        bar.update()
-        print(f"{what} written to {path}", file=out)
+    bar.update(len(files))
+    return [f"{what} written to {path}" for path, (_, what) in files.items()]
+
+
+def _match_stage(cohort: Cohort) -> str:
+    return f"matching {len(cohort.mentees)} mentees with {len(cohort.mentors)} mentors"
 
 
 #: Arguments naming files the CLI reads, and files it writes.
@@ -150,7 +161,8 @@ def _solve_options(args: argparse.Namespace) -> dict[str, Any]:
 
 def cmd_demo(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Match the built-in example cohort and print the pairs."""
-    with Progress(1, f"demo ({args.solver})", stream=err) as bar:
+    with Progress(1, f"demo ({args.solver})") as bar:
+        bar.stage("matching the example cohort")
         result = match(example_cohort(), solver=args.solver)
         bar.update()
     print(format_result(result), file=out)
@@ -159,21 +171,27 @@ def cmd_demo(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 def cmd_match(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Match a cohort or survey and write the requested files."""
-    with Progress(2 + _n_outputs(args), f"match ({args.solver})", stream=err) as bar:
+    with Progress(2 + _n_outputs(args), f"match ({args.solver})") as bar:
+        bar.stage(f"reading {args.input.name}")
         cohort = load_cohort(args.input, ReadOptions.from_args(args), err)
         bar.update()
+        bar.stage(_match_stage(cohort))
         result = match(cohort, solver=args.solver, **_solve_options(args))
         bar.update()
-        print(format_result(result), file=out)
-        _write_outputs(result, args, out, bar)
+        said = _write_outputs(result, args, bar)
+    print(format_result(result), file=out)
+    for line in said:
+        print(line, file=out)
     return 0
 
 
 def cmd_shortlist(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Print (and optionally write) the best ``k`` mentors per mentee."""
-    with Progress(2, "shortlist", stream=err) as bar:
+    with Progress(2, "shortlist") as bar:
+        bar.stage(f"reading {args.input.name}")
         cohort = load_cohort(args.input, ReadOptions.from_args(args), err)
         bar.update()
+        bar.stage(f"scoring {len(cohort.mentees)} mentees x {len(cohort.mentors)} mentors")
         sl = shortlist(cohort, k=args.k, min_score=args.min_score)
         bar.update()
     for mentee in cohort.mentee_ids:
@@ -200,7 +218,8 @@ def _read_joining(path: Path, schema: Path | None, err: TextIO) -> list[Mentee]:
 def cmd_rematch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Apply released pairs, leaving mentors and joining mentees to a saved result."""
     release = [parse_pair(p) for p in args.release]
-    with Progress(2 + _n_outputs(args), "rematch", stream=err) as bar:
+    with Progress(2 + _n_outputs(args), "rematch") as bar:
+        bar.stage(f"reading {args.cohort.name} and {args.result.name}")
         cohort = load_cohort(args.cohort, ReadOptions.from_args(args), err)
         try:
             previous = MatchResult.model_validate_json(
@@ -211,14 +230,17 @@ def cmd_rematch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                                     f"{exc.errors()[0]['msg']})") from None
         joining = _read_joining(args.join, args.join_schema, err) if args.join else []
         bar.update()
+        bar.stage(_match_stage(cohort))
         result = rematch(previous, release=release, leaving_mentors=args.leaving,
                          new_mentees=joining, cohort=cohort, solver=args.solver,
                          **_solve_options(args))
         bar.update()
-        print(format_result(result), file=out)
         saved = {args.save_cohort: (result.cohort.model_dump_json(indent=1), "updated cohort")} \
             if args.save_cohort and result.cohort is not None else {}
-        _write_outputs(result, args, out, bar, extra=saved)
+        said = _write_outputs(result, args, bar, extra=saved)
+    print(format_result(result), file=out)
+    for line in said:
+        print(line, file=out)
     return 0
 
 

@@ -1,9 +1,9 @@
 """The ``mentormatch`` command: parse the arguments, run the command, report errors.
 
 Commands: ``demo``, ``match``, ``shortlist``, ``rematch``, ``survey-template``
-(implemented in ``_cli_commands``). Output never includes sensitive attributes
-(gender, background): only ids, names, scores, topics and the reasons, which
-never name those values. Errors go to stderr with exit status 2.
+(implemented in ``_commands``), ``program`` and ``schema``. Output never
+includes sensitive attributes (gender, background): only ids, names, scores,
+topics and the reasons, which never name those values. Errors go to stderr with exit status 2.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from mentormatch.cli._commands import COMMANDS, check_paths
 from mentormatch.cli._commands import format_result as format_result
 from mentormatch.cli._program import add_program_parser, cmd_program
 from mentormatch.cli._reading import add_reading_arguments
+from mentormatch.cli._schema import add_schema_parser, cmd_schema
 from mentormatch.errors import MentorMatchError
 from mentormatch.solvers import DEFAULT_SOLVER, available
 
@@ -93,6 +94,7 @@ def _parser() -> argparse.ArgumentParser:
     t = sub.add_parser("survey-template", help="print or write the CSV survey template")
     t.add_argument("--out", type=Path, help="write the template here instead of printing it")
     add_program_parser(sub)
+    add_schema_parser(sub)
     return parser
 
 
@@ -153,7 +155,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if threading.current_thread() is threading.main_thread() else None
     try:
         check_paths(args)
-        command = {**COMMANDS, "program": cmd_program}[args.command]
+        command = {**COMMANDS, "program": cmd_program, "schema": cmd_schema}[args.command]
         return command(args, out, err)  # type: ignore[arg-type]
     except MentorMatchError as exc:
         print(f"error: {exc}", file=err)

@@ -150,7 +150,9 @@ def _parse_topics(value: Any) -> Any:
     return out
 
 
-Topics = Annotated[dict[str, float], BeforeValidator(_parse_topics)]
+# Both accepted forms appear in the JSON Schema (web form builders read it).
+Topics = Annotated[dict[str, float], BeforeValidator(
+    _parse_topics, json_schema_input_type=list[str] | dict[str, Annotated[float, Field(ge=0)]])]
 Types = Annotated[tuple[MentorshipType, ...], _enum_list(TYPE_ALIASES, "mentorship type")]
 Modalities = Annotated[tuple[Modality, ...], _enum_list(MODALITY_ALIASES, "meeting modality")]
 #: The largest count (demand, capacity, ...) accepted: far above any program, and safe

@@ -16,6 +16,7 @@ from mentormatch.errors import SolverError
 from mentormatch.io import Table
 from mentormatch.matching import match
 from mentormatch.models import Cohort, MatchResult, MentorshipType
+from mentormatch.progress import Progress
 from mentormatch.rounds._buddies import match_buddies
 from mentormatch.rounds._circles import CircleResult, form_circles
 from mentormatch.rounds._peers import PeerResult, pair_peers
@@ -116,7 +117,7 @@ class Program(BaseModel):
     buddy_can_be_mentor: bool = False
 
     def run(self, solver: str = DEFAULT_SOLVER, *, scorer: Scorer | None = None,
-            **options: Any) -> ProgramResult:
+            progress: bool | None = None, **options: Any) -> ProgramResult:
         """Run every round in order and check the rules across rounds.
 
         Parameters
@@ -125,6 +126,9 @@ class Program(BaseModel):
             Solver of the long-term, buddy and task rounds.
         scorer : Scorer, optional
             Scorer of the long-term round.
+        progress : bool, optional
+            A bar over the rounds, naming the one running; by default only in
+            a terminal or a notebook (see :class:`mentormatch.progress.Progress`).
         **options
             Passed to :func:`mentormatch.match` (e.g. ``min_score``).
 
@@ -138,24 +142,38 @@ class Program(BaseModel):
             If a cross-round rule were broken (a bug, never expected).
         """
         cohort = self.cohort
-        long_term = match(cohort, solver=solver, scorer=scorer, **options) \
-            if self.long_term else None
-        mentors_of: dict[str, list[str]] = {}
-        for p in long_term.pairs if long_term else ():
-            mentors_of.setdefault(p.mentee, []).append(p.mentor)
-        circles = form_circles(cohort, min_size=self.circle_min, max_size=self.circle_max) \
-            if self.circles else None
-        peers = None
-        if self.peers:
-            pool = [e for e in cohort.mentees if MentorshipType.PEER in e.types]
-            ids = {e.id for e in pool}
-            supervision = [(e.id, s) for e in pool for s in e.supervisors if s in ids]
-            peers = pair_peers(pool, method=self.peer_method, forbidden=supervision)
-        buddies = match_buddies(cohort, mentors_of=mentors_of,
-                                allow_mentor=self.buddy_can_be_mentor, solver=solver) \
-            if self.buddies else None
-        loads = long_term.metrics.mentor_loads if long_term else {}
-        tasks = match_tasks(cohort, long_term_loads=loads, solver=solver) if self.tasks else None
+        rounds = sum((self.long_term, self.circles, self.peers, self.buddies, self.tasks))
+        long_term = circles = peers = buddies = tasks = None
+        with Progress(rounds, "program rounds", enabled=progress) as bar:
+            if self.long_term:
+                bar.stage("long-term match")
+                long_term = match(cohort, solver=solver, scorer=scorer, **options)
+                bar.update()
+            mentors_of: dict[str, list[str]] = {}
+            for p in long_term.pairs if long_term else ():
+                mentors_of.setdefault(p.mentee, []).append(p.mentor)
+            if self.circles:
+                bar.stage("group circles")
+                circles = form_circles(cohort, min_size=self.circle_min,
+                                       max_size=self.circle_max)
+                bar.update()
+            if self.peers:
+                bar.stage("peer pairs")
+                pool = [e for e in cohort.mentees if MentorshipType.PEER in e.types]
+                ids = {e.id for e in pool}
+                supervision = [(e.id, s) for e in pool for s in e.supervisors if s in ids]
+                peers = pair_peers(pool, method=self.peer_method, forbidden=supervision)
+                bar.update()
+            if self.buddies:
+                bar.stage("newcomer buddies")
+                buddies = match_buddies(cohort, mentors_of=mentors_of,
+                                        allow_mentor=self.buddy_can_be_mentor, solver=solver)
+                bar.update()
+            if self.tasks:
+                bar.stage("task-focused matches")
+                loads = long_term.metrics.mentor_loads if long_term else {}
+                tasks = match_tasks(cohort, long_term_loads=loads, solver=solver)
+                bar.update()
         result = ProgramResult(long_term=long_term, circles=circles, peers=peers,
                                buddies=buddies, tasks=tasks)
         violations = check_program(self, result)
