@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import io
+import re
 from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -126,12 +127,26 @@ def _png_data_uri(fig: Figure) -> str:
     return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
 
 
-def _table(header: list[str], rows: list[list[Any]]) -> str:
-    head = "".join(f"<th>{escape(h)}</th>" for h in header)
+#: Columns of free text: they wrap anywhere, so the short columns keep their width.
+_LONG = frozenset({"reasons", "shared topics", "reason", "why"})
+
+
+def _table(header: list[str], rows: list[list[Any]], *, row_headers: bool = False) -> str:
+    """Return a table whose header cells say what they head (``scope``) for screen readers.
+
+    The table sits in a box that scrolls sideways on a screen too narrow for it
+    (a phone), never on a desktop or on paper, where it fits.
+    """
+    head = "".join(f'<th scope="col">{escape(h)}</th>' for h in header)
+    cls = [' class="long"' if h in _LONG else "" for h in header]
     body = "".join(
-        "<tr>" + "".join(f"<td>{escape(_cell(v))}</td>" for v in row) + "</tr>" for row in rows
-    )
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+        "<tr>" + "".join(
+            f'<th scope="row">{escape(_cell(v))}</th>' if row_headers and k == 0
+            else f"<td{cls[k]}>{escape(_cell(v))}</td>"
+            for k, v in enumerate(row)) + "</tr>"
+        for row in rows)
+    return (f'<div class="table"><table><thead><tr>{head}</tr></thead><tbody>{body}</tbody>'
+            "</table></div>")
 
 
 def _cell(value: Any) -> str:
@@ -142,14 +157,122 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
+# Checked in a browser by tests/test_report_browser.py: every text colour on its background
+# passes WCAG AA (4.5:1); nothing sticks out of a desktop window, a phone or an A4 page.
 _CSS = """
-body { font-family: system-ui, sans-serif; margin: 2em; color: #222; max-width: 1200px; }
-table { border-collapse: collapse; margin: 0.5em 0 1.5em; font-size: 0.9em; }
-th, td { border: 1px solid #ccc; padding: 0.3em 0.6em; text-align: left; vertical-align: top; }
-th { background: #f0f0f0; }
-img { max-width: 100%; }
-.note { background: #fff8e1; padding: 0.5em 1em; border-left: 4px solid #f0b400; }
+html { color: #1a1a1a; background: #ffffff; }
+body { font-family: system-ui, sans-serif; line-height: 1.4; margin: 1.5em auto;
+       padding: 0 1em; max-width: 1200px; }
+.table { overflow-x: auto; margin: 0.5em 0 1.5em; }
+table { border-collapse: collapse; font-size: 0.9em; }
+th, td { border: 1px solid #b3b3b3; padding: 0.3em 0.5em; text-align: left;
+         vertical-align: top; }
+td.long { overflow-wrap: anywhere; }
+th { background: #eeeeee; }
+.who { color: #4d4d4d; }
+img { max-width: 100%; height: auto; }
+.note { background: #fff8e1; padding: 0.5em 1em; border-left: 4px solid #8a6d00; }
+.meaning { background: #eef4fb; padding: 0.5em 1em; border-left: 4px solid #2b5d8a; }
+@page { size: A4; margin: 15mm; }
+@media print {
+  body { margin: 0; padding: 0; max-width: none; font-size: 10pt; }
+  .table { overflow-x: visible; }
+  h2 { break-after: avoid; }
+  tr, img, .note { break-inside: avoid; }
+}
 """
+
+#: What a pair's score means, said once above the pairs.
+SCORE_MEANING = (
+    "Score: how well the mentor fits what the mentee asked for, from 0 (nothing asked for "
+    "is offered) to 1 (everything is): a weighted sum of the criteria the reasons name, "
+    "topics asked and offered weighing most. Reasons list the strongest criterion first. "
+    "Scores compare pairs of one match; they are not grades of people."
+)
+
+
+class _People:
+    """Names of the people a report mentions by id (blank when a cohort gives none)."""
+
+    def __init__(self, cohort: Cohort | None) -> None:
+        self.names: dict[str, str] = {}
+        if cohort is not None:
+            self.names = {p.id: p.name for p in (*cohort.mentees, *cohort.mentors) if p.name}
+        # longest first, and never inside a longer id ("e1" is not found in "e10")
+        ids = "|".join(re.escape(i) for i in sorted(self.names, key=len, reverse=True))
+        self._ids = re.compile(rf"(?<![\w-])(?:{ids})(?![\w-])") if ids else None
+
+    def name(self, ident: str) -> str:
+        return self.names.get(ident, "")
+
+    def who(self, text: str) -> str:
+        """Return the people a text names by id, with their names: ``r2 is Dr. Lee``."""
+        if self._ids is None:
+            return ""
+        found = dict.fromkeys(m.group(0) for m in self._ids.finditer(text))
+        return "; ".join(f"{i} is {self.names[i]}" for i in found)
+
+
+def _notes(result: MatchResult, people: _People) -> list[str]:
+    parts = []
+    for note in result.notes:
+        who = people.who(note)
+        tail = f' <span class="who">({escape(who)})</span>' if who else ""
+        parts.append(f'<p class="note">{escape(note)}{tail}</p>')
+    return parts
+
+
+def _pairs(result: MatchResult, source: Cohort | None) -> str:
+    records = mail_merge_records(result, cohort=source)
+    locked = ["locked"] if any(r["locked"] for r in records) else []  # a column, if any is
+    return _table(
+        ["mentee id", "mentee name", "mentor id", "mentor name", "score", "shared topics",
+         *locked, "reasons"],
+        [[r["mentee"], r["mentee_name"], r["mentor"], r["mentor_name"], r["score"],
+          r["shared_topics"], *(r[k] for k in locked), r["reasons"]] for r in records])
+
+
+def _left_out(result: MatchResult, people: _People) -> list[str]:
+    parts = ["<h2>Unmatched</h2>"]
+    if result.unmatched:
+        parts.append(_table(["mentee id", "mentee name", "reason"],
+                            [[u.mentee, people.name(u.mentee), u.reason]
+                             for u in result.unmatched]))
+    else:
+        parts.append("<p>Every mentee asking for a mentor has one.</p>")
+    if result.shortfall:
+        parts.append("<h2>Fewer mentors than asked</h2>")
+        parts.append(_table(["mentee id", "mentee name", "asked", "given", "reason"],
+                            [[s.mentee, people.name(s.mentee), s.asked, s.given, s.reason]
+                             for s in result.shortfall]))
+    if result.changes:
+        parts.append("<h2>Changes</h2>")
+        parts.append(_table(["change", "mentee id", "mentee name", "mentor id", "mentor name",
+                             "why"],
+                            [[c.action, c.mentee, people.name(c.mentee), c.mentor,
+                              people.name(c.mentor), c.why] for c in result.changes]))
+    return parts
+
+
+def _metrics(result: MatchResult) -> str:
+    m = result.metrics
+    return _table(["measure", "value"], [
+        ["pairs", m.n_pairs], ["mentees matched", f"{m.mentees_matched} / {m.mentees_asking}"],
+        ["total score", m.total_score], ["mean score", m.mean_score],
+        ["lowest score", m.min_score], ["topic coverage", f"{m.topic_coverage:.0%}"],
+    ], row_headers=True)
+
+
+def _supply(source: Cohort | None, figures: bool) -> list[str]:
+    if source is None:
+        return []
+    parts = [] if figures else ["<h2>Topic supply and demand</h2>"]
+    table = topic_demand(source)
+    parts.append(_table(
+        ["topic", "mentees asking", "mentors offering", "places offered", "shortfall"],
+        [[t.topic, t.mentees_asking, t.mentors_offering, t.capacity_offered, t.shortfall]
+         for t in table.topics], row_headers=True))
+    return parts
 
 
 def render_report(result: MatchResult, *, cohort: Cohort | None = None,
@@ -162,17 +285,16 @@ def render_report(result: MatchResult, *, cohort: Cohort | None = None,
     --------
     >>> import mentormatch as mm
     >>> html = render_report(mm.match(mm.example_cohort()), figures=False)
-    >>> html.startswith("<!DOCTYPE html>"), "new-01" in html
+    >>> html.startswith("<!DOCTYPE html>"), "<td>Dr. Sam Comeau</td>" in html
     (True, True)
     """
     source = _cohort_of(result, cohort)
-    names: dict[str, str] = {}
-    if source is not None:
-        names = {p.id: p.name or "" for p in (*source.mentees, *source.mentors)}
+    people = _People(source)
     m = result.metrics
     parts = [
         "<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
-        f"<title>{escape(title)}</title><style>{_CSS}</style></head><body>",
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{escape(title)}</title><style>{_CSS}</style></head><body><main>",
         f"<h1>{escape(title)}</h1>",
         f"<p>{m.n_pairs} pairs; {m.mentees_matched} of {m.mentees_asking} mentees matched; "
         f"solver <code>{escape(result.provenance.solver)}</code>; mentormatch "
@@ -180,30 +302,11 @@ def render_report(result: MatchResult, *, cohort: Cohort | None = None,
     ]
     if result.notes:
         parts.append("<h2>Notes</h2>")
-        parts.extend(f'<p class="note">{escape(n)}</p>' for n in result.notes)
+        parts.extend(_notes(result, people))
     parts.append("<h2>Pairs</h2>")
-    records = mail_merge_records(result, cohort=source)
-    parts.append(_table(
-        ["mentee", "name", "mentor", "name", "score", "shared topics", "locked", "reasons"],
-        [[r["mentee"], r["mentee_name"], r["mentor"], r["mentor_name"], r["score"],
-          r["shared_topics"], r["locked"], r["reasons"]] for r in records],
-    ))
-    parts.append("<h2>Unmatched</h2>")
-    if result.unmatched:
-        parts.append(_table(["mentee", "name", "reason"],
-                            [[u.mentee, names.get(u.mentee, ""), u.reason]
-                             for u in result.unmatched]))
-    else:
-        parts.append("<p>Every mentee asking for a mentor has one.</p>")
-    if result.shortfall:
-        parts.append("<h2>Fewer mentors than asked</h2>")
-        parts.append(_table(["mentee", "name", "asked", "given", "reason"],
-                            [[s.mentee, names.get(s.mentee, ""), s.asked, s.given, s.reason]
-                             for s in result.shortfall]))
-    if result.changes:
-        parts.append("<h2>Changes</h2>")
-        parts.append(_table(["change", "mentee", "mentor", "why"],
-                            [[c.action, c.mentee, c.mentor, c.why] for c in result.changes]))
+    parts.append(f'<p class="meaning">{escape(SCORE_MEANING)}</p>')
+    parts.append(_pairs(result, source))
+    parts.extend(_left_out(result, people))
     parts.append("<h2>Metrics</h2>")
     parts.append(_table(["measure", "value"], [
         ["pairs", m.n_pairs], ["mentees matched", f"{m.mentees_matched} / {m.mentees_asking}"],
@@ -212,21 +315,14 @@ def render_report(result: MatchResult, *, cohort: Cohort | None = None,
     ]))
     if figures:
         parts.append("<h2>Scores and mentor loads</h2>")
-        parts.append(f'<img alt="pair scores and mentor loads" '
-                     f'src="{_png_data_uri(plot_result(result))}">')
+        parts.append(f'<img alt="Histogram of pair scores and bar chart of mentees per mentor '
+                     f'against capacity" src="{_png_data_uri(plot_result(result))}">')
         if source is not None:
             parts.append("<h2>Topic supply and demand</h2>")
-            parts.append(f'<img alt="topic supply and demand" '
-                         f'src="{_png_data_uri(plot_topic_demand(source))}">')
-    if source is not None:
-        if not figures:
-            parts.append("<h2>Topic supply and demand</h2>")
-        table = topic_demand(source)
-        parts.append(_table(
-            ["topic", "mentees asking", "mentors offering", "places offered", "shortfall"],
-            [[t.topic, t.mentees_asking, t.mentors_offering, t.capacity_offered, t.shortfall]
-             for t in table.topics]))
-    parts.append("</body></html>")
+            parts.append(f'<img alt="Bar charts of mentors offering and mentees asking for '
+                         f'each topic" src="{_png_data_uri(plot_topic_demand(source))}">')
+    parts.extend(_supply(source, figures))
+    parts.append("</main></body></html>")
     return "\n".join(parts)
 
 
@@ -234,11 +330,14 @@ def write_report(result: MatchResult, path: str | Path, *, cohort: Cohort | None
                  figures: bool = True, title: str = "Mentorship match report") -> Path:
     """Write a self-contained HTML report of a result, atomically.
 
-    The report holds the pairs with names, shared topics and reasons; who is
-    unmatched or short of mentors and why; the result's notes and changes; the
-    metrics; topic supply and demand; and the figures as embedded PNG images
-    (no external file or link), so it can be opened or forwarded as is. All
-    text is HTML-escaped. Gender and background never appear.
+    The report holds the pairs with ids and names, shared topics and
+    reasons, under a line saying what the score means; who is unmatched or
+    short of mentors and why; the result's notes (with the names of the people
+    they mention by id) and changes; the metrics; topic supply and demand; and
+    the figures as embedded PNG images (no external file or link), so it can be
+    opened or forwarded as is. It fits a phone, a desktop and an A4 page, and
+    its tables have header cells with ``scope`` for screen readers. All text is
+    HTML-escaped. Gender and background never appear.
 
     Parameters
     ----------
