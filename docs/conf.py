@@ -47,7 +47,8 @@ myst_heading_anchors = 3
 # numpydoc renders the docstrings; class members are listed by autodoc itself.
 numpydoc_show_class_members = False
 numpydoc_xref_param_type = False
-autodoc_default_options = {"members": True, "member-order": "bysource"}
+autodoc_default_options = {"members": True, "member-order": "bysource",
+                           "exclude-members": "__new__, __init__, model_post_init, model_config"}
 autodoc_typehints = "none"
 autodoc_class_signature = "separated"
 

@@ -3,8 +3,9 @@
 Every public name gets an entry on the page of the part of the package that
 defines it (``mentormatch.matching`` -> "Matching"), so a name added to, moved
 in or removed from the public surface changes the reference with no edit here.
-The subpackages exported as modules (``mm.scoring``, ``mm.solvers``,
-``mm.synthetic``) get a page of their own. The notebooks are copied in too.
+The subpackages exported as modules (``mm.scoring``, ``mm.solvers``, ...) get a
+page of their own, listing the names not already at the top. The notebooks are
+copied in too.
 """
 
 from __future__ import annotations
@@ -30,7 +31,9 @@ PARTS: dict[str, tuple[str, str]] = {
     "topics": ("Topics", "Topic names and vocabularies."),
     "errors": ("Errors", "Every error raised on purpose derives from MentorMatchError."),
 }
-MODULES = {"solvers": "Solvers", "scoring": "Scoring", "synthetic": "Synthetic cohorts"}
+#: Titles of the subpackages exported as modules (any other gets its own name).
+MODULES = {"solvers": "Solvers", "scoring": "Scoring", "synthetic": "Synthetic cohorts",
+           "rounds": "Program rounds: result types", "errors": "Errors"}
 
 
 def _part(obj: Any) -> str:
@@ -42,31 +45,36 @@ def _part(obj: Any) -> str:
 def _entry(qualified: str, obj: Any) -> str:
     if inspect.isclass(obj):
         kind = "exception" if issubclass(obj, BaseException) else "class"
-        return f"```{{auto{kind}}} {qualified}\n```\n"
+        return f".. auto{kind}:: {qualified}\n"
     if callable(obj):
-        return f"```{{autofunction}} {qualified}\n```\n"
-    return f"```{{autodata}} {qualified}\n:annotation:\n```\n"
+        return f".. autofunction:: {qualified}\n"
+    return f".. autodata:: {qualified}\n   :no-value:\n"
 
 
 def _page(title: str, intro: str, names: list[tuple[str, Any]], module: str) -> str:
-    body = [f"# {title}\n", f"{intro}\n"]
+    """Return one reStructuredText page (autodoc's output is reStructuredText)."""
+    body = [title, "=" * len(title), "", intro, ""]
     for name, obj in names:
         body.append(_entry(f"{module}.{name}", obj))
     return "\n".join(body)
 
 
 def _module_names(module: ModuleType) -> list[tuple[str, Any]]:
-    return [(n, getattr(module, n)) for n in module.__all__]
+    """Return the module's public names that are not also ``mm.<name>`` (documented there)."""
+    return [(n, getattr(module, n)) for n in module.__all__
+            if not (n in mm.__all__ and getattr(mm, n) is getattr(module, n))]
 
 
 def write_pages(docs: Path) -> list[str]:
-    """Write ``docs/api/*.md`` and return the page names in reading order."""
+    """Write ``docs/api/*.rst`` and return the page names in reading order."""
     out = docs / "api"
     out.mkdir(exist_ok=True)
     groups: dict[str, list[tuple[str, Any]]] = {}
+    modules = []
     for name in mm.__all__:
         obj = getattr(mm, name)
         if isinstance(obj, ModuleType):
+            modules.append(name)
             continue
         groups.setdefault(_part(obj), []).append((name, obj))
     pages: dict[str, str] = {}
@@ -74,15 +82,16 @@ def write_pages(docs: Path) -> list[str]:
         if part in groups:
             title, intro = PARTS.get(part, (part.title(), "Also public."))
             pages[part] = _page(title, intro, groups[part], "mentormatch")
-    for attr, title in MODULES.items():
+    for attr in modules:
         module = getattr(mm, attr)
-        intro = (module.__doc__ or "").strip()
-        pages[f"mm-{attr}"] = _page(f"{title} (`mm.{attr}`)", intro, _module_names(module),
+        intro = (module.__doc__ or "").strip().split("\n\n")[0]
+        title = MODULES.get(attr, attr)
+        pages[f"mm-{attr}"] = _page(f"{title} (mm.{attr})", intro, _module_names(module),
                                     f"mentormatch.{attr}")
     for stem, text in pages.items():
-        _write_if_changed(out / f"{stem}.md", text)
-    for stale in set(p.stem for p in out.glob("*.md")) - set(pages) - {"index"}:
-        (out / f"{stale}.md").unlink()
+        _write_if_changed(out / f"{stem}.rst", text)
+    for stale in {p.stem for p in out.glob("*.rst")} - set(pages):
+        (out / f"{stale}.rst").unlink()
     return list(pages)
 
 
@@ -101,7 +110,7 @@ def copy_notebooks(docs: Path) -> list[str]:
         if not target.exists() or target.read_bytes() != nb.read_bytes():
             shutil.copyfile(nb, target)
         names.append(nb.stem)
-    for stale in set(p.stem for p in out.glob("*.ipynb")) - set(names):
+    for stale in {p.stem for p in out.glob("*.ipynb")} - set(names):
         (out / f"{stale}.ipynb").unlink()
     return names
 
@@ -145,5 +154,6 @@ run them yourself (`python -m pip install "mentormatch[report]"`).
 
 
 def setup(app: Any) -> dict[str, Any]:
+    """Register the page writer with Sphinx."""
     app.connect("builder-inited", _on_init)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
