@@ -73,7 +73,7 @@ class Progress:
     ...     bar.update()
     ...     bar.update()
     >>> out.getvalue().split("\r")[-1].split("|")[0].strip()
-    'blocks: 100%'
+    'blocks: done: 100%'
     >>> with Progress(2, "quiet", stream=io.StringIO()) as bar:  # not a terminal
     ...     bar.enabled
     False
@@ -111,8 +111,10 @@ class Progress:
             self._bar.set_description_str(f"{self.desc}: {_printable(what)}")
 
     def close(self) -> None:
-        """Finish the bar (a terminal keeps its last state on one line)."""
+        """Finish the bar (a terminal keeps its last state on one line, ``done`` if complete)."""
         if self._bar is not None:
+            if self.done >= self.total:
+                self._bar.set_description_str(f"{self.desc}: done", refresh=False)
             self._bar.close()
             self._bar = None
 
