@@ -127,7 +127,7 @@ def _png_data_uri(fig: Figure) -> str:
     return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
 
 
-#: Columns of free text: they wrap anywhere, so the short columns keep their width.
+#: Columns of free text: they keep a readable width and take what is left over.
 _LONG = frozenset({"reasons", "shared topics", "reason", "why"})
 
 
@@ -167,7 +167,7 @@ body { font-family: system-ui, sans-serif; line-height: 1.4; margin: 1.5em auto;
 table { border-collapse: collapse; font-size: 0.9em; }
 th, td { border: 1px solid #b3b3b3; padding: 0.3em 0.5em; text-align: left;
          vertical-align: top; }
-td.long { overflow-wrap: anywhere; }
+td.long { overflow-wrap: break-word; min-width: 9em; }
 th { background: #eeeeee; }
 .who { color: #4d4d4d; }
 img { max-width: 100%; height: auto; }
