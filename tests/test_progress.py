@@ -28,7 +28,7 @@ def test_the_cli_bar_advances_through_named_stages(tmp_path: Path, monkeypatch, 
                  "--report", str(tmp_path / "r.html")]) == 0
     drawn = tty.getvalue()
     stages = ["reading cohort.json", "matching 7 mentees with 33 mentors",
-              "writing p.csv, r.html"]
+              "writing p.csv, r.html", "done"]
     at = [drawn.find(stage) for stage in stages]
     assert -1 not in at and at == sorted(at), drawn
     # the count is drawn at each stage, not only at the start and the end (the outputs are
