@@ -92,3 +92,24 @@ def test_api_reference_documents_every_public_name(site: Path) -> None:
         if not isinstance(obj, type(mm)):  # subpackages have pages of their own
             assert f'id="mentormatch.{name}"' in api, name
     assert re.search(r'id="mentormatch\.solvers\.register"', api)
+
+
+def test_hand_written_pages_name_only_objects_that_exist() -> None:
+    """Sphinx does not warn about a reference it cannot resolve; this test does."""
+    import importlib
+
+    import mentormatch as mm
+
+    missing = []
+    for page in sorted((ROOT / "docs").rglob("*.md")):
+        text = page.read_text(encoding="utf-8")
+        for ref in re.findall(r"\{(?:class|func|data|meth|attr|exc)\}`~?([\w.]+)`", text):
+            obj: object = importlib.import_module(ref.split(".")[0])
+            for attr in ref.split(".")[1:]:
+                obj = getattr(obj, attr, None)
+            if obj is None:
+                missing.append(f"{page.relative_to(ROOT)}: {ref}")
+        missing += [f"{page.relative_to(ROOT)}: mm.{name}"
+                    for name in re.findall(r"\bmm\.([A-Za-z_]\w*)", text)
+                    if not hasattr(mm, name)]
+    assert missing == []
