@@ -94,3 +94,13 @@ def test_a_long_match_in_a_notebook_shows_a_live_widget(tmp_path: Path) -> None:
     state = nb.metadata["widgets"]["application/vnd.jupyter.widget-state+json"]["state"]
     bars = [s["state"] for s in state.values() if s["model_name"] == "FloatProgressModel"]
     assert bars and all(b["value"] == b["max"] == 400 for b in bars)  # it ran to the end
+
+
+def test_messages_while_the_bar_runs_get_lines_of_their_own(monkeypatch) -> None:
+    tty = FakeTTY()
+    monkeypatch.setattr("sys.stderr", tty)
+    assert main(["match", str(mm.example_survey_path())]) == 0
+    drawn = tty.getvalue()
+    at = drawn.index("read: ")
+    # the bar was cleared before the read report, which ends its own line
+    assert drawn[at - 1] == "\r" and drawn[at:].split("\r")[0].endswith("\n"), drawn

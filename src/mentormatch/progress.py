@@ -9,9 +9,10 @@ ipywidgets is installed, else a text bar in the cell's output).
 
 from __future__ import annotations
 
+import io
 import sys
 from types import TracebackType
-from typing import Any, TextIO
+from typing import Any, TextIO, cast
 
 from tqdm.std import tqdm as text_tqdm
 
@@ -110,6 +111,23 @@ class Progress:
         if self._bar is not None:
             self._bar.set_description_str(f"{self.desc}: {_printable(what)}")
 
+    def above(self, stream: TextIO) -> TextIO:
+        r"""Return ``stream`` made to write above the bar instead of across it.
+
+        For messages printed while the bar runs (a survey's read report): the
+        bar is cleared, the text written, the bar drawn again below it.
+
+        Examples
+        --------
+        >>> import io
+        >>> out = io.StringIO()
+        >>> with Progress(1, "reading", stream=out) as bar:  # hidden: not a terminal
+        ...     print("read: 40 rows", file=bar.above(out))
+        >>> out.getvalue()
+        'read: 40 rows\n'
+        """
+        return cast(TextIO, _Above(self, stream))
+
     def close(self) -> None:
         """Finish the bar (a terminal keeps its last state on one line, ``done`` if complete)."""
         if self._bar is not None:
@@ -126,6 +144,32 @@ class Progress:
                  tb: TracebackType | None) -> None:
         """Finish the bar."""
         self.close()
+
+
+class _Above(io.TextIOBase):
+    """A text stream that writes whole lines above a bar: clear it, write, draw it again."""
+
+    def __init__(self, progress: Progress, stream: TextIO) -> None:
+        self._progress = progress
+        self._stream = stream
+        self._pending = ""
+
+    def write(self, text: str) -> int:
+        bar = self._progress._bar
+        if bar is None:
+            return self._stream.write(self._pending + text) - len(self._pending)
+        lines, newline, self._pending = (self._pending + text).rpartition("\n")
+        if newline:
+            with bar.external_write_mode(file=bar.fp):
+                self._stream.write(lines + "\n")
+                self._stream.flush()
+        return len(text)
+
+    def flush(self) -> None:
+        self._stream.flush()
+
+    def isatty(self) -> bool:
+        return bool(getattr(self._stream, "isatty", lambda: False)())
 
 
 def _printable(text: str) -> str:

@@ -173,7 +173,7 @@ def cmd_match(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Match a cohort or survey and write the requested files."""
     with Progress(2 + _n_outputs(args), f"match ({args.solver})") as bar:
         bar.stage(f"reading {args.input.name}")
-        cohort = load_cohort(args.input, ReadOptions.from_args(args), err)
+        cohort = load_cohort(args.input, ReadOptions.from_args(args), bar.above(err))
         bar.update()
         bar.stage(_match_stage(cohort))
         result = match(cohort, solver=args.solver, **_solve_options(args))
@@ -189,7 +189,7 @@ def cmd_shortlist(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Print (and optionally write) the best ``k`` mentors per mentee."""
     with Progress(2, "shortlist") as bar:
         bar.stage(f"reading {args.input.name}")
-        cohort = load_cohort(args.input, ReadOptions.from_args(args), err)
+        cohort = load_cohort(args.input, ReadOptions.from_args(args), bar.above(err))
         bar.update()
         bar.stage(f"scoring {len(cohort.mentees)} mentees x {len(cohort.mentors)} mentors")
         sl = shortlist(cohort, k=args.k, min_score=args.min_score)
@@ -220,7 +220,7 @@ def cmd_rematch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     release = [parse_pair(p) for p in args.release]
     with Progress(2 + _n_outputs(args), "rematch") as bar:
         bar.stage(f"reading {args.cohort.name} and {args.result.name}")
-        cohort = load_cohort(args.cohort, ReadOptions.from_args(args), err)
+        cohort = load_cohort(args.cohort, ReadOptions.from_args(args), bar.above(err))
         try:
             previous = MatchResult.model_validate_json(
                 args.result.read_text(encoding="utf-8"))
@@ -228,7 +228,7 @@ def cmd_rematch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             raise InvalidInputError(f"{args.result}: not a mentormatch result JSON "
                                     f"({exc.error_count()} problems, first: "
                                     f"{exc.errors()[0]['msg']})") from None
-        joining = _read_joining(args.join, args.join_schema, err) if args.join else []
+        joining = _read_joining(args.join, args.join_schema, bar.above(err)) if args.join else []
         bar.update()
         bar.stage(_match_stage(cohort))
         result = rematch(previous, release=release, leaving_mentors=args.leaving,
