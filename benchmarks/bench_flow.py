@@ -1,69 +1,36 @@
-"""Benchmark the exact ``flow`` solver against OR-Tools, HiGHS and networkx.
+"""``flow`` against outside min-cost-flow libraries, and our two flow backends.
 
 Instances (seeded): scores are the topic overlap of random 3-of-15 topic sets plus
 small noise; every mentee wants two distinct mentors; capacities 7.
 
 * ``complete``: 1000 mentees x 300 mentors, every pair admissible (300k arcs);
-* ``candidates``: 10000 x 3000, each mentee's 50 best mentors (500k arcs), built as
-  a sparse edge list.
+* ``candidates``: 10000 x 3000, each mentee's 50 best mentors (500k arcs), as a
+  ``CandidateProblem``.
 
-Baselines solve the *same* network (same arcs, same integer costs where integers
-are needed): OR-Tools ``SimpleMinCostFlow`` called directly, scipy HiGHS on the
-network LP, networkx ``network_simplex`` (complete instance only). Timings are the
-median of 3 runs after a warm-up. Run::
+Peers (outside libraries) solve the *same* network as ``flow`` (same arcs, same
+integer costs, the same lexicographic objective): OR-Tools ``SimpleMinCostFlow``
+called directly, networkx ``network_simplex`` (complete instance only). Our own
+backends (``flow`` on OR-Tools, ``flow`` on scipy HiGHS, and the HiGHS LP backend
+called directly) are a separate table: they compare us with ourselves. Every runner
+gets one warm-up run and 3 untraced timed runs (``benchmarks.timing.timed``); the
+objectives of all runners are checked to agree.
 
-    python -m benchmarks.bench_flow [--quick]
-
-and read the table, or ``benchmarks/results/flow.json``.
+    python -m benchmarks run flow        # --toy: tiny instances
 """
 
 from __future__ import annotations
 
-import argparse
-import json
-import platform
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 import mentormatch as mm
-from benchmarks.timing import median_time
-from mentormatch.problem._match_problem import Edges
+from mentormatch.problem import CandidateProblem
 from mentormatch.solvers.flow import build_network, run_backend, scaled_costs, solve_flow
 
-RESULTS = Path(__file__).parent / "results" / "flow.json"
-
-
-class EdgeProblem:
-    """A sparse problem: only candidate pairs, as edge arrays (what ``flow`` reads)."""
-
-    def __init__(self, n_e: int, n_r: int, mentee: np.ndarray, mentor: np.ndarray,
-                 score: np.ndarray, demand: int, capacity: int) -> None:
-        order = np.lexsort((mentor, mentee))
-        self.mentee, self.mentor, self.score = mentee[order], mentor[order], score[order]
-        self.shape = (n_e, n_r)
-        self.n_mentees, self.n_mentors = n_e, n_r
-        self.demand = np.full(n_e, demand, dtype=np.int64)
-        self.capacity = np.full(n_r, capacity, dtype=np.int64)
-        self.min_load = np.zeros(n_r, dtype=np.int64)
-        self.locked = np.zeros((0, 2), dtype=np.int64)
-        self.attributes = None
-        self._keys = self.mentee * n_r + self.mentor
-
-    def edges(self) -> Edges:
-        return Edges(self.mentee, self.mentor, self.score, self.score, self.score)
-
-    def pair_scores(self, mentee_idx: Any, mentor_idx: Any) -> np.ndarray:
-        keys = np.asarray(mentee_idx) * self.shape[1] + np.asarray(mentor_idx)
-        pos = np.searchsorted(self._keys, keys)
-        return self.score[pos]
-
-    def is_allowed(self, mentee_idx: Any, mentor_idx: Any) -> np.ndarray:
-        keys = np.asarray(mentee_idx) * self.shape[1] + np.asarray(mentor_idx)
-        pos = np.minimum(np.searchsorted(self._keys, keys), self._keys.size - 1)
-        return self._keys[pos] == keys
+from .results import Payload, Study, fmt_time
+from .timing import timed
 
 
 def topic_scores(rng: np.random.Generator, n: int, n_topics: int = 15) -> np.ndarray:
@@ -75,13 +42,13 @@ def topic_scores(rng: np.random.Generator, n: int, n_topics: int = 15) -> np.nda
     return out
 
 
-def instance(n_e: int, n_r: int, k: int | None, seed: int) -> EdgeProblem:
+def instance(n_e: int, n_r: int, k: int | None, seed: int) -> CandidateProblem:
     rng = np.random.default_rng(seed)
     a, b = topic_scores(rng, n_e), topic_scores(rng, n_r)
     if k is None:
         scores = a @ b.T + 0.01 * rng.random((n_e, n_r))
         mentee, mentor = np.nonzero(np.ones_like(scores, dtype=bool))
-        return EdgeProblem(n_e, n_r, mentee, mentor, scores.ravel(), 2, 7)
+        return CandidateProblem(n_e, n_r, mentee, mentor, scores.ravel(), demand=2, capacity=7)
     rows, cols, vals = [], [], []
     for lo in range(0, n_e, 2000):
         block = a[lo:lo + 2000] @ b.T + 0.01 * rng.random((min(2000, n_e - lo), n_r))
@@ -89,15 +56,15 @@ def instance(n_e: int, n_r: int, k: int | None, seed: int) -> EdgeProblem:
         rows.append(np.repeat(np.arange(lo, lo + block.shape[0]), k))
         cols.append(top.ravel())
         vals.append(np.take_along_axis(block, top, axis=1).ravel())
-    return EdgeProblem(n_e, n_r, np.concatenate(rows), np.concatenate(cols),
-                       np.concatenate(vals), 2, 7)
+    return CandidateProblem(n_e, n_r, np.concatenate(rows), np.concatenate(cols),
+                            np.concatenate(vals), demand=2, capacity=7)
 
 
-def ortools_direct(problem: EdgeProblem) -> Callable[[], float]:
+def ortools_direct(problem: CandidateProblem) -> Callable[[], float]:
     """OR-Tools on the same network and integer costs, timed from arrays to flows."""
     from ortools.graph.python import min_cost_flow
 
-    net = build_network(problem, "lexicographic")  # type: ignore[arg-type]
+    net = build_network(problem, "lexicographic")
     costs, _ = scaled_costs(net, True)
     supply = net.supply.copy()
     np.subtract.at(supply, net.tail, net.lower)
@@ -114,8 +81,8 @@ def ortools_direct(problem: EdgeProblem) -> Callable[[], float]:
     return run
 
 
-def highs_lp(problem: EdgeProblem) -> Callable[[], float]:
-    net = build_network(problem, "lexicographic")  # type: ignore[arg-type]
+def highs_lp(problem: CandidateProblem) -> Callable[[], float]:
+    net = build_network(problem, "lexicographic")
 
     def run() -> float:
         flow, _ = run_backend(net, "highs", lexicographic=True)
@@ -125,10 +92,10 @@ def highs_lp(problem: EdgeProblem) -> Callable[[], float]:
     return run
 
 
-def networkx_simplex(problem: EdgeProblem) -> Callable[[], float]:
+def networkx_simplex(problem: CandidateProblem) -> Callable[[], float]:
     import networkx as nx
 
-    net = build_network(problem, "lexicographic")  # type: ignore[arg-type]
+    net = build_network(problem, "lexicographic")
     costs, _ = scaled_costs(net, True)
     # networkx needs integer weights and no lower bounds (there are none here).
     assert not net.lower.any()
@@ -154,58 +121,56 @@ def networkx_simplex(problem: EdgeProblem) -> Callable[[], float]:
     return run
 
 
+FULL = [("complete", 1000, 300, None), ("candidates", 10000, 3000, 50)]
+TOY = [("complete", 30, 10, None), ("candidates", 60, 20, 8)]
+PEERS = ("ortools (direct)", "networkx network_simplex")
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="smaller instances, 1 run")
-    parser.add_argument("--no-networkx", action="store_true")
-    args = parser.parse_args()
-    repeat = 1 if args.quick else 3
-    cases = [("complete", 1000, 300, None), ("candidates", 10000, 3000, 50)]
-    if args.quick:
-        cases = [("complete", 200, 60, None), ("candidates", 2000, 600, 50)]
+
+def _objective(out: Any) -> float:
+    return float(out.objective) if isinstance(out, mm.Assignment) else float(out)
+
+
+def run(toy: bool) -> Payload:
     rows: list[dict[str, Any]] = []
-    for name, n_e, n_r, k in cases:
+    for name, n_e, n_r, k in TOY if toy else FULL:
         problem = instance(n_e, n_r, k, seed=0)
-        arcs = problem.mentee.size
         runners: dict[str, Callable[[], Any]] = {
+            "flow[ortools]": lambda p=problem: solve_flow(p, backend="ortools"),
+            "flow[highs]": lambda p=problem: solve_flow(p, backend="highs"),
+            "highs LP backend (direct)": highs_lp(problem),
             "ortools (direct)": ortools_direct(problem),
-            "flow[ortools]": lambda p=problem: solve_flow(p, backend="ortools"),  # type: ignore
-            "flow[highs]": lambda p=problem: solve_flow(p, backend="highs"),  # type: ignore
-            "highs LP (direct)": highs_lp(problem),
         }
-        if name == "complete" and not args.no_networkx:
+        if name == "complete":
             runners["networkx network_simplex"] = networkx_simplex(problem)
-        times: dict[str, float] = {}
-        facts: dict[str, Any] = {}
+        ref: float | None = None
         for label, fn in runners.items():
-            t, out = median_time(fn, 1 if label.startswith("networkx") else repeat)
-            times[label] = t
-            if isinstance(out, mm.Assignment):
-                facts[label] = {"objective": out.objective, "pairs": out.n_pairs,
-                                "exact": out.info["exact"],
-                                "cycles_canceled": out.info["cycles_canceled"],
-                                "bellman_ford_rounds": out.info["bellman_ford_rounds"]}
-            else:
-                facts[label] = {"objective": out}
-        base = times["ortools (direct)"]
-        for label, t in times.items():
-            rows.append({"instance": name, "size": f"{n_e}x{n_r}", "arcs": int(arcs),
-                         "solver": label, "seconds": t, "vs_ortools": t / base,
-                         "flow_speedup": t / times["flow[ortools]"], **facts[label]})
-    print(f"{'instance':<11}{'size':>12}{'arcs':>9}  {'solver':<26}{'seconds':>9}"
-          f"{'x OR-Tools':>11}{'x flow':>9}  objective")
-    for row in rows:
-        print(f"{row['instance']:<11}{row['size']:>12}{row['arcs']:>9}  {row['solver']:<26}"
-              f"{row['seconds']:>9.3f}{row['vs_ortools']:>11.2f}{row['flow_speedup']:>9.2f}"
-              f"  {row['objective']:.6f}")
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps({
-        "machine": {"python": platform.python_version(), "processor": platform.processor(),
-                    "machine": platform.machine()},
-        "repeat": repeat, "quick": args.quick, "rows": rows}, indent=2) + "\n")
-    print(f"wrote {RESULTS}")
+            t, out = timed(fn)
+            objective = _objective(out)
+            ref = objective if ref is None else ref
+            rows.append({"instance": name, "size": f"{n_e}x{n_r}",
+                         "arcs": int(problem.edges().mentee.size), "runner": label,
+                         "peer": label in PEERS, "time": t.as_dict(), "objective": objective,
+                         "same_objective": bool(abs(objective - ref) <= 1e-6 * max(1, abs(ref)))})
+    return {"rows": rows}
 
 
-if __name__ == "__main__":
-    main()
+def tables(payload: Payload) -> dict[str, str]:
+    rows = payload["rows"]
+    base = {r["instance"]: r["time"]["median"] for r in rows if r["runner"] == "flow[ortools]"}
+    out = {}
+    for marker, peer in (("flow.peers", True), ("flow.backends", False)):
+        lines = ["| instance | arcs | runner | time: median (fastest-slowest) "
+                 "| time / flow[ortools] | same objective |", "|---" * 6 + "|"]
+        for r in rows:
+            if r["peer"] != peer and r["runner"] != "flow[ortools]":
+                continue
+            t = r["time"]
+            lines.append(f"| {r['instance']} {r['size']} | {r['arcs']:,} | {r['runner']} "
+                         f"| {fmt_time(t['median'], t['low'], t['high'])} "
+                         f"| {t['median'] / base[r['instance']]:.2f}x "
+                         f"| {'yes' if r['same_objective'] else '**no**'} |")
+        out[marker] = "\n".join(lines)
+    return out
+
+
+STUDY = Study("flow", run, tables, ("benchmarks/bench_flow.py",), "python -m benchmarks run flow")

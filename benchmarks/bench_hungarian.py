@@ -2,26 +2,24 @@
 
 Target (issue 3): ``mm.solve(problem, solver="hungarian")`` within 1.2x of calling
 scipy directly. Scores: topic overlap of random 3-of-15 topic sets plus small noise
-(as in shared/PEERS.md). Median of 3 runs after a warm-up, each size in this process.
+(as in shared/PEERS.md). Both get one warm-up run and 3 untraced timed runs
+(``benchmarks.timing.timed``); the objectives are checked to agree (both maximise the
+total score of a perfect matching).
 
-    python -m benchmarks.bench_hungarian [--sizes 1000 2000 5000]
+    python -m benchmarks run hungarian      # --toy: tiny sizes
 """
 
 from __future__ import annotations
 
-import argparse
-import json
-import os
-import platform
-from pathlib import Path
+from typing import Any
 
 import numpy as np
 from scipy.optimize import linear_sum_assignment
 
 import mentormatch as mm
-from benchmarks.timing import median_time
 
-RESULTS = Path(__file__).resolve().parent / "results"
+from .results import Payload, Study, fmt_time
+from .timing import timed
 
 
 def overlap_scores(n_e: int, n_r: int, seed: int) -> np.ndarray:
@@ -34,29 +32,29 @@ def overlap_scores(n_e: int, n_r: int, seed: int) -> np.ndarray:
     return topics_e @ topics_r.T + rng.random((n_e, n_r)) * 0.01
 
 
-
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 2000, 5000])
-    args = parser.parse_args()
-    rows = []
-    for n in args.sizes:
+def run(toy: bool) -> Payload:
+    rows: list[dict[str, Any]] = []
+    for n in [20, 40] if toy else [1000, 2000, 5000]:
         scores = overlap_scores(n, n, seed=n)
         problem = mm.MatchProblem(scores=scores)
-        t_scipy = median_time(lambda s=scores: linear_sum_assignment(s, maximize=True))[0]
-        t_ours = median_time(lambda p=problem: mm.solve(p, solver="hungarian"))[0]
-        r, c = linear_sum_assignment(scores, maximize=True)
-        ours = mm.solve(problem, solver="hungarian")
-        assert np.isclose(ours.objective, scores[r, c].sum()), "objective differs from scipy"
-        rows.append({"n": n, "scipy_s": t_scipy, "mentormatch_s": t_ours,
-                     "ratio": t_ours / t_scipy})
-        print(f"{n:>6} x {n:<6} scipy {t_scipy:8.3f} s   mentormatch {t_ours:8.3f} s   "
-              f"ratio {t_ours / t_scipy:5.2f}")
-    RESULTS.mkdir(exist_ok=True)
-    out = {"machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
-           "rows": rows}
-    (RESULTS / "hungarian.json").write_text(json.dumps(out, indent=2))
+        t_scipy, (r, c) = timed(lambda s=scores: linear_sum_assignment(s, maximize=True))
+        t_ours, ours = timed(lambda p=problem: mm.solve(p, solver="hungarian"))
+        rows.append({"n": n, "scipy": t_scipy.as_dict(), "mentormatch": t_ours.as_dict(),
+                     "ratio": t_ours.median / t_scipy.median,
+                     "same_objective": bool(np.isclose(ours.objective, scores[r, c].sum()))})
+    return {"rows": rows}
 
 
-if __name__ == "__main__":
-    main()
+def tables(payload: Payload) -> dict[str, str]:
+    lines = ["| size | scipy `linear_sum_assignment` | `mm.solve(solver=\"hungarian\")` "
+             "| ours / scipy | same objective |", "|---" * 5 + "|"]
+    for r in payload["rows"]:
+        a, b = r["scipy"], r["mentormatch"]
+        lines.append(f"| {r['n']:,} x {r['n']:,} | {fmt_time(a['median'], a['low'], a['high'])} "
+                     f"| {fmt_time(b['median'], b['low'], b['high'])} | {r['ratio']:.2f}x "
+                     f"| {'yes' if r['same_objective'] else '**no**'} |")
+    return {"hungarian": "\n".join(lines)}
+
+
+STUDY = Study("hungarian", run, tables, ("benchmarks/bench_hungarian.py",),
+              "python -m benchmarks run hungarian")

@@ -16,31 +16,26 @@ Measures per solver (means over seeds unless noted):
 * ``worst_off``: lowest mentee score among matched mentees, a mentee's score being the sum
   of their pair scores over their demand (``mentormatch.solvers._ilp.worst_off``);
 * ``worst_all``: the same over every asking mentee, an unmatched one scoring 0;
-* ``matched``, ``pairs``, ``total``: mentees with a mentor, pairs, total score; ``ms``:
-  median solve time.
+* ``matched``, ``pairs``, ``total``: mentees with a mentor, pairs, total score.
 
-    python -m benchmarks.bench_ilp [--seeds 100]
+No timing here (``bench_sweep`` times the solvers).
+
+    python -m benchmarks run ilp        # 100 seeds; --toy: 3
 """
 
 from __future__ import annotations
 
-import argparse
-import json
-import platform
-import statistics
-import time
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 import mentormatch as mm
 from mentormatch.encode import build_problem
-from mentormatch.problem._metrics import topic_coverage
+from mentormatch.problem import topic_coverage
 from mentormatch.scoring import default_scorer
-from mentormatch.solvers._ilp import mentee_scores, worst_off
+from mentormatch.solvers._ilp import mentee_scores, worst_off  # not exported
 
-RESULTS = Path(__file__).resolve().parent / "results"
+from .results import Payload, Study
 
 CONFIGS: dict[str, tuple[str, dict[str, Any]]] = {
     "greedy": ("greedy", {}),
@@ -102,37 +97,33 @@ def measure(problem: mm.MatchProblem, a: mm.Assignment) -> dict[str, float]:
     }
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--seeds", type=int, default=100)
-    args = parser.parse_args()
-    names = [n for n, (solver, _) in CONFIGS.items() if solver in mm.solvers.available()]
-    missing = [n for n in CONFIGS if n not in names]
+def run(toy: bool) -> Payload:
+    seeds = 3 if toy else 100
+    names = list(CONFIGS)
     scorer = default_scorer()
     per_seed: list[dict[str, Any]] = []
-    times: dict[str, list[float]] = {n: [] for n in names}
     source = ""
-    for seed in range(args.seeds):
+    for seed in range(seeds):
         cohort, source = make(seed)
         problem = build_problem(cohort, scorer.score(cohort))
         row: dict[str, Any] = {"seed": seed}
         for name in names:
             solver, opts = CONFIGS[name]
-            t = time.perf_counter()
             a = mm.solve(problem, solver=solver, **opts)
-            times[name].append(time.perf_counter() - t)
             row[name] = measure(problem, a)
             if solver == "ilp":
                 row[name]["optimal"] = bool(a.info["optimal"])
         per_seed.append(row)
+    return {"seeds": seeds, "cohort_source": source, **_summary(names, per_seed)}
 
+
+def _summary(names: list[str], per_seed: list[dict[str, Any]]) -> dict[str, Any]:
     summary: dict[str, dict[str, float]] = {}
     for name in names:
         vals = [r[name] for r in per_seed]
         summary[name] = {k: float(np.nanmean([v[k] for v in vals]))
                          for k in ("coverage", "pooled", "worst_off", "worst_all", "matched",
                                    "pairs", "total")}
-        summary[name]["ms"] = 1e3 * statistics.median(times[name])
 
     def gap(a: str, b: str, key: str) -> list[float]:
         return [100 * (r[a][key] - r[b][key]) for r in per_seed]
@@ -159,29 +150,16 @@ def main() -> None:
     checks["all ilp runs optimal"] = all(
         r[n]["optimal"] for r in per_seed for n in names if "optimal" in r[n])
 
-    header = f"{'solver':22s} {'coverage':>8s} {'pooled':>7s} {'worst':>6s} {'worst*':>6s} " \
-             f"{'matched':>7s} {'pairs':>6s} {'total':>6s} {'ms':>7s}"
-    print(f"{args.seeds} pilot-shaped cohorts (7 x 33) from {source}")
-    print(header)
-    for name in names:
-        s = summary[name]
-        print(f"{name:22s} {s['coverage']:8.3f} {s['pooled']:7.3f} {s['worst_off']:6.3f} "
-              f"{s['worst_all']:6.3f} {s['matched']:7.2f} {s['pairs']:6.2f} {s['total']:6.2f} "
-              f"{s['ms']:7.1f}")
-    if missing:
-        print("not registered (skipped):", ", ".join(missing))
-    print("worst = lowest mentee score among matched; worst* = among all asking (unmatched 0)")
-    for k, v in checks.items():
-        print(f"{k}: {v}")
-
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    out = {"seeds": args.seeds, "cohort_source": source, "shape": [7, 33],
-           "machine": {"python": platform.python_version(), "cpu_count": __import__("os")
-                       .cpu_count()},
-           "summary": summary, "checks": checks, "skipped": missing, "per_seed": per_seed}
-    (RESULTS / "ilp_quality.json").write_text(json.dumps(out, indent=1))
-    print(f"wrote {RESULTS / 'ilp_quality.json'}")
+    return {"summary": summary, "checks": checks}
 
 
-if __name__ == "__main__":
-    main()
+def tables(payload: Payload) -> dict[str, str]:
+    lines = ["| check | result |", "|---|---|"]
+    for k, v in payload["checks"].items():
+        shown = ", ".join(f"{a}: {b:.2f}" if isinstance(b, float) else f"{a}: {b}"
+                          for a, b in v.items()) if isinstance(v, dict) else str(v)
+        lines.append(f"| {k} | {shown} |")
+    return {"ilp.checks": "\n".join(lines)}
+
+
+STUDY = Study("ilp", run, tables, ("benchmarks/bench_ilp.py",), "python -m benchmarks run ilp")

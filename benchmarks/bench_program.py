@@ -1,15 +1,19 @@
 """Time group circles and peer pairing at department and university scale.
 
-Run: ``python -m benchmarks.bench_program``. Prints one line per case.
+Every case: one warm-up run and 3 untraced timed runs (``benchmarks.timing.timed``).
+``python -m benchmarks run program`` (``--toy``: tiny cohorts).
 """
 
 from __future__ import annotations
 
-import time
+from typing import Any
 
 import numpy as np
 
 import mentormatch as mm
+
+from .results import Payload, Study, fmt_time
+from .timing import timed
 
 TOPICS = ["clinical work", "research and scholarship", "teaching and curriculum development",
           "quality improvement", "leadership", "work life balance", "wellness",
@@ -33,34 +37,42 @@ def cohort(n_mentees: int, n_leads: int, seed: int) -> mm.Cohort:
     return mm.Cohort(mentees=mentees, mentors=mentors)
 
 
-def timed(label: str, func) -> object:  # type: ignore[no-untyped-def]
-    t0 = time.perf_counter()
-    out = func()
-    print(f"{label:<58} {time.perf_counter() - t0:8.3f} s")
-    return out
+CIRCLES = [("department", 60, 8, 3, 8), ("faculty", 300, 40, 4, 8),
+           ("university", 800, 100, 4, 10)]
+PEERS = [("department", 60), ("faculty", 200), ("university", 400)]
 
 
-def main() -> None:
-    for name, n, leads, lo, hi in [("department", 60, 8, 3, 8), ("faculty", 300, 40, 4, 8),
-                                   ("university", 800, 100, 4, 10)]:
+def run(toy: bool) -> Payload:
+    rows: list[dict[str, Any]] = []
+    for name, n, leads, lo, hi in [("toy", 12, 3, 3, 5)] if toy else CIRCLES:
         c = cohort(n, leads, seed=1)
-        res = timed(f"circles  {name:<10} {n} mentees x {leads} leads [{lo},{hi}]",
-                    lambda c=c, lo=lo, hi=hi: mm.form_circles(c, min_size=lo, max_size=hi))
+        t, res = timed(lambda c=c, lo=lo, hi=hi: mm.form_circles(c, min_size=lo, max_size=hi))
         assert isinstance(res, mm.rounds.CircleResult)
-        print(f"    open {len(res.circles)}, placed "
-              f"{sum(x.size for x in res.circles)}, exact {res.info['exact']}")
-    for name, n in [("department", 60), ("faculty", 200), ("university", 400)]:
+        rows.append({"case": f"circles, {name}: {n} mentees x {leads} leads, size {lo}-{hi}",
+                     "time": t.as_dict(),
+                     "result": f"{len(res.circles)} circles, "
+                               f"{sum(x.size for x in res.circles)} placed, "
+                               f"exact {res.info['exact']}"})
+    for name, n in [("toy", 10)] if toy else PEERS:
         pool = list(cohort(n, 1, seed=2).mentees)
-        full = timed(f"peers    {name:<10} {n} people, max_weight (all pairs)",
-                     lambda pool=pool: mm.pair_peers(pool))
-        pruned = timed(f"peers    {name:<10} {n} people, max_weight candidates=10",
-                       lambda pool=pool: mm.pair_peers(pool, candidates=10))
-        assert isinstance(full, mm.rounds.PeerResult) and isinstance(pruned, mm.rounds.PeerResult)
-        print(f"    total {full.total_score:.3f} vs pruned {pruned.total_score:.3f}, "
-              f"pruned certified {pruned.info['exact']}")
-        timed(f"peers    {name:<10} {n} people, stable roommates",
-              lambda pool=pool: mm.pair_peers(pool, method="stable"))
+        for label, kwargs in (("max weight, all pairs", {}),
+                              ("max weight, candidates=10", {"candidates": 10}),
+                              ("stable roommates", {"method": "stable"})):
+            t, res = timed(lambda pool=pool, kw=kwargs: mm.pair_peers(pool, **kw))
+            assert isinstance(res, mm.rounds.PeerResult)
+            rows.append({"case": f"peers, {name}: {n} people, {label}", "time": t.as_dict(),
+                         "result": f"total {res.total_score:.3f}, exact {res.info.get('exact')}"})
+    return {"rows": rows}
 
 
-if __name__ == "__main__":
-    main()
+def tables(payload: Payload) -> dict[str, str]:
+    lines = ["| case | time: median (fastest-slowest) | result |", "|---|---|---|"]
+    for r in payload["rows"]:
+        t = r["time"]
+        lines.append(f"| {r['case']} | {fmt_time(t['median'], t['low'], t['high'])} "
+                     f"| {r['result']} |")
+    return {"program": "\n".join(lines)}
+
+
+STUDY = Study("program", run, tables, ("benchmarks/bench_program.py",),
+              "python -m benchmarks run program")

@@ -125,6 +125,18 @@ def matching_hr(p: mm.MatchProblem) -> Pairs:
     return arr[:, 0], arr[:, 1]
 
 
+#: Each peer's counterpart among our solvers, and how their objectives relate. Where
+#: the priorities differ the sweep checks that the answers agree (``comparisons``).
+PEER_OF: dict[str, tuple[str, str]] = {
+    "scipy_lsa": ("flow", "peer: most pairs, then total (demand 1); flow: most mentees "
+                          "covered, then pairs, then total: the same on demand 1"),
+    "ortools_mcf": ("flow", "peer: most pairs, then total; flow: most mentees covered, "
+                            "then pairs, then total (answers checked to agree)"),
+    "networkx_mcf": ("flow", "peer: most pairs, then total; flow: most mentees covered, "
+                             "then pairs, then total (answers checked to agree)"),
+    "matching_hr": ("stable", "both: the mentee-optimal stable matching (mentees propose)"),
+}
+
 PEERS: dict[str, Callable[[mm.MatchProblem], Pairs]] = {
     "scipy_lsa": scipy_lsa,
     "ortools_mcf": ortools_mcf,

@@ -3,16 +3,19 @@
 Each (runner, instance) pair is one task. A task rebuilds its instance from the spec
 (deterministic), then runs the solver in a forked child process with a timeout, so a
 peer that hangs (networkx, ``matching``) is killed and reported, never waited for.
-Inside the child: wall time (``time.perf_counter``) and peak memory as traced by
-``tracemalloc`` (numpy buffers are traced; memory allocated inside C++ libraries such
-as OR-Tools is not). Quality is computed in the task from the returned pairs.
+Inside the child, every runner (ours and the peers') gets the same treatment
+(``benchmarks.timing``): one warm-up run on the instance, ``repeats`` timed runs with no
+tracing (median, fastest, slowest), then one more run of its own under ``tracemalloc``
+for the peak memory (numpy buffers are traced; memory allocated inside C++ libraries
+such as OR-Tools is not). Quality is computed in the task from the returned pairs.
+
+Peers (``benchmarks.peers.PEER_OF``) are compared with the solver of ours that has
+their objective; ``comparisons`` checks that the answers agree where they must.
 """
 
 from __future__ import annotations
 
 import multiprocessing as mp
-import time
-import tracemalloc
 from collections.abc import Callable, Iterable
 from concurrent.futures import Executor, Future
 from dataclasses import asdict, dataclass
@@ -21,8 +24,9 @@ from typing import Any
 import numpy as np
 
 import mentormatch as mm
-from mentormatch.problem._metrics import (
+from mentormatch.problem import (
     assignment_metrics,
+    blocking_pair_indices,
     load_spread,
     rank_profile,
     topic_coverage,
@@ -30,7 +34,8 @@ from mentormatch.problem._metrics import (
 from mentormatch.progress import Progress
 
 from .instances import Spec, problem
-from .peers import PEERS, NotApplicable
+from .peers import PEER_OF, PEERS, NotApplicable
+from .timing import timed, traced_peak
 
 OURS = ("flow", "stable", "greedy", "hungarian", "ilp")
 
@@ -42,6 +47,7 @@ class Task:
     runner: str
     spec: Spec
     timeout: float = 60.0
+    repeats: int = 3
 
 
 def _solve(runner: str, p: mm.MatchProblem) -> tuple[np.ndarray, np.ndarray]:
@@ -52,16 +58,12 @@ def _solve(runner: str, p: mm.MatchProblem) -> tuple[np.ndarray, np.ndarray]:
     return PEERS[name](p)
 
 
-def _child(runner: str, spec: Spec, conn: Any) -> None:
+def _child(runner: str, spec: Spec, repeats: int, conn: Any) -> None:
     try:
         p = problem(spec)
-        tracemalloc.start()
-        t = time.perf_counter()
-        e, r = _solve(runner, p)
-        seconds = time.perf_counter() - t
-        _, peak = tracemalloc.get_traced_memory()
-        tracemalloc.stop()
-        conn.send(("ok", np.asarray(e), np.asarray(r), seconds, peak))
+        timing, (e, r) = timed(lambda: _solve(runner, p), repeats)
+        peak = traced_peak(lambda: _solve(runner, p))
+        conn.send(("ok", np.asarray(e), np.asarray(r), timing.as_dict(), peak))
     except NotApplicable as exc:
         conn.send(("n/a", str(exc)))
     except ImportError as exc:
@@ -80,7 +82,11 @@ _PRELOAD = ("scipy.optimize", "scipy.sparse.csgraph", "ortools.graph.python.min_
 
 
 def preload() -> None:
-    """Import solver libraries once, before forking, so no run times an import."""
+    """Import solver libraries once, before forking, so no run times an import.
+
+    No solver is run here: the warm-up is the same for every runner, one untimed run
+    on the instance itself inside the child (``benchmarks.timing.timed``).
+    """
     import importlib
 
     for name in _PRELOAD:
@@ -88,19 +94,13 @@ def preload() -> None:
             importlib.import_module(name)
         except ImportError:
             pass
-    tiny = mm.MatchProblem(scores=[[1.0, 0.5], [0.2, 0.9]])
-    for name in OURS:  # first calls also fill lazy caches (HiGHS, OR-Tools)
-        try:
-            mm.solve(tiny, solver=name)
-        except Exception:  # noqa: S110 - a missing solver is reported by its task
-            pass
 
 
 def _in_child(task: Task) -> tuple[Any, ...]:
     preload()
     ctx = mp.get_context("fork")
     recv, send = ctx.Pipe(duplex=False)
-    proc = ctx.Process(target=_child, args=(task.runner, task.spec, send))
+    proc = ctx.Process(target=_child, args=(task.runner, task.spec, task.repeats, send))
     proc.start()
     send.close()
     got: tuple[Any, ...] = ("timeout", f"no answer within {task.timeout:g} s")
@@ -118,8 +118,6 @@ def _in_child(task: Task) -> tuple[Any, ...]:
 
 def quality(p: mm.MatchProblem, e: np.ndarray, r: np.ndarray) -> dict[str, Any]:
     """Quality measures of pairs on an instance (shared metrics of the library)."""
-    from mentormatch.problem._stability import blocking_pair_indices
-
     a = mm.Assignment.from_pairs(p, e, r, solver="benchmark")
     report = mm.check(a, p)
     am = assignment_metrics(p, a)
@@ -147,9 +145,11 @@ def run_task(task: Task) -> dict[str, Any]:
     if got[0] != "ok":
         row["note"] = got[1]
         return row
-    _, e, r, seconds, peak = got
-    row["seconds"] = seconds
-    row["peak_mb"] = peak / 2**20
+    _, e, r, timing, peak = got
+    row["seconds"] = timing["median"]
+    row["seconds_low"], row["seconds_high"] = timing["low"], timing["high"]
+    row["timed_runs"] = timing["runs"]
+    row["peak_mb"] = peak
     row.update(quality(problem(task.spec), e, r))
     return row
 
@@ -171,8 +171,19 @@ def sweep(tasks: Iterable[Task], executor: Executor | None = None,
         return [f.result() for f in futures]
 
 
-def ratios(rows: list[dict[str, Any]], base: str = "ours:flow") -> list[dict[str, Any]]:
-    """Per instance: each runner's time over the base runner's time, and its total score gap."""
+def _same_answer(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    return bool(a["pairs"] == b["pairs"] and a["matched"] == b["matched"]
+                and abs(a["total"] - b["total"]) <= 1e-6 * max(1.0, abs(b["total"])))
+
+
+def comparisons(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Per instance: each peer against the solver of ours with its objective.
+
+    ``time_ratio`` is the peer's median time over ours (> 1: the peer is slower);
+    ``same_answer``: same pairs, mentees matched and total score (the objectives
+    differ in their order of priorities, see ``PEER_OF``, so agreement is checked,
+    not assumed); ``stable_both`` for stable matchings: no blocking pair on either side.
+    """
     by_inst: dict[tuple[Any, ...], dict[str, dict[str, Any]]] = {}
     for row in rows:
         key = (row["profile"], row["n_mentees"], row["n_mentors"], row["seed"],
@@ -180,14 +191,20 @@ def ratios(rows: list[dict[str, Any]], base: str = "ours:flow") -> list[dict[str
         by_inst.setdefault(key, {})[row["runner"]] = row
     out = []
     for runs in by_inst.values():
-        ref = runs.get(base)
         for name, row in runs.items():
-            if ref is None or ref.get("status") != "ok" or row.get("status") != "ok":
+            kind, _, peer = name.partition(":")
+            if kind != "peer" or row.get("status") != "ok":
                 continue
-            out.append({"instance": row["instance"], "seed": row["seed"], "runner": name,
+            ours_name, objective = PEER_OF[peer]
+            ref = runs.get(f"ours:{ours_name}")
+            if ref is None or ref.get("status") != "ok":
+                continue
+            out.append({"instance": row["instance"], "seed": row["seed"], "peer": peer,
+                        "ours": ours_name, "objectives": objective,
+                        "ours_s": ref["seconds"], "peer_s": row["seconds"],
                         "time_ratio": row["seconds"] / max(ref["seconds"], 1e-9),
-                        "total_gap": row["total"] - ref["total"],
-                        "pairs_gap": row["pairs"] - ref["pairs"]})
+                        "same_answer": _same_answer(row, ref),
+                        "blocking": (ref["blocking"], row["blocking"])})
     return out
 
 
