@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from benchmarks.__main__ import main, readme
 from benchmarks.results import (
     README,

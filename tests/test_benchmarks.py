@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
-
 from benchmarks.instances import Spec
 from benchmarks.runner import Task, comparisons, make_executor, sweep
 
