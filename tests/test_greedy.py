@@ -38,7 +38,9 @@ def test_greedy_is_feasible_deterministic_and_greedy(problem: mm.MatchProblem) -
 @given(problems(max_demand=2))
 def test_greedy_never_beats_flow(problem: mm.MatchProblem) -> None:
     g = assignment_key(problem, mm.solve(problem, solver="greedy"))
-    assert g <= best_key(problem) or np.isclose(g[2], best_key(problem)[2])
+    best = best_key(problem)
+    # Lexicographic (covered, pairs, total); totals compared with float tolerance only.
+    assert g[:2] < best[:2] or (g[:2] == best[:2] and g[2] <= best[2] + 1e-9)
 
 
 def test_greedy_takes_mentees_in_input_order() -> None:

@@ -192,7 +192,6 @@ def test_equals_hungarian_when_each_mentee_wants_one(problem: mm.MatchProblem) -
     assert math.isclose(ka[2], kh[2], abs_tol=1e-5)
 
 
-@pytest.mark.skipif("flow" not in mm.solvers.available(), reason="flow not registered yet")
 @settings(max_examples=60, deadline=None)
 @given(problems(max_mentees=6, max_mentors=6, max_demand=3, max_capacity=3))
 def test_equals_flow(problem: mm.MatchProblem) -> None:
@@ -236,7 +235,7 @@ def test_coverage_never_below_default_and_first_levels_unchanged(
     assert mm.check(cov, problem).ok
     assert assignment_key(problem, cov)[:2] == assignment_key(problem, base)[:2]
     assert coverage_sum(problem, pairs_of(cov)) >= coverage_sum(problem, pairs_of(base)) - 1e-9
-    others = ["hungarian"] + [s for s in ("flow", "greedy") if s in mm.solvers.available()]
+    others = ["hungarian", "flow", "greedy"]
     for name in others:
         other = mm.solve(problem, solver=name)
         if assignment_key(problem, other)[:2] == assignment_key(problem, cov)[:2] and \

@@ -96,9 +96,9 @@ def test_reasons_and_unpaired() -> None:
     assert mm.pair_peers(pool).to_frame().columns.tolist() == ["a", "b", "score", "reasons"]
 
 
-def test_stable_no_solution_is_reported_plainly_or_raised() -> None:
-    # Topic weights make each of a, b, c value the others differently; whatever the
-    # own views give, the answer must agree with the exhaustive search.
+def test_stable_with_cyclic_views_agrees_with_exhaustive_search() -> None:
+    # Topic weights make each of a, b, c value the others differently; a stable
+    # pairing exists here, and the answer is it.
     pool = [mm.Mentee(id="a", topics={"x": 3, "y": 1, "z": 0.5}),
             mm.Mentee(id="b", topics={"y": 3, "z": 1, "x": 0.5}),
             mm.Mentee(id="c", topics={"z": 3, "x": 1, "y": 0.5}),
@@ -107,9 +107,25 @@ def test_stable_no_solution_is_reported_plainly_or_raised() -> None:
     result = mm.pair_peers(pool, method="stable", min_score=0.0)
     brute_prefs = [sorted((j for j in range(4) if j != i), key=lambda j: (-t.own_view[i, j], j))
                    for i in range(4)]
-    exists = any(is_stable(brute_prefs, m) for m in all_matchings(4, [set(r) for r in
-                                                                        brute_prefs]))
-    assert result.stable == exists
+    assert any(is_stable(brute_prefs, m) for m in all_matchings(4, [set(r) for r in
+                                                                      brute_prefs]))
+    assert result.stable is True and not result.unpaired
+    assert {(q.a, q.b) for q in result.pairs} == {("a", "b"), ("c", "d")}
+
+
+def test_stable_no_solution_is_reported_plainly() -> None:
+    pool = [mm.Mentee(id="a", topics={"x": 1}),
+            mm.Mentee(id="b", topics={"y": 2, "x": 2, "w": 2}),
+            mm.Mentee(id="c", topics={"y": 3, "z": 3, "x": 2}),
+            mm.Mentee(id="d", topics={"y": 2, "z": 1, "w": 1})]
+    t = peer_scores(pool)
+    prefs = [sorted((j for j in range(4) if j != i), key=lambda j: (-t.own_view[i, j], j))
+             for i in range(4)]
+    assert not any(is_stable(prefs, m) for m in all_matchings(4, [set(r) for r in prefs]))
+    result = mm.pair_peers(pool, method="stable", min_score=0.0)
+    assert result.stable is False and result.pairs == ()
+    assert [(u.person, u.reason) for u in result.unpaired] == [
+        (x, "no stable pairing exists") for x in "abcd"]
     with pytest.raises(InvalidInputError, match="method"):
         mm.pair_peers(pool, method="greedy")  # type: ignore[arg-type]
 
@@ -129,3 +145,19 @@ def test_candidates_certificate_on_a_larger_pool() -> None:
     if pruned.info["exact"]:
         assert pruned.total_score == pytest.approx(full.total_score, abs=1e-5)
     assert len(pruned.pairs) <= len(full.pairs)
+
+
+def test_a_certified_pruned_pairing_is_the_optimum() -> None:
+    """A pool whose pruned graph certifies itself (``exact``), so the check always runs."""
+    rng = np.random.default_rng(2)
+    n = int(rng.integers(6, 30))
+    pool = [mm.Mentee(id=f"p{k}",
+                      topics=list(rng.choice(TOPICS, size=int(rng.integers(1, 4)),
+                                             replace=False)),
+                      career_stage=str(rng.choice(["early", "mid", "late"])))
+            for k in range(n)]
+    full = mm.pair_peers(pool)
+    pruned = mm.pair_peers(pool, candidates=3)
+    assert full.info["exact"] and pruned.info["exact"]
+    assert len(pruned.pairs) == len(full.pairs)
+    assert pruned.total_score == pytest.approx(full.total_score, abs=1e-9)

@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 
 import mentormatch as mm
 from mentormatch.errors import InvalidInputError
+from mentormatch.problem import CandidateProblem
 from mentormatch.solvers import _stable
 from stable_brute import (
     EdgeView,
@@ -190,15 +191,14 @@ def test_match_with_stable_fills_metrics() -> None:
        st.sampled_from(SIDES))
 def test_sparse_candidate_problem_is_solved_the_same_way(problem: mm.MatchProblem,
                                                          proposing: str) -> None:
-    candidates = pytest.importorskip("mentormatch.problem._candidate_problem")
     # A candidate problem's mentee view is its score.
     problem = mm.MatchProblem(scores=problem.mentee_prefs, demand=problem.demand,
                               capacity=problem.capacity, allowed=problem.allowed,
                               mentor_prefs=problem.mentor_prefs)
     e = problem.edges()
-    sparse = candidates.CandidateProblem(*problem.shape, mentee=e.mentee, mentor=e.mentor,
-                                         score=e.score, mentor_pref=e.mentor_pref,
-                                         demand=problem.demand, capacity=problem.capacity)
+    sparse = CandidateProblem(*problem.shape, mentee=e.mentee, mentor=e.mentor,
+                              score=e.score, mentor_pref=e.mentor_pref,
+                              demand=problem.demand, capacity=problem.capacity)
     a = mm.solve(sparse, solver="stable", proposing=proposing)
     assert a.info["path"] == "edges"
     assert pairs_of(a) == pairs_of(mm.solve(problem, solver="stable", proposing=proposing))
