@@ -21,6 +21,7 @@ objectives of all runners are checked to agree.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -64,7 +65,7 @@ def ortools_direct(problem: CandidateProblem) -> Callable[[], float]:
     """OR-Tools on the same network and integer costs, timed from arrays to flows."""
     from ortools.graph.python import min_cost_flow
 
-    net = build_network(problem, "lexicographic")
+    net = build_network(problem, "lexicographic")  # type: ignore[arg-type]
     costs, _ = scaled_costs(net, True)
     supply = net.supply.copy()
     np.subtract.at(supply, net.tail, net.lower)
@@ -82,7 +83,7 @@ def ortools_direct(problem: CandidateProblem) -> Callable[[], float]:
 
 
 def highs_lp(problem: CandidateProblem) -> Callable[[], float]:
-    net = build_network(problem, "lexicographic")
+    net = build_network(problem, "lexicographic")  # type: ignore[arg-type]
 
     def run() -> float:
         flow, _ = run_backend(net, "highs", lexicographic=True)
@@ -95,7 +96,7 @@ def highs_lp(problem: CandidateProblem) -> Callable[[], float]:
 def networkx_simplex(problem: CandidateProblem) -> Callable[[], float]:
     import networkx as nx
 
-    net = build_network(problem, "lexicographic")
+    net = build_network(problem, "lexicographic")  # type: ignore[arg-type]
     costs, _ = scaled_costs(net, True)
     # networkx needs integer weights and no lower bounds (there are none here).
     assert not net.lower.any()
@@ -135,8 +136,8 @@ def run(toy: bool) -> Payload:
     for name, n_e, n_r, k in TOY if toy else FULL:
         problem = instance(n_e, n_r, k, seed=0)
         runners: dict[str, Callable[[], Any]] = {
-            "flow[ortools]": lambda p=problem: solve_flow(p, backend="ortools"),
-            "flow[highs]": lambda p=problem: solve_flow(p, backend="highs"),
+            "flow[ortools]": partial(solve_flow, problem, backend="ortools"),  # type: ignore[arg-type]
+            "flow[highs]": partial(solve_flow, problem, backend="highs"),  # type: ignore[arg-type]
             "highs LP backend (direct)": highs_lp(problem),
             "ortools (direct)": ortools_direct(problem),
         }

@@ -6,6 +6,7 @@ Every case: one warm-up run and 3 untraced timed runs (``benchmarks.timing.timed
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -46,7 +47,7 @@ def run(toy: bool) -> Payload:
     rows: list[dict[str, Any]] = []
     for name, n, leads, lo, hi in [("toy", 12, 3, 3, 5)] if toy else CIRCLES:
         c = cohort(n, leads, seed=1)
-        t, res = timed(lambda c=c, lo=lo, hi=hi: mm.form_circles(c, min_size=lo, max_size=hi))
+        t, res = timed(partial(mm.form_circles, c, min_size=lo, max_size=hi))
         assert isinstance(res, mm.rounds.CircleResult)
         rows.append({"case": f"circles, {name}: {n} mentees x {leads} leads, size {lo}-{hi}",
                      "time": t.as_dict(),
@@ -58,10 +59,9 @@ def run(toy: bool) -> Payload:
         for label, kwargs in (("max weight, all pairs", {}),
                               ("max weight, candidates=10", {"candidates": 10}),
                               ("stable roommates", {"method": "stable"})):
-            t, res = timed(lambda pool=pool, kw=kwargs: mm.pair_peers(pool, **kw))
-            assert isinstance(res, mm.rounds.PeerResult)
+            t, peers = timed(partial(mm.pair_peers, pool, **kwargs))
             rows.append({"case": f"peers, {name}: {n} people, {label}", "time": t.as_dict(),
-                         "result": f"total {res.total_score:.3f}, exact {res.info.get('exact')}"})
+                         "result": f"total {peers.total_score:.3f}, exact {peers.info.get('exact')}"})
     return {"rows": rows}
 
 

@@ -230,16 +230,17 @@ def make_executor(kind: str, workers: int | None = None,
         from distributed import Client, LocalCluster
 
         if scheduler:
-            client = Client(scheduler)
-            return client.get_executor(), client.close
+            client = Client(scheduler)  # type: ignore[no-untyped-call]
+            return client.get_executor(), client.close  # type: ignore[no-untyped-call]
 
-        cluster = LocalCluster(n_workers=workers or 2, threads_per_worker=1,
-                               processes=False, dashboard_address=None)
-        client = Client(cluster)
+        cluster = LocalCluster(  # type: ignore[no-untyped-call]
+            n_workers=workers or 2, threads_per_worker=1, processes=False,
+            dashboard_address=None)
+        client = Client(cluster)  # type: ignore[no-untyped-call]
 
         def close() -> None:
-            client.close()
+            client.close()  # type: ignore[no-untyped-call]
             cluster.close()
 
-        return client.get_executor(), close
+        return client.get_executor(), close  # type: ignore[no-untyped-call]
     raise ValueError(f"unknown executor {kind!r}; use serial, thread, process or dask")
