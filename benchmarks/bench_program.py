@@ -61,7 +61,8 @@ def run(toy: bool) -> Payload:
                               ("stable roommates", {"method": "stable"})):
             t, peers = timed(partial(mm.pair_peers, pool, **kwargs))
             rows.append({"case": f"peers, {name}: {n} people, {label}", "time": t.as_dict(),
-                         "result": f"total {peers.total_score:.3f}, exact {peers.info.get('exact')}"})
+                         "result": f"total {peers.total_score:.3f}, "
+                                   f"exact {peers.info.get('exact')}"})
     return {"rows": rows}
 
 

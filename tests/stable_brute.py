@@ -75,7 +75,7 @@ def reference_da(problem: mm.MatchProblem, proposing: str = "mentees") -> Pairs:
     for p in range(n_p):
         cands = [q for q in range(n_q) if ok[p, q] and pair(p, q) not in lockset
                  and slots[p] > 0 and room[q] > 0]
-        cands.sort(key=lambda q, p=p: (-own[p, q], q))
+        cands.sort(key=lambda q, p=p: (-own[p, q], q))  # type: ignore[misc]
         lists.append(cands)
     nxt = [0] * n_p
     held: list[list[int]] = [[] for _ in range(n_q)]
@@ -90,7 +90,7 @@ def reference_da(problem: mm.MatchProblem, proposing: str = "mentees") -> Pairs:
         held[q].append(p)
         free[p] -= 1
         if len(held[q]) > room[q]:
-            worst = min(held[q], key=lambda a, q=q: (other[a, q], -a))
+            worst = min(held[q], key=lambda a, q=q: (other[a, q], -a))  # type: ignore[misc]
             held[q].remove(worst)
             free[worst] += 1
     out = list(locked) + [pair(p, q) for q in range(n_q) for p in held[q]]
@@ -101,7 +101,7 @@ def pairs_of(a: mm.Assignment) -> Pairs:
     return sorted(zip(a.mentee_idx.tolist(), a.mentor_idx.tolist()))
 
 
-@st.composite
+@st.composite  # type: ignore[arg-type]
 def stable_problems(draw: st.DrawFn, **kwargs: Any) -> mm.MatchProblem:
     """Problems whose two sides rate each other independently (with ties)."""
     base = draw(problems(**kwargs))

@@ -101,10 +101,10 @@ def test_candidate_problems_go_only_to_solvers_that_declare_them() -> None:
     assert set(able) >= {"flow", "greedy", "ilp", "stable"} and "hungarian" not in able
     for name in mm.solvers.available():
         if name in able:
-            assert mm.check(mm.solve(cand, solver=name), cand).ok
+            assert mm.check(mm.solve(cand, solver=name), cand).ok  # type: ignore[arg-type]
         else:
             with pytest.raises(UnsupportedProblemError, match="sparse") as info:
-                mm.solve(cand, solver=name)
+                mm.solve(cand, solver=name)  # type: ignore[arg-type]
             assert info.value.supported_by == able
             assert ", ".join(able) in str(info.value)
 

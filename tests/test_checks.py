@@ -43,7 +43,7 @@ def test_blocking_pairs_match_the_definition(problem: mm.MatchProblem, seed: int
     assert got.shape == (len(expected), 2)
     assert [tuple(p) for p in got.tolist()] == expected
     # The sparse interface gives the same pairs.
-    via_edges = mm.blocking_pairs(a, EdgeView(problem))  # type: ignore[arg-type]
+    via_edges = mm.blocking_pairs(a, EdgeView(problem))
     assert via_edges.tolist() == got.tolist()
 
 
@@ -56,10 +56,10 @@ def test_rank_profile_and_load_spread_match_the_definition(problem: mm.MatchProb
     ranks = []
     for i, j in pairs_of(a):
         admissible = [k for k in range(problem.shape[1]) if problem.allowed[i, k]]
-        order = sorted(admissible, key=lambda k, i=i: (-problem.mentee_prefs[i, k], k))
+        order = sorted(admissible, key=lambda k, i=i: (-problem.mentee_prefs[i, k], k))  # type: ignore[misc]
         ranks.append(order.index(j) + 1)
     assert pair_ranks(problem, a).tolist() == ranks
-    assert pair_ranks(EdgeView(problem), a).tolist() == ranks  # type: ignore[arg-type]
+    assert pair_ranks(EdgeView(problem), a).tolist() == ranks
     profile = rank_profile(problem, a)
     assert list(profile) == [ranks.count(k) for k in range(1, max(ranks, default=0) + 1)]
     offering = [j for j in range(problem.shape[1]) if problem.capacity[j] > 0]

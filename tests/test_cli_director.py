@@ -29,7 +29,7 @@ def _ids(path: Path) -> list[tuple[str, str]]:
 def test_solver_choices_come_from_the_registry() -> None:
     sub = next(a for a in _parser()._actions if a.dest == "command")
     for command in ("demo", "match", "rematch"):
-        solver = next(a for a in sub.choices[command]._actions if a.dest == "solver")
+        solver = next(a for a in sub.choices[command]._actions if a.dest == "solver")  # type: ignore[index]
         assert tuple(solver.choices) == mm.solvers.available()
 
 

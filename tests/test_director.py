@@ -47,7 +47,7 @@ def test_topic_demand_counts_by_hand() -> None:
     with pytest.raises(UnknownTopicError, match="'zz'"):
         table.topic("zz")
     frame = table.to_frame()
-    assert frame.set_index("topic").loc["a"].tolist() == [4, 2, 3, 1]
+    assert frame.set_index("topic").loc["a"].tolist() == [4, 2, 3, 1]  # type: ignore[operator]
 
 
 def test_topic_demand_lists_every_vocabulary_topic() -> None:
@@ -136,7 +136,7 @@ def test_plot_result_draws_loads_against_capacity() -> None:
     result = mm.match(mm.example_cohort())
     fig = mm.plot_result(result)
     hist, loads = fig.axes
-    assert sum(p.get_height() for p in hist.patches) == len(result.pairs)
+    assert sum(p.get_height() for p in hist.patches) == len(result.pairs)  # type: ignore[attr-defined]
     # the bars labelled "mentees" sum to the number of pairs
     bars = [c for c in loads.containers if c.get_label() == "mentees"][0]
     assert sum(p.get_width() for p in bars) == len(result.pairs)

@@ -131,23 +131,23 @@ def test_fast_reasons_equal_dense_and_block_reasons(case, scorer_name):
          "weighted-0": lambda: _weighted_topics_cohort(0),
          "weighted-1": lambda: _weighted_topics_cohort(1)}[case]()
     e, r = _all_pairs(c)
-    table = scorer.score(c)
+    table = scorer.score(c)  # type: ignore[attr-defined]
     dense = _dense_reasons(table, e, r)
-    fast = explain_pairs(scorer, c, e, r)
+    fast = explain_pairs(scorer, c, e, r)  # type: ignore[arg-type]
     assert fast == dense
-    assert all(type(why) is tuple and all(type(t) is str for t in why) for why in fast)
-    assert pair_reasons(c, scorer, e, r) == dense
+    assert all(type(why) is tuple and all(type(t) is str for t in why) for why in fast)  # type: ignore[union-attr]
+    assert pair_reasons(c, scorer, e, r) == dense  # type: ignore[arg-type]
     # The sub-cohort path, on random pairs (repeats and arbitrary order).
     e2, r2 = _some_pairs(c, 7, n=500)
-    assert pair_reasons(c, scorer, e2, r2) == _pair_reasons_by_block(c, scorer, e2, r2, block=37)
+    assert pair_reasons(c, scorer, e2, r2) == _pair_reasons_by_block(c, scorer, e2, r2, block=37)  # type: ignore[arg-type]
     tm = TopicMatrices.of(c)
-    assert explain_pairs(scorer, c, e2, r2, topic_matrices=tm) == _dense_reasons(table, e2, r2)
+    assert explain_pairs(scorer, c, e2, r2, topic_matrices=tm) == _dense_reasons(table, e2, r2)  # type: ignore[arg-type]
 
 
 def test_reasons_never_show_sensitive_values():
     c = _cohort(120, 50, 11, "university")
     e, r = _all_pairs(c)
-    texts = {t for why in explain_pairs(NESTED, c, e, r) for t in why}
+    texts = {t for why in explain_pairs(NESTED, c, e, r) for t in why}  # type: ignore[union-attr]
     assert any("concordance asked for" in t for t in texts)
     for secret in (*GENDERS[:2], *BACKGROUNDS[:2]):
         assert not any(secret in t for t in texts)

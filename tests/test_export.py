@@ -190,13 +190,13 @@ def test_interrupted_export_leaves_the_old_file(tmp_path: Path, monkeypatch,
             self.fh.flush()
             raise failure
 
-    monkeypatch.setattr(_io.os, "fdopen", lambda fd, mode: HalfWriter(real_fdopen(fd, mode)))
+    monkeypatch.setattr(_io.os, "fdopen", lambda fd, mode: HalfWriter(real_fdopen(fd, mode)))  # type: ignore[attr-defined]
     write = {"csv": mm.write_mail_merge, "json": mm.write_json,
              "html": lambda r, p: mm.write_report(r, p, figures=False)}[exporter]
     with pytest.raises(type(failure)):
-        write(result, target)
+        write(result, target)  # type: ignore[operator]
     assert target.read_text() == "previous export\n"
     assert sorted(tmp_path.iterdir()) == [target]  # no temporary file left behind
     monkeypatch.undo()
-    write(result, target)
+    write(result, target)  # type: ignore[operator]
     assert target.read_text() != "previous export\n"

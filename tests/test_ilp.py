@@ -49,7 +49,7 @@ def attributed(draw: st.DrawFn, max_mentees: int = 3, max_mentors: int = 4,
         mentor_leads=leads.reshape(n_r, n_g), groups=tuple(f"g{k}" for k in range(n_g)))
     min_load = 0
     if min_loads:
-        min_load = np.array([draw(st.integers(0, int(c))) if draw(st.booleans()) else 0
+        min_load = np.array([draw(st.integers(0, int(c))) if draw(st.booleans()) else 0  # type: ignore[assignment]
                              for c in base.capacity])
     return mm.MatchProblem(scores=base.scores, demand=base.demand, capacity=base.capacity,
                            allowed=base.allowed, locked=base.locked, min_load=min_load,
@@ -487,7 +487,7 @@ def test_highs_prints_nothing(capfd: pytest.CaptureFixture[str]) -> None:
     try:
         from mentormatch.synthetic import make_cohort
     except ImportError:  # pragma: no cover - generator not there yet
-        make_cohort = None
+        make_cohort = None  # type: ignore[assignment]
     if make_cohort is not None:
         for seed in (2, 3, 5):
             mm.match(make_cohort(7, 33, seed=seed), solver="ilp", coverage=True)

@@ -27,19 +27,19 @@ def test_numpy_and_integral_counts_are_accepted(value: object) -> None:
 
 @pytest.mark.parametrize("weight", [np.int64(2), np.float32(0.5), 3])
 def test_numpy_topic_weights_are_numbers(weight: object) -> None:
-    assert mm.Mentee(id="e1", topics={"qi": weight}).topics == {"qi": float(weight)}
+    assert mm.Mentee(id="e1", topics={"qi": weight}).topics == {"qi": float(weight)}  # type: ignore[arg-type]
 
 
 def test_sensitive_values_are_never_echoed() -> None:
     for build in (lambda: mm.Mentee(id="e1", gender=12345),
                   lambda: mm.Mentee(id="e1", background=["secret-bg"]),
-                  lambda: mm.Mentee(id="e1", gendr="secret-typo")):
+                  lambda: mm.Mentee(id="e1", gendr="secret-typo")):  # type: ignore[call-arg]
         with pytest.raises(InvalidInputError) as info:
             build()
         for secret in ("12345", "secret-bg", "secret-typo"):
             assert secret not in str(info.value)
     with pytest.raises(InvalidInputError, match="did you mean 'gender'"):
-        mm.Mentee(id="e1", gendr="x")
+        mm.Mentee(id="e1", gendr="x")  # type: ignore[call-arg]
 
 
 def test_frozen_models_refuse_assignment_without_echo() -> None:

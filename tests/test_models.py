@@ -58,7 +58,7 @@ BAD_INPUT = [
      UnknownTopicError, r"Mentee 'e7', field 'types': unknown mentorship type"),
     ("unknown modality", lambda: E(id="e7", modalities=["carrier pigeon"]),
      UnknownTopicError, "unknown meeting modality 'carrier pigeon'"),
-    ("unknown field", lambda: E(id="e7", favourite_colour="blue"),
+    ("unknown field", lambda: E(id="e7", favourite_colour="blue"),  # type: ignore[call-arg]
      InvalidInputError, r"Mentee 'e7': field 'favourite_colour': Extra inputs"),
     ("blank id", lambda: E(id="  "), InvalidInputError, "id must not be blank"),
     ("NaN topic weight", lambda: E(id="e7", topics={"a": float("nan")}),

@@ -41,7 +41,7 @@ BAD_PROBLEMS = [
 
 
 @pytest.mark.parametrize(("kwargs", "error", "message"), BAD_PROBLEMS)
-def test_bad_arrays_raise_typed_errors(kwargs: dict, error: type, message: str) -> None:
+def test_bad_arrays_raise_typed_errors(kwargs: dict, error: type, message: str) -> None:  # type: ignore[type-arg]
     with pytest.raises(error, match=message) as info:
         mm.MatchProblem(**kwargs)
     assert isinstance(info.value, ValueError)

@@ -72,7 +72,7 @@ def test_agrees_with_exhaustive_search(prefs: list[list[int]]) -> None:
     partner = {}
     for a, b in result.pairs:
         partner[a], partner[b] = b, a
-    assert is_stable(prefs, partner)
+    assert is_stable(prefs, partner)  # type: ignore[arg-type]
     # Everyone stable pairings leave single is the same set (Gusfield & Irving).
     assert set(result.single) == set(range(n)) - set(stable[0])
     assert set(result.single) == set(range(n)) - set(partner)
@@ -82,18 +82,18 @@ def test_classic_four_person_instance_has_no_stable_pairing() -> None:
     # a, b, c prefer one another round a cycle; d is everyone's last choice.
     prefs = {"a": ["b", "c", "d"], "b": ["c", "a", "d"], "c": ["a", "b", "d"],
              "d": ["a", "b", "c"]}
-    result = mm.stable_roommates(prefs)
+    result = mm.stable_roommates(prefs)  # type: ignore[arg-type]
     assert not result.stable and result.pairs == ()
     assert "'d' cannot be paired stably" in result.reason
     with pytest.raises(InfeasibleError, match="no stable pairing"):
-        mm.stable_roommates(prefs, strict=True)
+        mm.stable_roommates(prefs, strict=True)  # type: ignore[arg-type]
 
 
 def test_irving_six_person_example() -> None:
     # Irving (1985): the unique stable matching is {1,6}, {2,3}, {4,5}.
     prefs = {1: [4, 6, 2, 5, 3], 2: [6, 3, 5, 1, 4], 3: [4, 5, 1, 6, 2],
              4: [2, 6, 5, 1, 3], 5: [4, 2, 3, 6, 1], 6: [5, 1, 4, 2, 3]}
-    result = mm.stable_roommates(prefs)
+    result = mm.stable_roommates(prefs)  # type: ignore[arg-type]
     assert result.stable
     assert {frozenset(p) for p in result.pairs} == {frozenset({1, 6}), frozenset({2, 3}),
                                                    frozenset({4, 5})}

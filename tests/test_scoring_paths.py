@@ -163,30 +163,30 @@ def _assert_pairs_like_table(c, result, table):
        solver=st.sampled_from(["flow", "flow", "greedy"]))
 def test_every_path_gives_a_pair_the_dense_score_and_reasons(c, name, k, solver):
     scorer = SCORERS[name]
-    table = scorer.score(c)
-    dense = mm.match(c, solver=solver, scorer=scorer)
+    table = scorer.score(c)  # type: ignore[attr-defined]
+    dense = mm.match(c, solver=solver, scorer=scorer)  # type: ignore[arg-type]
     _assert_pairs_like_table(c, dense, table)
-    large = mm.match(c, solver=solver, scorer=scorer, candidates=k)
+    large = mm.match(c, solver=solver, scorer=scorer, candidates=k)  # type: ignore[arg-type]
     _assert_pairs_like_table(c, large, table)
     if solver == "flow":
         assert large.provenance.solver_info["candidates"]["certified"] is True
         assert large.metrics.n_pairs == dense.metrics.n_pairs
         assert large.metrics.total_score == pytest.approx(dense.metrics.total_score, abs=1e-9)
-    edges = build_candidates(c, k=k, scorer=scorer).edges()
+    edges = build_candidates(c, k=k, scorer=scorer).edges()  # type: ignore[arg-type]
     assert np.allclose(edges.score, table.mentee_scores[edges.mentee, edges.mentor],
                        rtol=0, atol=1e-12)
     assert np.allclose(edges.mentor_pref, table.mentor_scores[edges.mentee, edges.mentor],
                        rtol=0, atol=1e-12)
     e, r = np.nonzero(np.ones(table.shape, dtype=bool))
-    assert pair_reasons(c, scorer, e, r) == [table.reasons(i, j) for i, j in zip(e, r)]
+    assert pair_reasons(c, scorer, e, r) == [table.reasons(i, j) for i, j in zip(e, r)]  # type: ignore[arg-type]
 
 
 @settings(max_examples=20, deadline=None)
 @given(c=cohorts, name=st.sampled_from(sorted(SCORERS)))
 def test_block_scores_of_rows_columns_and_pairs_equal_the_dense_table(c, name):
     scorer = SCORERS[name]
-    table = scorer.score(c)
-    bs = block_scorer(c, scorer)
+    table = scorer.score(c)  # type: ignore[attr-defined]
+    bs = block_scorer(c, scorer)  # type: ignore[arg-type]
     assert type(bs) is (BlockScorer if name in BUILTIN else SubCohortScorer)
     n_e, n_r = table.shape
     assert np.allclose(bs.block(np.arange(n_e)), table.mentee_scores, rtol=0, atol=1e-12)
@@ -204,20 +204,20 @@ def test_block_scores_of_rows_columns_and_pairs_equal_the_dense_table(c, name):
 @settings(max_examples=25, deadline=None)
 @given(c=cohorts, name=st.sampled_from(sorted(BUILTIN)))
 def test_each_kernel_gives_the_dense_criterion_for_listed_pairs(c, name):
-    kernels = criterion_kernels(BUILTIN[name], c)
-    criteria = BUILTIN[name].score(c).criteria
-    assert [(k.name, w) for k, w in kernels] == [(crit.name, w) for crit, w in criteria]
+    kernels = criterion_kernels(BUILTIN[name], c)  # type: ignore[arg-type]
+    criteria = BUILTIN[name].score(c).criteria  # type: ignore[attr-defined]
+    assert [(k.name, w) for k, w in kernels] == [(crit.name, w) for crit, w in criteria]  # type: ignore[union-attr]
     e, r = np.nonzero(np.ones(criteria[0][0].mentee_view.shape, dtype=bool))
-    for (kernel, _), (crit, _) in zip(kernels, criteria, strict=True):
+    for (kernel, _), (crit, _) in zip(kernels, criteria, strict=True):  # type: ignore[arg-type]
         assert kernel.pair_reasons(e, r).tolist() == [crit.explain(i, j) for i, j in zip(e, r)]
         if hasattr(kernel, "pair_fit"):
-            there, back = kernel.pair_views(e, r)
+            there, back = kernel.pair_views(e, r)  # type: ignore[union-attr]
             assert np.allclose(there, crit.mentee_view[e, r], rtol=0, atol=1e-15)
             assert np.allclose(back, crit.mentor_view[e, r], rtol=0, atol=1e-15)
         else:
             assert np.array_equal(kernel.pair_values(e, r), crit.mentee_view[e, r])
-    assert explain_pairs(BUILTIN[name], c, e, r) == [
-        BUILTIN[name].score(c).reasons(i, j) for i, j in zip(e, r)]
+    assert explain_pairs(BUILTIN[name], c, e, r) == [  # type: ignore[arg-type]
+        BUILTIN[name].score(c).reasons(i, j) for i, j in zip(e, r)]  # type: ignore[attr-defined]
 
 
 # --------------------------------------------------------------------------- the rule
@@ -225,17 +225,17 @@ def test_each_kernel_gives_the_dense_criterion_for_listed_pairs(c, name):
 
 def test_built_in_means_exact_type():
     for scorer in (*BUILTIN.values(), AttributeScorer("division"), ModalityScorer()):
-        assert is_builtin_scorer(scorer)
+        assert is_builtin_scorer(scorer)  # type: ignore[arg-type]
 
     class MyWeighted(WeightedScorer):
         pass
 
     for scorer in (*OWN_SCORE.values(), MyWeighted([(TopicScorer(), 1.0)]),
                    WeightedScorer([(NESTED, 1.0), (WeightedScorer([(PlainTypes(), 1.0)]), 1.0)])):
-        assert not is_builtin_scorer(scorer)
-        assert explain_pairs(scorer, mm.example_cohort(), [0], [0]) is None
+        assert not is_builtin_scorer(scorer)  # type: ignore[arg-type]
+        assert explain_pairs(scorer, mm.example_cohort(), [0], [0]) is None  # type: ignore[arg-type]
         with pytest.raises(InvalidInputError, match="built-in scorers"):
-            BlockScorer(mm.example_cohort(), scorer)
+            BlockScorer(mm.example_cohort(), scorer)  # type: ignore[arg-type]
 
 
 def test_a_topic_subclass_is_scored_by_its_own_formula_on_the_large_path():
@@ -281,9 +281,9 @@ def test_own_score_scorers_work_with_column_subsets_and_minimum_loads():
                for j, p in enumerate(c.mentors)]
     c = mm.Cohort(mentees=c.mentees, mentors=mentors, forbidden=c.forbidden, locked=c.locked)
     scorer = OWN_SCORE["mix-with-subclass"]
-    table = scorer.score(c)
-    dense = mm.match(c, scorer=scorer)
-    large = mm.match(c, scorer=scorer, candidates=1)
+    table = scorer.score(c)  # type: ignore[attr-defined]
+    dense = mm.match(c, scorer=scorer)  # type: ignore[arg-type]
+    large = mm.match(c, scorer=scorer, candidates=1)  # type: ignore[arg-type]
     assert large.provenance.solver_info["candidates"]["certified"] is True
     assert large.metrics.total_score == pytest.approx(dense.metrics.total_score, abs=1e-9)
     _assert_pairs_like_table(c, large, table)

@@ -110,7 +110,7 @@ def shape_multiselect(tmp: Path, cohort: mm.Cohort) -> tuple[list[Path], dict[st
     return [write_csv(tmp / "ms.csv", rows)], {}
 
 
-def shape_comma_in_semicolon_csv(tmp: Path, cohort: mm.Cohort) -> tuple[list[Path], dict]:
+def shape_comma_in_semicolon_csv(tmp: Path, cohort: mm.Cohort) -> tuple[list[Path], dict]:  # type: ignore[type-arg]
     """Google Forms checkboxes joined by ', ' in a ';'-delimited (European Excel) CSV."""
     header = [*SCALARS, "Mentorship types", "Meeting modalities", "Topics", "Other topics"]
     rows: list[list[Any]] = [header]
@@ -134,18 +134,18 @@ def _per_option_rows(cohort: mm.Cohort, mark: Callable[[str], str]) -> list[list
     return rows
 
 
-def shape_per_option_yes(tmp: Path, cohort: mm.Cohort) -> tuple[list[Path], dict]:
+def shape_per_option_yes(tmp: Path, cohort: mm.Cohort) -> tuple[list[Path], dict]:  # type: ignore[type-arg]
     """Google Forms grid: 'Topics [Clinical work]' holding Yes (types with 'x')."""
     rows = _per_option_rows(cohort, lambda opt: "Yes" if opt[0] in "CRTQL" else "x")
     return [write_csv(tmp / "google.csv", rows)], {}
 
 
-def shape_per_option_text(tmp: Path, cohort: mm.Cohort) -> tuple[list[Path], dict]:
+def shape_per_option_text(tmp: Path, cohort: mm.Cohort) -> tuple[list[Path], dict]:  # type: ignore[type-arg]
     """One column per choice holding the choice's own text, as some tools export."""
     return [write_csv(tmp / "text.csv", _per_option_rows(cohort, lambda opt: opt))], {}
 
 
-def shape_two_files(tmp: Path, cohort: mm.Cohort) -> tuple[list[Path], dict]:
+def shape_two_files(tmp: Path, cohort: mm.Cohort) -> tuple[list[Path], dict]:  # type: ignore[type-arg]
     """Mentees and mentors answered different forms: two files, no role column."""
     out = []
     for role, group in (("Mentee", cohort.mentees), ("Mentor", cohort.mentors)):
@@ -163,7 +163,7 @@ def shape_two_files(tmp: Path, cohort: mm.Cohort) -> tuple[list[Path], dict]:
     return out, {"mentors_path": out[1]}
 
 
-def shape_xlsx(tmp: Path, cohort: mm.Cohort) -> tuple[list[Path], dict]:
+def shape_xlsx(tmp: Path, cohort: mm.Cohort) -> tuple[list[Path], dict]:  # type: ignore[type-arg]
     """An .xlsx written by openpyxl with numbers and booleans as native cells."""
     openpyxl = pytest.importorskip("openpyxl")
     book = openpyxl.Workbook()
@@ -179,7 +179,7 @@ def shape_xlsx(tmp: Path, cohort: mm.Cohort) -> tuple[list[Path], dict]:
     return [path], {}
 
 
-def shape_json(tmp: Path, cohort: mm.Cohort) -> tuple[list[Path], dict]:
+def shape_json(tmp: Path, cohort: mm.Cohort) -> tuple[list[Path], dict]:  # type: ignore[type-arg]
     """A JSON list of response objects; multi-selects as lists, numbers as numbers."""
     records = []
     for role, p in people(cohort):
@@ -193,7 +193,7 @@ def shape_json(tmp: Path, cohort: mm.Cohort) -> tuple[list[Path], dict]:
     return [path], {}
 
 
-def shape_qualtrics(tmp: Path, cohort: mm.Cohort) -> tuple[list[Path], dict]:
+def shape_qualtrics(tmp: Path, cohort: mm.Cohort) -> tuple[list[Path], dict]:  # type: ignore[type-arg]
     """Qualtrics: ids in row 1, question text in row 2, import ids in row 3."""
     text = [*SCALARS, "Mentorship types", "Meeting modalities",
             *(f"Topics - Selected Choice - {label(t)}" for t in TOPICS), "Other topics"]
@@ -207,7 +207,7 @@ def shape_qualtrics(tmp: Path, cohort: mm.Cohort) -> tuple[list[Path], dict]:
     return [write_csv(tmp / "qualtrics.csv", rows)], {"schema": schema}
 
 
-def shape_surveymonkey(tmp: Path, cohort: mm.Cohort) -> tuple[list[Path], dict]:
+def shape_surveymonkey(tmp: Path, cohort: mm.Cohort) -> tuple[list[Path], dict]:  # type: ignore[type-arg]
     """SurveyMonkey: question in row 1 (once), options in row 2, 'Response' under singles."""
     head = [*SCALARS, "Mentorship types", "Meeting modalities", "Topics",
             *([""] * (len(TOPICS) - 1)), "Other topics"]
@@ -598,7 +598,7 @@ def test_org_chart_supervisors_are_never_matched(tmp_path: Path) -> None:
         ["Employee", "Manager"],  # supervisee first: found by name, not by position
         *([e, r] for e, r in chosen[:2]),
         # a mentor supervised by the mentee, named by e-mail
-        [cohort.mentor(chosen[2][1]).email.upper(), chosen[2][0]],
+        [cohort.mentor(chosen[2][1]).email.upper(), chosen[2][0]],  # type: ignore[union-attr]
         ["chair@example.org", "new-01"],  # supervises someone outside the survey
         ["new-01", "someone-else"],  # supervised by someone outside the survey
     ])

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from form_exports import FORMS, QUESTIONS, VALUES
+from form_exports import FORMS, QUESTIONS, VALUES  # type: ignore[import-not-found]
 from mentormatch.cli import main
 
 GOOGLE = FORMS / "google_forms.csv"

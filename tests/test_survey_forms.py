@@ -18,7 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import mentormatch as mm
-from form_exports import FORMS, QUESTIONS, VALUES, VOCAB, schemas
+from form_exports import FORMS, QUESTIONS, VALUES, VOCAB, schemas  # type: ignore[import-not-found]
 from mentormatch.errors import InvalidInputError, SurveyError, SurveyWarning
 
 FILES = {"google_forms.csv": "google_forms", "microsoft_forms.xlsx": "microsoft_forms",

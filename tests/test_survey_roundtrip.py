@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import mentormatch as mm
-from form_exports import CAPACITIES, TOPICS, TYPE_VALUES, TYPES, VOCAB, WRITERS, Answer, schemas
+from form_exports import CAPACITIES, TOPICS, TYPE_VALUES, TYPES, VOCAB, WRITERS, Answer, schemas  # type: ignore[import-not-found]
 
 FIRST = ["Amira", "Zoë", "Jonas", "Amélie", "Rotimi", "Priya", "Noé", "Hannah", "Liam", "Inès"]
 LAST = ["Haddad", "Müller", "Weber", "Côté", "Okafor", "Raman", "Gagnon", "O'Brien", "Lefèvre"]
@@ -28,7 +28,7 @@ def _plain(text: str) -> str:
 def written(target: Answer, style: str) -> str:
     """How a colleague might type this person's name as their supervisor."""
     name = f"{target.first} {target.last}"
-    return {"plain": name, "title": f"Dr. {name}", "last_first": f"{target.last}, {target.first}",
+    return {"plain": name, "title": f"Dr. {name}", "last_first": f"{target.last}, {target.first}",  # type: ignore[no-any-return]
             "email_upper": target.email.upper(), "no_accents": _plain(name).lower(),
             "role_note": f"Prof. {name} (Chief, Mood Disorders)"}[style]
 

@@ -70,7 +70,7 @@ def test_pilot_top_topics_match_the_study():
     c = make_cohort(3000, 3000, seed=11, profile="pilot")
 
     def top3(people):
-        counts = {}
+        counts = {}  # type: ignore[var-annotated]
         for p in people:
             for t in p.topics:
                 counts[t] = counts.get(t, 0) + 1
