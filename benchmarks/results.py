@@ -5,7 +5,8 @@ a ``tables(payload) -> {marker: markdown}`` function and the files whose code it
 measures. ``write`` stores the payload with its provenance in
 ``results/<name>.json``:
 
-* ``commit``: ``git rev-parse HEAD`` and whether the tree was dirty;
+* ``commit``: ``git rev-parse HEAD`` and whether the tree was dirty (changes to
+  ``benchmarks/results`` and ``benchmarks/README.md``, which runs rewrite, aside);
 * ``load_avg``: the machine's 1/5/15-minute load averages at the start and the end;
 * ``versions``: Python, numpy, scipy (and OR-Tools, networkx, ``matching`` if present);
 * ``source_digest``: SHA-256 over the measured code: every file under
@@ -102,7 +103,9 @@ def provenance(study: Study) -> dict[str, Any]:
     """Commit, dirtiness, load, versions and source digest, taken before a run."""
     return {
         "commit": _git("rev-parse", "HEAD"),
-        "dirty": _git("status", "--porcelain") != "",
+        # the results and tables a run rewrites do not count as a dirty tree
+        "dirty": _git("status", "--porcelain", "--", ".", ":!benchmarks/results",
+                      ":!benchmarks/README.md") != "",
         "load_avg_start": list(os.getloadavg()),
         "cpus": os.cpu_count(),
         "platform": platform.platform(),
