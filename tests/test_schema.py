@@ -13,9 +13,9 @@ from mentormatch.cli._main import main
 jsonschema = pytest.importorskip("jsonschema")
 
 
-def _schema(which: str, capsys) -> dict:
+def _schema(which: str, capsys) -> dict:  # type: ignore[type-arg]
     assert main(["schema", which]) == 0
-    return json.loads(capsys.readouterr().out)
+    return json.loads(capsys.readouterr().out)  # type: ignore[no-any-return]
 
 
 @pytest.mark.parametrize("which", ["cohort", "result", "survey-schema"])
