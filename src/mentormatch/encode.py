@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from mentormatch.errors import InvalidInputError, shorten
 from mentormatch.models import Cohort
 from mentormatch.problem import (
     MIN_SCORE_SLACK,
@@ -42,6 +43,33 @@ def problem_attributes(cohort: Cohort) -> ProblemAttributes:
     )
 
 
+def checked_min_score(min_score: object) -> float | None:
+    """Return ``min_score`` as a float, or None; refuse anything but a finite real number.
+
+    Examples
+    --------
+    >>> checked_min_score(0.5), checked_min_score(None)
+    (0.5, None)
+    >>> checked_min_score(float("nan"))
+    Traceback (most recent call last):
+    ...
+    mentormatch.errors.InvalidInputError: min_score must be a finite number or None, got nan
+    """
+    if min_score is None:
+        return None
+    value = float("nan")
+    if not isinstance(min_score, bool) and isinstance(min_score, int | float | np.integer
+                                                                | np.floating):
+        try:
+            value = float(min_score)
+        except OverflowError:
+            pass
+    if not np.isfinite(value):
+        raise InvalidInputError(
+            f"min_score must be a finite number or None, got {shorten(min_score)}")
+    return value
+
+
 def build_problem(cohort: Cohort, table: ScoreTable, *,
                   min_score: float | None = None) -> MatchProblem:
     """Encode a cohort and its scores as a :class:`MatchProblem`.
@@ -64,6 +92,7 @@ def build_problem(cohort: Cohort, table: ScoreTable, *,
     allowed = np.ones(scores.shape, dtype=bool)
     excluded = cohort.pair_indices(cohort.excluded_pairs())
     allowed[excluded[:, 0], excluded[:, 1]] = False
+    min_score = checked_min_score(min_score)
     if min_score is not None:
         allowed &= scores >= min_score - MIN_SCORE_SLACK
     locked = cohort.pair_indices(cohort.locked)

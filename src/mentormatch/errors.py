@@ -22,6 +22,7 @@ __all__ = [
     "SurveyProblem",
     "SurveyWarning",
     "UnknownIdError",
+    "UnknownOptionError",
     "UnknownSolverError",
     "UnknownTopicError",
     "UnsupportedProblemError",
@@ -99,6 +100,13 @@ class UnsupportedProblemError(InvalidProblemError):
         self.solver = solver
         self.missing = tuple(missing)
         self.supported_by = tuple(supported_by)
+
+
+class UnknownOptionError(InvalidInputError, TypeError):
+    """An option the chosen solver does not take; the message lists those it does.
+
+    Also a ``TypeError``, what Python raises for an unexpected keyword argument.
+    """
 
 
 class UnknownSolverError(InvalidInputError, KeyError):

@@ -24,7 +24,7 @@ from typing import Any, NamedTuple, cast
 import numpy as np
 from numpy.typing import NDArray
 
-from mentormatch.encode import problem_attributes
+from mentormatch.encode import checked_min_score, problem_attributes
 from mentormatch.errors import InvalidInputError
 from mentormatch.explain import assemble_result
 from mentormatch.large._pricing import PricingRecord, PricingSetup, solve_priced
@@ -66,6 +66,7 @@ def _start(cohort: Cohort, scorer: Scorer | None, k: int, min_score: float | Non
            block_bytes: int, progress: bool | None, select: bool = True) -> _Build:
     if isinstance(k, bool) or not isinstance(k, int | np.integer) or k < 1:
         raise InvalidInputError(f"candidates must be an integer >= 1, got {k!r}")
+    min_score = checked_min_score(min_score)
     attrs = problem_attributes(cohort)
     tm = TopicMatrices(attrs.topics, attrs.asked, attrs.offered)
     bscorer = block_scorer(cohort, scorer, topic_matrices=tm)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from mentormatch.encode import build_problem
-from mentormatch.errors import DuplicateIdError, InvalidInputError, UnknownIdError
+from mentormatch.errors import DuplicateIdError, InvalidInputError, UnknownIdError, shorten
 from mentormatch.explain import explain
 from mentormatch.large import match_candidates
 from mentormatch.models import Change, Cohort, MatchResult, Mentee
@@ -124,6 +124,7 @@ def rematch(result: MatchResult, release: Sequence[tuple[str, str]] = (), *,
 def _changes(result: MatchResult, base: Cohort, release: Sequence[tuple[str, str]],
              leaving_mentors: Sequence[str], new_mentees: Sequence[Mentee]) -> _Changes:
     """Check the requested changes against ``result`` and build the cohorts they lead to."""
+    _check_sequences(release, leaving_mentors, new_mentees)
     current = {(p.mentee, p.mentor) for p in result.pairs}
     why_removed: dict[tuple[str, str], str] = {}
     for k, (e, r) in enumerate(release):
@@ -189,3 +190,23 @@ def _solve(changes: _Changes, solver: str, scorer: Scorer, run_options: dict[str
     provenance = out.provenance.model_copy(
         update={"options": {**out.provenance.options, **rematch_options}})
     return out.model_copy(update={"pairs": pairs, "provenance": provenance})
+
+
+def _check_sequences(release: object, leaving_mentors: object, new_mentees: object) -> None:
+    """Refuse a change list of the wrong form: a string, or items of the wrong kind."""
+    what = {"release": "(mentee_id, mentor_id) pairs", "leaving_mentors": "mentor ids",
+            "new_mentees": "Mentee objects"}
+    fits: dict[str, Any] = {
+        "release": lambda x: (isinstance(x, tuple | list) and len(x) == 2
+                              and all(isinstance(i, str) for i in x)),
+        "leaving_mentors": lambda x: isinstance(x, str),
+        "new_mentees": lambda x: isinstance(x, Mentee)}
+    for name, value in (("release", release), ("leaving_mentors", leaving_mentors),
+                        ("new_mentees", new_mentees)):
+        if isinstance(value, str | bytes) or not isinstance(value, Sequence | set | frozenset):
+            raise InvalidInputError(f"{name} must be a list of {what[name]}, "
+                                    f"got {type(value).__name__} {shorten(value)}")
+        for k, item in enumerate(value):
+            if not fits[name](item):
+                raise InvalidInputError(f"{name}[{k}] must be one of {what[name]}, "
+                                        f"got {type(item).__name__} {shorten(item)}")

@@ -63,6 +63,7 @@ __all__ = [
     "Mentor",
     "MentorshipType",
     "Modality",
+    "SENSITIVE_FIELDS",
     "normalize_id",
 ]
 

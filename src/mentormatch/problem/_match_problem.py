@@ -9,10 +9,10 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from mentormatch.errors import ConstraintConflictError, InvalidProblemError
+from mentormatch.errors import ConstraintConflictError, InvalidProblemError, shorten
 from mentormatch.problem._duals import Duals
 
-__all__ = ["Assignment", "Edges", "MatchProblem", "ProblemAttributes"]
+__all__ = ["SCORE_LIMIT", "Assignment", "Edges", "MatchProblem", "ProblemAttributes"]
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
@@ -23,8 +23,20 @@ def _readonly(a: NDArray[Any]) -> NDArray[Any]:
     return a
 
 
+#: Largest score magnitude accepted: sums of many pairs stay finite and exactly comparable.
+SCORE_LIMIT = 1e15
+
+
 def _matrix(name: str, value: ArrayLike, shape: tuple[int, ...] | None) -> FloatArray:
-    arr = np.array(value, dtype=np.float64, copy=True)
+    try:
+        raw = np.asarray(value)
+    except (ValueError, TypeError):
+        raise InvalidProblemError(f"{name} must be a rectangular array of numbers; "
+                                  f"its rows differ in length or hold sequences") from None
+    if raw.dtype.kind not in "biuf":
+        raise InvalidProblemError(f"{name} must hold real numbers (int or float), got dtype "
+                                  f"{shorten(str(raw.dtype))} (strings and complex are refused)")
+    arr = np.array(raw, dtype=np.float64, copy=True)
     if arr.ndim != 2:
         raise InvalidProblemError(f"{name} must be 2-D (n_mentees, n_mentors), got {arr.ndim}-D")
     if shape is not None and arr.shape != shape:
@@ -35,6 +47,11 @@ def _matrix(name: str, value: ArrayLike, shape: tuple[int, ...] | None) -> Float
         raise InvalidProblemError(
             f"{name} must be finite; entry ({i}, {j}) is {arr[i, j]} ({int(bad.sum())} bad in all)"
         )
+    huge = np.abs(arr) > SCORE_LIMIT
+    if huge.any():
+        i, j = (int(x) for x in np.argwhere(huge)[0])
+        raise InvalidProblemError(f"{name} must lie within +-{SCORE_LIMIT:g}; entry ({i}, {j}) "
+                                  f"is {arr[i, j]:g} ({int(huge.sum())} beyond in all)")
     return _readonly(arr)
 
 

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
 import numpy as np
 from numpy.typing import NDArray
 
-from mentormatch.errors import InvalidInputError
+from mentormatch.errors import InvalidInputError, shorten
 from mentormatch.models import Cohort
 
 __all__ = ["MIN_SCORE_SLACK", "Criterion", "ScoreTable", "Scorer", "WeightedScorer", "join_words"]
@@ -200,14 +200,23 @@ class WeightedScorer:
     """
 
     def __init__(self, parts: Sequence[tuple[Scorer, float]]) -> None:
-        if not parts:
-            raise InvalidInputError("WeightedScorer needs at least one (scorer, weight)")
-        for k, (scorer, weight) in enumerate(parts):
+        if (isinstance(parts, str | bytes | Mapping) or not isinstance(parts, Sequence)
+                or not parts):
+            raise InvalidInputError("WeightedScorer needs a non-empty list of (scorer, weight) "
+                                    f"pairs, got {shorten(parts)}")
+        for k, part in enumerate(parts):
+            if not isinstance(part, tuple | list) or len(part) != 2:
+                raise InvalidInputError(f"parts[{k}] must be a (scorer, weight) pair, "
+                                        f"got {shorten(part)}")
+            scorer, weight = part
             if not isinstance(scorer, Scorer):
-                raise InvalidInputError(f"parts[{k}]: {scorer!r} has no score(cohort) method")
-            if not np.isfinite(weight) or weight < 0:
                 raise InvalidInputError(
-                    f"parts[{k}]: weight must be finite and >= 0, got {weight}")
+                    f"parts[{k}]: {shorten(scorer)} has no score(cohort) method")
+            if (isinstance(weight, bool) or not isinstance(weight, int | float | np.integer
+                                                            | np.floating)
+                    or not np.isfinite(float(weight)) or weight < 0):
+                raise InvalidInputError(
+                    f"parts[{k}]: weight must be a finite number >= 0, got {shorten(weight)}")
         total = float(sum(w for _, w in parts))
         if total <= 0:
             raise InvalidInputError("WeightedScorer weights sum to zero")

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from mentormatch.models import Cohort
+from mentormatch.errors import InvalidInputError, shorten
+from mentormatch.models import SENSITIVE_FIELDS, Cohort
 from mentormatch.scoring._base import ScoreTable, WeightedScorer, join_words
 from mentormatch.scoring._coded import (
     CodedCriterion,
@@ -155,8 +156,10 @@ class AttributeScorer:
 
     def __init__(self, attribute: str) -> None:
         if attribute not in ("site", "division", "career_stage"):
-            raise ValueError(f"AttributeScorer compares site, division or career_stage, "
-                             f"not {attribute!r}")
+            hint = (" (sensitive attributes are compared only through ConcordanceScorer)"
+                    if attribute in SENSITIVE_FIELDS else "")
+            raise InvalidInputError(f"AttributeScorer compares site, division or career_stage, "
+                                    f"not {shorten(attribute)}{hint}")
         self.attribute = attribute
         self.name = attribute
 

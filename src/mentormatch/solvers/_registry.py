@@ -8,6 +8,7 @@ problem needs, so no caller keeps a list of solver names.
 from __future__ import annotations
 
 import importlib
+import inspect
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from importlib.metadata import entry_points
@@ -16,8 +17,10 @@ from typing import Any
 from mentormatch.errors import (
     InvalidInputError,
     SolverError,
+    UnknownOptionError,
     UnknownSolverError,
     UnsupportedProblemError,
+    shorten,
 )
 from mentormatch.problem import (
     FEATURES,
@@ -319,9 +322,27 @@ def solve(problem: MatchProblem, solver: str = DEFAULT_SOLVER, **options: Any) -
     ([0, 1], [0, 1], 1.1)
     """
     spec = require(solver, problem_needs(problem))
+    _check_options(spec, options)
     assignment = spec.func(problem, **options)
     broken = violations(assignment, problem)
     if broken:
         raise SolverError(f"solver {solver!r} returned an infeasible assignment: "
                           + "; ".join(broken[:5]))
     return assignment
+
+
+def _check_options(spec: SolverSpec, options: Mapping[str, Any]) -> None:
+    """Refuse options the solver's function does not take, naming those it does."""
+    try:
+        params = list(inspect.signature(spec.func).parameters.values())[1:]
+    except (TypeError, ValueError):  # a builtin or C function: no signature to read
+        return
+    if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params):
+        return
+    named = (inspect.Parameter.KEYWORD_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+    valid = [p.name for p in params if p.kind in named]
+    unknown = [name for name in options if name not in valid]
+    if unknown:
+        raise UnknownOptionError(
+            f"solver {spec.name!r} takes no option {shorten(unknown[0])}; its options: "
+            + (", ".join(valid) if valid else "none"))

@@ -1,0 +1,127 @@
+"""Errors that used to escape the error tree (issue 12): each is now a typed, named refusal."""
+
+from __future__ import annotations
+
+import pathlib
+import re
+
+import numpy as np
+import pytest
+
+import mentormatch as mm
+from mentormatch.errors import (
+    InvalidInputError,
+    InvalidProblemError,
+    MentorMatchError,
+    UnknownOptionError,
+)
+from mentormatch.problem import MatchProblem
+from mentormatch.scoring import AttributeScorer, TopicScorer, WeightedScorer
+
+
+@pytest.mark.parametrize("scores", [
+    [[1.0, 2.0], [1.0]],            # ragged
+    [["a", "b"]],                   # not numbers
+    [["1", "2"]],                   # numeric strings: not coerced
+    [[1 + 2j, 1.0]],                # complex: the imaginary part was dropped with a warning
+    [[{"x": 1}, 1.0]],              # objects
+])
+def test_scores_that_are_not_a_real_matrix_are_refused(scores: object) -> None:
+    with pytest.raises(InvalidProblemError, match="scores must"):
+        MatchProblem(scores)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("name", ["mentee_prefs", "mentor_prefs"])
+def test_preference_matrices_are_checked_the_same_way(name: str) -> None:
+    with pytest.raises(InvalidProblemError, match=name):
+        MatchProblem([[1.0]], **{name: [["1"]]})
+
+
+def test_scores_too_large_to_sum_are_refused() -> None:
+    # 1e308 made the objective inf, still reported exact.
+    with pytest.raises(InvalidProblemError, match=r"within \+-1e\+15"):
+        MatchProblem([[1e308, 1e308], [1e308, 1e308]], capacity=2)
+    MatchProblem([[1e15, -1e15]])  # the limit itself is accepted
+
+
+@pytest.mark.parametrize("solver", mm.solvers.available())
+def test_an_unknown_solver_option_names_the_valid_ones(solver: str) -> None:
+    with pytest.raises(UnknownOptionError, match=f"solver '{solver}' takes no option 'foo'"):
+        mm.match(mm.example_cohort(), solver=solver, foo=1)
+
+
+def test_unknown_option_is_still_a_type_error_and_lists_options() -> None:
+    with pytest.raises(TypeError, match="its options: objective, backend"):
+        mm.solve(MatchProblem([[1.0]]), solver="flow", foo=1)
+    with pytest.raises(UnknownOptionError):
+        mm.match(mm.example_cohort(), candidates=3, foo=1)
+
+
+@pytest.mark.parametrize("k", [1.5, "2", True, None, 0])
+def test_shortlist_k_must_be_a_whole_number(k: object) -> None:
+    with pytest.raises(InvalidInputError, match="k must be a whole number >= 1"):
+        mm.shortlist(mm.example_cohort(), k=k)  # type: ignore[arg-type]
+
+
+def test_shortlist_k_accepts_numpy_integers() -> None:
+    assert mm.shortlist(mm.example_cohort(), k=np.int64(1)).k == 1
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    ({"release": "a:b"}, "release must be a list"),
+    ({"release": ["a:b"]}, r"release\[0\] must be one of"),
+    ({"release": [("a", "b", "c")]}, r"release\[0\]"),
+    ({"leaving_mentors": "mentor-24"}, "leaving_mentors must be a list"),
+    ({"leaving_mentors": [24]}, r"leaving_mentors\[0\]"),
+    ({"new_mentees": ["new-08"]}, r"new_mentees\[0\] must be one of Mentee objects"),
+])
+def test_rematch_change_lists_are_checked(kwargs: dict[str, object], match: str) -> None:
+    first = mm.match(mm.example_cohort())
+    with pytest.raises(InvalidInputError, match=match):
+        mm.rematch(first, **kwargs)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("parts", [
+    [(TopicScorer(), "abc")],
+    [(TopicScorer(), None)],
+    [(TopicScorer(), True)],
+    [(TopicScorer(), float("nan"))],
+    [(TopicScorer(),)],
+    {"topic": 1.0},
+    "topic",
+])
+def test_weighted_scorer_weights_must_be_numbers(parts: object) -> None:
+    with pytest.raises(InvalidInputError, match="weight|WeightedScorer|pair"):
+        WeightedScorer(parts)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("attribute", ["gender", "background"])
+def test_attribute_scorer_refuses_sensitive_attributes(attribute: str) -> None:
+    with pytest.raises(InvalidInputError, match="only through ConcordanceScorer"):
+        AttributeScorer(attribute)
+
+
+def test_attribute_scorer_refuses_unknown_attributes_with_a_typed_error() -> None:
+    with pytest.raises(InvalidInputError, match="not 'xx'"):
+        AttributeScorer("xx")
+
+
+@pytest.mark.parametrize("min_score", [float("nan"), float("inf"), "0.5", True, 10**400])
+@pytest.mark.parametrize("entry", ["match", "shortlist", "candidates"])
+def test_min_score_must_be_finite(min_score: object, entry: str) -> None:
+    c = mm.example_cohort()
+    call = {"match": lambda: mm.match(c, min_score=min_score),
+            "shortlist": lambda: mm.shortlist(c, min_score=min_score),
+            "candidates": lambda: mm.match(c, candidates=3, min_score=min_score)}[entry]
+    with pytest.raises(InvalidInputError, match="min_score must be a finite number"):
+        call()
+
+
+def test_no_value_error_is_raised_outside_the_tree() -> None:
+    """Every deliberate raise in the package is a MentorMatchError (a source scan)."""
+    root = pathlib.Path(mm.__file__).parent
+    bare = re.compile(r"raise (ValueError|TypeError|KeyError|RuntimeError)\(")
+    found = [f"{p.relative_to(root)}:{n}" for p in sorted(root.rglob("*.py"))
+             for n, line in enumerate(p.read_text().splitlines(), 1) if bare.search(line)]
+    assert found == []
+    assert issubclass(UnknownOptionError, MentorMatchError)
