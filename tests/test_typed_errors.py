@@ -125,3 +125,16 @@ def test_no_value_error_is_raised_outside_the_tree() -> None:
              for n, line in enumerate(p.read_text().splitlines(), 1) if bare.search(line)]
     assert found == []
     assert issubclass(UnknownOptionError, MentorMatchError)
+
+
+def test_ilp_states_the_tolerance_its_exactness_means() -> None:
+    """Scores 1e-12 apart may be traded by HiGHS; info says how far from optimal is 'exact'."""
+    rng = np.random.default_rng(0)
+    for _ in range(30):
+        n, m = (int(x) for x in rng.integers(2, 6, size=2))
+        p = MatchProblem(0.5 + rng.integers(0, 5, (n, m)) * 1e-12, capacity=rng.integers(1, 3, m))
+        a, f = mm.solve(p, "ilp"), mm.solve(p, "flow")
+        assert a.info["exact"] and a.info["tolerance"]["pairs"] == 0.0
+        tol = a.info["tolerance"]["total_score"]
+        assert tol == pytest.approx(1e-6 * p.scores.max())
+        assert a.n_pairs == f.n_pairs and f.objective - a.objective <= tol

@@ -41,6 +41,9 @@ HiGHS's absolute gap of 1e-6 is at most 1e-9 of the largest coefficient, and
 then kept at their optimum minus 1e-6 of the largest coefficient (well above
 HiGHS's feasibility tolerance); answers closer than that on such a level count
 as tied, so a lower level may cost a real-valued level at most that much.
+``info["tolerance"]`` states that amount per level: ``exact=True`` and
+``mip_gap=0`` mean optimal within it (scores that differ by 1e-12 may be
+traded), not proved optimal as ``flow`` proves its answers with duals.
 
 Numerics: the helper variables (mentee has a mentor, topic covered, mentor from
 the division) are declared binary although they are integral at any optimum;
@@ -481,7 +484,11 @@ def solve_ilp(problem: MatchProblem, *,
         the answer is optimal for the levels before it), ``optimal``,
         ``exact`` (same), ``mip_gap`` (of the level that stopped; 0.0 when
         optimal), ``levels``, ``values`` and ``bounds`` (per solved level:
-        value reached, HiGHS's bound), ``stopped_at`` (level cut short, or
+        value reached, HiGHS's bound), ``tolerance`` (per solved level: how
+        far below its optimum its value may lie, in the level's own units: 0
+        for integer-valued levels, 1e-6 of the largest coefficient for
+        real-valued ones; ``optimal`` and ``exact`` mean optimal within
+        these, not proved as ``flow`` proves), ``stopped_at`` (level cut short, or
         None), ``solves``, ``retries``, ``tie_break_done`` (False when the
         time limit ended the tie-break only) and ``backend``.
 
@@ -523,7 +530,7 @@ def solve_ilp(problem: MatchProblem, *,
         if (problem.min_load > 0).any():
             raise InfeasibleError(_explain_infeasible(problem))
         info.update(status="optimal", optimal=True, exact=True, mip_gap=0.0, values={},
-                    bounds={}, stopped_at=None, solves=0)
+                    bounds={}, tolerance={}, stopped_at=None, solves=0)
         return Assignment.from_pairs(problem, [], [], solver="ilp", info=info)
     assert [lv.name for lv in levels] == names
     v, report = _solve_levels(problem, model, levels, time_limit)
@@ -552,6 +559,7 @@ def _solve_levels(problem: MatchProblem, model: _Model, levels: list[_Level],
     best: FloatArray | None = None
     values: dict[str, float] = {}
     bounds: dict[str, float] = {}
+    tolerance: dict[str, float] = {}
     status, gap, stopped = "optimal", 0.0, None
     tie_break_done = any(level.name == "tie_break" for level in levels)
     solves = retries = 0
@@ -601,6 +609,7 @@ def _solve_levels(problem: MatchProblem, model: _Model, levels: list[_Level],
             values[level.name] = value
             bound = getattr(res, "mip_dual_bound", None)
             bounds[level.name] = value if bound is None else float(-bound) / scale
+            tolerance[level.name] = 0.0 if level.integral else _REAL_FIX_TOL / scale
             best = v
         if res is None or res.status != 0:  # the time limit ran out on this level
             if level.name == "tie_break":
@@ -618,7 +627,8 @@ def _solve_levels(problem: MatchProblem, model: _Model, levels: list[_Level],
                               "raise the limit")
         best = _locked_only(model)
     report = {"status": status, "optimal": status == "optimal", "exact": status == "optimal",
-              "mip_gap": gap, "values": values, "bounds": bounds, "stopped_at": stopped,
+              "mip_gap": gap, "values": values, "bounds": bounds, "tolerance": tolerance,
+              "stopped_at": stopped,
               "solves": solves, "retries": retries,
               "tie_break_done": tie_break_done and status == "optimal"}
     return best, report
