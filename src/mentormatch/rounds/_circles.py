@@ -32,6 +32,7 @@ from mentormatch.errors import InvalidInputError, SolverError, UnknownIdError
 from mentormatch.io import Table
 from mentormatch.models import Cohort, MentorshipType, Unmatched
 from mentormatch.scoring import Scorer, TopicMatrices, TopicScorer, join_words
+from mentormatch.solvers import run_interruptibly
 
 if TYPE_CHECKING:
     pass
@@ -141,8 +142,8 @@ def solve_circles(fit: FloatArray, allowed: BoolArray, min_size: int, max_size: 
     options = {"mip_rel_gap": 0.0, "time_limit": float(time_limit)}
     integrality = np.concatenate([np.zeros(m), np.ones(n_c)])
     for attempt in range(2):
-        res = milp(cost, constraints=constraints, integrality=integrality,
-                   bounds=Bounds(0, 1), options=options)
+        res = run_interruptibly(milp, cost, constraints=constraints,
+                                integrality=integrality, bounds=Bounds(0, 1), options=options)
         if res.x is None:
             raise SolverError(f"circle MILP found no answer: {res.message}")
         x = res.x[:m]

@@ -65,6 +65,7 @@ from numpy.typing import NDArray
 
 from mentormatch.errors import InfeasibleError, InvalidInputError, SolverError
 from mentormatch.problem import Assignment, MatchProblem, ProblemAttributes, unmeetable_min_loads
+from mentormatch.solvers._interrupt import run_interruptibly
 
 __all__ = ["mentee_scores", "solve_ilp", "worst_off"]
 
@@ -583,16 +584,18 @@ def _solve_levels(problem: MatchProblem, model: _Model, levels: list[_Level],
             if fixed_c:
                 constraints.append(LinearConstraint(sparse.csr_array(np.vstack(fixed_c)),
                                                     np.array(fixed_lo), np.inf))
-            res = milp(-c, integrality=model.integrality, bounds=Bounds(model.lb, model.ub),
-                       constraints=constraints, options=options)
+            res = run_interruptibly(
+                milp, -c, integrality=model.integrality, bounds=Bounds(model.lb, model.ub),
+                constraints=constraints, options=options)
             solves += 1
             if res.status == 2 and best is not None:
                 # The previous answer satisfies every row, so this is HiGHS misjudging a
                 # nearly tight level row (seen with and without presolve): retry once
                 # with presolve switched.
                 options["presolve"] = not options["presolve"]
-                res = milp(-c, integrality=model.integrality, bounds=Bounds(model.lb, model.ub),
-                           constraints=constraints, options=options)
+                res = run_interruptibly(
+                    milp, -c, integrality=model.integrality, bounds=Bounds(model.lb, model.ub),
+                    constraints=constraints, options=options)
                 solves += 1
                 retries += 1
             if res.status == 2:
