@@ -1,5 +1,6 @@
 """Pydantic models: the people of a program, the cohort and its rules, and a match's result."""
 
+from ._cohort import MAX_COUNT as MAX_COUNT
 from ._cohort import MODALITY_ALIASES as MODALITY_ALIASES
 from ._cohort import SENSITIVE_FIELDS as SENSITIVE_FIELDS
 from ._cohort import TYPE_ALIASES as TYPE_ALIASES

@@ -62,6 +62,7 @@ __all__ = [
     "Mentee",
     "Mentor",
     "MentorshipType",
+    "MAX_COUNT",
     "Modality",
     "SENSITIVE_FIELDS",
     "normalize_id",

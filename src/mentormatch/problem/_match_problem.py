@@ -10,6 +10,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from mentormatch.errors import ConstraintConflictError, InvalidProblemError, shorten
+from mentormatch.models import MAX_COUNT
 from mentormatch.problem._duals import Duals
 
 __all__ = ["SCORE_LIMIT", "Assignment", "Edges", "MatchProblem", "ProblemAttributes"]
@@ -65,13 +66,17 @@ def _counts(name: str, value: ArrayLike, n: int) -> IntArray:
         if not np.isfinite(raw).all() or not np.equal(np.floor(raw), raw).all():
             k = int(np.flatnonzero(~np.isfinite(raw) | (np.floor(raw) != raw))[0])
             raise InvalidProblemError(f"{name}[{k}] must be a whole number, got {raw[k]}")
-    elif raw.dtype.kind not in "iub":
-        raise InvalidProblemError(f"{name} must hold integers, got dtype {raw.dtype}")
-    arr = raw.astype(np.int64)
-    if (arr < 0).any():
-        k = int(np.flatnonzero(arr < 0)[0])
-        raise InvalidProblemError(f"{name}[{k}] must be >= 0, got {arr[k]}")
-    return _readonly(arr)
+    elif raw.dtype.kind not in "iu":
+        raise InvalidProblemError(f"{name} must hold integers, got dtype {raw.dtype} "
+                                  "(too large, or not numbers)" if raw.dtype.kind == "O" else
+                                  f"{name} must hold integers, got dtype {raw.dtype}")
+    if (raw < 0).any():
+        k = int(np.flatnonzero(raw < 0)[0])
+        raise InvalidProblemError(f"{name}[{k}] must be >= 0, got {raw[k]}")
+    if (raw > MAX_COUNT).any():
+        k = int(np.flatnonzero(raw > MAX_COUNT)[0])
+        raise InvalidProblemError(f"{name}[{k}] must be at most {MAX_COUNT}, got {raw[k]}")
+    return _readonly(raw.astype(np.int64))
 
 
 def _check_min_load(min_load: IntArray, capacity: IntArray) -> None:
