@@ -138,3 +138,25 @@ def test_ilp_states_the_tolerance_its_exactness_means() -> None:
         tol = a.info["tolerance"]["total_score"]
         assert tol == pytest.approx(1e-6 * p.scores.max())
         assert a.n_pairs == f.n_pairs and f.objective - a.objective <= tol
+
+
+@pytest.mark.parametrize("count", [1e19, 10**19, np.uint64(2**63), 10**30, True])
+def test_problem_counts_beyond_the_limit_or_boolean_are_refused(count: object) -> None:
+    # Found by the fuzz suite: float 1e19 overflowed the int64 cast (a RuntimeWarning and
+    # a negative capacity); 10**19 was reported as a negative number.
+    with pytest.raises(InvalidProblemError, match="capacity"):
+        MatchProblem([[1.0]], capacity=count)
+
+
+def test_candidates_path_with_no_mentors_leaves_everyone_unmatched() -> None:
+    # Found by the fuzz suite: an IndexError in the block scorer.
+    cohort = mm.Cohort(mentees=[mm.Mentee(id="e", division="A")], mentors=[])
+    result = mm.match(cohort, candidates=1)
+    assert [u.mentee for u in result.unmatched] == ["e"]
+
+
+def test_report_of_ids_the_font_cannot_draw_raises_no_warning(tmp_path: pathlib.Path) -> None:
+    # Found by the fuzz suite: matplotlib's missing-glyph UserWarning for "\x1b" or an emoji.
+    cohort = mm.Cohort(mentees=[mm.Mentee(id="e1")], mentors=[mm.Mentor(id="r-\x1b\U0001f600")])
+    out = mm.write_report(mm.match(cohort), tmp_path / "r.html")  # warnings are errors here
+    assert out.exists()

@@ -201,7 +201,9 @@ class BlockScorer:
             self.group_codes: IntArray = groups.reshape(len(groups), -1).astype(np.int64)
         else:
             self.mentor_group = np.zeros(n_r, dtype=np.int64)
-            self.group_codes = np.zeros((1, 0), dtype=np.int64)
+            # No mentors: no group, but one code column per criterion all the same.
+            self.group_codes = np.zeros((1 if n_r else 0, 0 if n_r else len(self.categorical)),
+                                        dtype=np.int64)
         # Columns in group order make the per-block gather sequential.
         self.perm: IntArray = np.argsort(self.mentor_group, kind="stable").astype(np.int64)
         self.group_sorted = self.mentor_group[self.perm]
