@@ -57,7 +57,7 @@ def test_unknown_option_is_still_a_type_error_and_lists_options() -> None:
         mm.match(mm.example_cohort(), candidates=3, foo=1)
 
 
-@pytest.mark.parametrize("k", [1.5, "2", True, None, 0])
+@pytest.mark.parametrize("k", [1.5, "2", True, None, 0, np.uint64(2**63)])
 def test_shortlist_k_must_be_a_whole_number(k: object) -> None:
     with pytest.raises(InvalidInputError, match="k must be a whole number >= 1"):
         mm.shortlist(mm.example_cohort(), k=k)  # type: ignore[arg-type]
@@ -160,3 +160,9 @@ def test_report_of_ids_the_font_cannot_draw_raises_no_warning(tmp_path: pathlib.
     cohort = mm.Cohort(mentees=[mm.Mentee(id="e1")], mentors=[mm.Mentor(id="r-\x1b\U0001f600")])
     out = mm.write_report(mm.match(cohort), tmp_path / "r.html")  # warnings are errors here
     assert out.exists()
+
+
+def test_topic_weights_too_large_to_sum_are_refused() -> None:
+    # Found by the fuzz suite: weights of 1e308 overflowed the topic sums (RuntimeWarning).
+    with pytest.raises(InvalidInputError, match="<= 1e\\+06"):
+        mm.Mentor(id="r", topics={"research": 1e308, "leadership": 1e308})

@@ -8,7 +8,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict
 
 from mentormatch.errors import InvalidInputError, shorten
-from mentormatch.models import Cohort
+from mentormatch.models import MAX_COUNT, Cohort
 from mentormatch.scoring import Scorer, default_scorer
 
 if TYPE_CHECKING:
@@ -74,8 +74,9 @@ def shortlist(cohort: Cohort, k: int = 2, *, scorer: Scorer | None = None,
     >>> [r.rank for r in sl.for_mentee("new-01")]
     [1, 2]
     """
-    if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1:
-        raise InvalidInputError(f"k must be a whole number >= 1, got {shorten(k)}")
+    if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or not 1 <= k <= MAX_COUNT:
+        raise InvalidInputError(
+            f"k must be a whole number >= 1 and <= {MAX_COUNT}, got {shorten(k)}")
     scorer = scorer or default_scorer()
     table = scorer.score(cohort)
     problem = build_problem(cohort, table, min_score=min_score)

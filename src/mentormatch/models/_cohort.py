@@ -141,10 +141,9 @@ def _parse_topics(value: Any) -> Any:
             raise InvalidInputError(f"topic {topic!r}: weight must be a number, got "
                                     f"{shorten(weight)}")
         weight = float(weight)
-        if not math.isfinite(weight) or weight < 0:
-            raise InvalidInputError(
-                f"topic {topic!r}: weight must be finite and >= 0, got {weight!r}"
-            )
+        if not math.isfinite(weight) or weight < 0 or weight > MAX_TOPIC_WEIGHT:
+            raise InvalidInputError(f"topic {shorten(topic)}: weight must be finite, >= 0 and "
+                                    f"<= {MAX_TOPIC_WEIGHT:g}, got {weight!r}")
         if weight == 0:
             continue  # "not interested" on a Likert scale
         name = normalize_topic(str(topic))
@@ -160,6 +159,8 @@ Modalities = Annotated[tuple[Modality, ...], _enum_list(MODALITY_ALIASES, "meeti
 #: The largest count (demand, capacity, ...) accepted: far above any program, and safe
 #: in the int64 arrays solvers use.
 MAX_COUNT = 10**9
+#: Largest topic weight: sums over a person's topics stay finite.
+MAX_TOPIC_WEIGHT = 1e6
 
 
 def _parse_count(value: Any) -> Any:
