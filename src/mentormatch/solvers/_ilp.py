@@ -472,8 +472,8 @@ def solve_ilp(problem: MatchProblem, *,
         where possible (level 2). Mentees or mentors of unknown division
         never count. Needs ``problem.attributes``.
     time_limit : float, optional
-        Seconds for all levels together. When it runs out the best answer
-        found so far is returned (always feasible); ``info`` says so.
+        Seconds for all levels together; then the best answer found so far
+        (always feasible) is returned and ``info`` says so.
     tie_break : bool, default=True
         Solve level 7 (one more MILP) so that ties do not depend on HiGHS.
 
@@ -485,13 +485,9 @@ def solve_ilp(problem: MatchProblem, *,
         the answer is optimal for the levels before it), ``optimal``,
         ``exact`` (same), ``mip_gap`` (of the level that stopped; 0.0 when
         optimal), ``levels``, ``values`` and ``bounds`` (per solved level:
-        value reached, HiGHS's bound), ``tolerance`` (per solved level: how
-        far below its optimum its value may lie, in the level's own units: 0
-        for integer-valued levels, 1e-6 of the largest coefficient for
-        real-valued ones; ``optimal`` and ``exact`` mean optimal within
-        these, not proved as ``flow`` proves), ``stopped_at`` (level cut short, or
-        None), ``solves``, ``retries``, ``tie_break_done`` (False when the
-        time limit ended the tie-break only) and ``backend``.
+        value reached, HiGHS's bound), ``tolerance`` (per level, the shortfall
+        ``exact`` allows: module notes), ``stopped_at``, ``solves``, ``retries``,
+        ``tie_break_done`` (False when only the tie-break ran out) and ``backend``.
 
     Raises
     ------
