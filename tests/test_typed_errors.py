@@ -34,7 +34,7 @@ def test_scores_that_are_not_a_real_matrix_are_refused(scores: object) -> None:
 @pytest.mark.parametrize("name", ["mentee_prefs", "mentor_prefs"])
 def test_preference_matrices_are_checked_the_same_way(name: str) -> None:
     with pytest.raises(InvalidProblemError, match=name):
-        MatchProblem([[1.0]], **{name: [["1"]]})
+        MatchProblem([[1.0]], **{name: [["1"]]})  # type: ignore[arg-type]
 
 
 def test_scores_too_large_to_sum_are_refused() -> None:
@@ -64,7 +64,7 @@ def test_shortlist_k_must_be_a_whole_number(k: object) -> None:
 
 
 def test_shortlist_k_accepts_numpy_integers() -> None:
-    assert mm.shortlist(mm.example_cohort(), k=np.int64(1)).k == 1
+    assert mm.shortlist(mm.example_cohort(), k=np.int64(1)).k == 1  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize("kwargs, match", [
@@ -110,9 +110,9 @@ def test_attribute_scorer_refuses_unknown_attributes_with_a_typed_error() -> Non
 @pytest.mark.parametrize("entry", ["match", "shortlist", "candidates"])
 def test_min_score_must_be_finite(min_score: object, entry: str) -> None:
     c = mm.example_cohort()
-    call = {"match": lambda: mm.match(c, min_score=min_score),
-            "shortlist": lambda: mm.shortlist(c, min_score=min_score),
-            "candidates": lambda: mm.match(c, candidates=3, min_score=min_score)}[entry]
+    call = {"match": lambda: mm.match(c, min_score=min_score),  # type: ignore[arg-type]
+            "shortlist": lambda: mm.shortlist(c, min_score=min_score),  # type: ignore[arg-type]
+            "candidates": lambda: mm.match(c, candidates=3, min_score=min_score)}[entry]  # type: ignore[arg-type]
     with pytest.raises(InvalidInputError, match="min_score must be a finite number"):
         call()
 
@@ -145,7 +145,7 @@ def test_problem_counts_beyond_the_limit_or_boolean_are_refused(count: object) -
     # Found by the fuzz suite: float 1e19 overflowed the int64 cast (a RuntimeWarning and
     # a negative capacity); 10**19 was reported as a negative number.
     with pytest.raises(InvalidProblemError, match="capacity"):
-        MatchProblem([[1.0]], capacity=count)
+        MatchProblem([[1.0]], capacity=count)  # type: ignore[arg-type]
 
 
 def test_candidates_path_with_no_mentors_leaves_everyone_unmatched() -> None:
