@@ -1,12 +1,21 @@
-"""Shared by the tests and the doctests: no test leaves a solver registered for the next."""
+"""Shared by the tests and the doctests.
+
+No test leaves a solver registered for the next, and hypothesis has no per-example
+deadline: speed is measured in ``benchmarks/``, never by a test timing itself, and a
+loaded machine must not turn a correct example into a failure.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
 import pytest
+from hypothesis import settings
 
 from mentormatch.solvers import _registry
+
+settings.register_profile("mentormatch", deadline=None)
+settings.load_profile("mentormatch")
 
 
 @pytest.fixture(autouse=True)
