@@ -19,7 +19,7 @@ from mentormatch.problem._match_problem import MatchProblem
 
 __all__ = ["FEATURES", "Feature", "SolverCapabilities", "problem_needs"]
 
-Feature = Literal["min_load", "multi_mentor", "candidates", "two_sided", "duals"]
+Feature = Literal["min_load", "multi_mentor", "candidates", "two_sided", "duals", "coverage"]
 
 #: Each feature, in the words an error message uses.
 FEATURES: dict[Feature, str] = {
@@ -28,6 +28,7 @@ FEATURES: dict[Feature, str] = {
     "candidates": "candidate (sparse) problems",
     "two_sided": "two-sided preferences",
     "duals": "a dual optimality certificate",
+    "coverage": "the topic coverage objective",
 }
 
 
@@ -64,6 +65,12 @@ class SolverCapabilities:
         (``Assignment.duals``) that prove the answer optimal and price pairs
         left out; the large-cohort path certifies the full optimum only with
         such a solver.
+    coverage : bool, default=False
+        Takes ``coverage=True`` and then maximises, after mentees and pairs,
+        the asked topic weight offered by each mentee's *set* of mentors
+        (``mm.match(..., objective="coverage")``, the default when a mentee
+        asks for more than one mentor). A solver without it is refused that
+        objective.
 
     Examples
     --------
@@ -77,6 +84,7 @@ class SolverCapabilities:
     candidates: bool = False
     two_sided: bool = False
     duals: bool = False
+    coverage: bool = False
 
     def lacking(self, features: tuple[Feature, ...]) -> tuple[Feature, ...]:
         """Return the given features this declaration does not support, in the order given."""

@@ -45,6 +45,10 @@ _BUILTIN: dict[str, tuple[str, SolverCapabilities]] = {
     "flow": ("mentormatch.solvers.flow._solve:solve_flow",
              SolverCapabilities(min_load=True, multi_mentor=True, candidates=True,
                                 duals=True)),
+    # Flow, then a swap search, then the MILP of ilp(coverage=True) within a time budget:
+    # topic coverage across a mentee's mentors, never below flow's, with a bound and gap.
+    "coverage": ("mentormatch.solvers._coverage:solve_coverage",
+                 SolverCapabilities(min_load=True, multi_mentor=True, coverage=True)),
     # Input order on problem.edges(); guarantees nothing, so not multi_mentor.
     "greedy": ("mentormatch.solvers._greedy:solve_greedy",
                SolverCapabilities(candidates=True)),
@@ -54,7 +58,8 @@ _BUILTIN: dict[str, tuple[str, SolverCapabilities]] = {
     # One MILP per level over problem.edges(): minimum loads are rows, a mentee's mentors
     # are chosen together; HiGHS's bounds are reported, no duals that price pairs.
     "ilp": ("mentormatch.solvers._ilp:solve_ilp",
-            SolverCapabilities(min_load=True, multi_mentor=True, candidates=True)),
+            SolverCapabilities(min_load=True, multi_mentor=True, candidates=True,
+                               coverage=True)),
     # Deferred acceptance on each side's own view, many-to-many (stable for any demand),
     # from problem.edges() when sparse; a minimum load would break stability.
     "stable": ("mentormatch.solvers._stable:solve_stable",
@@ -224,7 +229,7 @@ def supporting(*features: Feature) -> tuple[str, ...]:
     *features : str
         Field names of :class:`~mentormatch.problem.SolverCapabilities`:
         ``"min_load"``, ``"multi_mentor"``, ``"candidates"``, ``"two_sided"``,
-        ``"duals"``.
+        ``"duals"``, ``"coverage"``.
 
     Raises
     ------

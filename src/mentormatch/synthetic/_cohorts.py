@@ -193,6 +193,16 @@ def _pilot() -> Profile:
     )
 
 
+def _scarce() -> Profile:
+    # Issue 17: few mentors, each offering one or two topics, for mentees asking three to
+    # five, most wanting two mentors; coverage across a mentee's mentors then matters.
+    pilot = _pilot()
+    return dataclasses.replace(
+        pilot, name="scarce", mentee_topic_count_probs=(0.0, 0.0, 1.0, 1.0, 1.0),
+        mentor_topic_count_probs=(0.5, 0.5), demand_probs=(0.3, 0.7),
+    )
+
+
 def _large(name: str, n_topics: int, exponent: float, max_capacity: int,
            capacity_exponent: float, n_sites: int, n_divisions: int) -> Profile:
     topics = (*PILOT_TOPICS, *_EXTRA_TOPICS)[:n_topics]
@@ -226,6 +236,7 @@ def _large(name: str, n_topics: int, exponent: float, max_capacity: int,
 #: capacities 1-16) about 5 mentees per mentor, each wanting one or two mentors.
 PROFILES: dict[str, Profile] = {
     "pilot": _pilot(),
+    "scarce": _scarce(),
     "university": _large("university", 30, 1.0, 12, 0.5, 12, 8),
     "national": _large("national", 40, 1.1, 16, 0.3, 60, 20),
 }
@@ -236,7 +247,7 @@ def get_profile(name: str | Profile = "pilot", **overrides: Any) -> Profile:
 
     Parameters
     ----------
-    name : {"pilot", "university", "national"} or Profile, default="pilot"
+    name : {"pilot", "scarce", "university", "national"} or Profile, default="pilot"
     **overrides
         Fields of :class:`Profile` to replace.
 
@@ -342,7 +353,7 @@ def make_cohort(n_mentees: int, n_mentors: int, *, seed: int | None = 0,
     seed : int or None, default=0
         Seed of ``np.random.default_rng``; the same seed, sizes and profile give
         the same cohort on every machine.
-    profile : {"pilot", "university", "national"} or Profile, default="pilot"
+    profile : {"pilot", "scarce", "university", "national"} or Profile, default="pilot"
         The distributions people are drawn from; see :class:`Profile` for every
         parameter and :data:`PROFILES` for the defaults.
     **overrides

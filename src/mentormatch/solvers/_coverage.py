@@ -1,0 +1,222 @@
+"""Topic coverage across each mentee's mentors: exact where the budget allows, never below flow.
+
+The ``coverage`` solver maximises, best first: mentees with a mentor, pairs
+made, the asked topic weight offered by at least one of each mentee's mentors
+(each mentee's share, summed), then the total pair score. It runs three steps
+and keeps the best answer, compared on those levels in that order:
+
+1. ``flow`` on pair scores: the first two levels at their optimum, in
+   milliseconds; the floor the answer never falls below.
+2. A swap search from that answer: a mentee trades a mentor for one with room
+   who adds more asked topic weight than the one traded away (locked pairs and
+   minimum loads kept). Mentees and pairs stay at their optimum.
+3. The exact MILP of ``ilp`` with ``coverage=True`` (and no leadership rule,
+   which the default semantics do not have), within what is left of
+   ``time_limit``. Skipped when the problem has more than ``max_exact_pairs``
+   admissible pairs, where building the MILP alone would use the budget.
+
+The bound: HiGHS's dual bound when the MILP stopped on the coverage level;
+otherwise a combinatorial one: each mentee's asked weight offered by any of
+their admissible mentors (a mentee's coverage can never exceed what their
+admissible mentors offer together).
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from mentormatch.errors import InvalidInputError
+from mentormatch.problem import Assignment, MatchProblem, ProblemAttributes
+from mentormatch.solvers._ilp import solve_ilp
+from mentormatch.solvers.flow import solve_flow
+
+__all__ = ["coverage_shares", "solve_coverage"]
+
+FloatArray = NDArray[np.float64]
+IntArray = NDArray[np.int64]
+
+#: Above this many admissible pairs the exact MILP is not attempted.
+MAX_EXACT_PAIRS = 60_000
+#: Seconds the default match gives the coverage objective.
+DEFAULT_TIME_LIMIT = 20.0
+_TOL = 1e-9
+
+
+def coverage_shares(attrs: ProblemAttributes, mentee_idx: IntArray,
+                    mentor_idx: IntArray) -> FloatArray:
+    """Per mentee, the share of asked topic weight some assigned mentor offers (0 if none asked).
+
+    Examples
+    --------
+    >>> import numpy as np, mentormatch as mm
+    >>> attrs = mm.ProblemAttributes(asked=np.array([[1.0, 1.0, 2.0]]),
+    ...     offered=np.array([[1.0, 0, 0], [0, 0, 1.0]]), topics=("a", "b", "c"))
+    >>> coverage_shares(attrs, np.array([0, 0]), np.array([0, 1])).tolist()
+    [0.75]
+    """
+    n_e = attrs.asked.shape[0]
+    reach = np.zeros(attrs.asked.shape, dtype=bool)
+    np.logical_or.at(reach, mentee_idx, attrs.offered[mentor_idx] > 0)
+    total = attrs.asked.sum(axis=1)
+    out = np.zeros(n_e)
+    np.divide(np.where(reach, attrs.asked, 0.0).sum(axis=1), total, out=out, where=total > 0)
+    return out
+
+
+def _key(problem: MatchProblem, a: Assignment, attrs: ProblemAttributes) -> tuple[float, ...]:
+    counts = a.counts(problem.n_mentees)
+    cov = float(coverage_shares(attrs, a.mentee_idx, a.mentor_idx).sum())
+    score = float(problem.pair_scores(a.mentee_idx, a.mentor_idx).sum())
+    return float((counts > 0).sum()), float(a.n_pairs), round(cov, 9), round(score, 9)
+
+
+def _swap_search(problem: MatchProblem, start: Assignment, attrs: ProblemAttributes,
+                 deadline: float) -> tuple[IntArray, IntArray, int]:
+    """Improve coverage by one-for-one mentor swaps that keep every hard rule."""
+    n_e, n_r = problem.shape
+    has = attrs.offered > 0
+    asked = attrs.asked / np.maximum(attrs.asked.sum(axis=1, keepdims=True), _TOL)
+    mentors: list[list[int]] = [[] for _ in range(n_e)]
+    for i, j in zip(start.mentee_idx.tolist(), start.mentor_idx.tolist(), strict=True):
+        mentors[i].append(j)
+    loads = start.loads(n_r).astype(np.int64)
+    locked = problem.locked_mask
+    allowed = problem.allowed
+    swaps = 0
+    improved = True
+    while improved and time.monotonic() < deadline:
+        improved = False
+        for i in range(n_e):
+            mine = mentors[i]
+            if len(mine) < 2 or not asked[i].any():
+                continue
+            for pos, j in enumerate(list(mine)):
+                if locked[i, j] or loads[j] <= problem.min_load[j]:
+                    continue
+                others = has[[m for m in mine if m != j]].any(axis=0)
+                gain_j = float(asked[i][has[j] & ~others].sum())
+                room = allowed[i] & (loads < problem.capacity)
+                room[mine] = False
+                if not room.any():
+                    continue
+                gains = (has & ~others) @ asked[i]
+                gains[~room] = -1.0
+                k = int(np.argmax(gains))
+                if gains[k] > gain_j + 1e-12:
+                    mine[pos] = k
+                    loads[j] -= 1
+                    loads[k] += 1
+                    swaps += 1
+                    improved = True
+    ee = np.repeat(np.arange(n_e), [len(m) for m in mentors]).astype(np.int64)
+    rr = np.fromiter((j for m in mentors for j in m), dtype=np.int64, count=int(ee.size))
+    return ee, rr, swaps
+
+
+def _combinatorial_bound(problem: MatchProblem, attrs: ProblemAttributes) -> float:
+    """Sum over asking mentees of the asked share all their admissible mentors offer together.
+
+    No set of mentors covers more than every admissible mentor together, so
+    this bounds any answer's coverage (loose where demand is small).
+    """
+    total = attrs.asked.sum(axis=1)
+    reach = (problem.allowed.astype(np.float64) @ (attrs.offered > 0)) > 0
+    reach &= (problem.demand > 0)[:, None]
+    out = np.zeros(problem.n_mentees)
+    np.divide(np.where(reach, attrs.asked, 0.0).sum(axis=1), total, out=out, where=total > 0)
+    return float(out.sum())
+
+
+def solve_coverage(problem: MatchProblem, *, coverage: bool = True,
+                   time_limit: float | None = DEFAULT_TIME_LIMIT,
+                   max_exact_pairs: int = MAX_EXACT_PAIRS) -> Assignment:
+    """Topic coverage across each mentee's mentors: exact when it can, bounded when not.
+
+    Most mentees with a mentor, then most pairs, then the most asked topic
+    weight covered across each mentee's set of mentors, then the highest
+    total pair score (module docstring: flow, a swap search, the exact MILP).
+
+    Parameters
+    ----------
+    problem : MatchProblem
+        Needs ``problem.attributes`` (asked and offered topics).
+    coverage : bool, default=True
+        Must be True (the keyword every solver declaring ``coverage`` takes).
+    time_limit : float or None, default=20.0
+        Seconds for the exact MILP; when it runs out the best answer found
+        is returned with its bound and gap. ``None``: no limit.
+    max_exact_pairs : int, default=60000
+        The MILP is skipped above this many admissible pairs.
+
+    Returns
+    -------
+    Assignment
+        ``info`` holds ``objective`` ("coverage"), ``coverage`` (sum over
+        mentees of the covered share), ``coverage_bound``, ``coverage_gap``
+        (bound minus value, per asking mentee: a share, 0.0 when optimal),
+        ``optimal``, ``method`` (which step gave the answer: "flow", "swap"
+        or "milp"), ``bound_from`` ("milp" or "topics offered"), ``swaps``,
+        ``flow_coverage`` and ``seconds``.
+
+    Raises
+    ------
+    InvalidInputError
+        Without ``problem.attributes``, or for ``coverage=False``.
+
+    Examples
+    --------
+    >>> import numpy as np, mentormatch as mm
+    >>> attrs = mm.ProblemAttributes(asked=np.array([[1.0, 1.0, 1.0]]),
+    ...     offered=np.array([[1.0, 1.0, 0], [1.0, 1.0, 0], [0, 0, 1.0]]),
+    ...     topics=("clinical", "teaching", "qi"))
+    >>> p = mm.MatchProblem(scores=[[0.9, 0.8, 0.5]], demand=2, capacity=1, attributes=attrs)
+    >>> a = solve_coverage(p)
+    >>> a.mentor_idx.tolist(), a.info["optimal"], a.info["coverage_gap"]
+    ([0, 2], True, 0.0)
+    """
+    if coverage is not True:
+        raise InvalidInputError("solver 'coverage' maximises topic coverage; coverage must be "
+                                f"True, got {coverage!r} (use solver='flow' for pair scores)")
+    attrs = problem.attributes
+    if attrs is None:
+        raise InvalidInputError("the coverage objective needs the people's topics, but this "
+                                "problem has no attributes; build it with mm.match(cohort, ...)")
+    start = time.monotonic()
+    limit = math.inf if time_limit is None else float(time_limit)
+    base = solve_flow(problem)
+    best, method = base, "flow"
+    ee, rr, swaps = _swap_search(problem, base, attrs, start + limit)
+    swapped = Assignment.from_pairs(problem, ee, rr, solver="coverage")
+    if _key(problem, swapped, attrs) > _key(problem, best, attrs):
+        best, method = swapped, "swap"
+    bound, bound_from = _combinatorial_bound(problem, attrs), "topics offered"
+    milp_info: dict[str, Any] = {}
+    left = limit - (time.monotonic() - start)
+    if problem.edges().size <= max_exact_pairs and left > 0:
+        exact = solve_ilp(problem, coverage=True, leadership_limit=None,
+                          time_limit=None if math.isinf(left) else left)
+        milp_info = exact.info
+        if _key(problem, exact, attrs) >= _key(problem, best, attrs):
+            best, method = exact, "milp"
+        if exact.info["optimal"] or exact.info["stopped_at"] in ("total_score", "tie_break"):
+            bound, bound_from = exact.info["values"]["coverage"], "milp"
+        elif exact.info["stopped_at"] == "coverage":
+            bound, bound_from = min(bound, exact.info["bounds"]["coverage"]), "milp"
+    value = float(coverage_shares(attrs, best.mentee_idx, best.mentor_idx).sum())
+    bound = max(bound, value)
+    n_asking = max(int((problem.demand > 0).sum()), 1)
+    gap = (bound - value) / n_asking
+    info = {"objective": "coverage", "coverage": value, "coverage_bound": bound,
+            "coverage_gap": 0.0 if gap < 1e-6 else gap, "optimal": gap < 1e-6,
+            "exact": gap < 1e-6, "method": method, "bound_from": bound_from, "swaps": swaps,
+            "flow_coverage": float(coverage_shares(attrs, base.mentee_idx,
+                                                   base.mentor_idx).sum()),
+            "milp_status": milp_info.get("status", "skipped"),
+            "seconds": time.monotonic() - start}
+    return Assignment.from_pairs(problem, best.mentee_idx, best.mentor_idx, solver="coverage",
+                                 info=info)
