@@ -24,11 +24,13 @@ from mentormatch.models import (
 from mentormatch.problem import (
     Assignment,
     MatchProblem,
+    ProblemAttributes,
     assignment_metrics,
     blocking_pair_indices,
     load_spread,
     rank_profile,
     topic_coverage,
+    topic_coverage_bound,
 )
 from mentormatch.scoring import ScoreTable
 
@@ -105,11 +107,69 @@ def explain(cohort: Cohort, table: ScoreTable, problem: MatchProblem, assignment
         return _why_short(problem, r[starts[i]:starts[i + 1]], i, assignment.solver, loads,
                           lambda: _excluded_note(excluded[mentee_ids[i]], n_r, min_score))
 
+    attrs = problem.attributes or problem_attributes(cohort)
+    adds = coverage_reasons(attrs.asked, attrs.offered, attrs.topics, e, r, cohort.mentor_ids)
     return assemble_result(
         cohort, problem, assignment, scores=problem.scores[e, r],
-        reasons=[table.reasons(i, j) for i, j in zip(e.tolist(), r.tolist(), strict=True)],
+        reasons=[(*table.reasons(i, j), *more)
+                 for i, j, more in zip(e.tolist(), r.tolist(), adds, strict=True)],
         why_short=why_short, options=options, scorer_name=scorer_name,
         director_locked=director_locked)
+
+
+def _topic_list(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+def coverage_reasons(asked: NDArray[np.float64], offered: NDArray[np.float64],
+                     topics: Sequence[str], mentee_idx: NDArray[np.int64],
+                     mentor_idx: NDArray[np.int64],
+                     mentor_ids: Sequence[str]) -> list[tuple[str, ...]]:
+    """For each pair (sorted by mentee), what the mentor adds to the mentee's other mentors.
+
+    A pair whose mentee has one mentor, or whose mentor offers no asked topic
+    the others lack, gets no reason.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> asked = np.array([[1.0, 1.0, 1.0]])
+    >>> offered = np.array([[1.0, 0, 0], [0, 1.0, 1.0]])
+    >>> coverage_reasons(asked, offered, ("clinical", "research", "grants"),
+    ...                  np.array([0, 0]), np.array([0, 1]), ("r1", "r2"))
+    [('adds clinical, which r2 does not offer',), ('adds research and grants, which r1 does not offer',)]
+    """
+    out: list[tuple[str, ...]] = [() for _ in range(mentee_idx.size)]
+    starts = np.flatnonzero(np.r_[True, mentee_idx[1:] != mentee_idx[:-1]]) \
+        if mentee_idx.size else np.zeros(0, dtype=np.int64)
+    ends = np.r_[starts[1:], mentee_idx.size].astype(np.int64)
+    for a, b in zip(starts.tolist(), ends.tolist(), strict=True):
+        if b - a < 2:
+            continue
+        i = int(mentee_idx[a])
+        mine = mentor_idx[a:b]
+        has = (offered[mine] > 0) & (asked[i] > 0)[None, :]
+        for k in range(b - a):
+            rest = np.delete(has, k, axis=0)
+            new = np.flatnonzero(has[k] & ~rest.any(axis=0)).tolist()
+            if new:
+                others = [mentor_ids[int(j)] for j in np.delete(mine, k).tolist()]
+                verb = "does" if len(others) == 1 else "do"
+                out[a + k] = (f"adds {_topic_list([topics[t] for t in new])}, which "
+                              f"{_topic_list(others)} {verb} not offer",)
+    return out
+
+
+def _coverage_bound(problem: MatchProblem, attrs: ProblemAttributes, info: dict[str, Any],
+                    value: float) -> float | None:
+    """The solver's coverage bound if it gives one, else what admissible mentors offer."""
+    if "coverage_bound" in info:
+        return max(float(info["coverage_bound"]), value)
+    if info.get("coverage") is True and info.get("optimal"):
+        return value  # ilp(coverage=True) proved this the optimum
+    if not isinstance(problem, MatchProblem):
+        return None
+    return max(topic_coverage_bound(problem, attrs.asked, attrs.offered), value)
 
 
 def assemble_result(cohort: Cohort, problem: MatchProblem, assignment: Assignment, *,
@@ -147,11 +207,13 @@ def assemble_result(cohort: Cohort, problem: MatchProblem, assignment: Assignmen
     attrs = problem.attributes or problem_attributes(cohort)
     cov = topic_coverage(attrs.asked, attrs.offered, assignment)
     asking = np.flatnonzero(problem.demand > 0)
+    coverage = float(cov[asking].mean()) if asking.size else 1.0
     metrics = Metrics(
         total_score=am.total_score, mean_score=am.mean_score, min_score=am.min_score,
         n_pairs=am.n_pairs, mentees_matched=am.mentees_matched,
         mentees_asking=am.mentees_asking,
-        topic_coverage=float(cov[asking].mean()) if asking.size else 1.0,
+        topic_coverage=coverage,
+        topic_coverage_bound=_coverage_bound(problem, attrs, assignment.info, coverage),
         coverage_by_mentee={mentee_ids[i]: float(cov[i]) for i in asking.tolist()},
         mentor_loads=dict(zip(mentor_ids, am.loads.tolist(), strict=True)),
         rank_profile=rank_profile(problem, assignment),

@@ -14,18 +14,21 @@ from mentormatch.scoring import Scorer, default_scorer
 from mentormatch.solvers import DEFAULT_SOLVER, require
 from mentormatch.solvers import solve as solve_problem
 
+from ._objective import choose_objective, objective_note
 
-def match(cohort: Cohort, solver: str = DEFAULT_SOLVER, *, scorer: Scorer | None = None,
+
+def match(cohort: Cohort, solver: str | None = None, *, scorer: Scorer | None = None,
           min_score: float | None = None, candidates: int | None = None,
-          **options: Any) -> MatchResult:
+          objective: str | None = None, **options: Any) -> MatchResult:
     """Score every pair of a cohort, solve, and explain each pair made.
 
     Parameters
     ----------
     cohort : Cohort
         Mentees, mentors and constraints.
-    solver : str, default=DEFAULT_SOLVER
-        A name from :func:`mentormatch.solvers.available`.
+    solver : str, optional
+        A name from :func:`mentormatch.solvers.available`. Defaults to
+        ``"coverage"`` when the coverage objective runs, else ``DEFAULT_SOLVER``.
     scorer : Scorer, optional
         Defaults to :func:`mentormatch.scoring.default_scorer`.
     min_score : float, optional
@@ -38,6 +41,17 @@ def match(cohort: Cohort, solver: str = DEFAULT_SOLVER, *, scorer: Scorer | None
         (``provenance.solver_info["candidates"]`` says how). Other solvers
         that declare ``candidates`` (``mm.solvers.supporting("candidates")``)
         run once on the best ``candidates`` by score.
+    objective : str, optional
+        ``"coverage"``: most mentees matched, then most pairs, then the most
+        asked topic weight offered by each mentee's *set* of mentors, then
+        pair scores; only solvers declaring it run it
+        (``mm.solvers.supporting("coverage")``). Any other value is the
+        solver's own pair-score objective (``"lexicographic"``: pair scores
+        as the solvers' default; ``"score"``: total score alone). ``None``:
+        coverage when any mentee asks for more than one mentor (and names a
+        topic) and the solver, if named, declares it; the solver's default
+        otherwise. ``result.notes`` and ``provenance.options["objective"]``
+        say which ran and why.
     **options
         Passed to the solver.
 
@@ -51,7 +65,8 @@ def match(cohort: Cohort, solver: str = DEFAULT_SOLVER, *, scorer: Scorer | None
     ------
     UnsupportedProblemError
         Before solving, if the cohort needs what the solver does not declare
-        (minimum loads, ``candidates=``); the message names the solvers that do.
+        (minimum loads, ``candidates=``, ``objective="coverage"``); the
+        message names the solvers that do.
     InfeasibleError
         If minimum loads cannot be met.
 
@@ -65,18 +80,21 @@ def match(cohort: Cohort, solver: str = DEFAULT_SOLVER, *, scorer: Scorer | None
     True
     """
     if candidates is not None:
-        return match_candidates(cohort, solver, k=candidates, scorer=scorer,
+        if objective is not None:
+            options["objective"] = objective
+        return match_candidates(cohort, solver or DEFAULT_SOLVER, k=candidates, scorer=scorer,
                                 min_score=min_score, **options)
     scorer = scorer or default_scorer()
     table = scorer.score(cohort)
     problem = build_problem(cohort, table, min_score=min_score)
-    require(solver, problem_needs(problem))
+    choice = choose_objective(problem, solver, objective, options)
+    require(choice.solver, problem_needs(problem))
     diagnosis = diagnose_problem(cohort, problem)  # raises for impossible minimum loads
-    assignment = solve_problem(problem, solver, **options)
+    assignment = solve_problem(problem, choice.solver, **choice.options)
     result = explain(cohort, table, problem, assignment,
-                     options={**options, "min_score": min_score},
+                     options={**choice.options, "min_score": min_score,
+                              "objective": choice.objective},
                      scorer_name=type(scorer).__name__)
-    if diagnosis.findings:
-        result = result.model_copy(update={"notes": (*result.notes, *diagnosis.messages)})
-    return result
+    notes = (objective_note(choice, result), *diagnosis.messages)
+    return result.model_copy(update={"notes": (*result.notes, *notes)})
 

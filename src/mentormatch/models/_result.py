@@ -73,6 +73,12 @@ class Metrics(BaseModel):
     topic_coverage : float
         Mean over matched-or-asking mentees of the share of asked topic weight
         offered by at least one of their mentors.
+    topic_coverage_bound : float or None
+        An upper bound on ``topic_coverage`` over every answer with as many
+        mentees matched and pairs made: the proved optimum when a coverage
+        solver reached it, the solver's bound when it stopped early, else
+        what every mentee's admissible mentors offer together (``None`` for
+        sparse candidate problems).
     coverage_by_mentee : dict of str to float
         That share, per asking mentee.
     mentor_loads : dict of str to int
@@ -97,6 +103,7 @@ class Metrics(BaseModel):
     mentees_matched: int
     mentees_asking: int
     topic_coverage: float
+    topic_coverage_bound: float | None = None
     coverage_by_mentee: dict[str, float] = Field(default_factory=dict)
     mentor_loads: dict[str, int] = Field(default_factory=dict)
     rank_profile: tuple[int, ...] = ()

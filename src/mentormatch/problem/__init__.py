@@ -31,4 +31,5 @@ from ._metrics import assignment_metrics as assignment_metrics
 from ._metrics import load_spread as load_spread
 from ._metrics import rank_profile as rank_profile
 from ._metrics import topic_coverage as topic_coverage
+from ._metrics import topic_coverage_bound as topic_coverage_bound
 from ._stability import blocking_pair_indices as blocking_pair_indices

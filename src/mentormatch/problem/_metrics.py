@@ -11,7 +11,7 @@ from mentormatch.problem._match_problem import Assignment, MatchProblem
 from mentormatch.problem._stability import edge_blocks, pair_prefs
 
 __all__ = ["ArrayMetrics", "LoadSpread", "assignment_metrics", "load_spread", "pair_ranks",
-           "rank_profile", "topic_coverage"]
+           "rank_profile", "topic_coverage", "topic_coverage_bound"]
 
 
 @dataclass(frozen=True)
@@ -85,6 +85,32 @@ def topic_coverage(asked: NDArray[np.float64], offered: NDArray[np.float64],
     out = np.ones(n_e)
     np.divide(covered, total, out=out, where=total > 0)
     return out
+
+
+def topic_coverage_bound(problem: MatchProblem, asked: NDArray[np.float64],
+                         offered: NDArray[np.float64]) -> float:
+    """Bound the mean :func:`topic_coverage` over mentees asking: what all their admissible
+    mentors offer together (no set of mentors covers more).
+
+    Mentees asking for no topic count as covered, as in :func:`topic_coverage`.
+    Loose where a mentee has many admissible mentors and a small demand; the
+    ``coverage`` solver tightens it with its MILP's bound.
+
+    Examples
+    --------
+    >>> import numpy as np, mentormatch as mm
+    >>> p = mm.MatchProblem(scores=[[1.0, 1.0]], allowed=[[True, False]])
+    >>> topic_coverage_bound(p, np.array([[1.0, 3.0]]), np.array([[1.0, 0], [0, 1.0]]))
+    0.25
+    """
+    asking = problem.demand > 0
+    if not asking.any():
+        return 1.0
+    reach = (problem.allowed.astype(np.float64) @ (offered > 0).astype(np.float64)) > 0
+    total = asked.sum(axis=1)
+    out = np.ones(problem.n_mentees)
+    np.divide(np.where(reach, asked, 0.0).sum(axis=1), total, out=out, where=total > 0)
+    return float(out[asking].mean())
 
 
 def pair_ranks(problem: MatchProblem, assignment: Assignment) -> NDArray[np.int64]:

@@ -31,11 +31,17 @@ import numpy as np
 from numpy.typing import NDArray
 
 from mentormatch.errors import InvalidInputError
-from mentormatch.problem import Assignment, MatchProblem, ProblemAttributes
+from mentormatch.problem import (
+    Assignment,
+    MatchProblem,
+    ProblemAttributes,
+    topic_coverage,
+    topic_coverage_bound,
+)
 from mentormatch.solvers._ilp import solve_ilp
 from mentormatch.solvers.flow import solve_flow
 
-__all__ = ["coverage_shares", "solve_coverage"]
+__all__ = ["solve_coverage"]
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
@@ -47,30 +53,17 @@ DEFAULT_TIME_LIMIT = 20.0
 _TOL = 1e-9
 
 
-def coverage_shares(attrs: ProblemAttributes, mentee_idx: IntArray,
-                    mentor_idx: IntArray) -> FloatArray:
-    """Per mentee, the share of asked topic weight some assigned mentor offers (0 if none asked).
-
-    Examples
-    --------
-    >>> import numpy as np, mentormatch as mm
-    >>> attrs = mm.ProblemAttributes(asked=np.array([[1.0, 1.0, 2.0]]),
-    ...     offered=np.array([[1.0, 0, 0], [0, 0, 1.0]]), topics=("a", "b", "c"))
-    >>> coverage_shares(attrs, np.array([0, 0]), np.array([0, 1])).tolist()
-    [0.75]
-    """
-    n_e = attrs.asked.shape[0]
-    reach = np.zeros(attrs.asked.shape, dtype=bool)
-    np.logical_or.at(reach, mentee_idx, attrs.offered[mentor_idx] > 0)
-    total = attrs.asked.sum(axis=1)
-    out = np.zeros(n_e)
-    np.divide(np.where(reach, attrs.asked, 0.0).sum(axis=1), total, out=out, where=total > 0)
-    return out
+def _mean_coverage(problem: MatchProblem, attrs: ProblemAttributes, a: Assignment) -> float:
+    """``Metrics.topic_coverage`` of an answer: the mean over mentees asking for a mentor."""
+    asking = problem.demand > 0
+    if not asking.any():
+        return 1.0
+    return float(topic_coverage(attrs.asked, attrs.offered, a)[asking].mean())
 
 
 def _key(problem: MatchProblem, a: Assignment, attrs: ProblemAttributes) -> tuple[float, ...]:
     counts = a.counts(problem.n_mentees)
-    cov = float(coverage_shares(attrs, a.mentee_idx, a.mentor_idx).sum())
+    cov = _mean_coverage(problem, attrs, a)
     score = float(problem.pair_scores(a.mentee_idx, a.mentor_idx).sum())
     return float((counts > 0).sum()), float(a.n_pairs), round(cov, 9), round(score, 9)
 
@@ -118,20 +111,6 @@ def _swap_search(problem: MatchProblem, start: Assignment, attrs: ProblemAttribu
     return ee, rr, swaps
 
 
-def _combinatorial_bound(problem: MatchProblem, attrs: ProblemAttributes) -> float:
-    """Sum over asking mentees of the asked share all their admissible mentors offer together.
-
-    No set of mentors covers more than every admissible mentor together, so
-    this bounds any answer's coverage (loose where demand is small).
-    """
-    total = attrs.asked.sum(axis=1)
-    reach = (problem.allowed.astype(np.float64) @ (attrs.offered > 0)) > 0
-    reach &= (problem.demand > 0)[:, None]
-    out = np.zeros(problem.n_mentees)
-    np.divide(np.where(reach, attrs.asked, 0.0).sum(axis=1), total, out=out, where=total > 0)
-    return float(out.sum())
-
-
 def solve_coverage(problem: MatchProblem, *, coverage: bool = True,
                    time_limit: float | None = DEFAULT_TIME_LIMIT,
                    max_exact_pairs: int = MAX_EXACT_PAIRS) -> Assignment:
@@ -156,12 +135,13 @@ def solve_coverage(problem: MatchProblem, *, coverage: bool = True,
     Returns
     -------
     Assignment
-        ``info`` holds ``objective`` ("coverage"), ``coverage`` (sum over
-        mentees of the covered share), ``coverage_bound``, ``coverage_gap``
-        (bound minus value, per asking mentee: a share, 0.0 when optimal),
+        ``info`` holds ``objective`` ("coverage"), ``coverage`` (mean over
+        mentees asking of the covered share, as ``Metrics.topic_coverage``),
+        ``coverage_bound`` (an upper bound on it), ``coverage_gap`` (bound
+        minus value; 0.0 when optimal), ``flow_coverage`` (flow's, the floor),
         ``optimal``, ``method`` (which step gave the answer: "flow", "swap"
         or "milp"), ``bound_from`` ("milp" or "topics offered"), ``swaps``,
-        ``flow_coverage`` and ``seconds``.
+        ``milp_status`` ("skipped" when not run) and ``seconds``.
 
     Raises
     ------
@@ -173,7 +153,8 @@ def solve_coverage(problem: MatchProblem, *, coverage: bool = True,
     >>> import numpy as np, mentormatch as mm
     >>> attrs = mm.ProblemAttributes(asked=np.array([[1.0, 1.0, 1.0]]),
     ...     offered=np.array([[1.0, 1.0, 0], [1.0, 1.0, 0], [0, 0, 1.0]]),
-    ...     topics=("clinical", "teaching", "qi"))
+    ...     topics=("clinical", "teaching", "qi"), mentee_group=np.array([0]),
+    ...     mentor_group=np.zeros(3, int), mentor_leads=np.zeros((3, 1), bool), groups=("a",))
     >>> p = mm.MatchProblem(scores=[[0.9, 0.8, 0.5]], demand=2, capacity=1, attributes=attrs)
     >>> a = solve_coverage(p)
     >>> a.mentor_idx.tolist(), a.info["optimal"], a.info["coverage_gap"]
@@ -194,7 +175,11 @@ def solve_coverage(problem: MatchProblem, *, coverage: bool = True,
     swapped = Assignment.from_pairs(problem, ee, rr, solver="coverage")
     if _key(problem, swapped, attrs) > _key(problem, best, attrs):
         best, method = swapped, "swap"
-    bound, bound_from = _combinatorial_bound(problem, attrs), "topics offered"
+    asking = problem.demand > 0
+    n_asking = max(int(asking.sum()), 1)
+    no_topic = int((asking & ~(attrs.asked > 0).any(axis=1)).sum())  # count as covered
+    bound = topic_coverage_bound(problem, attrs.asked, attrs.offered)
+    bound_from = "topics offered"
     milp_info: dict[str, Any] = {}
     left = limit - (time.monotonic() - start)
     if problem.edges().size <= max_exact_pairs and left > 0:
@@ -204,18 +189,19 @@ def solve_coverage(problem: MatchProblem, *, coverage: bool = True,
         if _key(problem, exact, attrs) >= _key(problem, best, attrs):
             best, method = exact, "milp"
         if exact.info["optimal"] or exact.info["stopped_at"] in ("total_score", "tie_break"):
-            bound, bound_from = exact.info["values"]["coverage"], "milp"
+            bound = (exact.info["values"]["coverage"] + no_topic) / n_asking
+            bound_from = "milp"
         elif exact.info["stopped_at"] == "coverage":
-            bound, bound_from = min(bound, exact.info["bounds"]["coverage"]), "milp"
-    value = float(coverage_shares(attrs, best.mentee_idx, best.mentor_idx).sum())
+            bound = min(bound, (exact.info["bounds"]["coverage"] + no_topic) / n_asking)
+            bound_from = "milp"
+    value = _mean_coverage(problem, attrs, best)
     bound = max(bound, value)
-    n_asking = max(int((problem.demand > 0).sum()), 1)
-    gap = (bound - value) / n_asking
+    gap = bound - value
+    optimal = bool(gap < 1e-6)
+    floor = _mean_coverage(problem, attrs, base)
     info = {"objective": "coverage", "coverage": value, "coverage_bound": bound,
-            "coverage_gap": 0.0 if gap < 1e-6 else gap, "optimal": gap < 1e-6,
-            "exact": gap < 1e-6, "method": method, "bound_from": bound_from, "swaps": swaps,
-            "flow_coverage": float(coverage_shares(attrs, base.mentee_idx,
-                                                   base.mentor_idx).sum()),
+            "coverage_gap": 0.0 if optimal else gap, "optimal": optimal, "exact": optimal,
+            "method": method, "bound_from": bound_from, "swaps": swaps, "flow_coverage": floor,
             "milp_status": milp_info.get("status", "skipped"),
             "seconds": time.monotonic() - start}
     return Assignment.from_pairs(problem, best.mentee_idx, best.mentor_idx, solver="coverage",

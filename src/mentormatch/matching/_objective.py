@@ -1,0 +1,100 @@
+"""Which objective a match runs (topic coverage or pair scores), which solver, and why."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from mentormatch.errors import InvalidInputError
+from mentormatch.models import MatchResult
+from mentormatch.problem import MatchProblem
+from mentormatch.solvers import DEFAULT_SOLVER, get, require, supporting
+
+#: The solver that runs the coverage objective when none is named.
+COVERAGE_SOLVER = "coverage"
+
+
+@dataclass(frozen=True)
+class ObjectiveChoice:
+    """The objective that runs, the solver and options that run it, and the reason."""
+
+    objective: str  # "coverage" or the solver's own pair-score objective ("default" if none)
+    solver: str
+    options: dict[str, Any]
+    why: str
+
+
+def _multi(problem: MatchProblem) -> int:
+    return int((problem.demand > 1).sum())
+
+
+def choose_objective(problem: MatchProblem, solver: str | None, objective: str | None,
+                     options: dict[str, Any]) -> ObjectiveChoice:
+    """Resolve ``mm.match``'s ``solver`` and ``objective`` (see its docstring).
+
+    Raises
+    ------
+    InvalidInputError
+        For a non-string objective, or ``objective="coverage"`` with ``coverage=``.
+    UnsupportedProblemError
+        For ``objective="coverage"`` with a solver that does not declare it.
+    """
+    if objective is not None and not isinstance(objective, str):
+        raise InvalidInputError(f"objective must be a string or None, got {objective!r}")
+    n_multi = _multi(problem)
+    if objective is None and solver == COVERAGE_SOLVER:
+        objective = "coverage"
+    if objective == "coverage":
+        if "coverage" in options:
+            raise InvalidInputError("objective='coverage' already sets coverage=True; "
+                                    "pass one of them")
+        name = solver or COVERAGE_SOLVER
+        require(name, {"coverage": "objective='coverage' was asked for"})
+        return ObjectiveChoice("coverage", name, {**options, "coverage": True},
+                               "asked for (objective='coverage')")
+    if objective is not None:  # the solver's own pair-score objective
+        return ObjectiveChoice(objective, solver or DEFAULT_SOLVER,
+                               {**options, "objective": objective},
+                               f"asked for (objective={objective!r})")
+    if n_multi == 0:
+        return ObjectiveChoice("default", solver or DEFAULT_SOLVER, options,
+                               "no mentee asks for more than one mentor")
+    many = (f"{n_multi} of {problem.n_mentees} mentees ask for more than one mentor")
+    if "coverage" in options:
+        return ObjectiveChoice("coverage" if options["coverage"] else "default",
+                               solver or DEFAULT_SOLVER, options,
+                               f"coverage={options['coverage']!r} was passed")
+    if solver is not None and not get(solver).capabilities.coverage:
+        return ObjectiveChoice(
+            "default", solver, options,
+            f"{many}, but solver {solver!r} does not optimise topic coverage (solvers that "
+            f"do: {', '.join(supporting('coverage'))}); pair scores were maximised")
+    if problem.attributes is None or not np.asarray(problem.attributes.asked).any():
+        return ObjectiveChoice("default", solver or DEFAULT_SOLVER, options,
+                               f"{many}, but no mentee asks for a topic")
+    return ObjectiveChoice("coverage", solver or COVERAGE_SOLVER,
+                           {**options, "coverage": True}, f"default, because {many}")
+
+
+def objective_note(choice: ObjectiveChoice, result: MatchResult) -> str:
+    """One sentence for ``result.notes``: the objective that ran, why, and how far it got."""
+    if choice.objective != "coverage":
+        what = ("pair scores (the solver's default objective)" if choice.objective == "default"
+                else f"pair scores (objective={choice.objective!r})")
+        return f"objective: {what}; {choice.why}"
+    m = result.metrics
+    got = f"{m.topic_coverage:.1%} of asked topics covered"
+    info = result.provenance.solver_info
+    if m.topic_coverage_bound is None:
+        reach = ""
+    elif info.get("optimal"):
+        reach = " (the optimum)"
+    else:
+        reach = (f" (bound {m.topic_coverage_bound:.1%}: within "
+                 f"{100 * (m.topic_coverage_bound - m.topic_coverage):.2f} percentage points)")
+    floor = info.get("flow_coverage")
+    base = f"; flow on pair scores covers {floor:.1%}" if floor is not None else ""
+    return (f"objective: topic coverage across each mentee's mentors, then pair scores; "
+            f"{choice.why}; {got}{reach}{base}")
