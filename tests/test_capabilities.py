@@ -68,9 +68,9 @@ def test_the_issue_example_is_refused_by_hungarian_and_stable_and_met_by_flow() 
     for name in ("hungarian", "stable", "greedy"):
         with pytest.raises(UnsupportedProblemError,
                            match=rf"solver '{name}' does not support minimum loads.*"
-                                 r"mentor 1 has min_load 1.*solvers that do: flow, ilp"):
+                                 r"mentor 1 has min_load 1.*solvers that do: coverage, flow, ilp"):
             mm.solve(p, solver=name)
-    for name in ("flow", "ilp"):
+    for name in ("coverage", "flow", "ilp"):
         assert mm.solve(p, solver=name).loads(2).tolist() == [1, 1]
     # the answer hungarian used to give is now reported as broken
     both_first = mm.Assignment.from_pairs(p, [0, 1], [0, 0], solver="manual")
@@ -86,7 +86,8 @@ def test_minimum_loads_met_by_locks_need_nothing() -> None:
 
 def test_match_refuses_minimum_loads_before_diagnosing() -> None:
     c = _cohort(min_load=2)
-    with pytest.raises(UnsupportedProblemError, match="solver 'stable'.*flow, ilp") as info:
+    with pytest.raises(UnsupportedProblemError,
+                       match="solver 'stable'.*coverage, flow, ilp") as info:
         mm.match(c, solver="stable")
     assert isinstance(info.value, InvalidInputError)
     result = mm.match(c, solver="flow")
@@ -150,7 +151,9 @@ def test_declarations_are_true() -> None:
     caps = {name: mm.solvers.get(name).capabilities for name in mm.solvers.available()}
     assert [n for n, c in caps.items() if c.duals] == ["flow"]
     assert [n for n, c in caps.items() if c.two_sided] == ["stable"]
-    assert sorted(n for n, c in caps.items() if c.multi_mentor) == ["flow", "ilp", "stable"]
+    assert sorted(n for n, c in caps.items() if c.multi_mentor) == ["coverage", "flow", "ilp",
+                                                                      "stable"]
+    assert sorted(n for n, c in caps.items() if c.coverage) == ["coverage", "ilp"]
     p = mm.MatchProblem(scores=[[0.9, 0.8], [0.9, 0.1]], capacity=1)
     for name, c in caps.items():
         assert (mm.solve(p, solver=name).duals is not None) == c.duals

@@ -184,11 +184,19 @@ def test_supervisors_are_never_matched(c: mm.Cohort, data: st.DataObject) -> Non
 def _kept_identical(before: mm.MatchResult, after: mm.MatchResult,
                     touched: set[tuple[str, str]]) -> None:
     now = {(p.mentee, p.mentor): p for p in after.pairs}
+    mentors_before = {p.mentee: {q.mentor for q in before.pairs if q.mentee == p.mentee}
+                      for p in before.pairs}
     for p in before.pairs:
         if (p.mentee, p.mentor) in touched:
             assert (p.mentee, p.mentor) not in now
-        else:
+        elif mentors_before[p.mentee] == {q.mentor for q in after.pairs
+                                          if q.mentee == p.mentee}:
             assert now[(p.mentee, p.mentor)] == p  # same score, reasons, lock flag
+        else:  # what a mentor adds to the mentee's others ("adds ...") names the others
+            kept = now[(p.mentee, p.mentor)]
+            assert (kept.score, kept.locked) == (p.score, p.locked)
+            assert [r for r in kept.reasons if not r.startswith("adds ")] == \
+                [r for r in p.reasons if not r.startswith("adds ")]
     removed = {(c.mentee, c.mentor) for c in after.changes if c.action == "removed"}
     added = {(c.mentee, c.mentor) for c in after.changes if c.action == "added"}
     assert removed == touched

@@ -152,7 +152,9 @@ def _positions(c, result):
 def _assert_pairs_like_table(c, result, table):
     for i, j, pair in _positions(c, result):
         assert pair.score == pytest.approx(table.mentee_scores[i, j], abs=1e-12)
-        assert pair.reasons == table.reasons(i, j)
+        base = table.reasons(i, j)  # then what the mentor adds to the mentee's others
+        assert pair.reasons[:len(base)] == base
+        assert all(r.startswith("adds ") for r in pair.reasons[len(base):])
 
 
 # --------------------------------------------------------------------------- the property

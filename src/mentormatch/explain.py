@@ -107,12 +107,9 @@ def explain(cohort: Cohort, table: ScoreTable, problem: MatchProblem, assignment
         return _why_short(problem, r[starts[i]:starts[i + 1]], i, assignment.solver, loads,
                           lambda: _excluded_note(excluded[mentee_ids[i]], n_r, min_score))
 
-    attrs = problem.attributes or problem_attributes(cohort)
-    adds = coverage_reasons(attrs.asked, attrs.offered, attrs.topics, e, r, cohort.mentor_ids)
     return assemble_result(
         cohort, problem, assignment, scores=problem.scores[e, r],
-        reasons=[(*table.reasons(i, j), *more)
-                 for i, j, more in zip(e.tolist(), r.tolist(), adds, strict=True)],
+        reasons=[table.reasons(i, j) for i, j in zip(e.tolist(), r.tolist(), strict=True)],
         why_short=why_short, options=options, scorer_name=scorer_name,
         director_locked=director_locked)
 
@@ -136,12 +133,13 @@ def coverage_reasons(asked: NDArray[np.float64], offered: NDArray[np.float64],
     >>> asked = np.array([[1.0, 1.0, 1.0]])
     >>> offered = np.array([[1.0, 0, 0], [0, 1.0, 1.0]])
     >>> coverage_reasons(asked, offered, ("clinical", "research", "grants"),
-    ...                  np.array([0, 0]), np.array([0, 1]), ("r1", "r2"))
-    [('adds clinical, which r2 does not offer',), ('adds research and grants, which r1 does not offer',)]
+    ...                  np.array([0, 0]), np.array([0, 1]), ("r1", "r2"))[1]
+    ('adds research and grants, which r1 does not offer',)
     """
     out: list[tuple[str, ...]] = [() for _ in range(mentee_idx.size)]
-    starts = np.flatnonzero(np.r_[True, mentee_idx[1:] != mentee_idx[:-1]]) \
-        if mentee_idx.size else np.zeros(0, dtype=np.int64)
+    if not mentee_idx.size:
+        return out
+    starts = np.flatnonzero(np.r_[True, mentee_idx[1:] != mentee_idx[:-1]])
     ends = np.r_[starts[1:], mentee_idx.size].astype(np.int64)
     for a, b in zip(starts.tolist(), ends.tolist(), strict=True):
         if b - a < 2:
@@ -162,7 +160,7 @@ def coverage_reasons(asked: NDArray[np.float64], offered: NDArray[np.float64],
 
 def _coverage_bound(problem: MatchProblem, attrs: ProblemAttributes, info: dict[str, Any],
                     value: float) -> float | None:
-    """The solver's coverage bound if it gives one, else what admissible mentors offer."""
+    """Return the solver's coverage bound if it gives one, else what admissible mentors offer."""
     if "coverage_bound" in info:
         return max(float(info["coverage_bound"]), value)
     if info.get("coverage") is True and info.get("optimal"):
@@ -181,11 +179,17 @@ def assemble_result(cohort: Cohort, problem: MatchProblem, assignment: Assignmen
 
     The part of :func:`explain` shared with the sparse candidate path: pairs,
     unmatched and shortfall (``why_short(i, loads)`` says why mentee ``i`` got
-    fewer mentors than asked), metrics, provenance and notes. ``problem`` may
+    fewer mentors than asked), metrics, provenance and notes. Each pair's
+    reasons end with what its mentor adds to the mentee's other mentors
+    (:func:`coverage_reasons`). ``problem`` may
     be any problem with ``edges()`` (a ``CandidateProblem`` too): rank profile
     and blocking pairs are then computed over its admissible pairs only.
     """
     mentee_ids, mentor_ids = cohort.mentee_ids, cohort.mentor_ids
+    attrs = problem.attributes or problem_attributes(cohort)
+    adds = coverage_reasons(attrs.asked, attrs.offered, attrs.topics, assignment.mentee_idx,
+                            assignment.mentor_idx, mentor_ids)
+    reasons = [(*why, *more) for why, more in zip(reasons, adds, strict=True)]
     locked = set(cohort.locked if director_locked is None else director_locked)
     pair_mentees = [mentee_ids[i] for i in assignment.mentee_idx.tolist()]
     pair_mentors = [mentor_ids[j] for j in assignment.mentor_idx.tolist()]
@@ -204,7 +208,6 @@ def assemble_result(cohort: Cohort, problem: MatchProblem, assignment: Assignmen
         else:
             shortfall.append(Shortfall(mentee=mentee_ids[i], asked=int(problem.demand[i]),
                                        given=int(am.counts[i]), reason=why))
-    attrs = problem.attributes or problem_attributes(cohort)
     cov = topic_coverage(attrs.asked, attrs.offered, assignment)
     asking = np.flatnonzero(problem.demand > 0)
     coverage = float(cov[asking].mean()) if asking.size else 1.0

@@ -50,8 +50,9 @@ def match(cohort: Cohort, solver: str | None = None, *, scorer: Scorer | None = 
         as the solvers' default; ``"score"``: total score alone). ``None``:
         coverage when any mentee asks for more than one mentor (and names a
         topic) and the solver, if named, declares it; the solver's default
-        otherwise. ``result.notes`` and ``provenance.options["objective"]``
-        say which ran and why.
+        otherwise. ``provenance.objective`` and ``objective_why`` say which
+        ran and why, and so do ``result.notes`` when a mentee asks for more
+        than one mentor or an objective was named.
     **options
         Passed to the solver.
 
@@ -92,9 +93,11 @@ def match(cohort: Cohort, solver: str | None = None, *, scorer: Scorer | None = 
     diagnosis = diagnose_problem(cohort, problem)  # raises for impossible minimum loads
     assignment = solve_problem(problem, choice.solver, **choice.options)
     result = explain(cohort, table, problem, assignment,
-                     options={**choice.options, "min_score": min_score,
-                              "objective": choice.objective},
+                     options={**choice.options, "min_score": min_score},
                      scorer_name=type(scorer).__name__)
-    notes = (objective_note(choice, result), *diagnosis.messages)
-    return result.model_copy(update={"notes": (*result.notes, *notes)})
+    notes = (*objective_note(choice, result), *diagnosis.messages)
+    provenance = result.provenance.model_copy(update={"objective": choice.objective,
+                                                      "objective_why": choice.why})
+    return result.model_copy(update={"notes": (*result.notes, *notes),
+                                     "provenance": provenance})
 

@@ -14,6 +14,7 @@ from mentormatch.solvers import DEFAULT_SOLVER, get, require, supporting
 
 #: The solver that runs the coverage objective when none is named.
 COVERAGE_SOLVER = "coverage"
+_SINGLE = "no mentee asks for more than one mentor"
 
 
 @dataclass(frozen=True)
@@ -59,8 +60,7 @@ def choose_objective(problem: MatchProblem, solver: str | None, objective: str |
                                {**options, "objective": objective},
                                f"asked for (objective={objective!r})")
     if n_multi == 0:
-        return ObjectiveChoice("default", solver or DEFAULT_SOLVER, options,
-                               "no mentee asks for more than one mentor")
+        return ObjectiveChoice("default", solver or DEFAULT_SOLVER, options, _SINGLE)
     many = (f"{n_multi} of {problem.n_mentees} mentees ask for more than one mentor")
     if "coverage" in options:
         return ObjectiveChoice("coverage" if options["coverage"] else "default",
@@ -78,8 +78,18 @@ def choose_objective(problem: MatchProblem, solver: str | None, objective: str |
                            {**options, "coverage": True}, f"default, because {many}")
 
 
-def objective_note(choice: ObjectiveChoice, result: MatchResult) -> str:
-    """One sentence for ``result.notes``: the objective that ran, why, and how far it got."""
+def objective_note(choice: ObjectiveChoice, result: MatchResult) -> tuple[str, ...]:
+    """Return the note saying which objective ran, why, and how far it got.
+
+    Nothing when no mentee asks for more than one mentor and no objective was
+    named (pair scores, as always; ``provenance.solver_info`` still says so).
+    """
+    if choice.why == _SINGLE:
+        return ()
+    return (_note(choice, result),)
+
+
+def _note(choice: ObjectiveChoice, result: MatchResult) -> str:
     if choice.objective != "coverage":
         what = ("pair scores (the solver's default objective)" if choice.objective == "default"
                 else f"pair scores (objective={choice.objective!r})")

@@ -112,7 +112,13 @@ class Metrics(BaseModel):
 
 
 class Provenance(BaseModel):
-    """How a result was made: library version, solver, options, solver facts."""
+    """How a result was made: library version, solver, options, solver facts.
+
+    ``objective`` is what ``mm.match`` optimised: ``"coverage"`` (topic
+    coverage across each mentee's mentors), ``"default"`` (the solver's own
+    default, pair scores) or the pair-score objective named; ``objective_why``
+    says why. Both are empty for results not made by ``mm.match``.
+    """
 
     model_config = _FROZEN
 
@@ -121,6 +127,8 @@ class Provenance(BaseModel):
     options: dict[str, Any] = Field(default_factory=dict)
     solver_info: dict[str, Any] = Field(default_factory=dict)
     scorer: str = "default"
+    objective: str = ""
+    objective_why: str = ""
 
 
 class Change(BaseModel):

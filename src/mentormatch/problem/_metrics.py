@@ -89,12 +89,12 @@ def topic_coverage(asked: NDArray[np.float64], offered: NDArray[np.float64],
 
 def topic_coverage_bound(problem: MatchProblem, asked: NDArray[np.float64],
                          offered: NDArray[np.float64]) -> float:
-    """Bound the mean :func:`topic_coverage` over mentees asking: what all their admissible
-    mentors offer together (no set of mentors covers more).
+    """Return an upper bound on the mean :func:`topic_coverage` over mentees asking.
 
-    Mentees asking for no topic count as covered, as in :func:`topic_coverage`.
-    Loose where a mentee has many admissible mentors and a small demand; the
-    ``coverage`` solver tightens it with its MILP's bound.
+    What all of a mentee's admissible mentors offer together: no set of their
+    mentors covers more. Mentees asking for no topic count as covered, as in
+    :func:`topic_coverage`. Loose where a mentee has many admissible mentors
+    and a small demand; the ``coverage`` solver tightens it with its MILP's bound.
 
     Examples
     --------

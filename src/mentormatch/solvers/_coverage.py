@@ -141,12 +141,14 @@ def solve_coverage(problem: MatchProblem, *, coverage: bool = True,
         minus value; 0.0 when optimal), ``flow_coverage`` (flow's, the floor),
         ``optimal``, ``method`` (which step gave the answer: "flow", "swap"
         or "milp"), ``bound_from`` ("milp" or "topics offered"), ``swaps``,
-        ``milp_status`` ("skipped" when not run) and ``seconds``.
+        ``milp_status`` ("skipped" when not run). Without topic attributes
+        (or with no topic asked) the answer is flow's, ``method`` "flow" and
+        ``milp_status`` "no topics".
 
     Raises
     ------
     InvalidInputError
-        Without ``problem.attributes``, or for ``coverage=False``.
+        For ``coverage=False``.
 
     Examples
     --------
@@ -163,13 +165,15 @@ def solve_coverage(problem: MatchProblem, *, coverage: bool = True,
     if coverage is not True:
         raise InvalidInputError("solver 'coverage' maximises topic coverage; coverage must be "
                                 f"True, got {coverage!r} (use solver='flow' for pair scores)")
-    attrs = problem.attributes
-    if attrs is None:
-        raise InvalidInputError("the coverage objective needs the people's topics, but this "
-                                "problem has no attributes; build it with mm.match(cohort, ...)")
     start = time.monotonic()
     limit = math.inf if time_limit is None else float(time_limit)
     base = solve_flow(problem)
+    attrs = problem.attributes
+    if attrs is None or not (attrs.asked > 0).any():
+        return Assignment.from_pairs(
+            problem, base.mentee_idx, base.mentor_idx, solver="coverage",
+            info={"objective": "coverage", "optimal": True, "exact": True, "method": "flow",
+                  "milp_status": "no topics", "swaps": 0})
     best, method = base, "flow"
     ee, rr, swaps = _swap_search(problem, base, attrs, start + limit)
     swapped = Assignment.from_pairs(problem, ee, rr, solver="coverage")
@@ -188,10 +192,11 @@ def solve_coverage(problem: MatchProblem, *, coverage: bool = True,
         milp_info = exact.info
         if _key(problem, exact, attrs) >= _key(problem, best, attrs):
             best, method = exact, "milp"
-        if exact.info["optimal"] or exact.info["stopped_at"] in ("total_score", "tie_break"):
+        done = exact.info["optimal"] or exact.info["stopped_at"] in ("total_score", "tie_break")
+        if done and "coverage" in exact.info["values"]:
             bound = (exact.info["values"]["coverage"] + no_topic) / n_asking
             bound_from = "milp"
-        elif exact.info["stopped_at"] == "coverage":
+        elif "coverage" in exact.info["bounds"]:
             bound = min(bound, (exact.info["bounds"]["coverage"] + no_topic) / n_asking)
             bound_from = "milp"
     value = _mean_coverage(problem, attrs, best)
@@ -202,7 +207,6 @@ def solve_coverage(problem: MatchProblem, *, coverage: bool = True,
     info = {"objective": "coverage", "coverage": value, "coverage_bound": bound,
             "coverage_gap": 0.0 if optimal else gap, "optimal": optimal, "exact": optimal,
             "method": method, "bound_from": bound_from, "swaps": swaps, "flow_coverage": floor,
-            "milp_status": milp_info.get("status", "skipped"),
-            "seconds": time.monotonic() - start}
+            "milp_status": milp_info.get("status", "skipped")}
     return Assignment.from_pairs(problem, best.mentee_idx, best.mentor_idx, solver="coverage",
                                  info=info)

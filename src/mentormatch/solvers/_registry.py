@@ -275,7 +275,8 @@ def require(solver: str, needs: Mapping[Feature, str]) -> SolverSpec:
     Traceback (most recent call last):
     ...
     mentormatch.errors.UnsupportedProblemError: solver 'hungarian' does not support minimum \
-loads, which this problem needs (mentor 0 has min_load 1); solvers that do: flow, ilp
+loads, which this problem needs (mentor 0 has min_load 1); solvers that do: coverage, flow, \
+ilp
     """
     spec = get(solver)
     missing = spec.capabilities.lacking(tuple(needs))
