@@ -284,7 +284,8 @@ def test_own_score_scorers_work_with_column_subsets_and_minimum_loads():
     c = mm.Cohort(mentees=c.mentees, mentors=mentors, forbidden=c.forbidden, locked=c.locked)
     scorer = OWN_SCORE["mix-with-subclass"]
     table = scorer.score(c)  # type: ignore[attr-defined]
-    dense = mm.match(c, scorer=scorer)  # type: ignore[arg-type]
+    # pair scores, as the candidate path
+    dense = mm.match(c, solver="flow", scorer=scorer)  # type: ignore[arg-type]
     large = mm.match(c, scorer=scorer, candidates=1)  # type: ignore[arg-type]
     assert large.provenance.solver_info["candidates"]["certified"] is True
     assert large.metrics.total_score == pytest.approx(dense.metrics.total_score, abs=1e-9)

@@ -26,7 +26,7 @@ _TYPE_LABEL = {
 }
 
 FindingKind = Literal["no_admissible_mentor", "demand_exceeds_places", "type_shortage",
-                      "locks_fill_mentor"]
+                      "locks_fill_mentor", "topic_not_offered"]
 
 
 class Finding(BaseModel):
@@ -36,7 +36,8 @@ class Finding(BaseModel):
     ----------
     kind : str
         ``"no_admissible_mentor"``, ``"demand_exceeds_places"``,
-        ``"type_shortage"`` or ``"locks_fill_mentor"``.
+        ``"type_shortage"``, ``"locks_fill_mentor"`` or ``"topic_not_offered"``
+        (a topic mentees ask for that no mentor with a place offers).
     message : str
         A sentence in plain words, naming people by id.
     mentees, mentors : tuple of str
@@ -191,7 +192,27 @@ def diagnose_problem(cohort: Cohort, problem: MatchProblem) -> Diagnosis:
                     f"{_n(total_room, 'place')} {'is' if total_room == 1 else 'are'} offered: "
                     f"at least {_n(total_want - total_room, 'request')} cannot be met"))
     findings.extend(_type_shortages(cohort, problem, want, needs_first, room))
+    findings.extend(_topics_nobody_offers(problem, e_ids))
     return Diagnosis(findings=tuple(findings))
+
+
+def _topics_nobody_offers(problem: MatchProblem, e_ids: tuple[str, ...]) -> list[Finding]:
+    """Asked topics no mentor with a place offers: no match can cover them."""
+    attrs = problem.attributes
+    if attrs is None:
+        return []
+    asking = attrs.asked[problem.demand > 0] > 0
+    offered = (attrs.offered[problem.capacity > 0] > 0).any(axis=0)
+    out = []
+    for t in np.flatnonzero(asking.any(axis=0) & ~offered).tolist():
+        who = [e_ids[i] for i in np.flatnonzero((attrs.asked[:, t] > 0)
+                                                & (problem.demand > 0)).tolist()]
+        out.append(Finding(
+            kind="topic_not_offered", mentees=tuple(who),
+            message=f"no mentor with a place offers {attrs.topics[t]!r}, which "
+                    f"{_n(len(who), 'mentee')} {_verb(len(who), 'asks', 'ask')} for "
+                    f"({_names(who)}): no match can cover it"))
+    return out
 
 
 def _why_none(problem: MatchProblem, i: int, excluded: list[tuple[str, str]],

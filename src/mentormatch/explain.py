@@ -161,7 +161,7 @@ def coverage_reasons(asked: NDArray[np.float64], offered: NDArray[np.float64],
 def _coverage_bound(problem: MatchProblem, attrs: ProblemAttributes, info: dict[str, Any],
                     value: float) -> float | None:
     """Return the solver's coverage bound if it gives one, else what admissible mentors offer."""
-    if "coverage_bound" in info:
+    if info.get("coverage_bound") is not None:
         return max(float(info["coverage_bound"]), value)
     if info.get("coverage") is True and info.get("optimal"):
         return value  # ilp(coverage=True) proved this the optimum

@@ -91,7 +91,7 @@ def topic_coverage_bound(problem: MatchProblem, asked: NDArray[np.float64],
                          offered: NDArray[np.float64]) -> float:
     """Return an upper bound on the mean :func:`topic_coverage` over mentees asking.
 
-    What all of a mentee's admissible mentors offer together: no set of their
+    What all of a mentee's admissible mentors with a place offer together: no set of their
     mentors covers more. Mentees asking for no topic count as covered, as in
     :func:`topic_coverage`. Loose where a mentee has many admissible mentors
     and a small demand; the ``coverage`` solver tightens it with its MILP's bound.
@@ -106,7 +106,9 @@ def topic_coverage_bound(problem: MatchProblem, asked: NDArray[np.float64],
     asking = problem.demand > 0
     if not asking.any():
         return 1.0
-    reach = (problem.allowed.astype(np.float64) @ (offered > 0).astype(np.float64)) > 0
+    room = problem.capacity > 0
+    reach = (problem.allowed[:, room].astype(np.float64)
+             @ (offered[room] > 0).astype(np.float64)) > 0
     total = asked.sum(axis=1)
     out = np.ones(problem.n_mentees)
     np.divide(np.where(reach, asked, 0.0).sum(axis=1), total, out=out, where=total > 0)

@@ -141,9 +141,9 @@ def solve_coverage(problem: MatchProblem, *, coverage: bool = True,
         minus value; 0.0 when optimal), ``flow_coverage`` (flow's, the floor),
         ``optimal``, ``method`` (which step gave the answer: "flow", "swap"
         or "milp"), ``bound_from`` ("milp" or "topics offered"), ``swaps``,
-        ``milp_status`` ("skipped" when not run). Without topic attributes
-        (or with no topic asked) the answer is flow's, ``method`` "flow" and
-        ``milp_status`` "no topics".
+        ``milp_status`` ("skipped" when not run). When no mentee asks for a
+        topic the answer is flow's (``milp_status`` "no topics"); without
+        topic attributes the coverage values are None.
 
     Raises
     ------
@@ -169,11 +169,14 @@ def solve_coverage(problem: MatchProblem, *, coverage: bool = True,
     limit = math.inf if time_limit is None else float(time_limit)
     base = solve_flow(problem)
     attrs = problem.attributes
-    if attrs is None or not (attrs.asked > 0).any():
+    if attrs is None or not (attrs.asked[problem.demand > 0] > 0).any():
+        value = None if attrs is None else _mean_coverage(problem, attrs, base)
         return Assignment.from_pairs(
             problem, base.mentee_idx, base.mentor_idx, solver="coverage",
-            info={"objective": "coverage", "optimal": True, "exact": True, "method": "flow",
-                  "milp_status": "no topics", "swaps": 0})
+            info={"objective": "coverage", "coverage": value, "coverage_bound": value,
+                  "coverage_gap": None if value is None else 0.0, "optimal": True,
+                  "exact": True, "method": "flow", "bound_from": "no topics asked",
+                  "swaps": 0, "flow_coverage": value, "milp_status": "no topics"})
     best, method = base, "flow"
     ee, rr, swaps = _swap_search(problem, base, attrs, start + limit)
     swapped = Assignment.from_pairs(problem, ee, rr, solver="coverage")
@@ -193,9 +196,8 @@ def solve_coverage(problem: MatchProblem, *, coverage: bool = True,
         if _key(problem, exact, attrs) >= _key(problem, best, attrs):
             best, method = exact, "milp"
         done = exact.info["optimal"] or exact.info["stopped_at"] in ("total_score", "tie_break")
-        if done and "coverage" in exact.info["values"]:
-            bound = (exact.info["values"]["coverage"] + no_topic) / n_asking
-            bound_from = "milp"
+        if done:  # the coverage level was solved to optimality
+            bound, bound_from = _mean_coverage(problem, attrs, exact), "milp"
         elif "coverage" in exact.info["bounds"]:
             bound = min(bound, (exact.info["bounds"]["coverage"] + no_topic) / n_asking)
             bound_from = "milp"
