@@ -2,23 +2,26 @@
 
 The ``coverage`` solver maximises, best first: mentees with a mentor, pairs
 made, the asked topic weight offered by at least one of each mentee's mentors
-(each mentee's share, summed), then the total pair score. It runs three steps
+(each mentee's share, summed), then the total pair score. It runs four steps
 and keeps the best answer, compared on those levels in that order:
 
 1. ``flow`` on pair scores: the first two levels at their optimum, in
    milliseconds; the floor the answer never falls below.
-2. A swap search from that answer: a mentee trades a mentor for one with room
+2. ``flow`` on each pair's own share of the mentee's asked topics ("topic
+   flow"): a mentee's coverage is at most the sum of their mentors' shares,
+   so this flow's exact optimum bounds the coverage level, and its answer
+   (overlaps aside) is a good one.
+3. A swap search from the better of the two from that answer: a mentee trades a mentor for one with room
    who adds more asked topic weight than the one traded away (locked pairs and
    minimum loads kept). Mentees and pairs stay at their optimum.
-3. The exact MILP of ``ilp`` with ``coverage=True`` (and no leadership rule,
+4. The exact MILP of ``ilp`` with ``coverage=True`` (and no leadership rule,
    which the default semantics do not have), within what is left of
    ``time_limit``. Skipped when the problem has more than ``max_exact_pairs``
    admissible pairs, where building the MILP alone would use the budget.
 
-The bound: HiGHS's dual bound when the MILP stopped on the coverage level;
-otherwise a combinatorial one: each mentee's asked weight offered by any of
-their admissible mentors (a mentee's coverage can never exceed what their
-admissible mentors offer together).
+The bound: the MILP's optimum, or HiGHS's dual bound when it stopped on the
+coverage level; otherwise the smaller of the topic flow's optimum and each
+mentee's asked weight offered by any admissible mentor with a place.
 """
 
 from __future__ import annotations
@@ -111,6 +114,22 @@ def _swap_search(problem: MatchProblem, start: Assignment, attrs: ProblemAttribu
     return ee, rr, swaps
 
 
+def _topic_flow(problem: MatchProblem, attrs: ProblemAttributes) -> tuple[Assignment, float]:
+    """Flow on each pair's own share of the mentee's asked topics; and the bound it proves.
+
+    A mentee's coverage is at most the sum of their mentors' own shares, so the
+    exact flow optimum of that sum (after mentees and pairs, as the coverage
+    objective) bounds the coverage level; its answer is a good start too.
+    """
+    share = attrs.asked / np.maximum(attrs.asked.sum(axis=1, keepdims=True), _TOL)
+    w = share @ (attrs.offered > 0).T.astype(np.float64)
+    steered = MatchProblem(scores=w, demand=problem.demand, capacity=problem.capacity,
+                           allowed=problem.allowed, locked=problem.locked,
+                           min_load=problem.min_load, attributes=attrs)
+    a = solve_flow(steered)
+    return a, float(w[a.mentee_idx, a.mentor_idx].sum())
+
+
 def solve_coverage(problem: MatchProblem, *, coverage: bool = True,
                    time_limit: float | None = DEFAULT_TIME_LIMIT,
                    max_exact_pairs: int = MAX_EXACT_PAIRS) -> Assignment:
@@ -140,7 +159,8 @@ def solve_coverage(problem: MatchProblem, *, coverage: bool = True,
         ``coverage_bound`` (an upper bound on it), ``coverage_gap`` (bound
         minus value; 0.0 when optimal), ``flow_coverage`` (flow's, the floor),
         ``optimal``, ``method`` (which step gave the answer: "flow", "swap"
-        or "milp"), ``bound_from`` ("milp" or "topics offered"), ``swaps``,
+        "topic flow" or "milp"), ``bound_from`` ("milp", "topic flow" or
+        "topics offered"), ``swaps``,
         ``milp_status`` ("skipped" when not run). When no mentee asks for a
         topic the answer is flow's (``milp_status`` "no topics"); without
         topic attributes the coverage values are None.
@@ -178,15 +198,22 @@ def solve_coverage(problem: MatchProblem, *, coverage: bool = True,
                   "exact": True, "method": "flow", "bound_from": "no topics asked",
                   "swaps": 0, "flow_coverage": value, "milp_status": "no topics"})
     best, method = base, "flow"
-    ee, rr, swaps = _swap_search(problem, base, attrs, start + limit)
-    swapped = Assignment.from_pairs(problem, ee, rr, solver="coverage")
-    if _key(problem, swapped, attrs) > _key(problem, best, attrs):
-        best, method = swapped, "swap"
     asking = problem.demand > 0
     n_asking = max(int(asking.sum()), 1)
     no_topic = int((asking & ~(attrs.asked > 0).any(axis=1)).sum())  # count as covered
+    steered, steered_sum = _topic_flow(problem, attrs)
+    steered = Assignment.from_pairs(problem, steered.mentee_idx, steered.mentor_idx,
+                                    solver="coverage")
+    if _key(problem, steered, attrs) > _key(problem, best, attrs):
+        best, method = steered, "topic flow"
+    ee, rr, swaps = _swap_search(problem, best, attrs, start + limit)
+    swapped = Assignment.from_pairs(problem, ee, rr, solver="coverage")
+    if _key(problem, swapped, attrs) > _key(problem, best, attrs):
+        best, method = swapped, "swap"
     bound = topic_coverage_bound(problem, attrs.asked, attrs.offered)
     bound_from = "topics offered"
+    if (steered_sum + no_topic) / n_asking < bound:
+        bound, bound_from = (steered_sum + no_topic) / n_asking, "topic flow"
     milp_info: dict[str, Any] = {}
     left = limit - (time.monotonic() - start)
     if problem.edges().size <= max_exact_pairs and left > 0:
