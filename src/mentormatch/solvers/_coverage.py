@@ -11,9 +11,9 @@ and keeps the best answer, compared on those levels in that order:
    flow"): a mentee's coverage is at most the sum of their mentors' shares,
    so this flow's exact optimum bounds the coverage level, and its answer
    (overlaps aside) is a good one.
-3. A swap search from the better of the two from that answer: a mentee trades a mentor for one with room
-   who adds more asked topic weight than the one traded away (locked pairs and
-   minimum loads kept). Mentees and pairs stay at their optimum.
+3. A swap search from the better of the two: a mentee trades a mentor for one
+   with room who adds more asked topic weight than the one traded away (locked
+   pairs and minimum loads kept). Mentees and pairs stay at their optimum.
 4. The exact MILP of ``ilp`` with ``coverage=True`` (and no leadership rule,
    which the default semantics do not have), within what is left of
    ``time_limit``. Skipped when the problem has more than ``max_exact_pairs``
