@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import math
 import time
-from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -127,7 +126,21 @@ def _topic_flow(problem: MatchProblem, attrs: ProblemAttributes) -> tuple[Assign
                            allowed=problem.allowed, locked=problem.locked,
                            min_load=problem.min_load, attributes=attrs)
     a = solve_flow(steered)
-    return a, float(w[a.mentee_idx, a.mentor_idx].sum())
+    return (Assignment.from_pairs(problem, a.mentee_idx, a.mentor_idx, solver="coverage"),
+            float(w[a.mentee_idx, a.mentor_idx].sum()))
+
+
+def _milp(problem: MatchProblem, attrs: ProblemAttributes, seconds: float, no_topic: int,
+          n_asking: int) -> tuple[Assignment, float | None]:
+    """Run the exact MILP of ``ilp(coverage=True)`` within ``seconds``; its answer, bound."""
+    exact = solve_ilp(problem, coverage=True, leadership_limit=None,
+                      time_limit=None if math.isinf(seconds) else seconds)
+    info = exact.info
+    if info["optimal"] or info["stopped_at"] in ("total_score", "tie_break"):
+        return exact, _mean_coverage(problem, attrs, exact)  # coverage level solved
+    if "coverage" in info["bounds"]:
+        return exact, (info["bounds"]["coverage"] + no_topic) / n_asking
+    return exact, None
 
 
 def solve_coverage(problem: MatchProblem, *, coverage: bool = True,
@@ -202,32 +215,23 @@ def solve_coverage(problem: MatchProblem, *, coverage: bool = True,
     n_asking = max(int(asking.sum()), 1)
     no_topic = int((asking & ~(attrs.asked > 0).any(axis=1)).sum())  # count as covered
     steered, steered_sum = _topic_flow(problem, attrs)
-    steered = Assignment.from_pairs(problem, steered.mentee_idx, steered.mentor_idx,
-                                    solver="coverage")
     if _key(problem, steered, attrs) > _key(problem, best, attrs):
         best, method = steered, "topic flow"
     ee, rr, swaps = _swap_search(problem, best, attrs, start + limit)
-    swapped = Assignment.from_pairs(problem, ee, rr, solver="coverage")
-    if _key(problem, swapped, attrs) > _key(problem, best, attrs):
-        best, method = swapped, "swap"
-    bound = topic_coverage_bound(problem, attrs.asked, attrs.offered)
-    bound_from = "topics offered"
-    if (steered_sum + no_topic) / n_asking < bound:
-        bound, bound_from = (steered_sum + no_topic) / n_asking, "topic flow"
-    milp_info: dict[str, Any] = {}
+    if swaps:
+        best, method = Assignment.from_pairs(problem, ee, rr, solver="coverage"), "swap"
+    bound, bound_from = min((topic_coverage_bound(problem, attrs.asked, attrs.offered),
+                             "topics offered"), ((steered_sum + no_topic) / n_asking,
+                                                 "topic flow"))
+    milp_status = "skipped"
     left = limit - (time.monotonic() - start)
     if problem.edges().size <= max_exact_pairs and left > 0:
-        exact = solve_ilp(problem, coverage=True, leadership_limit=None,
-                          time_limit=None if math.isinf(left) else left)
-        milp_info = exact.info
+        exact, milp_bound = _milp(problem, attrs, left, no_topic, n_asking)
+        milp_status = exact.info["status"]
         if _key(problem, exact, attrs) >= _key(problem, best, attrs):
             best, method = exact, "milp"
-        done = exact.info["optimal"] or exact.info["stopped_at"] in ("total_score", "tie_break")
-        if done:  # the coverage level was solved to optimality
-            bound, bound_from = _mean_coverage(problem, attrs, exact), "milp"
-        elif "coverage" in exact.info["bounds"]:
-            bound = min(bound, (exact.info["bounds"]["coverage"] + no_topic) / n_asking)
-            bound_from = "milp"
+        if milp_bound is not None and milp_bound <= bound:
+            bound, bound_from = milp_bound, "milp"
     value = _mean_coverage(problem, attrs, best)
     bound = max(bound, value)
     gap = bound - value
@@ -236,6 +240,6 @@ def solve_coverage(problem: MatchProblem, *, coverage: bool = True,
     info = {"objective": "coverage", "coverage": value, "coverage_bound": bound,
             "coverage_gap": 0.0 if optimal else gap, "optimal": optimal, "exact": optimal,
             "method": method, "bound_from": bound_from, "swaps": swaps, "flow_coverage": floor,
-            "milp_status": milp_info.get("status", "skipped")}
+            "milp_status": milp_status}
     return Assignment.from_pairs(problem, best.mentee_idx, best.mentor_idx, solver="coverage",
                                  info=info)
