@@ -88,8 +88,7 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--sizes", default="pilot:7x33,scarce:7x12,scarce:300x80,"
                                          "university:300x80")
     ap.add_argument("--time-limit", type=float, default=20.0)
-    ap.add_argument("--out", type=Path, default=Path(__file__).parent / "results"
-                    / "coverage.json")
+    ap.add_argument("--out", type=Path, default=Path("coverage.json"))
     args = ap.parse_args(argv)
     load = os.getloadavg()[0]
     scarce = scarce_table(args.seeds)
