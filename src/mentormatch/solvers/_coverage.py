@@ -204,25 +204,27 @@ def solve_coverage(problem: MatchProblem, *, coverage: bool = True,
     attrs = problem.attributes
     if attrs is None or not (attrs.asked[problem.demand > 0] > 0).any():
         value = None if attrs is None else _mean_coverage(problem, attrs, base)
-        return Assignment.from_pairs(
-            problem, base.mentee_idx, base.mentor_idx, solver="coverage",
-            info={"objective": "coverage", "coverage": value, "coverage_bound": value,
-                  "coverage_gap": None if value is None else 0.0, "optimal": True,
-                  "exact": True, "method": "flow", "bound_from": "no topics asked",
-                  "swaps": 0, "flow_coverage": value, "milp_status": "no topics"})
+        return _answer(problem, base, value=value, bound=value, method="flow",
+                       bound_from="no topics asked", swaps=0, floor=value, status="no topics")
     best, method = base, "flow"
     asking = problem.demand > 0
     n_asking = max(int(asking.sum()), 1)
     no_topic = int((asking & ~(attrs.asked > 0).any(axis=1)).sum())  # count as covered
+    offered_bound = topic_coverage_bound(problem, attrs.asked, attrs.offered)
+    floor = _mean_coverage(problem, attrs, base)
+    if floor >= offered_bound - 1e-9:
+        # flow already covers all that can be covered; its pair scores are the best possible
+        # among answers with as many mentees and pairs, so it is optimal here too.
+        return _answer(problem, base, value=floor, bound=floor, method="flow",
+                       bound_from="topics offered", swaps=0, floor=floor, status="not needed")
     steered, steered_sum = _topic_flow(problem, attrs)
     if _key(problem, steered, attrs) > _key(problem, best, attrs):
         best, method = steered, "topic flow"
     ee, rr, swaps = _swap_search(problem, best, attrs, start + limit)
     if swaps:
         best, method = Assignment.from_pairs(problem, ee, rr, solver="coverage"), "swap"
-    bound, bound_from = min((topic_coverage_bound(problem, attrs.asked, attrs.offered),
-                             "topics offered"), ((steered_sum + no_topic) / n_asking,
-                                                 "topic flow"))
+    bound, bound_from = min((offered_bound, "topics offered"),
+                            ((steered_sum + no_topic) / n_asking, "topic flow"))
     milp_status = "skipped"
     left = limit - (time.monotonic() - start)
     if problem.edges().size <= max_exact_pairs and left > 0:
@@ -233,13 +235,19 @@ def solve_coverage(problem: MatchProblem, *, coverage: bool = True,
         if milp_bound is not None and milp_bound <= bound:
             bound, bound_from = milp_bound, "milp"
     value = _mean_coverage(problem, attrs, best)
-    bound = max(bound, value)
-    gap = bound - value
-    optimal = bool(gap < 1e-6)
-    floor = _mean_coverage(problem, attrs, base)
+    return _answer(problem, best, value=value, bound=max(bound, value), method=method,
+                   bound_from=bound_from, swaps=swaps, floor=floor, status=milp_status)
+
+
+def _answer(problem: MatchProblem, best: Assignment, *, value: float | None,
+            bound: float | None, method: str, bound_from: str, swaps: int,
+            floor: float | None, status: str) -> Assignment:
+    """Return the coverage solver's answer, with its coverage, bound and gap in ``info``."""
+    gap = None if value is None or bound is None else bound - value
+    optimal = gap is None or gap < 1e-6
     info = {"objective": "coverage", "coverage": value, "coverage_bound": bound,
-            "coverage_gap": 0.0 if optimal else gap, "optimal": optimal, "exact": optimal,
-            "method": method, "bound_from": bound_from, "swaps": swaps, "flow_coverage": floor,
-            "milp_status": milp_status}
+            "coverage_gap": None if gap is None else (0.0 if optimal else gap),
+            "optimal": optimal, "exact": optimal, "method": method, "bound_from": bound_from,
+            "swaps": swaps, "flow_coverage": floor, "milp_status": status}
     return Assignment.from_pairs(problem, best.mentee_idx, best.mentor_idx, solver="coverage",
                                  info=info)
