@@ -11,23 +11,21 @@ Two tables:
    and gap in percentage points, how it got there (``method``: flow, swap or milp) and its
    seconds. Large cells run only what is named in ``--sizes``.
 
-The machine's 1-minute load average is recorded with every run (the machine is shared).
-
-    python -m benchmarks.bench_coverage [--seeds 30] [--sizes 7x12,300x80] [--out FILE]
+Coverage is not timed against a peer: ``s`` is the default's wall time on one run, for
+scale only. ``python -m benchmarks run coverage``; the results file records the commit and
+the machine's load average like every study.
 """
 
 from __future__ import annotations
 
-import argparse
-import json
-import os
 import statistics
 import time
-from pathlib import Path
 from typing import Any
 
 import mentormatch as mm
 from mentormatch.synthetic import make_cohort
+
+from .results import Payload, Study
 
 #: (label, solver, options) compared in both tables; None solver = the default mm.match.
 SOLVERS: tuple[tuple[str, str | None, dict[str, Any]], ...] = (
@@ -73,7 +71,6 @@ def profile_row(profile: str, n_e: int, n_r: int, time_limit: float) -> dict[str
                        gap_pp=100 * ((result.metrics.topic_coverage_bound or 0.0)
                                      - result.metrics.topic_coverage),
                        method=info.get("method"), bound_from=info.get("bound_from"))
-    row["load"] = os.getloadavg()[0]
     return row
 
 
@@ -81,39 +78,38 @@ def _pct(x: float | None) -> str:
     return "-" if x is None else f"{100 * x:.1f}%"
 
 
-def main(argv: list[str] | None = None) -> None:
-    """Print both tables (markdown) and write them as JSON."""
-    ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--seeds", type=int, default=30)
-    ap.add_argument("--sizes", default="pilot:7x33,scarce:7x12,scarce:300x80,"
-                                         "university:300x80")
-    ap.add_argument("--time-limit", type=float, default=20.0)
-    ap.add_argument("--out", type=Path, default=Path("coverage.json"))
-    args = ap.parse_args(argv)
-    load = os.getloadavg()[0]
-    scarce = scarce_table(args.seeds)
-    print(f"scarce 7 x 12, {args.seeds} seeds (load average {load:.2f}):\n")
-    print("| solver | coverage |\n|---|---|")
-    for label, value in scarce["coverage"].items():
-        print(f"| {label} | {_pct(value)} |")
-    print(f"\ndefault proved optimal on {scarce['default_optimal']} of {args.seeds}\n")
-    rows = []
-    for cell in args.sizes.split(","):
-        profile, size = cell.split(":")
-        n_e, n_r = (int(x) for x in size.split("x"))
-        rows.append(profile_row(profile, n_e, n_r, args.time_limit))
+#: Full-size cells (profile, mentees, mentors); the toy run uses the first only, shrunk.
+SIZES = (("pilot", 7, 33), ("scarce", 7, 12), ("scarce", 300, 80), ("university", 300, 80),
+         ("scarce", 3000, 600), ("national", 3000, 600))
+TIME_LIMIT = 20.0
+
+
+def run(toy: bool) -> Payload:
+    """Both tables' data: the scarce table over seeds, and one row per profile cell."""
+    scarce = scarce_table(3 if toy else 30)
+    cells = (("scarce", 7, 12),) if toy else SIZES
+    return {"scarce": scarce,
+            "profiles": [profile_row(p, n_e, n_r, TIME_LIMIT) for p, n_e, n_r in cells]}
+
+
+def tables(payload: Payload) -> dict[str, str]:
+    """The two README tables, from a results payload."""
+    scarce = payload["scarce"]
+    first = ["| solver | coverage |", "|---|---|"]
+    first += [f"| {label} | {_pct(value)} |" for label, value in scarce["coverage"].items()]
+    first.append(f"\nThe default proved its answer optimal on {scarce['default_optimal']} of "
+                 f"{scarce['seeds']} seeds.")
     labels = [label for label, _, _ in SOLVERS]
-    print("| profile | size | " + " | ".join(labels)
-          + " | bound | gap (pp) | method | s | load |")
-    print("|---" * (len(labels) + 7) + "|")
-    for r in rows:
-        print(f"| {r['profile']} | {r['size']} | "
-              + " | ".join(_pct(r.get(label)) for label in labels)
-              + f" | {_pct(r['bound'])} | {r['gap_pp']:.2f} | {r['method']} "
-                f"({r['bound_from']}) | {r['seconds']:.1f} | {r['load']:.2f} |")
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps({"scarce": scarce, "profiles": rows}, indent=1))
+    rows = ["| profile | size | " + " | ".join(labels)
+            + " | bound | gap (pp) | method (bound from) | s |",
+            "|---" * (len(labels) + 6) + "|"]
+    for r in payload["profiles"]:
+        rows.append(f"| {r['profile']} | {r['size']} | "
+                    + " | ".join(_pct(r.get(label)) for label in labels)
+                    + f" | {_pct(r['bound'])} | {r['gap_pp']:.2f} | {r['method']} "
+                      f"({r['bound_from']}) | {r['seconds']:.1f} |")
+    return {"coverage-scarce": "\n".join(first), "coverage-profiles": "\n".join(rows)}
 
 
-if __name__ == "__main__":
-    main()
+STUDY = Study("coverage", run, tables, ("benchmarks/bench_coverage.py",),
+              "python -m benchmarks run coverage")
