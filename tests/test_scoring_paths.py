@@ -290,3 +290,17 @@ def test_own_score_scorers_work_with_column_subsets_and_minimum_loads():
     assert large.provenance.solver_info["candidates"]["certified"] is True
     assert large.metrics.total_score == pytest.approx(dense.metrics.total_score, abs=1e-9)
     _assert_pairs_like_table(c, large, table)
+
+
+def test_subnormal_topic_weights_score_the_same_on_every_path_without_overflow():
+    # CI's fuzz found weight / total overflowing when a mentee's weights are subnormal.
+    cohort = mm.Cohort(
+        mentees=[mm.Mentee(id="e1", topics={"research": 5e-324}),
+                 mm.Mentee(id="e2", topics={"research": 5e-324, "teaching": 5e-324})],
+        mentors=[mm.Mentor(id="r1", topics=["research"])])
+    table = default_scorer().score(cohort)
+    bs = block_scorer(cohort, default_scorer())
+    with np.errstate(all="raise"):
+        block = bs.block(np.arange(2))
+    assert np.allclose(block, table.mentee_scores, rtol=0, atol=1e-12)
+    assert table.mentee_scores[0, 0] > table.mentee_scores[1, 0] > 0

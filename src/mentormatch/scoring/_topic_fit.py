@@ -152,9 +152,10 @@ class TopicFit:
         transposed (``(n_topics, n_columns)``, gathered once by the caller).
         """
         np.matmul(self.asked[rows], offered_any_t, out=out)
-        total = self.asked_total[rows]
-        scale = np.divide(weight, total, out=np.zeros_like(total), where=total > 0)
-        out *= scale[:, None]
+        total = self.asked_total[rows][:, None]
+        # Share first, weight after: weight / total overflows for subnormal totals.
+        np.divide(out, total, out=out, where=total > 0)
+        out *= weight
 
     # ----------------------------------------------------------------- listed pairs
 
