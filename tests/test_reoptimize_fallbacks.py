@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any, cast
 
 import numpy as np
+import pytest
 
 import mentormatch as mm
 from mentormatch.problem import CandidateProblem, MatchProblem
-from mentormatch.solvers.flow import reoptimize_flow
+from mentormatch.solvers.flow import _reoptimize, reoptimize_flow
+from mentormatch.solvers.flow._certificate import certify_network
 
 
 def _p(*args: Any, **kwargs: Any) -> MatchProblem:
@@ -61,3 +64,30 @@ def test_scores_off_any_grid_no_warm_start() -> None:
 
 def test_too_many_phases_no_warm_start() -> None:
     assert reoptimize_flow(FULL, mm.solve(PART, solver="flow"), max_phases=0) is None
+
+
+def _with_node_values(previous: mm.Assignment, node_value: np.ndarray) -> mm.Assignment:
+    assert previous.duals is not None
+    return dataclasses.replace(previous, duals=dataclasses.replace(previous.duals,
+                                                                   node_value=node_value))
+
+
+def test_potentials_off_the_cost_grid_no_warm_start() -> None:
+    # Duals that are not integral on the costs' grid (say, from another scaling)
+    # cannot seed the integer phases.
+    previous = mm.solve(PART, solver="flow")
+    assert previous.duals is not None
+    shifted = previous.duals.node_value + 0.123456789 * np.pi
+    assert reoptimize_flow(FULL, _with_node_values(previous, shifted)) is None
+    assert reoptimize_flow(FULL, previous) is not None  # the same start, unshifted, applies
+
+
+def test_unproved_result_no_warm_start(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Forced: no real input found reaches it, since the phases keep the potentials
+    # feasible; the branch exists so that an unproved answer is never returned.
+    def unproved(*args: Any, **kwargs: Any) -> Any:
+        proof = certify_network(*args, **kwargs)
+        return dataclasses.replace(proof, proved=False)
+
+    monkeypatch.setattr(_reoptimize, "certify_network", unproved)
+    assert reoptimize_flow(FULL, mm.solve(PART, solver="flow")) is None
