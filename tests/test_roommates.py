@@ -107,3 +107,37 @@ def test_bad_input_names_the_culprit() -> None:
         mm.stable_roommates([[0]])
     with pytest.raises(InvalidInputError, match="twice"):
         mm.stable_roommates([[1, 1], [0]])
+
+
+def _solvable(prefs: list[list[int]]) -> bool:
+    ok = [set(row) for row in prefs]
+    return any(is_stable(prefs, m) for m in all_matchings(len(prefs), ok))
+
+
+def _without(prefs: list[list[int]], out: int) -> list[list[int]]:
+    keep = [k for k in range(len(prefs)) if k != out]
+    pos = {k: p for p, k in enumerate(keep)}
+    return [[pos[j] for j in prefs[k] if j != out] for k in keep]
+
+
+@settings(max_examples=150, deadline=None)
+@given(instances(max_n=6))
+def test_odd_party_is_the_one_whose_removal_lets_the_rest_pair(prefs: list[list[int]]) -> None:
+    # The docstring: a member of the odd cycle whose partners ran out, never someone the
+    # reason names as turned down by everyone before any cycle formed.
+    result = mm.stable_roommates(prefs)
+    if result.stable:
+        assert result.odd_party is None
+        return
+    odd = result.odd_party
+    assert isinstance(odd, int) and prefs[odd]
+    assert f"{odd!r} cannot be paired stably" not in result.reason.split("; ", 1)[-1]
+    if any(_solvable(_without(prefs, k)) for k in range(len(prefs))):
+        assert _solvable(_without(prefs, odd))
+
+
+def test_odd_party_of_the_classic_instance_is_in_the_cycle_not_the_outcast() -> None:
+    prefs = {"a": ["b", "c", "d"], "b": ["c", "a", "d"], "c": ["a", "b", "d"],
+             "d": ["a", "b", "c"]}
+    result = mm.stable_roommates(prefs)  # type: ignore[arg-type]
+    assert result.odd_party in {"a", "b", "c"}

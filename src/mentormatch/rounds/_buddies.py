@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping
 import numpy as np
 
 from mentormatch.encode import build_problem
+from mentormatch.errors import UnknownIdError, shorten
 from mentormatch.explain import explain
 from mentormatch.models import Cohort, MatchResult, Mentor, Unmatched
 from mentormatch.problem import MatchProblem
@@ -31,6 +32,16 @@ def _mentor_as_buddy(mentor: Mentor) -> Mentor:
     return mentor.model_copy(update=update)
 
 
+def _check_known(cohort: Cohort, mentors_of: Mapping[str, set[str]]) -> None:
+    mentees, mentors = set(cohort.mentee_ids), set(cohort.mentor_ids)
+    for e, rs in mentors_of.items():
+        if e not in mentees:
+            raise UnknownIdError(f"mentors_of: unknown mentee id {shorten(e)}")
+        for r in sorted(rs):
+            if r not in mentors:
+                raise UnknownIdError(f"mentors_of[{shorten(e)}]: unknown mentor id {shorten(r)}")
+
+
 def match_buddies(cohort: Cohort, *, mentors_of: Mapping[str, Iterable[str]] | None = None,
                   allow_mentor: bool = False, solver: str = DEFAULT_SOLVER,
                   scorer: Scorer | None = None) -> MatchResult:
@@ -44,7 +55,7 @@ def match_buddies(cohort: Cohort, *, mentors_of: Mapping[str, Iterable[str]] | N
         ``relocated``, up to their ``buddy_capacity`` (separate from ``capacity``).
     mentors_of : mapping of mentee id to mentor ids, optional
         Each newcomer's long-term mentors; a buddy is never one of them unless
-        ``allow_mentor``.
+        ``allow_mentor``. Every id must be in the cohort.
     allow_mentor : bool, default=False
         Allow a newcomer's mentor to be their buddy too.
     solver : str, default=DEFAULT_SOLVER
@@ -57,6 +68,11 @@ def match_buddies(cohort: Cohort, *, mentors_of: Mapping[str, Iterable[str]] | N
     MatchResult
         Pairs are (newcomer, buddy) with reasons; newcomers without a buddy are
         in ``unmatched`` with the reason.
+
+    Raises
+    ------
+    UnknownIdError
+        If ``mentors_of`` names a mentee or mentor not in the cohort.
 
     Examples
     --------
@@ -74,11 +90,11 @@ def match_buddies(cohort: Cohort, *, mentors_of: Mapping[str, Iterable[str]] | N
     newcomers = [e for e in cohort.mentees if e.newcomer or e.trained_abroad]
     ids = {e.id for e in newcomers}
     long_term = {e: set(rs) for e, rs in (mentors_of or {}).items()}
+    _check_known(cohort, long_term)
     forbidden = [(e, r) for e, r in cohort.forbidden if e in ids]
     if not allow_mentor:
-        known = set(cohort.mentor_ids)
         forbidden += [(e, r) for e in sorted(ids) for r in sorted(long_term.get(e, ()))
-                      if r in known and (e, r) not in set(forbidden)]
+                      if (e, r) not in set(forbidden)]
     sub = Cohort(mentees=tuple(e.model_copy(update={"demand": 1}) for e in newcomers),
                  mentors=tuple(_mentor_as_buddy(r) for r in cohort.mentors),
                  forbidden=tuple(dict.fromkeys(forbidden)))

@@ -35,7 +35,8 @@ from mentormatch.topics import topic_index
 if TYPE_CHECKING:
     pass
 
-__all__ = ["PeerPair", "PeerResult", "PeerTable", "Unpaired", "pair_peers", "peer_scores"]
+__all__ = ["PeerPair", "PeerResult", "PeerTable", "Unpaired", "pair_peers", "peer_scores",
+           "supervision_in_pool"]
 
 FloatArray = NDArray[np.float64]
 Person = Mentee | Mentor
@@ -231,7 +232,8 @@ class PeerResult(BaseModel, Table):
 
 
 def _admissible(table: PeerTable, min_score: float | None,
-                forbidden: Iterable[tuple[str, str]]) -> NDArray[np.bool_]:
+                forbidden: Iterable[tuple[str, str]],
+                supervision: Iterable[tuple[str, str]] = ()) -> NDArray[np.bool_]:
     n = len(table.ids)
     ok = ~np.eye(n, dtype=bool)
     if min_score is not None:
@@ -242,7 +244,22 @@ def _admissible(table: PeerTable, min_score: float | None,
             if who not in pos:
                 raise UnknownIdError(f"forbidden[{k}]: unknown person id {who!r}")
         ok[pos[a], pos[b]] = ok[pos[b], pos[a]] = False
+    for a, b in supervision:
+        ok[pos[a], pos[b]] = ok[pos[b], pos[a]] = False
     return ok
+
+
+def supervision_in_pool(people: Sequence[Person]) -> list[tuple[str, str]]:
+    """Return (person, supervisor) pairs where both are in the pool.
+
+    Examples
+    --------
+    >>> from mentormatch import Mentee
+    >>> supervision_in_pool([Mentee(id="a", supervisors=("b", "x")), Mentee(id="b")])
+    [('a', 'b')]
+    """
+    ids = {p.id for p in people}
+    return [(p.id, s) for p in people for s in p.supervisors if s in ids and s != p.id]
 
 
 def _max_weight(table: PeerTable, ok: NDArray[np.bool_],
@@ -289,7 +306,8 @@ def _why_unpaired(table: PeerTable, ok: NDArray[np.bool_], i: int,
                   paired: NDArray[np.bool_]) -> str:
     options = np.flatnonzero(ok[i])
     if options.size == 0:
-        return "no admissible peer (every pair is forbidden or below the minimum score)"
+        return ("no admissible peer (every pair is forbidden, supervising or below the "
+                "minimum score)")
     free = [j for j in options if not paired[j]]
     if not free:
         return (f"all {options.size} admissible peer(s) are paired with someone else; "
@@ -314,7 +332,9 @@ def pair_peers(people: Sequence[Person], *, method: Literal["max_weight", "stabl
     min_score : float, optional
         Pairs scoring below this are never made.
     forbidden : iterable of (id, id), default=()
-        Pairs never made (either order).
+        Pairs never made (either order). Supervision inside the pool (one
+        person lists the other in ``supervisors``) is never paired either,
+        whether listed here or not.
     candidates : int, optional
         ``"max_weight"`` only: solve on each person's best ``candidates`` peers
         (much faster for large pools) and certify the answer against every
@@ -343,7 +363,7 @@ def pair_peers(people: Sequence[Person], *, method: Literal["max_weight", "stabl
     if method not in ("max_weight", "stable"):
         raise InvalidInputError(f"method must be 'max_weight' or 'stable', got {method!r}")
     table = peer_scores(people)
-    ok = _admissible(table, min_score, forbidden)
+    ok = _admissible(table, min_score, forbidden, supervision_in_pool(people))
     n = len(table.ids)
     stable: bool | None = None
     reason = ""

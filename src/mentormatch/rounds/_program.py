@@ -1,9 +1,12 @@
 """A mentorship program's rounds as one object, so constraints across rounds hold.
 
 Rounds, in order: the long-term match (:func:`mentormatch.match`), group
-circles, peer pairs, newcomer buddies (never a newcomer's own mentor unless
-allowed) and short-term task matches (using long-term capacity only where the
-mentor opened it to tasks, and only what the long-term match left free).
+circles (leading one takes one of the lead's ``capacity`` places, so only
+mentors with a place left after the long-term match lead), peer pairs
+(supervision in the pool never paired), newcomer buddies (never a newcomer's
+own mentor unless allowed) and short-term task matches (using long-term
+capacity only where the mentor opened it to tasks, and only what the
+long-term match and circles left free).
 """
 
 from __future__ import annotations
@@ -152,17 +155,17 @@ class Program(BaseModel):
             mentors_of: dict[str, list[str]] = {}
             for p in long_term.pairs if long_term else ():
                 mentors_of.setdefault(p.mentee, []).append(p.mentor)
+            loads = dict(long_term.metrics.mentor_loads) if long_term else {}
             if self.circles:
                 bar.stage("group circles")
-                circles = form_circles(cohort, min_size=self.circle_min,
-                                       max_size=self.circle_max)
+                circles = _circles_within_capacity(self, loads)
+                for c in circles.circles:
+                    loads[c.lead] = loads.get(c.lead, 0) + 1
                 bar.update()
             if self.peers:
                 bar.stage("peer pairs")
                 pool = [e for e in cohort.mentees if MentorshipType.PEER in e.types]
-                ids = {e.id for e in pool}
-                supervision = [(e.id, s) for e in pool for s in e.supervisors if s in ids]
-                peers = pair_peers(pool, method=self.peer_method, forbidden=supervision)
+                peers = pair_peers(pool, method=self.peer_method)
                 bar.update()
             if self.buddies:
                 bar.stage("newcomer buddies")
@@ -171,7 +174,6 @@ class Program(BaseModel):
                 bar.update()
             if self.tasks:
                 bar.stage("task-focused matches")
-                loads = long_term.metrics.mentor_loads if long_term else {}
                 tasks = match_tasks(cohort, long_term_loads=loads, solver=solver)
                 bar.update()
         result = ProgramResult(long_term=long_term, circles=circles, peers=peers,
@@ -183,12 +185,36 @@ class Program(BaseModel):
         return result
 
 
+def _circles_within_capacity(program: Program, loads: dict[str, int]) -> CircleResult:
+    """Form circles led only by group mentors with a place left after the long-term match.
+
+    Leads left out for want of a place are listed in ``info["leads_at_capacity"]``.
+    """
+    cohort = program.cohort
+    group = [r for r in cohort.mentors if MentorshipType.GROUP in r.types]
+    free = [r.id for r in group if loads.get(r.id, 0) < r.capacity]
+    full = [r.id for r in group if loads.get(r.id, 0) >= r.capacity]
+    circles = form_circles(cohort, min_size=program.circle_min, max_size=program.circle_max,
+                           leads=free)
+    return circles.model_copy(update={"info": {**circles.info, "leads_at_capacity": full}})
+
+
+def _places_used(result: ProgramResult) -> dict[str, int]:
+    """Places of ``capacity`` each mentor uses: long-term mentees plus one per circle led."""
+    used = dict(result.long_term.metrics.mentor_loads) if result.long_term else {}
+    for c in result.circles.circles if result.circles else ():
+        used[c.lead] = used.get(c.lead, 0) + 1
+    return used
+
+
 def check_program(program: Program, result: ProgramResult) -> tuple[str, ...]:
     """Return every cross-round rule a program result breaks (empty when none).
 
-    Rules: a buddy is not the newcomer's long-term mentor unless allowed; task
-    matches borrow long-term places only from mentors who opened them, and no
-    more than the long-term match left free; circles keep their sizes.
+    Rules: a buddy is not the newcomer's long-term mentor unless allowed; a
+    mentor's long-term mentees plus the circle they lead (one place) fit their
+    ``capacity``; task matches borrow long-term places only from mentors who
+    opened them, and no more than the long-term match and circles left free;
+    circles keep their sizes.
 
     Examples
     --------
@@ -204,8 +230,12 @@ def check_program(program: Program, result: ProgramResult) -> tuple[str, ...]:
         for p in result.buddies.pairs:
             if (p.mentee, p.mentor) in lt:
                 out.append(f"{p.mentor} is both mentor and buddy of {p.mentee}")
+    loads = _places_used(result)
+    for mentor in cohort.mentors:
+        if loads.get(mentor.id, 0) > mentor.capacity:
+            out.append(f"mentor {mentor.id} uses {loads[mentor.id]} places (long-term mentees "
+                       f"and a circle led) but has capacity {mentor.capacity}")
     if result.tasks:
-        loads = result.long_term.metrics.mentor_loads if result.long_term else {}
         own, borrowed = task_places(cohort, loads)
         pos = cohort.mentor_index()
         used: dict[str, list[bool]] = {}

@@ -38,8 +38,12 @@ class RoommatesResult:
     reason : str
         One sentence: why no stable pairing exists, or that one was found.
     odd_party : id or None
-        When no stable pairing exists, the person whose acceptable partners ran
-        out (the one nobody can be stably paired with).
+        When no stable pairing exists, the member of the odd preference cycle
+        whose acceptable partners ran out while the cycle was resolved: with
+        them out of the pool, the rest usually can be paired stably. People
+        everyone they rank turned down before any cycle formed are named in
+        ``reason`` as unable to be paired stably with anyone; they are never
+        the odd party.
     """
 
     stable: bool
@@ -187,6 +191,10 @@ def stable_roommates(prefs: Mapping[Hashable, Sequence[Hashable]] | Sequence[Seq
     (False, ())
     >>> r.reason
     "no stable pairing exists: 'a', 'b', 'c' prefer one another round an odd cycle, ...'d'..."
+    >>> r.odd_party
+    'c'
+    >>> stable_roommates({"a": ["b"], "b": ["a"]}).odd_party is None
+    True
     >>> stable_roommates([[1, 2], [0, 2], [1, 0]]).pairs
     ((0, 1),)
     """
