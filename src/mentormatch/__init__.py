@@ -8,6 +8,7 @@ True
 Describe a program
 ==================
 Mentee, Mentor, Cohort            People and the rules between them (forbidden, locked pairs)
+MustHave                          A hard rule on pairs ("same site", "mentor must offer X")
 MentorshipType, Modality,         The values their fields take
 CareerStage
 TopicVocabulary, normalize_topic  One spelling per topic
@@ -92,6 +93,7 @@ from mentormatch.models import Mentor as Mentor
 from mentormatch.models import MentorshipType as MentorshipType
 from mentormatch.models import Metrics as Metrics
 from mentormatch.models import Modality as Modality
+from mentormatch.models import MustHave as MustHave
 from mentormatch.models import Pair as Pair
 from mentormatch.models import Provenance as Provenance
 from mentormatch.models import Shortfall as Shortfall
@@ -129,7 +131,7 @@ from mentormatch.topics import normalize_topic as normalize_topic
 __all__ = [
     # describe a program
     "CareerStage", "Cohort", "Mentee", "Mentor", "MentorshipType", "Modality",
-    "TopicVocabulary", "example_cohort", "normalize_topic",
+    "MustHave", "TopicVocabulary", "example_cohort", "normalize_topic",
     # read a survey
     "ReadEntry", "ReadReport", "SurveySchema", "example_survey_path", "read_org_chart",
     "read_survey", "survey_template", "with_supervisors",

@@ -14,10 +14,11 @@ import numpy as np
 from numpy.typing import NDArray
 
 from mentormatch.errors import InvalidInputError, UnknownIdError
-from mentormatch.models import Cohort, MatchResult
+from mentormatch.models import Cohort, MatchResult, MustHaveMask
 from mentormatch.problem import Assignment, MatchProblem, blocking_pair_indices, violations
 
-__all__ = ["CheckReport", "blocking_pairs", "check", "result_assignment"]
+__all__ = ["CheckReport", "blocking_pairs", "check", "must_have_violations",
+           "result_assignment"]
 
 
 @dataclass(frozen=True)
@@ -91,7 +92,8 @@ def check(assignment: Assignment | MatchResult, problem: MatchProblem, *,
 
     Rules: indices in range, no pair twice, only allowed pairs, every locked
     pair present, no mentee above demand, no mentor above capacity or below
-    its minimum load.
+    its minimum load; for a result, every must-have of the cohort
+    (``cohort.must_haves``) met by every pair.
 
     Parameters
     ----------
@@ -125,9 +127,37 @@ def check(assignment: Assignment | MatchResult, problem: MatchProblem, *,
         a = result_assignment(assignment, problem, cohort)
         assert cohort is not None  # result_assignment raised otherwise
         e_ids, r_ids = cohort.mentee_ids, cohort.mentor_ids
-        return CheckReport(violations(a, problem, lambda i: repr(e_ids[i]),
-                                      lambda j: repr(r_ids[j])))
+        return CheckReport((*violations(a, problem, lambda i: repr(e_ids[i]),
+                                        lambda j: repr(r_ids[j])),
+                            *must_have_violations(a, cohort)))
     return CheckReport(violations(assignment, problem))
+
+
+def must_have_violations(assignment: Assignment, cohort: Cohort) -> tuple[str, ...]:
+    """Return one sentence per (pair, must-have) the assignment breaks.
+
+    Examples
+    --------
+    >>> import mentormatch as mm
+    >>> c = mm.Cohort(mentees=[mm.Mentee(id="e1", site="A")],
+    ...               mentors=[mm.Mentor(id="r1", site="B")], must_haves=["same site"])
+    >>> a = mm.Assignment.from_pairs(mm.MatchProblem(scores=[[1.0]]), [0], [0], solver="manual")
+    >>> must_have_violations(a, c)
+    ("pair ('e1', 'r1') breaks the must-have 'same site': r1 is at another site",)
+    """
+    if not cohort.must_haves:
+        return ()
+    musts = MustHaveMask.of(cohort)
+    out = []
+    for i, j in zip(assignment.mentee_idx.tolist(), assignment.mentor_idx.tolist(),
+                    strict=True):
+        mentee, mentor = cohort.mentees[i], cohort.mentors[j]
+        for k in musts.for_mentee(i):
+            if not musts.passes(k, np.array([i]), np.array([j]))[0, 0]:
+                rule = musts.rules[k]
+                out.append(f"pair ({mentee.id!r}, {mentor.id!r}) breaks the must-have "
+                           f"'{rule}': {mentor.id} {rule.failure(mentee, mentor)}")
+    return tuple(out)
 
 
 @overload

@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict
 
 from mentormatch.encode import build_problem
 from mentormatch.errors import InfeasibleError
-from mentormatch.models import Cohort, MentorshipType
+from mentormatch.models import Cohort, MentorshipType, MustHaveMask
 from mentormatch.problem import MatchProblem, locked_residual, unmeetable_min_loads
 from mentormatch.scoring import Scorer, default_scorer
 
@@ -26,7 +26,7 @@ _TYPE_LABEL = {
 }
 
 FindingKind = Literal["no_admissible_mentor", "demand_exceeds_places", "type_shortage",
-                      "locks_fill_mentor", "topic_not_offered"]
+                      "locks_fill_mentor", "topic_not_offered", "must_haves_unmet"]
 
 
 class Finding(BaseModel):
@@ -36,8 +36,9 @@ class Finding(BaseModel):
     ----------
     kind : str
         ``"no_admissible_mentor"``, ``"demand_exceeds_places"``,
-        ``"type_shortage"``, ``"locks_fill_mentor"`` or ``"topic_not_offered"``
-        (a topic mentees ask for that no mentor with a place offers).
+        ``"type_shortage"``, ``"locks_fill_mentor"``, ``"topic_not_offered"``
+        (a topic mentees ask for that no mentor with a place offers) or
+        ``"must_haves_unmet"`` (no mentor meets all of a mentee's must-haves).
     message : str
         A sentence in plain words, naming people by id.
     mentees, mentors : tuple of str
@@ -170,11 +171,18 @@ def diagnose_problem(cohort: Cohort, problem: MatchProblem) -> Diagnosis:
         excluded: dict[str, list[tuple[str, str]]] = defaultdict(list)
         for (e, r), why in cohort.excluded_pairs().items():
             excluded[e].append((r, why))
+        musts = MustHaveMask.of(cohort) if cohort.must_haves else None
+        meets = musts.dense() if musts else np.ones(problem.shape, dtype=bool)
         for i in stranded:
+            if musts is not None and not meets[i].any():
+                findings.append(Finding(
+                    kind="must_haves_unmet", mentees=(e_ids[i],),
+                    message=musts.why_none(cohort, i)))
+                continue
             findings.append(Finding(
                 kind="no_admissible_mentor", mentees=(e_ids[i],),
                 message=f"{e_ids[i]} has no admissible mentor: "
-                        + _why_none(problem, i, excluded[e_ids[i]], room, r_ids)))
+                        + _why_none(problem, i, excluded[e_ids[i]], room, r_ids, meets[i])))
 
     n_first = int(needs_first.sum())
     total_want, total_room = int(want.sum()), int(room.sum())
@@ -216,7 +224,7 @@ def _topics_nobody_offers(problem: MatchProblem, e_ids: tuple[str, ...]) -> list
 
 
 def _why_none(problem: MatchProblem, i: int, excluded: list[tuple[str, str]],
-              room: np.ndarray, r_ids: tuple[str, ...]) -> str:
+              room: np.ndarray, r_ids: tuple[str, ...], meets: np.ndarray) -> str:
     n_r = problem.n_mentors
     if n_r == 0:
         return "the cohort has no mentors"
@@ -233,10 +241,14 @@ def _why_none(problem: MatchProblem, i: int, excluded: list[tuple[str, str]],
     excluded_ids = {r for r, _ in excluded}
     rest = [j for j in range(n_r) if r_ids[j] not in excluded_ids]
     no_room = [r_ids[j] for j in rest if problem.allowed[i, j] and room[j] <= 0]
-    low = [r_ids[j] for j in rest if not problem.allowed[i, j]]
+    low = [r_ids[j] for j in rest if not problem.allowed[i, j] and meets[j]]
+    unmet = [r_ids[j] for j in rest if not meets[j]]
     if no_room:
         parts.append(f"{_names(no_room, 3)} {'has' if len(no_room) == 1 else 'have'} "
                      "no places left")
+    if unmet:
+        parts.append(f"{_names(unmet, 3)} {'breaks' if len(unmet) == 1 else 'break'} their "
+                     "must-haves")
     if low:
         parts.append(f"{_names(low, 3)} {'scores' if len(low) == 1 else 'score'} below the "
                      "minimum score")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from mentormatch.errors import InvalidInputError, shorten
-from mentormatch.models import Cohort
+from mentormatch.models import Cohort, MustHaveMask
 from mentormatch.problem import (
     MIN_SCORE_SLACK,
     MatchProblem,
@@ -74,10 +74,11 @@ def build_problem(cohort: Cohort, table: ScoreTable, *,
                   min_score: float | None = None) -> MatchProblem:
     """Encode a cohort and its scores as a :class:`MatchProblem`.
 
-    Excluded pairs (forbidden, supervision, self) are not allowed; with
-    ``min_score``, neither are pairs scoring below it (locked pairs stay); a
-    score within floating-point rounding (``MIN_SCORE_SLACK``) of it counts as
-    reaching it, so 0.45 reached as 0.30000000000000004 + 0.15 is admitted.
+    Excluded pairs (forbidden, supervision, self) and pairs breaking a
+    must-have (``cohort.must_haves``) are not allowed; with ``min_score``,
+    neither are pairs scoring below it (locked pairs stay); a score within
+    floating-point rounding (``MIN_SCORE_SLACK``) of it counts as reaching it,
+    so 0.45 reached as 0.30000000000000004 + 0.15 is admitted.
 
     Examples
     --------
@@ -92,6 +93,8 @@ def build_problem(cohort: Cohort, table: ScoreTable, *,
     allowed = np.ones(scores.shape, dtype=bool)
     excluded = cohort.pair_indices(cohort.excluded_pairs())
     allowed[excluded[:, 0], excluded[:, 1]] = False
+    if cohort.must_haves:
+        allowed &= MustHaveMask.of(cohort).dense()
     min_score = checked_min_score(min_score)
     if min_score is not None:
         allowed &= scores >= min_score - MIN_SCORE_SLACK

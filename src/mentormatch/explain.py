@@ -16,6 +16,7 @@ from mentormatch.models import (
     Cohort,
     MatchResult,
     Metrics,
+    MustHaveMask,
     Pair,
     Provenance,
     Shortfall,
@@ -92,6 +93,27 @@ def supervision_notes(cohort: Cohort, limit: int = 10) -> tuple[str, ...]:
     return (f"{n} supervisor {verb} excluded from matching: {shown}",)
 
 
+def must_have_notes(cohort: Cohort, limit: int = 10) -> tuple[str, ...]:
+    """Say which must-haves were applied before solving (nothing when there are none).
+
+    Examples
+    --------
+    >>> import mentormatch as mm
+    >>> c = mm.Cohort(mentees=[mm.Mentee(id="e1")], mentors=[mm.Mentor(id="r1")],
+    ...               must_haves=["same site"])
+    >>> must_have_notes(c)
+    ('1 must-have applied before solving (no pair breaking it is matched): same site',)
+    """
+    rules = [str(rule) for rule in cohort.must_haves]
+    if not rules:
+        return ()
+    n = len(rules)
+    shown = "; ".join(rules[:limit]) + (f"; and {n - limit} more" if n > limit else "")
+    what = "must-have applied before solving (no pair breaking it is matched)" if n == 1 \
+        else "must-haves applied before solving (no pair breaking one is matched)"
+    return (f"{n} {what}: {shown}",)
+
+
 def explain(cohort: Cohort, table: ScoreTable, problem: MatchProblem, assignment: Assignment,
             *, options: dict[str, Any], scorer_name: str,
             director_locked: Iterable[tuple[str, str]] | None = None) -> MatchResult:
@@ -103,9 +125,18 @@ def explain(cohort: Cohort, table: ScoreTable, problem: MatchProblem, assignment
     mentee_ids, n_r = cohort.mentee_ids, len(cohort.mentors)
     starts = np.searchsorted(e, np.arange(problem.n_mentees + 1))  # pairs sorted by mentee
 
+    musts = MustHaveMask.of(cohort) if cohort.must_haves else None
+    meets_some = np.asarray(musts.dense().any(axis=1) if musts
+                            else np.ones(problem.n_mentees, dtype=bool))
+
+    def none_admissible(i: int) -> str:
+        if musts is not None and not meets_some[i]:
+            return musts.why_none(cohort, i)
+        return _excluded_note(excluded[mentee_ids[i]], n_r, min_score)
+
     def why_short(i: int, loads: NDArray[np.int64]) -> str:
         return _why_short(problem, r[starts[i]:starts[i + 1]], i, assignment.solver, loads,
-                          lambda: _excluded_note(excluded[mentee_ids[i]], n_r, min_score))
+                          lambda: none_admissible(i))
 
     return assemble_result(
         cohort, problem, assignment, scores=problem.scores[e, r],
@@ -223,12 +254,14 @@ def assemble_result(cohort: Cohort, problem: MatchProblem, assignment: Assignmen
         blocking_pairs=len(blocking_pair_indices(problem, assignment)),
         load_spread=load_spread(problem, assignment).std,
     )
+    if cohort.must_haves:
+        options = {**options, "must_haves": [str(rule) for rule in cohort.must_haves]}
     provenance = Provenance(library_version=_library_version(), solver=assignment.solver,
                             options=_jsonable(options), solver_info=_jsonable(assignment.info),
                             scorer=scorer_name)
     return MatchResult(pairs=pairs, unmatched=tuple(unmatched), shortfall=tuple(shortfall),
                        metrics=metrics, provenance=provenance, cohort=cohort,
-                       notes=supervision_notes(cohort))
+                       notes=(*supervision_notes(cohort), *must_have_notes(cohort)))
 
 
 def _jsonable(values: dict[str, Any]) -> dict[str, Any]:

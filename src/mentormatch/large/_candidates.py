@@ -29,7 +29,7 @@ from mentormatch.errors import InvalidInputError
 from mentormatch.explain import assemble_result
 from mentormatch.large._pricing import PricingRecord, PricingSetup, solve_priced
 from mentormatch.large._selection import DEFAULT_BLOCK_BYTES, _Selector
-from mentormatch.models import Cohort, MatchResult
+from mentormatch.models import Cohort, MatchResult, MustHaveMask
 from mentormatch.problem import Assignment, CandidateProblem, MatchProblem
 from mentormatch.progress import Progress
 from mentormatch.scoring import Scorer, TopicMatrices, block_scorer, default_scorer, pair_reasons
@@ -80,7 +80,8 @@ def _start(cohort: Cohort, scorer: Scorer | None, k: int, min_score: float | Non
                       dtype=np.int64).reshape(-1, 2)
     selector = _Selector(bscorer, excluded=_excluded_indices(cohort),
                          dead_mentors=capacity == 0, min_score=min_score,
-                         block_bytes=block_bytes)
+                         block_bytes=block_bytes,
+                         must_haves=MustHaveMask.of(cohort) if cohort.must_haves else None)
     setup = PricingSetup(bscorer, selector, demand, capacity, min_load, locked, attrs)
     build = _Build(cohort, setup, k=np.zeros(n_e, dtype=np.int64),
                    bound=np.full(n_e, -np.inf))
@@ -317,7 +318,8 @@ def _explain(cohort: Cohort, problem: CandidateProblem, assignment: Assignment,
 def _why_short(problem: CandidateProblem, candidates: IntArray, mine: IntArray,
                loads: IntArray, solver: str) -> str:
     if candidates.size == 0:
-        return "no admissible mentor (all excluded, without capacity or below the minimum score)"
+        return ("no admissible mentor (all excluded, breaking a must-have, without capacity "
+                "or below the minimum score)")
     others = np.setdiff1d(candidates, mine)
     if others.size == 0:
         return f"only {candidates.size} admissible candidate mentor(s)"

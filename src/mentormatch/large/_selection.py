@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 from numpy.typing import NDArray
 
+from mentormatch.models import MustHaveMask
 from mentormatch.progress import Progress
 from mentormatch.scoring import MIN_SCORE_SLACK, BlockScores, ColumnSubset
 
@@ -41,8 +42,10 @@ class _Selector:
     """Top-k admissible mentors of any rows, ties broken by mentor index, memory bounded."""
 
     def __init__(self, scorer: BlockScores, *, excluded: IntArray, dead_mentors: BoolArray,
-                 min_score: float | None, block_bytes: int) -> None:
+                 min_score: float | None, block_bytes: int,
+                 must_haves: MustHaveMask | None = None) -> None:
         self.scorer = scorer
+        self.must_haves = must_haves
         n_r = scorer.n_mentors
         self.n_r = n_r
         inv = np.empty(n_r, dtype=np.int64)
@@ -119,10 +122,14 @@ class _Selector:
                        dead=np.flatnonzero(np.isin(positions, self.dead_cols)))
 
     def _mask(self, block: IntArray, s: FloatArray, columns: ColumnSubset | None = None) -> None:
-        """Set inadmissible pairs to -inf: excluded, no-capacity mentors, below min_score.
+        """Set inadmissible pairs to -inf: excluded, must-haves, no-capacity, below min_score.
 
         ``columns`` when ``s`` has only those columns.
         """
+        if self.must_haves is not None:
+            perm = self.scorer.perm
+            mentors = perm if columns is None else perm[columns.positions]
+            s[~self.must_haves.block(block, mentors)] = -np.inf
         if self.dead_cols.size:
             s[:, self.dead_cols if columns is None else columns.dead] = -np.inf
         if self.min_score is not None:

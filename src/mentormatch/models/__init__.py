@@ -11,6 +11,10 @@ from ._cohort import Mentor as Mentor
 from ._cohort import MentorshipType as MentorshipType
 from ._cohort import Modality as Modality
 from ._cohort import ValidatedModel as ValidatedModel
+from ._must_have_mask import MustHaveMask as MustHaveMask
+from ._must_haves import MUST_HAVE_PHRASES as MUST_HAVE_PHRASES
+from ._must_haves import MustHave as MustHave
+from ._must_haves import parse_must_have as parse_must_have
 from ._result import Change as Change
 from ._result import MatchResult as MatchResult
 from ._result import Metrics as Metrics

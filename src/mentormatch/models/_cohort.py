@@ -38,6 +38,8 @@ from mentormatch.errors import (
 )
 from mentormatch.topics import TopicVocabulary, normalize_topic
 
+from ._must_haves import MustHave, parse_must_have
+
 
 def normalize_id(value: Any) -> Any:
     """Return an id in its one normal form, Unicode NFC (a person's id is also stripped).
@@ -390,6 +392,19 @@ class Mentor(_Person):
 
 
 
+def _parse_must_haves(value: Any) -> Any:
+    """Accept rules in words ("same site"), as dicts or as :class:`MustHave`."""
+    if isinstance(value, str | MustHave | Mapping):
+        value = [value]
+    if not isinstance(value, list | tuple):
+        return value
+    return tuple(parse_must_have(v) if isinstance(v, str)
+                 else MustHave(**v) if isinstance(v, Mapping) else v for v in value)
+
+
+MustHaves = Annotated[tuple[MustHave, ...], BeforeValidator(_parse_must_haves)]
+
+
 class Cohort(ValidatedModel):
     """Mentees, mentors and the pairs a director has forbidden or locked.
 
@@ -404,6 +419,11 @@ class Cohort(ValidatedModel):
     forbidden, locked : sequence of (mentee_id, mentor_id), default=()
     vocabulary : TopicVocabulary, optional
         When given, topics are mapped to canonical names and unknown ones raise.
+    must_haves : sequence of MustHave or str, default=()
+        Hard rules on every pair, program-wide or for one mentee ("same site",
+        ``MustHave.parse("mentor must offer research", mentee="e7")``); a pair
+        breaking one is never matched in the long-term match. A locked pair
+        that breaks one is a :class:`ConstraintConflictError`.
 
     Examples
     --------
@@ -424,6 +444,7 @@ class Cohort(ValidatedModel):
     forbidden: tuple[tuple[Id, Id], ...] = ()
     locked: tuple[tuple[Id, Id], ...] = ()
     vocabulary: TopicVocabulary | None = None
+    must_haves: MustHaves = ()
 
     @model_validator(mode="after")
     def _check(self) -> Cohort:
@@ -466,7 +487,29 @@ class Cohort(ValidatedModel):
                     )
         if self.vocabulary is not None:
             self._apply_vocabulary(self.vocabulary)
+        self._check_must_haves()
         return self
+
+    def _check_must_haves(self) -> None:
+        """Known mentees, known topics (with a vocabulary), and no locked pair breaking one."""
+        rules = []
+        pos = self.mentee_index()
+        for k, rule in enumerate(self.must_haves):
+            if rule.mentee is not None and rule.mentee not in pos:
+                raise UnknownIdError(f"must_haves[{k}]: unknown mentee id {rule.mentee!r}")
+            if rule.topic is not None and self.vocabulary is not None:
+                rule = rule.model_copy(update={"topic": self.vocabulary.canonical(
+                    rule.topic, where=f"must_haves[{k}]")})
+            rules.append(rule)
+        object.__setattr__(self, "must_haves", tuple(rules))
+        mentors = self.mentor_index()
+        for k, (e, r) in enumerate(self.locked):
+            mentee, mentor = self.mentees[pos[e]], self.mentors[mentors[r]]
+            for rule in rules:
+                if rule.mentee in (None, e) and not rule.holds(mentee, mentor):
+                    raise ConstraintConflictError(
+                        f"locked[{k}]: pair ({e!r}, {r!r}) breaks the must-have "
+                        f"'{rule}': {r} {rule.failure(mentee, mentor)}")
 
     def _check_case_twins(self) -> None:
         """Refuse two ids that differ only by case: one person, or two? Nobody can tell."""

@@ -1,0 +1,182 @@
+"""A cohort's must-haves as an allowed-pair mask, built from per-person codes, block by block."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from ._cohort import Cohort
+from ._must_haves import STAGE_ORDER, MustHave
+
+__all__ = ["MustHaveMask"]
+
+_PLURAL = {"offers": "offer", "is": "are", "shares": "share"}
+
+
+def _names(ids: list[str], limit: int = 5) -> str:
+    shown = ", ".join(ids[:limit])
+    return shown + (f" and {len(ids) - limit} more" if len(ids) > limit else "")
+
+IntArray = NDArray[np.int64]
+BoolArray = NDArray[np.bool_]
+
+
+def _codes(values: list[str | None], known: dict[str, int]) -> IntArray:
+    """Integer code of each value (-1 for unknown), sharing ``known`` across both sides."""
+    return np.array([-1 if v is None else known.setdefault(v, len(known)) for v in values],
+                    dtype=np.int64)
+
+
+@dataclass(frozen=True, eq=False)
+class MustHaveMask:
+    """Per-person codes of a cohort's must-haves; :meth:`block` gives any rows x columns.
+
+    Attributes
+    ----------
+    rules : tuple of MustHave
+    rows : tuple of (ndarray of bool or None)
+        Mentees each rule applies to (None: every mentee).
+
+    Examples
+    --------
+    >>> import mentormatch as mm
+    >>> c = mm.Cohort(mentees=[mm.Mentee(id="e1", site="A"), mm.Mentee(id="e2", site="B")],
+    ...               mentors=[mm.Mentor(id="r1", site="A", topics=["research"]),
+    ...                        mm.Mentor(id="r2", site="B")],
+    ...               must_haves=["same site",
+    ...                           mm.MustHave.parse("mentor must offer research", mentee="e2")])
+    >>> MustHaveMask.of(c).dense().tolist()
+    [[True, False], [False, False]]
+    """
+
+    rules: tuple[MustHave, ...]
+    rows: tuple[BoolArray | None, ...]
+    site: tuple[IntArray, IntArray]
+    division: tuple[IntArray, IntArray]
+    stage: tuple[IntArray, IntArray]
+    supervisors: tuple[BoolArray, BoolArray]
+    offers: dict[str, BoolArray]
+    shape: tuple[int, int]
+
+    @classmethod
+    def of(cls, cohort: Cohort) -> MustHaveMask:
+        """Encode ``cohort.must_haves`` and the attributes they read."""
+        e, r = cohort.mentees, cohort.mentors
+        pos = cohort.mentee_index()
+        rows: list[BoolArray | None] = []
+        for rule in cohort.must_haves:
+            if rule.mentee is None:
+                rows.append(None)
+            else:
+                mine = np.zeros(len(e), dtype=bool)
+                mine[pos[rule.mentee]] = True
+                rows.append(mine)
+        sites: dict[str, int] = {}
+        divisions: dict[str, int] = {}
+        sup: dict[str, int] = {}
+        for p in (*e, *r):
+            for s in p.supervisors:
+                sup.setdefault(s, len(sup))
+        e_sup = np.zeros((len(e), len(sup)), dtype=bool)
+        r_sup = np.zeros((len(r), len(sup)), dtype=bool)
+        for grid, people in ((e_sup, e), (r_sup, r)):
+            for k, p in enumerate(people):
+                grid[k, [sup[s] for s in p.supervisors]] = True
+
+        def stage(people: tuple[object, ...]) -> IntArray:
+            return np.array([STAGE_ORDER.get(str(getattr(p, "career_stage", None) or ""), -1)
+                             for p in people], dtype=np.int64)
+
+        topics = {rule.topic for rule in cohort.must_haves if rule.topic is not None}
+        offers = {t: np.array([t in m.topics for m in r], dtype=bool) for t in sorted(topics)}
+        return cls(
+            rules=cohort.must_haves, rows=tuple(rows),
+            site=(_codes([p.site for p in e], sites), _codes([p.site for p in r], sites)),
+            division=(_codes([p.division for p in e], divisions),
+                      _codes([p.division for p in r], divisions)),
+            stage=(stage(e), stage(r)), supervisors=(e_sup, r_sup), offers=offers,
+            shape=(len(e), len(r)))
+
+    def passes(self, k: int, rows: IntArray, cols: IntArray) -> BoolArray:
+        """Where rule ``k`` holds on ``rows`` x ``cols`` (whether or not it applies there)."""
+        rule = self.rules[k]
+        kind = rule.kind
+        if kind == "mentor_offers":
+            assert rule.topic is not None
+            return np.broadcast_to(self.offers[rule.topic][cols][None, :],
+                                   (rows.size, cols.size)).copy()
+        if kind == "no_shared_supervisor":
+            e_sup, r_sup = self.supervisors
+            shared = e_sup[rows].astype(np.int64) @ r_sup[cols].T.astype(np.int64)
+            return np.asarray(shared == 0)
+        if kind == "later_career_stage":
+            a, b = self.stage[0][rows][:, None], self.stage[1][cols][None, :]
+            return np.asarray((a >= 0) & (b > a))
+        codes = self.site if kind.endswith("site") else self.division
+        a, b = codes[0][rows][:, None], codes[1][cols][None, :]
+        same = a == b if kind.startswith("same") else a != b
+        return np.asarray(same & (a >= 0) & (b >= 0))
+
+    def block(self, rows: IntArray, cols: IntArray) -> BoolArray:
+        """Where every must-have that applies holds, on ``rows`` x ``cols`` (mentor indices)."""
+        rows = np.asarray(rows, dtype=np.int64)
+        cols = np.asarray(cols, dtype=np.int64)
+        out = np.ones((rows.size, cols.size), dtype=bool)
+        for k, applies in enumerate(self.rows):
+            if applies is None:
+                out &= self.passes(k, rows, cols)
+                continue
+            mine = np.flatnonzero(applies[rows])
+            if mine.size:
+                out[mine] &= self.passes(k, rows[mine], cols)
+        return out
+
+    def dense(self) -> BoolArray:
+        """Return the whole mask, mentees x mentors."""
+        n_e, n_r = self.shape
+        return self.block(np.arange(n_e), np.arange(n_r))
+
+    def for_mentee(self, i: int) -> tuple[int, ...]:
+        """Return the indices of the rules that apply to mentee ``i``."""
+        return tuple(k for k, applies in enumerate(self.rows) if applies is None or applies[i])
+
+    def why_none(self, cohort: Cohort, i: int) -> str:
+        """Say why no mentor meets all of mentee ``i``'s must-haves, naming who comes closest.
+
+        Examples
+        --------
+        >>> import mentormatch as mm
+        >>> research = mm.MustHave.parse("mentor must offer research", mentee="e7")
+        >>> c = mm.Cohort(mentees=[mm.Mentee(id="e7", site="A")],
+        ...               mentors=[mm.Mentor(id="r3", site="B", topics=["research"]),
+        ...                        mm.Mentor(id="r4", site="A")],
+        ...               must_haves=["same site", research])
+        >>> print(MustHaveMask.of(c).why_none(c, 0))
+        no mentor meets all of e7's must-haves: only r3 offers research, and r3 is at another site
+        """
+        e_ids, r_ids = cohort.mentee_ids, cohort.mentor_ids
+        head = f"no mentor meets all of {e_ids[i]}'s must-haves: "
+        if not r_ids:
+            return head + "the cohort has no mentors"
+        ks = self.for_mentee(i)
+        row, cols = np.array([i]), np.arange(len(r_ids))
+        passing = {k: np.flatnonzero(self.passes(k, row, cols)[0]) for k in ks}
+        # The scarcest rule first; on a tie the mentee's own must-have before a program-wide one.
+        k = min(ks, key=lambda q: (passing[q].size, self.rules[q].mentee is None, q))
+        rule, who = self.rules[k], passing[k]
+        if who.size == 0:
+            return head + f"no mentor {rule.success()}"
+        verb, _, rest = rule.success().partition(" ")
+        said = (f"only {r_ids[who[0]]} {verb} {rest}" if who.size == 1 else
+                f"only {_names([r_ids[j] for j in who], 3)} {_PLURAL.get(verb, verb)} {rest}")
+        mentee = cohort.mentees[i]
+        why = []
+        for j in who[:3].tolist():
+            other = next((q for q in ks if q != k
+                          and not self.passes(q, row, np.array([j]))[0, 0]), None)
+            if other is not None:
+                why.append(f"{r_ids[j]} {self.rules[other].failure(mentee, cohort.mentors[j])}")
+        more = "" if who.size <= 3 else f", and {who.size - 3} more break another"
+        return head + said + ", and " + ", ".join(why) + more
