@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -118,8 +119,8 @@ def test_diagnosis_and_unmatched_reason_say_which_must_haves_cannot_be_met() -> 
     result = mm.match(cohort, solver="flow")
     assert [(p.mentee, p.mentor) for p in result.pairs] == [("e8", "r5")]
     assert result.unmatched[0].reason == f"no admissible mentor: {expected}"
-    assert result.provenance.options["must_haves"] == [
-        "same site", "e7's must-have: mentor must offer research"]
+    assert result.provenance.must_haves == (
+        "same site", "e7's must-have: mentor must offer research")
     assert any(n.startswith("2 must-haves applied before solving") for n in result.notes)
 
 
@@ -129,7 +130,7 @@ def test_large_cohort_path_honours_must_haves() -> None:
         result = mm.match(cohort, solver=solver, candidates=1)
         assert [(p.mentee, p.mentor) for p in result.pairs] == [("e8", "r5")], solver
         assert "must-have" in result.unmatched[0].reason
-        assert result.provenance.options["must_haves"]
+        assert result.provenance.must_haves
 
 
 def test_large_path_agrees_with_the_dense_path_on_a_synthetic_cohort() -> None:
@@ -191,3 +192,41 @@ def test_cohort_json_round_trip_keeps_the_rules() -> None:
     cohort = site_cohort()
     again = mm.Cohort.model_validate_json(cohort.model_dump_json())
     assert again.must_haves == cohort.must_haves
+
+
+def test_cli_reads_rules_from_flags_and_a_rules_file(tmp_path: Path,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    from mentormatch.cli._main import main
+
+    plain = site_cohort()
+    path = tmp_path / "cohort.json"
+    path.write_text(mm.Cohort(mentees=plain.mentees, mentors=plain.mentors).model_dump_json())
+    rules = tmp_path / "rules.txt"
+    rules.write_text("# the director's rules\ne7: mentor must offer research\n")
+    out = tmp_path / "result.json"
+    assert main(["match", str(path), "--solver", "flow", "--must-have", "same site",
+                 "--must-haves", str(rules), "--json", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "2 must-haves applied before solving" in printed
+    assert "only r3 offers research, and r3 is at another site" in printed
+    saved = mm.MatchResult.model_validate_json(out.read_text())
+    assert saved.provenance.must_haves == (
+        "same site", "e7's must-have: mentor must offer research")
+    bad = tmp_path / "bad.txt"
+    bad.write_text("same hospital\n")
+    assert main(["match", str(path), "--must-haves", str(bad)]) != 0
+    assert "bad.txt, line 1: unknown must-have" in capsys.readouterr().err
+
+
+def test_rematch_keeps_the_cohorts_must_haves() -> None:
+    result = mm.match(site_cohort(), solver="flow")
+    again = mm.rematch(result, release=[("e8", "r5")])
+    assert again.mentors_of("e8") == ("r3",)  # r4 teaches, but at another site
+    assert again.cohort is not None and again.cohort.must_haves == site_cohort().must_haves
+
+
+def test_the_report_lists_the_must_haves(tmp_path: Path) -> None:
+    result = mm.match(site_cohort(), solver="flow")
+    html = mm.write_report(result, tmp_path / "report.html", figures=False).read_text()
+    assert "<h2>Must-haves</h2>" in html
+    assert "e7&#x27;s must-have: mentor must offer research" in html

@@ -254,11 +254,10 @@ def assemble_result(cohort: Cohort, problem: MatchProblem, assignment: Assignmen
         blocking_pairs=len(blocking_pair_indices(problem, assignment)),
         load_spread=load_spread(problem, assignment).std,
     )
-    if cohort.must_haves:
-        options = {**options, "must_haves": [str(rule) for rule in cohort.must_haves]}
     provenance = Provenance(library_version=_library_version(), solver=assignment.solver,
                             options=_jsonable(options), solver_info=_jsonable(assignment.info),
-                            scorer=scorer_name)
+                            scorer=scorer_name,
+                            must_haves=tuple(str(rule) for rule in cohort.must_haves))
     return MatchResult(pairs=pairs, unmatched=tuple(unmatched), shortfall=tuple(shortfall),
                        metrics=metrics, provenance=provenance, cohort=cohort,
                        notes=(*supervision_notes(cohort), *must_have_notes(cohort)))

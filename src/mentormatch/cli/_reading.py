@@ -17,7 +17,7 @@ from typing import Any, TextIO
 
 from mentormatch.errors import InvalidInputError
 from mentormatch.io import atomic_write_text
-from mentormatch.models import Cohort
+from mentormatch.models import Cohort, MustHave
 from mentormatch.survey import (
     ReadReport,
     SurveySchema,
@@ -27,7 +27,7 @@ from mentormatch.survey import (
 )
 
 __all__ = ["PRESETS", "ReadOptions", "add_reading_arguments", "is_cohort_json", "load_cohort",
-           "parse_pair", "read_json"]
+           "parse_pair", "read_json", "read_must_haves"]
 
 PRESETS = ("google_forms", "microsoft_forms", "qualtrics", "redcap")
 _SHOWN = 8  # warnings printed before "... more"
@@ -65,6 +65,12 @@ def add_reading_arguments(p: argparse.ArgumentParser, *, constraints: bool = Tru
                        metavar="MENTEE:MENTOR", help="pairs that must be made")
         p.add_argument("--forbid", action="extend", nargs="+", default=[],
                        metavar="MENTEE:MENTOR", help="pairs that must never be made")
+        p.add_argument("--must-have", action="append", default=[], metavar="RULE",
+                       help="a program-wide hard rule, e.g. \"same site\", \"different "
+                            "division\", \"mentor must offer research\" (repeatable)")
+        p.add_argument("--must-haves", type=Path, metavar="FILE",
+                       help="a text file of hard rules, one a line; 'MENTEE: RULE' makes "
+                            "one mentee's must-have ('#' starts a comment)")
 
 
 @dataclass(frozen=True)
@@ -79,6 +85,7 @@ class ReadOptions:
     org_chart: Path | None = None
     lock: tuple[tuple[str, str], ...] = field(default_factory=tuple)
     forbid: tuple[tuple[str, str], ...] = field(default_factory=tuple)
+    must_haves: tuple[MustHave, ...] = field(default_factory=tuple)
 
     @classmethod
     def from_args(cls, args: argparse.Namespace) -> ReadOptions:
@@ -90,7 +97,10 @@ class ReadOptions:
                    strict=bool(get("strict")), read_report=get("read_report"),
                    org_chart=get("org_chart"),
                    lock=tuple(parse_pair(t, "--lock") for t in get("lock") or ()),
-                   forbid=tuple(parse_pair(t, "--forbid") for t in get("forbid") or ()))
+                   forbid=tuple(parse_pair(t, "--forbid") for t in get("forbid") or ()),
+                   must_haves=(*(MustHave.parse(t) for t in get("must_have") or ()),
+                               *(read_must_haves(get("must_haves"))
+                                 if get("must_haves") else ())))
 
     def survey_schema(self) -> SurveySchema | None:
         """Return the schema of ``--schema`` and ``--preset`` (None: the default schema)."""
@@ -101,6 +111,35 @@ class ReadOptions:
             return parsed
         data = json.loads(self.schema.read_text(encoding="utf-8"))
         return SurveySchema.model_validate({**data, "preset": self.preset})
+
+
+def read_must_haves(path: Path) -> tuple[MustHave, ...]:
+    r"""Read a rules file: one rule a line, ``MENTEE: RULE`` for one mentee's must-have.
+
+    Blank lines and ``#`` comments are skipped; a line that is not a rule is an
+    :class:`InvalidInputError` naming the line.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     path = Path(tmp) / "rules.txt"
+    ...     _ = path.write_text("same site  # everyone\ne7: mentor must offer research\n")
+    ...     [str(rule) for rule in read_must_haves(path)]
+    ['same site', "e7's must-have: mentor must offer research"]
+    """
+    out = []
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        text = line.split("#", 1)[0].strip()
+        if not text:
+            continue
+        who, sep, rule = text.partition(":")
+        try:
+            out.append(MustHave.parse(rule, mentee=who.strip()) if sep
+                       else MustHave.parse(text))
+        except InvalidInputError as exc:
+            raise InvalidInputError(f"{path}, line {n}: {exc}") from None
+    return tuple(out)
 
 
 def read_json(path: Path) -> Any:
@@ -145,10 +184,11 @@ def load_cohort(path: Path, options: ReadOptions | None = None,
                                          source=options.org_chart.name, strict=options.strict,
                                          report=True)
         report = chart if report is None else report.combined(chart)
-    if options.lock or options.forbid:
+    if options.lock or options.forbid or options.must_haves:
         cohort = Cohort(mentees=cohort.mentees, mentors=cohort.mentors,
                         forbidden=(*cohort.forbidden, *options.forbid),
-                        locked=(*cohort.locked, *options.lock), vocabulary=cohort.vocabulary)
+                        locked=(*cohort.locked, *options.lock), vocabulary=cohort.vocabulary,
+                        must_haves=(*cohort.must_haves, *options.must_haves))
     if report is not None:
         _show(report, options, err)
     return cohort

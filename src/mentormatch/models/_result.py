@@ -118,6 +118,7 @@ class Provenance(BaseModel):
     coverage across each mentee's mentors), ``"default"`` (the solver's own
     default, pair scores) or the pair-score objective named; ``objective_why``
     says why. Both are empty for results not made by ``mm.match``.
+    ``must_haves`` lists the cohort's must-haves in words, as applied.
     """
 
     model_config = _FROZEN
@@ -129,6 +130,7 @@ class Provenance(BaseModel):
     scorer: str = "default"
     objective: str = ""
     objective_why: str = ""
+    must_haves: tuple[str, ...] = ()
 
 
 class Change(BaseModel):

@@ -308,6 +308,10 @@ def render_report(result: MatchResult, *, cohort: Cohort | None = None,
     if result.notes:
         parts.append("<h2>Notes</h2>")
         parts.extend(_notes(result, people))
+    if result.provenance.must_haves:
+        parts.append("<h2>Must-haves</h2>")
+        parts.append('<p class="meaning">Hard rules: no pair breaking one was made.</p>')
+        parts.append(_table(["rule"], [[rule] for rule in result.provenance.must_haves]))
     parts.append("<h2>Pairs</h2>")
     parts.append(f'<p class="meaning">{escape(SCORE_MEANING)}</p>')
     parts.append(_pairs(result, source))
