@@ -104,7 +104,7 @@ class MustHave(BaseModel):
     @model_validator(mode="after")
     def _topic_iff_offers(self) -> MustHave:
         if (self.kind == "mentor_offers") != (self.topic is not None):
-            raise ValueError(f"must-have {self.kind!r}: a topic is needed exactly "
+            raise InvalidInputError(f"must-have {self.kind!r}: a topic is needed exactly "
                                     "when the kind is 'mentor_offers'")
         if self.topic is not None:
             object.__setattr__(self, "topic", normalize_topic(self.topic))
