@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import numpy as np
 
-from mentormatch.errors import InvalidInputError, shorten
+from mentormatch.errors import InvalidInputError, UnknownIdError, shorten
 from mentormatch.models import Cohort, MustHaveMask
 from mentormatch.problem import (
     MIN_SCORE_SLACK,
@@ -70,8 +72,48 @@ def checked_min_score(min_score: object) -> float | None:
     return value
 
 
+#: Mentee flags that can name a priority group.
+PRIORITY_FLAGS = ("newcomer", "trained_abroad", "relocated")
+
+
+def priority_mask(cohort: Cohort, priority: str | Iterable[str] | None) -> np.ndarray | None:
+    """Return the priority mentees as a mask: a flag's name, or mentee ids.
+
+    Raises
+    ------
+    InvalidInputError
+        For a name that is not a mentee flag (``PRIORITY_FLAGS``).
+    UnknownIdError
+        For an id that is not a mentee of the cohort.
+
+    Examples
+    --------
+    >>> import mentormatch as mm
+    >>> c = mm.Cohort(mentees=[mm.Mentee(id="e1", newcomer=True), mm.Mentee(id="e2")],
+    ...               mentors=[])
+    >>> priority_mask(c, "newcomer").tolist(), priority_mask(c, ["e2"]).tolist()
+    ([True, False], [False, True])
+    """
+    if priority is None:
+        return None
+    if isinstance(priority, str):
+        if priority not in PRIORITY_FLAGS:
+            raise InvalidInputError(f"priority must name a mentee flag "
+                                    f"({', '.join(PRIORITY_FLAGS)}) or list mentee ids, "
+                                    f"got {shorten(priority)}")
+        return np.array([bool(getattr(e, priority)) for e in cohort.mentees], dtype=bool)
+    pos = cohort.mentee_index()
+    mask = np.zeros(len(cohort.mentees), dtype=bool)
+    for k, ident in enumerate(priority):
+        if ident not in pos:
+            raise UnknownIdError(f"priority[{k}]: unknown mentee id {shorten(ident)}")
+        mask[pos[ident]] = True
+    return mask
+
+
 def build_problem(cohort: Cohort, table: ScoreTable, *,
-                  min_score: float | None = None) -> MatchProblem:
+                  min_score: float | None = None,
+                  priority: np.ndarray | None = None) -> MatchProblem:
     """Encode a cohort and its scores as a :class:`MatchProblem`.
 
     Excluded pairs (forbidden, supervision, self) and pairs breaking a
@@ -110,5 +152,6 @@ def build_problem(cohort: Cohort, table: ScoreTable, *,
         min_load=np.array([p.min_load for p in cohort.mentors], dtype=np.int64),
         mentor_prefs=table.mentor_scores if table.has_two_views else None,
         attributes=problem_attributes(cohort),
+        priority=priority,
     )
 

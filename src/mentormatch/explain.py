@@ -253,6 +253,7 @@ def assemble_result(cohort: Cohort, problem: MatchProblem, assignment: Assignmen
         rank_profile=rank_profile(problem, assignment),
         blocking_pairs=len(blocking_pair_indices(problem, assignment)),
         load_spread=load_spread(problem, assignment).std,
+        **_priority_metrics(problem, am.counts),
     )
     provenance = Provenance(library_version=_library_version(), solver=assignment.solver,
                             options=_jsonable(options), solver_info=_jsonable(assignment.info),
@@ -261,6 +262,16 @@ def assemble_result(cohort: Cohort, problem: MatchProblem, assignment: Assignmen
     return MatchResult(pairs=pairs, unmatched=tuple(unmatched), shortfall=tuple(shortfall),
                        metrics=metrics, provenance=provenance, cohort=cohort,
                        notes=(*supervision_notes(cohort), *must_have_notes(cohort)))
+
+
+def _priority_metrics(problem: MatchProblem, counts: NDArray[np.int64]) -> dict[str, int]:
+    """Priority mentees matched and asking, when the problem has a priority group."""
+    priority = getattr(problem, "priority", None)
+    if priority is None:
+        return {}
+    asking = priority & (problem.demand > 0)
+    return {"priority_matched": int((asking & (counts > 0)).sum()),
+            "priority_asking": int(asking.sum())}
 
 
 def _jsonable(values: dict[str, Any]) -> dict[str, Any]:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from mentormatch.diagnosis import diagnose_problem
-from mentormatch.encode import build_problem
+from mentormatch.encode import build_problem, priority_mask
+from mentormatch.errors import UnsupportedProblemError
 from mentormatch.explain import explain
 from mentormatch.large import match_candidates
 from mentormatch.models import Cohort, MatchResult
@@ -14,12 +16,13 @@ from mentormatch.scoring import Scorer, default_scorer
 from mentormatch.solvers import DEFAULT_SOLVER, require
 from mentormatch.solvers import solve as solve_problem
 
-from ._objective import choose_objective, objective_note
+from ._objective import choose_objective, objective_note, priority_note
 
 
 def match(cohort: Cohort, solver: str | None = None, *, scorer: Scorer | None = None,
           min_score: float | None = None, candidates: int | None = None,
-          objective: str | None = None, **options: Any) -> MatchResult:
+          objective: str | None = None, priority: str | Iterable[str] | None = None,
+          **options: Any) -> MatchResult:
     """Score every pair of a cohort, solve, and explain each pair made.
 
     Parameters
@@ -53,6 +56,13 @@ def match(cohort: Cohort, solver: str | None = None, *, scorer: Scorer | None = 
         otherwise. ``provenance.objective`` and ``objective_why`` say which
         ran and why, and so do ``result.notes`` when a mentee asks for more
         than one mentor or an objective was named.
+    priority : str or sequence of str, optional
+        A group covered first: a mentee flag (``"newcomer"``,
+        ``"trained_abroad"``, ``"relocated"``) or mentee ids. As many of them
+        get a mentor as possible, before anyone else is covered or given a
+        second mentor; only solvers declaring ``priority`` run it
+        (``mm.solvers.supporting("priority")``: ``flow``, ``ilp``), and not
+        with ``candidates=``. ``metrics.priority_matched`` and a note report it.
     **options
         Passed to the solver.
 
@@ -66,8 +76,8 @@ def match(cohort: Cohort, solver: str | None = None, *, scorer: Scorer | None = 
     ------
     UnsupportedProblemError
         Before solving, if the cohort needs what the solver does not declare
-        (minimum loads, ``candidates=``, ``objective="coverage"``); the
-        message names the solvers that do.
+        (minimum loads, ``candidates=``, ``objective="coverage"``,
+        ``priority=``); the message names the solvers that do.
     InfeasibleError
         If minimum loads cannot be met.
 
@@ -81,13 +91,18 @@ def match(cohort: Cohort, solver: str | None = None, *, scorer: Scorer | None = 
     True
     """
     if candidates is not None:
+        if priority is not None:
+            raise UnsupportedProblemError(
+                "priority= is not available with candidates= (the large-cohort path has no "
+                "priority level); match without candidates=, with solver 'flow' or 'ilp'")
         if objective is not None:
             options["objective"] = objective
         return match_candidates(cohort, solver or DEFAULT_SOLVER, k=candidates, scorer=scorer,
                                 min_score=min_score, **options)
     scorer = scorer or default_scorer()
     table = scorer.score(cohort)
-    problem = build_problem(cohort, table, min_score=min_score)
+    problem = build_problem(cohort, table, min_score=min_score,
+                            priority=priority_mask(cohort, priority))
     choice = choose_objective(problem, solver, objective, options)
     require(choice.solver, problem_needs(problem))
     diagnosis = diagnose_problem(cohort, problem)  # raises for impossible minimum loads
@@ -95,7 +110,8 @@ def match(cohort: Cohort, solver: str | None = None, *, scorer: Scorer | None = 
     result = explain(cohort, table, problem, assignment,
                      options={**choice.options, "min_score": min_score},
                      scorer_name=type(scorer).__name__)
-    notes = (*objective_note(choice, result), *diagnosis.messages)
+    notes = (*objective_note(choice, result), *priority_note(priority, result),
+             *diagnosis.messages)
     provenance = result.provenance.model_copy(update={"objective": choice.objective,
                                                       "objective_why": choice.why})
     return result.model_copy(update={"notes": (*result.notes, *notes),

@@ -62,6 +62,12 @@ def choose_objective(problem: MatchProblem, solver: str | None, objective: str |
     if n_multi == 0:
         return ObjectiveChoice("default", solver or DEFAULT_SOLVER, options, _SINGLE)
     many = (f"{n_multi} of {problem.n_mentees} mentees ask for more than one mentor")
+    if problem.priority is not None and solver is None and "coverage" not in options:
+        return ObjectiveChoice(
+            "default", DEFAULT_SOLVER, options,
+            f"{many}, but a priority group is covered first and solver "
+            f"{COVERAGE_SOLVER!r} has no priority level; pair scores were maximised "
+            "(solver='ilp' with objective='coverage' does both)")
     if "coverage" in options:
         return ObjectiveChoice("coverage" if options["coverage"] else "default",
                                solver or DEFAULT_SOLVER, options,
@@ -76,6 +82,16 @@ def choose_objective(problem: MatchProblem, solver: str | None, objective: str |
                                f"{many}, but no mentee asks for a topic")
     return ObjectiveChoice("coverage", solver or COVERAGE_SOLVER,
                            {**options, "coverage": True}, f"default, because {many}")
+
+
+def priority_note(priority: object, result: MatchResult) -> tuple[str, ...]:
+    """Say how the priority group fared (nothing without one)."""
+    m = result.metrics
+    if priority is None or m.priority_asking is None:
+        return ()
+    group = f"the {priority!r} group" if isinstance(priority, str) else "the priority group"
+    return (f"priority: {m.priority_matched} of {m.priority_asking} mentees of {group} "
+            "matched, covered before anyone else",)
 
 
 def objective_note(choice: ObjectiveChoice, result: MatchResult) -> tuple[str, ...]:

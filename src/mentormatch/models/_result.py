@@ -92,6 +92,9 @@ class Metrics(BaseModel):
     load_spread : float
         Standard deviation of mentor utilisation (load / capacity) over mentors
         offering a place; 0 = perfectly even.
+    priority_matched, priority_asking : int or None
+        With a priority group (``mm.match(..., priority=...)``): its mentees
+        given at least one mentor, and those asking; None without one.
     """
 
     model_config = _FROZEN
@@ -109,6 +112,8 @@ class Metrics(BaseModel):
     rank_profile: tuple[int, ...] = ()
     blocking_pairs: int = 0
     load_spread: float = 0.0
+    priority_matched: int | None = None
+    priority_asking: int | None = None
 
 
 class Provenance(BaseModel):

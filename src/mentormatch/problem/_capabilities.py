@@ -19,7 +19,8 @@ from mentormatch.problem._match_problem import MatchProblem
 
 __all__ = ["FEATURES", "Feature", "SolverCapabilities", "problem_needs"]
 
-Feature = Literal["min_load", "multi_mentor", "candidates", "two_sided", "duals", "coverage"]
+Feature = Literal["min_load", "multi_mentor", "candidates", "two_sided", "duals", "coverage",
+                  "priority"]
 
 #: Each feature, in the words an error message uses.
 FEATURES: dict[Feature, str] = {
@@ -29,6 +30,7 @@ FEATURES: dict[Feature, str] = {
     "two_sided": "two-sided preferences",
     "duals": "a dual optimality certificate",
     "coverage": "the topic coverage objective",
+    "priority": "a priority group covered first",
 }
 
 
@@ -71,6 +73,11 @@ class SolverCapabilities:
         (``mm.match(..., objective="coverage")``, the default when a mentee
         asks for more than one mentor). A solver without it is refused that
         objective.
+    priority : bool, default=False
+        Honours ``problem.priority`` exactly: as many priority mentees
+        (newcomers, or any flagged group) covered as possible, before every
+        other level (everyone else's coverage, pairs, scores). A solver
+        without it is refused a problem with a priority group.
 
     Examples
     --------
@@ -85,6 +92,7 @@ class SolverCapabilities:
     two_sided: bool = False
     duals: bool = False
     coverage: bool = False
+    priority: bool = False
 
     def lacking(self, features: tuple[Feature, ...]) -> tuple[Feature, ...]:
         """Return the given features this declaration does not support, in the order given."""
@@ -109,7 +117,8 @@ def problem_needs(problem: MatchProblem | CandidateProblem) -> dict[Feature, str
 
     ``"candidates"`` when the problem has no dense matrices (a
     :class:`~mentormatch.problem.CandidateProblem`), ``"min_load"`` when a
-    mentor's minimum load is not already met by locked pairs. The other
+    mentor's minimum load is not already met by locked pairs, ``"priority"``
+    when the problem has a priority group. The other
     features are guarantees a caller may ask for, never needs of a problem.
 
     Examples
@@ -125,6 +134,9 @@ def problem_needs(problem: MatchProblem | CandidateProblem) -> dict[Feature, str
     if not isinstance(problem, MatchProblem):
         needs["candidates"] = ("it is a sparse candidate problem, which only edge-based "
                                "solvers take")
+    priority = getattr(problem, "priority", None)
+    if priority is not None:
+        needs["priority"] = f"{int(priority.sum())} mentee(s) are to be covered first"
     rest = locked_residual(problem)
     short = np.flatnonzero(rest.min_load)
     if short.size:

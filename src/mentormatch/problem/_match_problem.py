@@ -79,6 +79,17 @@ def _counts(name: str, value: ArrayLike, n: int) -> IntArray:
     return _readonly(raw.astype(np.int64))
 
 
+def _priority(value: ArrayLike | None, n_e: int) -> BoolArray | None:
+    """Return the priority mentees as a read-only mask, or None when there are none."""
+    if value is None:
+        return None
+    mask = np.array(value, copy=True)
+    if mask.shape != (n_e,) or mask.dtype != np.bool_:
+        raise InvalidProblemError(f"priority must be a boolean array of shape ({n_e},), got "
+                                  f"shape {mask.shape} and dtype {mask.dtype}")
+    return _readonly(mask) if mask.any() else None
+
+
 def _check_min_load(min_load: IntArray, capacity: IntArray) -> None:
     """Raise :class:`ConstraintConflictError` if a mentor's min_load exceeds its capacity."""
     over = min_load > capacity
@@ -209,6 +220,10 @@ class MatchProblem:
     attributes : ProblemAttributes, optional
         Topics and groups of each side, for solvers that reason about them
         (topic coverage across a mentee's mentors, division rules).
+    priority : array-like of bool, shape (n_mentees,), optional
+        Mentees covered first (newcomers, or any flagged group): an objective
+        level above every other, honoured by solvers declaring ``priority``
+        (others are refused). ``None`` or all False: no priority level.
 
     Examples
     --------
@@ -218,7 +233,7 @@ class MatchProblem:
     """
 
     __slots__ = ("allowed", "attributes", "capacity", "demand", "locked", "mentee_prefs",
-                 "mentor_prefs", "min_load", "scores")
+                 "mentor_prefs", "min_load", "priority", "scores")
 
     scores: FloatArray
     demand: IntArray
@@ -229,11 +244,13 @@ class MatchProblem:
     mentor_prefs: FloatArray
     min_load: IntArray
     attributes: ProblemAttributes | None
+    priority: BoolArray | None
 
     def __init__(self, scores: ArrayLike, demand: ArrayLike = 1, capacity: ArrayLike = 1,
                  allowed: ArrayLike | None = None, locked: ArrayLike | None = None,
                  mentee_prefs: ArrayLike | None = None, mentor_prefs: ArrayLike | None = None,
-                 min_load: ArrayLike = 0, attributes: ProblemAttributes | None = None) -> None:
+                 min_load: ArrayLike = 0, attributes: ProblemAttributes | None = None,
+                 priority: ArrayLike | None = None) -> None:
         matrix = _matrix("scores", scores, None)
         n_e, n_r = matrix.shape
         set_ = object.__setattr__
@@ -257,6 +274,7 @@ class MatchProblem:
         if attributes is not None:
             attributes.check(n_e, n_r)
         set_(self, "attributes", attributes)
+        set_(self, "priority", _priority(priority, n_e))
         _check_min_load(self.min_load, self.capacity)
 
     def __setattr__(self, name: str, value: object) -> None:

@@ -13,6 +13,8 @@ what a flow cannot express, because it looks at a mentee's *set* of mentors:
 **Priority levels**, best first (a level only breaks ties of those above it):
 
 ====  =====================  ==========================================
+0     ``priority``           (``problem.priority``) priority mentees with
+                             at least one mentor
 1     ``mentees``            mentees with at least one mentor
 2     ``same_group``         (``same_group="at_least_one"``) mentees with
                              at least one mentor from their own division
@@ -384,7 +386,10 @@ def _build(problem: MatchProblem, objective: str, coverage: bool, leadership_lim
         return c
 
     x = slice(0, m)
+    priority = getattr(problem, "priority", None)
     levels = [
+        _Level("priority", vec(y, priority.astype(float)), True) if priority is not None
+        else None,
         _Level("mentees", vec(y, 1.0), True) if objective != "score" else None,
         _Level("same_group", vec(g_slice, 1.0), True) if g_slice is not None else None,
         _Level("pairs", vec(x, 1.0), True) if objective != "score" else None,
@@ -519,7 +524,8 @@ def solve_ilp(problem: MatchProblem, *,
     _check_locks_vs_leaders(problem, leadership_limit)
     model, levels, ee, rr = _build(problem, objective, coverage, leadership_limit, same_group,
                                    tie_break)
-    names = _level_names(objective, coverage, same_group, tie_break)
+    names = _level_names(objective, coverage, same_group, tie_break,
+                         getattr(problem, "priority", None) is not None)
     info: dict[str, Any] = {"objective": objective, "coverage": bool(coverage),
                             "leadership_limit": leadership_limit, "same_group": same_group,
                             "levels": names, "backend": "scipy.optimize.milp (HiGHS)"}
@@ -536,10 +542,11 @@ def solve_ilp(problem: MatchProblem, *,
 
 
 def _level_names(objective: str, coverage: bool, same_group: str | None,
-                 tie_break: bool) -> list[str]:
+                 tie_break: bool, priority: bool = False) -> list[str]:
     """Return the names of the priority levels solved, best first (module docstring)."""
     return [name for name, on in (
-        ("mentees", objective != "score"), ("same_group", same_group is not None),
+        ("priority", priority), ("mentees", objective != "score"),
+        ("same_group", same_group is not None),
         ("pairs", objective != "score"), ("coverage", coverage),
         ("worst_off", objective == "maxmin"), ("total_score", True),
         ("tie_break", tie_break)) if on]

@@ -44,7 +44,7 @@ _BUILTIN: dict[str, tuple[str, SolverCapabilities]] = {
     # that prove the answer are returned as duals (what the large-cohort pricing reads).
     "flow": ("mentormatch.solvers.flow._solve:solve_flow",
              SolverCapabilities(min_load=True, multi_mentor=True, candidates=True,
-                                duals=True)),
+                                duals=True, priority=True)),
     # Flow, then a swap search, then the MILP of ilp(coverage=True) within a time budget:
     # topic coverage across a mentee's mentors, never below flow's, with a bound and gap.
     "coverage": ("mentormatch.solvers._coverage:solve_coverage",
@@ -59,7 +59,7 @@ _BUILTIN: dict[str, tuple[str, SolverCapabilities]] = {
     # are chosen together; HiGHS's bounds are reported, no duals that price pairs.
     "ilp": ("mentormatch.solvers._ilp:solve_ilp",
             SolverCapabilities(min_load=True, multi_mentor=True, candidates=True,
-                               coverage=True)),
+                               coverage=True, priority=True)),
     # Deferred acceptance on each side's own view, many-to-many (stable for any demand),
     # from problem.edges() when sparse; a minimum load would break stability.
     "stable": ("mentormatch.solvers._stable:solve_stable",

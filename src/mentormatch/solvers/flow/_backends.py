@@ -81,7 +81,8 @@ def scaled_costs(network: Network, lexicographic: bool,
     active = int(network.mentee_open.sum() + network.mentor_open.sum()) + 1
     limit = 2.0 ** 60 / (network.n_nodes + 1)
     if lexicographic and scores.size:
-        limit /= 4 * active + 1
+        # Levels reach 3 in magnitude (a priority mentee's first unit).
+        limit /= 6 * active + 1
     if scale is None:
         scale = grid_multiplier(scores, limit / 4)
     if scale is None:

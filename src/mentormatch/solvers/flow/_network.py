@@ -12,6 +12,14 @@ one more for a mentee's first mentor, and is compared first; the float cost
 (minus the score) breaks ties. Maximising ``covered + pairs`` maximises both
 at once (an augmenting path never uncovers anyone), so the level is exactly
 "most mentees covered, then most pairs".
+
+A priority mentee's first unit (``problem.priority``) weighs 3 instead of 2.
+That puts "most priority mentees covered" above every other level, exactly:
+a cycle of the residual network passes the source once, so it covers at most
+one mentee and uncovers (or drops a further unit of) at most one other; one
+that covers a priority mentee gains 3 and loses at most 2, so an optimum
+leaves no such cycle. Among answers with the same priority mentees covered the
+extra 1 per priority mentee is a constant, so the other levels are unchanged.
 """
 
 from __future__ import annotations
@@ -33,6 +41,8 @@ BoolArray = NDArray[np.bool_]
 
 #: Level (min-cost sign) of a mentee's first unit and of every further unit.
 FIRST_UNIT_LEVEL, FURTHER_UNIT_LEVEL = -2, -1
+#: Level of a priority mentee's first unit (see the module notes).
+PRIORITY_FIRST_UNIT_LEVEL = -3
 
 #: What the network optimises: "saturate" has every unit of demand flow (no bypass, no levels).
 NetworkObjective = Literal["lexicographic", "score", "saturate"]
@@ -133,7 +143,7 @@ def build_network(problem: MatchProblem, objective: NetworkObjective) -> Network
         # (tail, head, lower, upper, level)
         (e, n_e + r, np.zeros_like(e), np.ones_like(e), np.zeros_like(e)),
         (np.full(first.size, src), first, np.zeros_like(first), np.ones_like(first),
-         np.full(first.size, FIRST_UNIT_LEVEL if lex else 0)),
+         _first_levels(problem, first) if lex else np.zeros_like(first)),
         (np.full(further.size, src), further, np.zeros_like(further),
          demand[further] - (left.mentee_locks[further] == 0),
          np.full(further.size, FURTHER_UNIT_LEVEL if lex else 0)),
@@ -151,6 +161,15 @@ def build_network(problem: MatchProblem, objective: NetworkObjective) -> Network
     mentee_open[wanting] = True
     return Network(n_e, n_r, tail, head, lower, upper, level, cost, supply, int(e.size), e, r,
                    mentee_open, capacity > 0, first, further, offering)
+
+
+def _first_levels(problem: MatchProblem, first: IntArray) -> IntArray:
+    """Level of each first-unit arc: priority mentees' weigh more (module notes)."""
+    levels = np.full(first.size, FIRST_UNIT_LEVEL, dtype=np.int64)
+    priority = getattr(problem, "priority", None)
+    if priority is not None:
+        levels[priority[first]] = PRIORITY_FIRST_UNIT_LEVEL
+    return levels
 
 
 def _check_min_loads(problem: MatchProblem, e: IntArray, r: IntArray, demand: IntArray,

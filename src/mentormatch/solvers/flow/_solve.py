@@ -100,6 +100,9 @@ def solve_flow(problem: MatchProblem, *,
         raise InvalidInputError(
             f"objective must be 'lexicographic' or 'score', got {objective!r}"
         )
+    if objective == "score" and getattr(problem, "priority", None) is not None:
+        raise InvalidInputError("a priority group is a level of the lexicographic objective; "
+                                "objective='score' has no levels to put it above")
     engine = resolve_backend(backend)
     lexicographic = objective == "lexicographic"
     flow: IntArray | None = None
