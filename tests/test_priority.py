@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -104,3 +106,14 @@ def test_priority_is_refused_where_it_cannot_be_honoured() -> None:
         mm.match(cohort, priority="senior")
     with pytest.raises(UnknownIdError, match="'nobody'"):
         mm.match(cohort, priority=["nobody"])
+
+
+def test_cli_match_with_priority(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from mentormatch.cli._main import main
+
+    path = tmp_path / "cohort.json"
+    path.write_text(newcomer_cohort().model_dump_json())
+    assert main(["match", str(path), "--priority", "newcomer"]) == 0
+    assert "priority: 1 of 1 mentees of the 'newcomer' group matched" in capsys.readouterr().out
+    assert main(["match", str(path), "--priority", "newcomer", "--solver", "greedy"]) != 0
+    assert "priority" in capsys.readouterr().err

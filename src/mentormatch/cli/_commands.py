@@ -176,7 +176,8 @@ def cmd_match(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         cohort = load_cohort(args.input, ReadOptions.from_args(args), bar.above(err))
         bar.update()
         bar.stage(_match_stage(cohort))
-        result = match(cohort, solver=args.solver, **_solve_options(args))
+        result = match(cohort, solver=args.solver, priority=args.priority,
+                       **_solve_options(args))
         bar.update()
         said = _write_outputs(result, args, bar)
     print(format_result(result), file=out)

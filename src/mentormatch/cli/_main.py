@@ -24,6 +24,7 @@ from mentormatch.cli._commands import format_result as format_result
 from mentormatch.cli._program import add_program_parser, cmd_program
 from mentormatch.cli._reading import add_reading_arguments
 from mentormatch.cli._schema import add_schema_parser, cmd_schema
+from mentormatch.encode import PRIORITY_FLAGS
 from mentormatch.errors import MentorMatchError
 from mentormatch.solvers import DEFAULT_SOLVER, available
 
@@ -62,6 +63,8 @@ def _parser() -> argparse.ArgumentParser:
     m = sub.add_parser("match", help="match a cohort JSON file or a survey export")
     _add_input(m)
     _add_solving(m)
+    m.add_argument("--priority", choices=PRIORITY_FLAGS,
+                   help="cover this group of mentees first (solvers flow and ilp)")
     _add_outputs(m)
 
     s = sub.add_parser("shortlist", help="recommend the best mentors for each mentee")
