@@ -402,7 +402,9 @@ def _parse_must_haves(value: Any) -> Any:
                  else MustHave(**v) if isinstance(v, Mapping) else v for v in value)
 
 
-MustHaves = Annotated[tuple[MustHave, ...], BeforeValidator(_parse_must_haves)]
+# Rules in words appear in the JSON Schema beside the object form (form builders read it).
+MustHaves = Annotated[tuple[MustHave, ...], BeforeValidator(
+    _parse_must_haves, json_schema_input_type=list[str | MustHave])]
 
 
 class Cohort(ValidatedModel):

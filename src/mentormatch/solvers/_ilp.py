@@ -524,8 +524,7 @@ def solve_ilp(problem: MatchProblem, *,
     _check_locks_vs_leaders(problem, leadership_limit)
     model, levels, ee, rr = _build(problem, objective, coverage, leadership_limit, same_group,
                                    tie_break)
-    names = _level_names(objective, coverage, same_group, tie_break,
-                         getattr(problem, "priority", None) is not None)
+    names = _level_names(objective, coverage, same_group, tie_break, _has_priority(problem))
     info: dict[str, Any] = {"objective": objective, "coverage": bool(coverage),
                             "leadership_limit": leadership_limit, "same_group": same_group,
                             "levels": names, "backend": "scipy.optimize.milp (HiGHS)"}
@@ -539,6 +538,10 @@ def solve_ilp(problem: MatchProblem, *,
     v, report = _solve_levels(problem, model, levels, time_limit)
     x = v[: model.n_x] > 0.5
     return Assignment.from_pairs(problem, ee[x], rr[x], solver="ilp", info={**info, **report})
+
+
+def _has_priority(problem: MatchProblem) -> bool:
+    return getattr(problem, "priority", None) is not None
 
 
 def _level_names(objective: str, coverage: bool, same_group: str | None,
