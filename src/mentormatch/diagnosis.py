@@ -138,7 +138,7 @@ def diagnose(cohort: Cohort, *, scorer: Scorer | None = None,
     mentees ask for 3 mentors in all but only 2 places are offered: at least 1
     request cannot be met
     """
-    table = (scorer or default_scorer()).score(cohort)
+    table = (scorer or default_scorer(cohort)).score(cohort)
     return diagnose_problem(cohort, build_problem(cohort, table, min_score=min_score))
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 import numpy as np
+from numpy.typing import NDArray
 
 from mentormatch.errors import InvalidInputError, UnknownIdError, shorten
 from mentormatch.models import Cohort, MustHaveMask
@@ -13,7 +14,9 @@ from mentormatch.problem import (
     MatchProblem,
     ProblemAttributes,
 )
-from mentormatch.scoring import ScoreTable, TopicMatrices
+from mentormatch.scoring import ScoreTable, TopicMatrices, has_choices
+
+FloatArray = NDArray[np.float64]
 
 
 def problem_attributes(cohort: Cohort) -> ProblemAttributes:
@@ -43,6 +46,45 @@ def problem_attributes(cohort: Cohort) -> ProblemAttributes:
                                for p in cohort.mentors], dtype=np.int64),
         mentor_leads=leads, groups=groups,
     )
+
+
+def ranked_preferences(cohort: Cohort, mentee_view: FloatArray,
+                       mentor_view: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """Each side's preferences: its ranked choices first, in rank order, then by score.
+
+    A person who ranked choices (``Mentee.choices``, ``Mentor.choices``)
+    prefers them to everyone else, their 1st choice most; everyone they did
+    not rank follows in the order of their view of the pair (``mentee_view``
+    for mentees, ``mentor_view`` for mentors), and equal views are broken by
+    index (the lower preferred), as the stable solver breaks every tie. Ranks
+    are strict, so no tie involves a ranked choice. A person who ranked nobody
+    keeps their view unchanged. Concretely, the ``k``-th of ``L`` choices is
+    rated ``m + 1 + L - k``, where ``m`` is the best of that person's views
+    (at least 0).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from mentormatch import Cohort, Mentee, Mentor
+    >>> c = Cohort(mentees=[Mentee(id="e", choices=["r2"])],
+    ...            mentors=[Mentor(id="r1"), Mentor(id="r2"), Mentor(id="r3")])
+    >>> e, r = ranked_preferences(c, np.array([[0.9, 0.1, 0.5]]), np.zeros((1, 3)))
+    >>> np.argsort(-e[0], kind="stable").tolist(), r.tolist()
+    ([1, 0, 2], [[0.0, 0.0, 0.0]])
+    """
+    out = []
+    for people, view, other, transpose in (
+            (cohort.mentees, mentee_view, cohort.mentor_index(), False),
+            (cohort.mentors, mentor_view, cohort.mentee_index(), True)):
+        prefs = np.array(view.T if transpose else view, dtype=np.float64)
+        for row, person in enumerate(people):
+            if person.choices:
+                head = max(float(prefs[row].max(initial=0.0)), 0.0) + 1.0
+                n = len(person.choices)
+                for k, ident in enumerate(person.choices):
+                    prefs[row, other[ident]] = head + (n - k)
+        out.append(prefs.T if transpose else prefs)
+    return out[0], out[1]
 
 
 def checked_min_score(min_score: object) -> float | None:
@@ -121,6 +163,9 @@ def build_problem(cohort: Cohort, table: ScoreTable, *,
     neither are pairs scoring below it (locked pairs stay); a score within
     floating-point rounding (``MIN_SCORE_SLACK``) of it counts as reaching it,
     so 0.45 reached as 0.30000000000000004 + 0.15 is admitted.
+    Each side's preferences (for stable matching and stability metrics) are
+    its view of the pairs, headed by its ranked choices when it has any
+    (:func:`ranked_preferences`).
 
     Examples
     --------
@@ -143,6 +188,11 @@ def build_problem(cohort: Cohort, table: ScoreTable, *,
     locked = cohort.pair_indices(cohort.locked)
     if locked.size:
         allowed[locked[:, 0], locked[:, 1]] = True
+    mentee_prefs = None
+    mentor_prefs = table.mentor_scores if table.has_two_views else None
+    if has_choices(cohort):
+        mentee_prefs, mentor_prefs = ranked_preferences(
+            cohort, scores, mentor_prefs if mentor_prefs is not None else scores)
     return MatchProblem(
         scores=scores,
         demand=np.array([p.demand for p in cohort.mentees], dtype=np.int64),
@@ -150,7 +200,7 @@ def build_problem(cohort: Cohort, table: ScoreTable, *,
         allowed=allowed,
         locked=locked.reshape(-1, 2),
         min_load=np.array([p.min_load for p in cohort.mentors], dtype=np.int64),
-        mentor_prefs=table.mentor_scores if table.has_two_views else None,
+        mentee_prefs=mentee_prefs, mentor_prefs=mentor_prefs,
         attributes=problem_attributes(cohort),
         priority=priority,
     )

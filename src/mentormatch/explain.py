@@ -21,6 +21,8 @@ from mentormatch.models import (
     Provenance,
     Shortfall,
     Unmatched,
+    choice_profile,
+    excluded_choice_notes,
 )
 from mentormatch.problem import (
     Assignment,
@@ -254,6 +256,7 @@ def assemble_result(cohort: Cohort, problem: MatchProblem, assignment: Assignmen
         blocking_pairs=len(blocking_pair_indices(problem, assignment)),
         load_spread=load_spread(problem, assignment).std,
         **_priority_metrics(problem, am.counts),
+        choices=choice_profile(cohort, zip(pair_mentees, pair_mentors, strict=True)),
     )
     provenance = Provenance(library_version=_library_version(), solver=assignment.solver,
                             options=_jsonable(options), solver_info=_jsonable(assignment.info),
@@ -261,7 +264,8 @@ def assemble_result(cohort: Cohort, problem: MatchProblem, assignment: Assignmen
                             must_haves=tuple(str(rule) for rule in cohort.must_haves))
     return MatchResult(pairs=pairs, unmatched=tuple(unmatched), shortfall=tuple(shortfall),
                        metrics=metrics, provenance=provenance, cohort=cohort,
-                       notes=(*supervision_notes(cohort), *must_have_notes(cohort)))
+                       notes=(*supervision_notes(cohort), *must_have_notes(cohort),
+                              *_choice_notes(cohort, metrics)))
 
 
 def _priority_metrics(problem: MatchProblem, counts: NDArray[np.int64]) -> dict[str, int]:
@@ -272,6 +276,13 @@ def _priority_metrics(problem: MatchProblem, counts: NDArray[np.int64]) -> dict[
     asking = priority & (problem.demand > 0)
     return {"priority_matched": int((asking & (counts > 0)).sum()),
             "priority_asking": int(asking.sum())}
+
+
+def _choice_notes(cohort: Cohort, metrics: Metrics) -> tuple[str, ...]:
+    """The rank profile as a note, and ranked choices naming pairs never matched."""
+    if metrics.choices is None:
+        return ()
+    return (f"ranked choices: {metrics.choices.summary()}", *excluded_choice_notes(cohort))
 
 
 def _jsonable(values: dict[str, Any]) -> dict[str, Any]:

@@ -296,7 +296,7 @@ def _solver_match(build: _Build, solver: str, options: dict[str, Any],
 def _explain(cohort: Cohort, problem: CandidateProblem, assignment: Assignment,
              scorer: Scorer | None, *, options: dict[str, Any]) -> MatchResult:
     """Build a MatchResult; reasons come from the real scorer on small sub-cohorts."""
-    scorer = scorer or default_scorer()
+    scorer = scorer or default_scorer(cohort)
     e, r = assignment.mentee_idx, assignment.mentor_idx
     edges = problem.edges()
     starts = np.searchsorted(edges.mentee, np.arange(problem.n_mentees + 1))

@@ -99,7 +99,7 @@ def match(cohort: Cohort, solver: str | None = None, *, scorer: Scorer | None = 
             options["objective"] = objective
         return match_candidates(cohort, solver or DEFAULT_SOLVER, k=candidates, scorer=scorer,
                                 min_score=min_score, **options)
-    scorer = scorer or default_scorer()
+    scorer = scorer or default_scorer(cohort)
     table = scorer.score(cohort)
     problem = build_problem(cohort, table, min_score=min_score,
                             priority=priority_mask(cohort, priority))

@@ -57,7 +57,7 @@ def rematch(result: MatchResult, release: Sequence[tuple[str, str]] = (), *,
     release : sequence of (mentee_id, mentor_id), default=()
         Pairs to end.
     leaving_mentors : sequence of str, default=()
-        Ids of mentors who leave the program.
+        Ids of mentors who leave the program (and the mentees' ranked choices).
     new_mentees : sequence of Mentee, default=()
         People joining; their ids must be new.
     cohort : Cohort, optional
@@ -109,7 +109,7 @@ def rematch(result: MatchResult, release: Sequence[tuple[str, str]] = (), *,
     rematch_options = {"release": [list(p) for p in changes.released],
                        "leaving_mentors": sorted(changes.leaving),
                        "new_mentees": [p.id for p in new_mentees]}
-    out = _solve(changes, solver or result.provenance.solver, scorer or default_scorer(),
+    out = _solve(changes, solver or result.provenance.solver, scorer or default_scorer(base),
                  {**prev_options, **options}, rematch_options)
     current = {(p.mentee, p.mentor) for p in result.pairs}
     joined = {p.id for p in new_mentees}
@@ -151,7 +151,11 @@ def _changes(result: MatchResult, base: Cohort, release: Sequence[tuple[str, str
     def stays(pair: tuple[str, str]) -> bool:
         return pair[1] not in leaving and pair not in why_removed
 
-    updated = Cohort(mentees=(*base.mentees, *new_mentees),
+    # A mentor who leaves leaves the ranked choices that name them too.
+    stayed = tuple(m.model_copy(update={"choices": tuple(c for c in m.choices
+                                                         if c not in leaving)})
+                   if leaving.intersection(m.choices) else m for m in base.mentees)
+    updated = Cohort(mentees=(*stayed, *new_mentees),
                      mentors=tuple(m for m in base.mentors if m.id not in leaving),
                      forbidden=tuple(dict.fromkeys(
                          (*filter(stays, base.forbidden), *released))),

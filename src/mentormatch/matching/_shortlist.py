@@ -77,7 +77,7 @@ def shortlist(cohort: Cohort, k: int = 2, *, scorer: Scorer | None = None,
     if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or not 1 <= k <= MAX_COUNT:
         raise InvalidInputError(
             f"k must be a whole number >= 1 and <= {MAX_COUNT}, got {shorten(k)}")
-    scorer = scorer or default_scorer()
+    scorer = scorer or default_scorer(cohort)
     table = scorer.score(cohort)
     problem = build_problem(cohort, table, min_score=min_score)
     ok = problem.allowed & (problem.capacity > 0)[None, :]

@@ -15,6 +15,10 @@ from ._must_have_mask import MustHaveMask as MustHaveMask
 from ._must_haves import MUST_HAVE_PHRASES as MUST_HAVE_PHRASES
 from ._must_haves import MustHave as MustHave
 from ._must_haves import parse_must_have as parse_must_have
+from ._ranked import ChoiceProfile as ChoiceProfile
+from ._ranked import choice_profile as choice_profile
+from ._ranked import excluded_choice_notes as excluded_choice_notes
+from ._ranked import ordinal as ordinal
 from ._result import Change as Change
 from ._result import MatchResult as MatchResult
 from ._result import Metrics as Metrics

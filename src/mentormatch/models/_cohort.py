@@ -282,6 +282,20 @@ class _Person(ValidatedModel):
     gender: str | None = Field(default=None, repr=False)
     background: str | None = Field(default=None, repr=False)
     concordance: tuple[str, ...] = ()
+    # Ranked choices: ids of the other side, first choice first (see Mentee / Mentor).
+    choices: tuple[Id, ...] = ()
+
+    @field_validator("choices")
+    @classmethod
+    def _distinct_choices(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        value = tuple(v.strip() for v in value)
+        for k, ident in enumerate(value):
+            if not ident:
+                raise InvalidInputError(f"choice {k + 1} is blank")
+            if ident in value[:k]:
+                raise InvalidInputError(f"{ident!r} is ranked twice (choices "
+                                        f"{value.index(ident) + 1} and {k + 1})")
+        return value
 
     @field_validator("id")
     @classmethod
@@ -318,6 +332,10 @@ class Mentee(_Person):
     tasks : list of str, default=()
         Topics of short-term, task-focused requests ("a mentor for my QI project
         this term"), each matched on its own by :func:`mentormatch.match_tasks`.
+    choices : tuple of str, default=()
+        Mentor ids this person ranked, first choice first ("1st/2nd/3rd choice of
+        mentor"); they feed :class:`mentormatch.scoring.ChoiceScorer` and head
+        this mentee's preference order in stable matching.
     name, email, division, site, career_stage, newcomer, modalities, supervisors
         Optional attributes; ``supervisors`` are ids of people who supervise this
         person, never matched as their mentor.
@@ -349,6 +367,10 @@ class Mentor(_Person):
         Kinds of mentorship offered.
     capacity : int, default=1
         How many mentees this person can take.
+    choices : tuple of str, default=()
+        Mentee ids this mentor ranked, first choice first; they feed
+        :class:`mentormatch.scoring.ChoiceScorer` and head this mentor's
+        preference order in stable matching.
     leads_divisions : tuple of str, default=()
         Divisions over which this mentor holds a leadership role.
     buddy_capacity : int, default=1
@@ -470,6 +492,7 @@ class Cohort(ValidatedModel):
                 if (e, r) in seen:
                     raise ConstraintConflictError(f"{kind}[{k}]: pair ({e!r}, {r!r}) listed twice")
                 seen.add((e, r))
+        self._check_choices(mentee_pos, mentor_pos)
         excluded = self.excluded_pairs()
         for k, (e, r) in enumerate(self.locked):
             if (e, r) in excluded:
@@ -512,6 +535,17 @@ class Cohort(ValidatedModel):
                     raise ConstraintConflictError(
                         f"locked[{k}]: pair ({e!r}, {r!r}) breaks the must-have "
                         f"'{rule}': {r} {rule.failure(mentee, mentor)}")
+
+    def _check_choices(self, mentee_pos: dict[str, int], mentor_pos: dict[str, int]) -> None:
+        """Refuse a ranked choice naming nobody on the other side."""
+        for role, people, other, known in (("mentee", self.mentees, "mentor", mentor_pos),
+                                           ("mentor", self.mentors, "mentee", mentee_pos)):
+            for p in people:
+                for k, ident in enumerate(p.choices):
+                    if ident not in known:
+                        raise UnknownIdError(
+                            f"{role} {shorten(p.id)} ranks unknown {other} id {shorten(ident)} "
+                            f"(choice {k + 1})")
 
     def _check_case_twins(self) -> None:
         """Refuse two ids that differ only by case: one person, or two? Nobody can tell."""

@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field, SkipValidation
 
 from mentormatch.io import Table
 from mentormatch.models._cohort import Cohort
+from mentormatch.models._ranked import ChoiceProfile
 
 if TYPE_CHECKING:
     pass
@@ -95,6 +96,9 @@ class Metrics(BaseModel):
     priority_matched, priority_asking : int or None
         With a priority group (``mm.match(..., priority=...)``): its mentees
         given at least one mentor, and those asking; None without one.
+    choices : ChoiceProfile or None
+        Who got which of their ranked choices ("5 of 7 mentees got their 1st
+        choice"); ``None`` when nobody in the cohort ranked choices.
     """
 
     model_config = _FROZEN
@@ -114,6 +118,7 @@ class Metrics(BaseModel):
     load_spread: float = 0.0
     priority_matched: int | None = None
     priority_asking: int | None = None
+    choices: ChoiceProfile | None = None
 
 
 class Provenance(BaseModel):

@@ -5,7 +5,8 @@ A scorer is anything with ``score(cohort) -> ScoreTable``; compose them with
 
 Each built-in criterion has one kernel (:class:`TopicFit` for topics, a
 :class:`CodedCriterion` for type, modality, same attribute, concordance and
-buddy experience) that computes it for a whole cohort, for a block of rows
+buddy experience, a sparse :class:`RankedChoices` for ranked choices) that
+computes it for a whole cohort, for a block of rows
 (:func:`block_scorer`, for cohorts too large for a dense matrix) and for
 listed pairs (:func:`explain_pairs`, :func:`pair_reasons`). Which scorers are
 built in is decided by exact type (:func:`is_builtin_scorer`); any other
@@ -25,12 +26,15 @@ from mentormatch.scoring._blocks import ColumnSubset as ColumnSubset
 from mentormatch.scoring._blocks import SubCohortScorer as SubCohortScorer
 from mentormatch.scoring._blocks import block_scorer as block_scorer
 from mentormatch.scoring._buddy import BuddyScorer as BuddyScorer
+from mentormatch.scoring._builtin import CHOICE_WEIGHT as CHOICE_WEIGHT
 from mentormatch.scoring._builtin import AttributeScorer as AttributeScorer
+from mentormatch.scoring._builtin import ChoiceScorer as ChoiceScorer
 from mentormatch.scoring._builtin import ConcordanceScorer as ConcordanceScorer
 from mentormatch.scoring._builtin import ModalityScorer as ModalityScorer
 from mentormatch.scoring._builtin import TopicScorer as TopicScorer
 from mentormatch.scoring._builtin import TypeScorer as TypeScorer
 from mentormatch.scoring._builtin import default_scorer as default_scorer
+from mentormatch.scoring._builtin import has_choices as has_choices
 from mentormatch.scoring._coded import CodedCriterion as CodedCriterion
 from mentormatch.scoring._coded import membership_matrix as membership_matrix
 from mentormatch.scoring._coded import same_value_matrix as same_value_matrix
@@ -40,20 +44,24 @@ from mentormatch.scoring._kernels import is_builtin_scorer as is_builtin_scorer
 from mentormatch.scoring._pairs import explain_pairs as explain_pairs
 from mentormatch.scoring._pairs import pair_reasons as pair_reasons
 from mentormatch.scoring._pairs import reasons_by_sub_cohorts as reasons_by_sub_cohorts
+from mentormatch.scoring._ranked import RankedChoices as RankedChoices
 from mentormatch.scoring._topic_fit import TopicFit as TopicFit
 from mentormatch.scoring._topic_fit import TopicMatrices as TopicMatrices
 
 __all__ = [
     "BUILTIN_SCORERS",
+    "CHOICE_WEIGHT",
     "MIN_SCORE_SLACK",
     "AttributeScorer",
     "BlockScorer",
     "BlockScores",
     "BuddyScorer",
+    "ChoiceScorer",
     "CodedCriterion",
     "ColumnSubset",
     "ConcordanceScorer",
     "Criterion",
+    "RankedChoices",
     "ModalityScorer",
     "ScoreTable",
     "Scorer",
@@ -67,6 +75,7 @@ __all__ = [
     "criterion_kernels",
     "default_scorer",
     "explain_pairs",
+    "has_choices",
     "is_builtin_scorer",
     "join_words",
     "membership_matrix",

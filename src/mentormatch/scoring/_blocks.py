@@ -24,6 +24,7 @@ from mentormatch.scoring._builtin import default_scorer
 from mentormatch.scoring._coded import CodedCriterion, codes
 from mentormatch.scoring._kernels import BUILTIN_SCORERS, criterion_kernels, is_builtin_scorer
 from mentormatch.scoring._pairs import sub_cohort
+from mentormatch.scoring._ranked import RankedChoices
 from mentormatch.scoring._topic_fit import TopicFit, TopicMatrices
 
 __all__ = ["BlockScorer", "BlockScores", "ColumnSubset", "SubCohortScorer", "block_scorer"]
@@ -110,7 +111,7 @@ def block_scorer(cohort: Cohort, scorer: Scorer | None = None, *,
     >>> type(block_scorer(c)).__name__, type(block_scorer(c, Mine())).__name__
     ('BlockScorer', 'SubCohortScorer')
     """
-    scorer = scorer if scorer is not None else default_scorer()
+    scorer = scorer if scorer is not None else default_scorer(cohort)
     if is_builtin_scorer(scorer):
         return BlockScorer(cohort, scorer, topic_matrices=topic_matrices)
     return SubCohortScorer(cohort, scorer)
@@ -127,7 +128,7 @@ class _Categorical:
     lut: FloatArray  # (n_e_codes, n_r_codes)
 
     @classmethod
-    def of(cls, criterion: CodedCriterion, weight: float) -> _Categorical:
+    def of(cls, criterion: CodedCriterion | RankedChoices, weight: float) -> _Categorical:
         return cls(criterion.name, weight, criterion.e_code, criterion.r_code, criterion.lut)
 
 
@@ -138,7 +139,8 @@ class BlockScorer:
     rounding) for a built-in scorer, from the same kernels, without ever
     holding the full matrix: topic fit is one matrix product per block; the
     other criteria depend on a small code per person and come from lookup
-    tables, summed once per (mentee group, mentor group).
+    tables, summed once per (mentee group, mentor group); ranked choices are
+    such a table plus a correction at each ranked pair.
 
     Parameters
     ----------
@@ -170,7 +172,7 @@ class BlockScorer:
 
     def __init__(self, cohort: Cohort, scorer: Scorer | None = None, *,
                  topic_matrices: TopicMatrices | None = None) -> None:
-        scorer = scorer if scorer is not None else default_scorer()
+        scorer = scorer if scorer is not None else default_scorer(cohort)
         tm = topic_matrices if topic_matrices is not None else TopicMatrices.of(cohort)
         kernels = criterion_kernels(scorer, cohort, tm)
         if kernels is None:
@@ -184,11 +186,14 @@ class BlockScorer:
         self.topic = TopicFit(tm)
         self.topic_weight = 0.0
         self.categorical: list[_Categorical] = []
+        self.ranked: list[tuple[RankedChoices, float]] = []
         for kernel, weight in kernels:
             if isinstance(kernel, TopicFit):
                 self.topic_weight += weight
             else:
                 self.categorical.append(_Categorical.of(kernel, weight))
+                if isinstance(kernel, RankedChoices) and kernel.keys.size:
+                    self.ranked.append((kernel, weight))
         self._group_mentors()
         self._group_mentees()
 
@@ -206,6 +211,8 @@ class BlockScorer:
                                         dtype=np.int64)
         # Columns in group order make the per-block gather sequential.
         self.perm: IntArray = np.argsort(self.mentor_group, kind="stable").astype(np.int64)
+        self.perm_position = np.empty(n_r, dtype=np.int64)
+        self.perm_position[self.perm] = np.arange(n_r, dtype=np.int64)
         self.group_sorted = self.mentor_group[self.perm]
         self.offered_any_perm_t = np.ascontiguousarray(self.topic.offered_any[self.perm].T)
 
@@ -267,8 +274,21 @@ class BlockScorer:
         self.topic.rows_into(rows, offered_t, self.topic_weight, buf)
         if self.categorical:
             buf += np.take(self._categorical_rows(rows), groups, axis=1)
+        for kernel, weight in self.ranked:
+            self._add_ranked(kernel, weight, rows, buf, columns)
         return buf
 
+    def _add_ranked(self, kernel: RankedChoices, weight: float, rows: IntArray,
+                    buf: FloatArray, columns: ColumnSubset | None) -> None:
+        """Add the ranked pairs' corrections of ``rows`` to ``buf`` (columns in perm order)."""
+        local, mentor, delta = kernel.block_corrections(rows)
+        col = self.perm_position[mentor]
+        if columns is not None:
+            at = np.minimum(np.searchsorted(columns.positions, col),
+                            max(columns.positions.size - 1, 0))
+            keep = (columns.positions[at] == col) if columns.positions.size else col < 0
+            local, col, delta = local[keep], at[keep], delta[keep]
+        buf[local, col] += weight * delta
     def block(self, rows: ArrayLike) -> FloatArray:
         """Mentee-view scores of ``rows`` against every mentor, in input column order."""
         idx = np.asarray(rows, dtype=np.int64).reshape(-1)
@@ -283,6 +303,8 @@ class BlockScorer:
         for crit in self.categorical:
             best += max(crit.weight * float(crit.lut.max(initial=0.0)),
                         crit.weight * float(crit.lut.min(initial=0.0)))
+        for kernel, weight in self.ranked:
+            best += max(weight * float(kernel.delta.max(initial=0.0)), 0.0)
         return float(best)
 
     def pair_values(self, mentee_idx: ArrayLike,
@@ -294,6 +316,9 @@ class BlockScorer:
         cat = np.zeros(e.size)
         for crit in self.categorical:
             cat += crit.weight * crit.lut[crit.e_code[e], crit.r_code[r]]
+        for kernel, weight in self.ranked:
+            pos, found = kernel.find(e, r)
+            cat += np.where(found, weight * kernel.delta[pos], 0.0)
         return self.topic_weight * t_e + cat, self.topic_weight * t_r + cat
 
 

@@ -1,4 +1,4 @@
-"""Built-in scorers: topic fit, mentorship type, meeting modality, same attribute, concordance.
+"""Built-in scorers: topic fit, type, modality, same attribute, concordance, ranked choices.
 
 Each scorer names its criteria, their weights and the words of their reasons;
 the formulas are the kernels' (:mod:`._topic_fit`, :mod:`._coded`), which the
@@ -11,28 +11,32 @@ from collections.abc import Sequence
 
 from mentormatch.errors import InvalidInputError, shorten
 from mentormatch.models import SENSITIVE_FIELDS, Cohort
-from mentormatch.scoring._base import ScoreTable, WeightedScorer, join_words
+from mentormatch.scoring._base import Scorer, ScoreTable, WeightedScorer, join_words
 from mentormatch.scoring._coded import (
     CodedCriterion,
     concordance_criterion,
     same_value_criterion,
     set_match_criterion,
 )
+from mentormatch.scoring._ranked import RankedChoices
 from mentormatch.scoring._topic_fit import TopicFit, TopicMatrices
 
 __all__ = [
     "AttributeScorer",
+    "CHOICE_WEIGHT",
+    "ChoiceScorer",
     "ConcordanceScorer",
     "Kernels",
     "ModalityScorer",
     "TopicScorer",
     "TypeScorer",
     "default_scorer",
+    "has_choices",
     "table_of",
 ]
 
 #: A built-in scorer's criteria: each one's kernel and its weight in the scorer's table.
-Kernels = tuple[tuple[TopicFit | CodedCriterion, float], ...]
+Kernels = tuple[tuple[TopicFit | CodedCriterion | RankedChoices, float], ...]
 
 
 def table_of(kernels: Kernels) -> ScoreTable:
@@ -212,21 +216,72 @@ class ConcordanceScorer:
         return ((concordance_criterion(cohort, self.name, _concordance_reason), 1.0),)
 
 
-def default_scorer() -> WeightedScorer:
+class ChoiceScorer:
+    """Ranked choices: a mentee's ranked mentors, a mentor's ranked mentees (rank 1 most).
+
+    Each side values a pair ``(L - k + 1) / L`` when the other person is its
+    ``k``-th of ``L`` choices, 0 when it ranked others only, and a neutral 0.5
+    when it ranked nobody; the pair scores the mean of the two sides.
+
+    Examples
+    --------
+    >>> from mentormatch import Cohort, Mentee, Mentor
+    >>> c = Cohort(mentees=[Mentee(id="e3", choices=["r2", "r1"])],
+    ...            mentors=[Mentor(id="r1", choices=["e3"]), Mentor(id="r2")])
+    >>> table = ChoiceScorer().score(c)
+    >>> table.mentee_scores.tolist()
+    [[0.75, 0.75]]
+    >>> table.reasons(0, 0)
+    ("e3's 2nd choice; r1's 1st choice of mentee",)
+    """
+
+    name = "choices"
+
+    def score(self, cohort: Cohort) -> ScoreTable:
+        """Score every pair by the two people's ranked choices."""
+        return table_of(self.kernels(cohort))
+
+    def kernels(self, cohort: Cohort, topics: TopicMatrices | None = None) -> Kernels:
+        """Return the criterion's kernel (``topics`` is not read)."""
+        return ((RankedChoices.of(cohort, self.name), 1.0),)
+
+
+#: Weight of :class:`ChoiceScorer` in the default scorer of a cohort with ranked choices,
+#: beside the other criteria's 1.0 in all (weights are normalised to sum to 1).
+CHOICE_WEIGHT = 0.25
+
+
+def default_scorer(cohort: Cohort | None = None) -> WeightedScorer:
     """Return the default scorer: topics first, then type, modality, site, concordance.
 
     Weights: topics 0.6, mentorship type 0.15, modality 0.1, site 0.05,
-    concordance 0.1.
+    concordance 0.1. When ``cohort`` is given and someone in it ranked choices
+    (``Mentee.choices``, ``Mentor.choices``), :class:`ChoiceScorer` joins with
+    weight 0.25, and all weights are divided by 1.25 (topics 0.48, ...,
+    choices 0.2); without ranked choices the scorer is the same as without a
+    cohort.
 
     Examples
     --------
     >>> [type(s).__name__ for s, _ in default_scorer().parts]
     ['TopicScorer', 'TypeScorer', 'ModalityScorer', 'AttributeScorer', 'ConcordanceScorer']
+    >>> from mentormatch import Cohort, Mentee, Mentor
+    >>> c = Cohort(mentees=[Mentee(id="e", choices=["r"])], mentors=[Mentor(id="r")])
+    >>> [(type(s).__name__, w) for s, w in default_scorer(c).parts][-1]
+    ('ChoiceScorer', 0.2)
     """
-    return WeightedScorer([
+    parts: list[tuple[Scorer, float]] = [
         (TopicScorer(), 0.6),
         (TypeScorer(), 0.15),
         (ModalityScorer(), 0.1),
         (AttributeScorer("site"), 0.05),
         (ConcordanceScorer(), 0.1),
-    ])
+    ]
+    if cohort is not None and has_choices(cohort):
+        parts.append((ChoiceScorer(), CHOICE_WEIGHT))
+    return WeightedScorer(parts)
+
+
+def has_choices(cohort: Cohort) -> bool:
+    """Return whether anyone in ``cohort`` ranked choices."""
+    return any(p.choices for p in (*cohort.mentees, *cohort.mentors))

@@ -15,21 +15,23 @@ from mentormatch.scoring._base import Scorer, WeightedScorer
 from mentormatch.scoring._buddy import BuddyScorer
 from mentormatch.scoring._builtin import (
     AttributeScorer,
+    ChoiceScorer,
     ConcordanceScorer,
     ModalityScorer,
     TopicScorer,
     TypeScorer,
 )
 from mentormatch.scoring._coded import CodedCriterion
+from mentormatch.scoring._ranked import RankedChoices
 from mentormatch.scoring._topic_fit import TopicFit, TopicMatrices
 
 __all__ = ["BUILTIN_SCORERS", "criterion_kernels", "is_builtin_scorer"]
 
 Leaf = (TopicScorer | TypeScorer | ModalityScorer | AttributeScorer | ConcordanceScorer
-        | BuddyScorer)
+        | BuddyScorer | ChoiceScorer)
 #: The scorers whose criteria have kernels (exact types; see the module's docstring).
 BUILTIN_SCORERS: tuple[type, ...] = (TopicScorer, TypeScorer, ModalityScorer, AttributeScorer,
-                                     ConcordanceScorer, BuddyScorer)
+                                     ConcordanceScorer, BuddyScorer, ChoiceScorer)
 
 
 def _leaves(scorer: Scorer) -> list[tuple[Leaf, tuple[float, ...]]] | None:
@@ -44,7 +46,7 @@ def _leaves(scorer: Scorer) -> list[tuple[Leaf, tuple[float, ...]]] | None:
         return out
     if type(scorer) in BUILTIN_SCORERS and isinstance(
             scorer, TopicScorer | TypeScorer | ModalityScorer | AttributeScorer
-            | ConcordanceScorer | BuddyScorer):  # exact type; isinstance names it for mypy
+            | ConcordanceScorer | BuddyScorer | ChoiceScorer):  # exact type; isinstance names it for mypy
         return [(scorer, ())]
     return None
 
@@ -72,7 +74,7 @@ def _weight(path: tuple[float, ...], inner: float) -> float:
 
 
 def criterion_kernels(scorer: Scorer, cohort: Cohort, topics: TopicMatrices | None = None
-                      ) -> list[tuple[TopicFit | CodedCriterion, float]] | None:
+                      ) -> list[tuple[TopicFit | CodedCriterion | RankedChoices, float]] | None:
     """Kernels of every criterion of ``scorer.score(cohort)``, with their weights there.
 
     In the table's order and with its weights to the last bit; ``None`` if
