@@ -87,6 +87,48 @@ def ranked_preferences(cohort: Cohort, mentee_view: FloatArray,
     return out[0], out[1]
 
 
+def ranked_edge_preferences(cohort: Cohort, mentee: NDArray[np.int64],
+                            mentor: NDArray[np.int64], mentee_view: FloatArray,
+                            mentor_view: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """:func:`ranked_preferences` of listed pairs (a sparse problem's candidate pairs).
+
+    Restricted to the listed pairs, each side's order is the dense one: ranked
+    choices first in rank order, then the others by view, ties by index. The
+    head is the best view among that person's listed pairs (at least 0) plus 1.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from mentormatch import Cohort, Mentee, Mentor
+    >>> c = Cohort(mentees=[Mentee(id="e", choices=["r2"])],
+    ...            mentors=[Mentor(id="r1"), Mentor(id="r2")])
+    >>> e, r = ranked_edge_preferences(c, np.array([0, 0]), np.array([0, 1]),
+    ...                                np.array([0.9, 0.1]), np.array([0.0, 0.0]))
+    >>> e.tolist(), r.tolist()
+    ([0.9, 2.9], [0.0, 0.0])
+    """
+    n_r = len(cohort.mentors)
+    keys = mentee * n_r + mentor
+    order = np.argsort(keys, kind="stable")
+    out = []
+    for people, who, view, other, mentor_side in (
+            (cohort.mentees, mentee, mentee_view, cohort.mentor_index(), False),
+            (cohort.mentors, mentor, mentor_view, cohort.mentee_index(), True)):
+        prefs = np.array(view, dtype=np.float64)
+        head = np.zeros(len(people))
+        np.maximum.at(head, who, prefs)
+        ranked = [((other[ident] * n_r + p) if mentor_side else (p * n_r + other[ident]),
+                   head[p] + 1.0 + len(person.choices) - k)
+                  for p, person in enumerate(people) for k, ident in enumerate(person.choices)]
+        if ranked and keys.size:
+            want = np.array([k for k, _ in ranked], dtype=np.int64)
+            at = np.minimum(np.searchsorted(keys[order], want), keys.size - 1)
+            hit = keys[order][at] == want
+            prefs[order[at[hit]]] = np.array([v for _, v in ranked])[hit]
+        out.append(prefs)
+    return out[0], out[1]
+
+
 def checked_min_score(min_score: object) -> float | None:
     """Return ``min_score`` as a float, or None; refuse anything but a finite real number.
 

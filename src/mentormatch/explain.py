@@ -279,7 +279,7 @@ def _priority_metrics(problem: MatchProblem, counts: NDArray[np.int64]) -> dict[
 
 
 def _choice_notes(cohort: Cohort, metrics: Metrics) -> tuple[str, ...]:
-    """The rank profile as a note, and ranked choices naming pairs never matched."""
+    """Return the rank profile as a note, and ranked choices naming pairs never matched."""
     if metrics.choices is None:
         return ()
     return (f"ranked choices: {metrics.choices.summary()}", *excluded_choice_notes(cohort))

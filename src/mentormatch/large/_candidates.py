@@ -30,9 +30,16 @@ from mentormatch.explain import assemble_result
 from mentormatch.large._pricing import PricingRecord, PricingSetup, solve_priced
 from mentormatch.large._selection import DEFAULT_BLOCK_BYTES, _Selector
 from mentormatch.models import Cohort, MatchResult, MustHaveMask
-from mentormatch.problem import Assignment, CandidateProblem, MatchProblem
+from mentormatch.problem import MIN_SCORE_SLACK, Assignment, CandidateProblem, MatchProblem
 from mentormatch.progress import Progress
-from mentormatch.scoring import Scorer, TopicMatrices, block_scorer, default_scorer, pair_reasons
+from mentormatch.scoring import (
+    Scorer,
+    TopicMatrices,
+    block_scorer,
+    default_scorer,
+    has_choices,
+    pair_reasons,
+)
 from mentormatch.solvers import get, require, solve
 
 __all__ = ["build_candidates", "match_candidates"]
@@ -82,7 +89,8 @@ def _start(cohort: Cohort, scorer: Scorer | None, k: int, min_score: float | Non
                          dead_mentors=capacity == 0, min_score=min_score,
                          block_bytes=block_bytes,
                          must_haves=MustHaveMask.of(cohort) if cohort.must_haves else None)
-    setup = PricingSetup(bscorer, selector, demand, capacity, min_load, locked, attrs)
+    setup = PricingSetup(bscorer, selector, demand, capacity, min_load, locked, attrs,
+                         ranked=cohort if has_choices(cohort) else None)
     build = _Build(cohort, setup, k=np.zeros(n_e, dtype=np.int64),
                    bound=np.full(n_e, -np.inf))
     if not select:
@@ -96,13 +104,46 @@ def _start(cohort: Cohort, scorer: Scorer | None, k: int, min_score: float | Non
     return build
 
 
+def _ranked_pairs(build: _Build) -> IntArray:
+    """Return the admissible pairs someone ranked.
+
+    Both people asking and offering, the pair not excluded, every must-have
+    holding, and at least ``min_score``.
+    """
+    cohort, setup = build.cohort, build.setup
+    if setup.ranked is None:
+        return np.zeros((0, 2), dtype=np.int64)
+    e_pos, r_pos = cohort.mentee_index(), cohort.mentor_index()
+    pairs = {(e_pos[p.id], r_pos[q]) for p in cohort.mentees for q in p.choices}
+    pairs |= {(e_pos[q], r_pos[p.id]) for p in cohort.mentors for q in p.choices}
+    excluded = {(e_pos[e], r_pos[r]) for e, r in cohort.excluded_pairs()}
+    out = np.array(sorted(pairs - excluded), dtype=np.int64).reshape(-1, 2)
+    out = out[(setup.demand[out[:, 0]] > 0) & (setup.capacity[out[:, 1]] > 0)]
+    mask = setup.selector.must_haves
+    if mask is not None and out.size:  # a few pairs per person: one small block per mentee
+        keep = np.ones(len(out), dtype=bool)
+        for i in np.unique(out[:, 0]).tolist():
+            mine = np.flatnonzero(out[:, 0] == i)
+            keep[mine] = mask.block(np.array([i]), out[mine, 1])[0]
+        out = out[keep]
+    if setup.selector.min_score is not None and out.size:
+        value = setup.scorer.pair_values(out[:, 0], out[:, 1])[0]
+        out = out[value >= setup.selector.min_score - MIN_SCORE_SLACK]
+    return out
+
+
 def _problem(build: _Build) -> CandidateProblem:
-    """Return the selected candidates, locked pairs always among them, with the mentor's view."""
+    """Return the selected candidates, with the mentor's view.
+
+    Locked pairs are always among them, and so are admissible ranked choices
+    (they head the preferences stable matching reads).
+    """
     setup = build.setup
     e, r, s = build.edges["mentee"], build.edges["mentor"], build.edges["score"]
     n_r = setup.scorer.n_mentors
-    if setup.locked.size:
-        keys = np.unique(setup.locked[:, 0] * n_r + setup.locked[:, 1])
+    extra = np.concatenate([setup.locked, _ranked_pairs(build)])
+    if extra.size:
+        keys = np.unique(extra[:, 0] * n_r + extra[:, 1])
         keys = keys[~np.isin(keys, e * n_r + r)]
         add_e, add_r = keys // n_r, keys % n_r
         e, r = np.concatenate([e, add_e]), np.concatenate([r, add_r])

@@ -44,9 +44,11 @@ from typing import Any, NamedTuple, cast
 import numpy as np
 from numpy.typing import NDArray
 
+from mentormatch.encode import ranked_edge_preferences
 from mentormatch.large._certificate import tighten_duals
 from mentormatch.large._scanner import CandidateSet, ImprovingPairs, Pool, Scanner
 from mentormatch.large._selection import _Selector
+from mentormatch.models import Cohort
 from mentormatch.problem import (
     UNREACHABLE_LEVEL,
     Assignment,
@@ -89,6 +91,8 @@ class PricingSetup:
     min_load: IntArray
     locked: IntArray
     attributes: ProblemAttributes | None = None
+    #: The cohort when someone in it ranked choices: they head each side's preferences.
+    ranked: Cohort | None = None
 
     def scanner(self, seed: int) -> Scanner:
         """Return a scanner of this setup's scores; ``seed`` spreads its ties."""
@@ -103,11 +107,17 @@ class PricingSetup:
         metrics; ``flow`` never needs them).
         """
         mentor_pref = self.scorer.pair_values(mentee, mentor)[1] if mentor_view else None
+        mentee_pref = None
+        if mentor_pref is not None and self.ranked is not None:
+            mentee_pref, mentor_pref = ranked_edge_preferences(
+                self.ranked, np.asarray(mentee, dtype=np.int64),
+                np.asarray(mentor, dtype=np.int64), np.asarray(score, dtype=np.float64),
+                mentor_pref)
         return CandidateProblem(
             self.scorer.n_mentees, self.scorer.n_mentors, mentee, mentor, score,
-            mentor_pref=mentor_pref, demand=self.demand, capacity=self.capacity,
-            min_load=self.min_load, locked=self.locked, attributes=self.attributes,
-            bound=bound, k=k)
+            mentor_pref=mentor_pref, mentee_pref=mentee_pref, demand=self.demand,
+            capacity=self.capacity, min_load=self.min_load, locked=self.locked,
+            attributes=self.attributes, bound=bound, k=k)
 
 
 @dataclass

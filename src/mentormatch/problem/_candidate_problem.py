@@ -43,6 +43,9 @@ class CandidateProblem:
         Pair scores (the mentee view).
     mentor_pref : array-like of float, shape (n_edges,), optional
         The mentor's view, for stable matching; defaults to ``score``.
+    mentee_pref : array-like of float, shape (n_edges,), optional
+        The mentee's preferences, for stable matching (ranked choices first);
+        defaults to ``score``.
     demand, capacity, min_load, locked, attributes
         As in :class:`MatchProblem`; locked pairs must be candidates.
     bound : array-like of float, shape (n_mentees,), optional
@@ -81,6 +84,7 @@ it has no dense 'scores'; use an edge-based solver: mentormatch.solvers.supporti
 
     def __init__(self, n_mentees: int, n_mentors: int, mentee: ArrayLike, mentor: ArrayLike,
                  score: ArrayLike, *, mentor_pref: ArrayLike | None = None,
+                 mentee_pref: ArrayLike | None = None,
                  demand: ArrayLike = 1, capacity: ArrayLike = 1, min_load: ArrayLike = 0,
                  locked: ArrayLike | None = None,
                  attributes: ProblemAttributes | None = None,
@@ -90,15 +94,16 @@ it has no dense 'scores'; use an edge-based solver: mentormatch.solvers.supporti
         r = np.asarray(mentor, dtype=np.int64).reshape(-1)
         s = np.asarray(score, dtype=np.float64).reshape(-1)
         rp = s if mentor_pref is None else np.asarray(mentor_pref, dtype=np.float64).reshape(-1)
-        if not e.size == r.size == s.size == rp.size:
+        ep = s if mentee_pref is None else np.asarray(mentee_pref, dtype=np.float64).reshape(-1)
+        if not e.size == r.size == s.size == rp.size == ep.size:
             raise InvalidProblemError(
                 f"edge arrays differ in length: mentee {e.size}, mentor {r.size}, "
-                f"score {s.size}, mentor_pref {rp.size}")
+                f"score {s.size}, mentor_pref {rp.size}, mentee_pref {ep.size}")
         bad = (e < 0) | (e >= n_e) | (r < 0) | (r >= n_r)
         if bad.any():
             q = int(np.flatnonzero(bad)[0])
             raise InvalidProblemError(f"candidate {q} = ({e[q]}, {r[q]}) is out of range")
-        for name, arr in (("score", s), ("mentor_pref", rp)):
+        for name, arr in (("score", s), ("mentor_pref", rp), ("mentee_pref", ep)):
             if not np.isfinite(arr).all():
                 q = int(np.flatnonzero(~np.isfinite(arr))[0])
                 raise InvalidProblemError(f"{name} of candidate {q} is {arr[q]}; must be finite")
@@ -115,7 +120,7 @@ it has no dense 'scores'; use an edge-based solver: mentormatch.solvers.supporti
         set_(self, "demand", _counts("demand", demand, n_e))
         set_(self, "capacity", _counts("capacity", capacity, n_r))
         set_(self, "min_load", _counts("min_load", min_load, n_r))
-        edges = Edges(*(_frozen(a[order]) for a in (e, r, s, s, rp)))
+        edges = Edges(*(_frozen(a[order]) for a in (e, r, s, ep, rp)))
         set_(self, "_edges", edges)
         set_(self, "_keys", _frozen(keys))
         set_(self, "locked", _frozen(_checked_locked(

@@ -265,6 +265,7 @@ def _metrics(result: MatchResult) -> str:
         ["pairs", m.n_pairs], ["mentees matched", f"{m.mentees_matched} / {m.mentees_asking}"],
         ["total score", m.total_score], ["mean score", m.mean_score],
         ["lowest score", m.min_score], ["topic coverage", f"{m.topic_coverage:.0%}"],
+        *([["ranked choices", m.choices.summary()]] if m.choices is not None else []),
     ], row_headers=True)
 
 
@@ -321,6 +322,7 @@ def render_report(result: MatchResult, *, cohort: Cohort | None = None,
         ["pairs", m.n_pairs], ["mentees matched", f"{m.mentees_matched} / {m.mentees_asking}"],
         ["total score", m.total_score], ["mean score", m.mean_score],
         ["lowest score", m.min_score], ["topic coverage", f"{m.topic_coverage:.0%}"],
+        *([["ranked choices", m.choices.summary()]] if m.choices is not None else []),
     ]))
     if figures:
         parts.append("<h2>Scores and mentor loads</h2>")

@@ -46,7 +46,7 @@ def _leaves(scorer: Scorer) -> list[tuple[Leaf, tuple[float, ...]]] | None:
         return out
     if type(scorer) in BUILTIN_SCORERS and isinstance(
             scorer, TopicScorer | TypeScorer | ModalityScorer | AttributeScorer
-            | ConcordanceScorer | BuddyScorer | ChoiceScorer):  # exact type; isinstance names it for mypy
+            | ConcordanceScorer | BuddyScorer | ChoiceScorer):  # exact type; named for mypy
         return [(scorer, ())]
     return None
 

@@ -152,7 +152,7 @@ class RankedChoices:
         return Criterion(self.name, 0.5 * (ev + rv), None, self.reason)
 
     def reason(self, i: int, j: int) -> str | None:
-        """The reason of pair ``(i, j)``: whose choice it is, and which."""
+        """Return the reason of pair ``(i, j)``: whose choice it is, and which."""
         pos, found = self.find(np.array([i]), np.array([j]))
         ek = int(self.e_rank[pos[0]]) if found[0] else 0
         rk = int(self.r_rank[pos[0]]) if found[0] else 0

@@ -21,6 +21,7 @@ from mentormatch.errors import MentorMatchError, SurveyError, SurveyProblem, Sur
 from mentormatch.models import Cohort, Mentee, Mentor
 from mentormatch.survey._dictionary import apply_dictionary, read_data_dictionary
 from mentormatch.survey._people import PeopleIndex, is_no_one, split_people
+from mentormatch.survey._ranked import resolve_choices
 from mentormatch.survey._report import ReadReport
 from mentormatch.survey._rows import Row, RowReader
 from mentormatch.survey._schema import (
@@ -106,6 +107,7 @@ def read_survey(path: Source, schema: SurveySchema | None = None, *,
     tables, readers, rows = _load(sources, schema, vocab)
     rows = _deduplicate(rows, schema.duplicates)
     _resolve_supervisors(rows, schema)
+    resolve_choices(rows, schema)
     for row in rows:
         row.table.problems.extend(row.problems)
         row.table.notes.extend(row.notes)
@@ -287,6 +289,7 @@ def _build(rows: list[Row], readers: dict[int, RowReader],
         reader = readers[id(row.table)]
         for role in row.roles:
             kwargs = {k: v for k, v in row.data.items() if _relevant(role, k)}
+            kwargs.update(row.role_data.get(role, {}))
             _fill_defaults(row, role, kwargs, reader, schema)
             try:
                 person = (Mentee if role == "mentee" else Mentor)(**kwargs)

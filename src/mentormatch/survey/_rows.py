@@ -54,6 +54,8 @@ class Row:
     supervisors: str | None = None
     supervisor_column: str | None = None
     differ: dict[str, str] = field(default_factory=dict)  # must_differ column -> answer key
+    choice_cells: list[tuple[str, str | None]] = field(default_factory=list)  # in rank order
+    role_data: dict[str, dict[str, Any]] = field(default_factory=dict)  # fields of one role
 
     @property
     def ident(self) -> str | None:
@@ -92,6 +94,7 @@ class RowReader:
         self.options = {n: self._known_options(n) for n in self.multi}
         self.differ = {n: found.find_header(n) for n in schema.must_differ
                        if n != "supervisors"}
+        self.ranked = found.find_all("choices")
         self.ok = self._required()
 
     def _required(self) -> bool:
@@ -141,6 +144,8 @@ class RowReader:
                              if len(opts) > 1 else f"option column {self.t.header[opts[0][0]]!r}")
             if shown:
                 out[name] = " + ".join(shown)
+        if self.ranked:
+            out["choices"] = " + ".join(s.shown for s in self.ranked)
         return {n: out[n] for n in COLUMN_FIELDS if n in out}
 
     # ------------------------------------------------------------------ rows
@@ -197,6 +202,7 @@ class RowReader:
         source = self.src["supervisors"]
         if source is not None:
             row.supervisors, row.supervisor_column = source.text(cells), source.shown
+        row.choice_cells = [(s.shown, s.text(cells)) for s in self.ranked]
         for name, column in self.differ.items():
             answer = column.text(cells) if column is not None else None
             if answer and not is_no_one(answer):

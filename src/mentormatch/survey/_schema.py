@@ -32,7 +32,8 @@ MENTOR_ONLY = ("capacity", "leads_divisions", "buddy_capacity", "task_capacity",
 #: Every field read from a column, in the order of the template's columns.
 COLUMN_FIELDS = ("id", "role", *TEXT_FIELDS, "career_stage", *BOOL_FIELDS[:1], "supervisors",
                  "leads_divisions", *CHOICE_FIELDS, "capacity", "demand", *BOOL_FIELDS[1:],
-                 *COUNT_FIELDS[2:], "topics", "other_topics", "tasks", "concordance")
+                 *COUNT_FIELDS[2:], "topics", "other_topics", "tasks", "concordance",
+                 "choices")
 _VALUE_FIELDS = ("role", *TEXT_FIELDS, "career_stage", *BOOL_FIELDS, *COUNT_FIELDS,
                  *CHOICE_FIELDS, *TOPIC_FIELDS, *LIST_FIELDS)
 _DEFAULT_FIELDS = ("role", "division", "site", "career_stage", *BOOL_FIELDS, *COUNT_FIELDS,
@@ -98,9 +99,10 @@ class SurveySchema(ValidatedModel):
 
     Every column field takes one header name or several alternatives (the first
     present wins), except ``topics``, whose columns present are all read and
-    combined. Headers match ignoring case, spaces and dashes; a header row of
-    codes (``code_row``, Qualtrics' Q-codes) or a data dictionary (REDCap)
-    gives each column a second name. A field written ``"{First name} {Last
+    combined, and ``choices``, whose columns present are all read in order.
+    Headers match ignoring case, spaces and dashes; a header row of codes
+    (``code_row``, Qualtrics' Q-codes) or a data dictionary (REDCap) gives
+    each column a second name. A field written ``"{First name} {Last
     name}"`` joins several columns. ``None`` means the survey has no such column.
 
     Topics (and mentorship types, modalities) are read from multi-select columns
@@ -120,9 +122,14 @@ class SurveySchema(ValidatedModel):
     id, role, name, email, division, site, career_stage, newcomer, supervisors, \
 leads_divisions, types, modalities, capacity, demand, trained_abroad, relocated, \
 buddy_capacity, task_capacity, tasks_use_capacity, min_load, topics, other_topics, \
-tasks, gender, background, concordance : str or tuple of str or None
+tasks, gender, background, concordance, choices : str or tuple of str or None
         Header names of each field. ``id`` and ``topics`` are required; ``role``
-        may be ``None`` when mentees and mentors come in two files.
+        may be ``None`` when mentees and mentors come in two files. ``choices``
+        are ranked choices of people on the other side (a mentee's mentors, a
+        mentor's mentees): one column per rank (``"1st choice of mentor"``,
+        ``"2nd choice of mentor"``, ...) or one cell listing names in order;
+        names are resolved like supervisors (ids, e-mails, names with titles,
+        accents, "Last, First") and each resolution is reported.
     preset : {"google_forms", "microsoft_forms", "qualtrics", "redcap"}, optional
         Settings of one form tool (header rows, separators, id column, rows to
         skip); any key given explicitly wins over the preset's.
@@ -175,6 +182,9 @@ tasks, gender, background, concordance : str or tuple of str or None
     unknown_supervisors : {"error", "ignore"}, default="error"
         A supervisor answer naming nobody in the survey: an error, or kept as
         written (reported).
+    unknown_choices : {"error", "ignore"}, default="error"
+        A ranked choice naming nobody (or several people) on the other side:
+        an error, or left out with a warning (later choices move up a rank).
     vocabulary : TopicVocabulary, optional
         Canonical topics and aliases; answers outside it are reported.
 
@@ -219,6 +229,8 @@ tasks, gender, background, concordance : str or tuple of str or None
     gender: OptNames = None
     background: OptNames = None
     concordance: OptNames = None
+    choices: OptNames = ("Ranked choices", "1st choice", "2nd choice", "3rd choice",
+                         "4th choice", "5th choice")
 
     preset: Preset | None = None
     values: dict[str, dict[str, Any]] = Field(default_factory=dict)
@@ -246,6 +258,7 @@ tasks, gender, background, concordance : str or tuple of str or None
     sheet: str | None = None
     data_dictionary: str | None = None
     unknown_supervisors: Literal["error", "ignore"] = "error"
+    unknown_choices: Literal["error", "ignore"] = "error"
     vocabulary: TopicVocabulary | None = None
 
     @model_validator(mode="before")

@@ -1,0 +1,105 @@
+"""Ranked choices from the survey: "1st/2nd/3rd choice of mentor", resolved to ids.
+
+A mentee's choices name mentors, a mentor's choices name mentees; a person who
+is both has their names resolved on each side, and each name counts on the
+side where it resolves. Names are resolved as supervisor answers are
+(:class:`~mentormatch.survey._people.PeopleIndex`): every resolution is an
+entry of the read report, and a name that resolves to nobody, or to several
+people, is never guessed.
+
+Columns are read in the schema's order (one per rank), each cell possibly
+listing several names in order; the rank of a choice is its place in the
+list of names that resolved, so a blank, "N/A" or a name left out under
+``unknown_choices="ignore"`` moves later choices up (and is reported).
+"""
+
+from __future__ import annotations
+
+from mentormatch.models import ordinal
+from mentormatch.survey._people import PeopleIndex, Resolution, is_no_one, split_people
+from mentormatch.survey._rows import Row
+from mentormatch.survey._schema import SurveySchema
+
+__all__ = ["resolve_choices"]
+
+_OTHER = {"mentee": "mentor", "mentor": "mentee"}
+
+
+def _index(rows: list[Row], role: str) -> PeopleIndex:
+    return PeopleIndex([(r.ident, r.data.get("email"), r.data.get("name"))
+                        for r in rows if r.ident is not None and role in r.roles])
+
+
+def resolve_choices(rows: list[Row], schema: SurveySchema) -> None:
+    """Resolve every row's ranked choices into ``row.role_data[role]["choices"]``.
+
+    Problems (unknown or ambiguous names under ``unknown_choices="error"``, a
+    person choosing themselves) go on the row; every resolution is a note.
+    """
+    if not any(text for row in rows for _, text in row.choice_cells):
+        return
+    index = {role: _index(rows, role) for role in ("mentee", "mentor")}
+    for row in rows:
+        if not row.roles or not any(text for _, text in row.choice_cells):
+            continue
+        chosen: dict[str, list[str]] = {role: [] for role in row.roles}
+        gap: str | None = None
+        for column, text in row.choice_cells:
+            if not text or is_no_one(text):
+                gap = gap or column
+                if text:
+                    row.note("info", "choice", column, f"{text!r} read as no choice")
+                continue
+            if gap is not None and len(row.choice_cells) > 1:
+                row.note("info", "choice", column, f"{gap!r} is blank: later choices move up "
+                                                   "a rank")
+                gap = None
+            _read_cell(row, column, text, index, chosen, schema)
+        for role, idents in chosen.items():
+            row.role_data.setdefault(role, {})["choices"] = tuple(idents)
+
+
+def _read_cell(row: Row, column: str, text: str, index: dict[str, PeopleIndex],
+               chosen: dict[str, list[str]], schema: SurveySchema) -> None:
+    """Resolve the names of one cell, appending each to the choices of the side it names."""
+    for ref, _ in split_people(text, index[_OTHER[row.roles[0]]], schema.separators):
+        found = {role: index[_OTHER[role]].resolve(ref) for role in row.roles}
+        hits = {role: f for role, f in found.items() if f.ident is not None}
+        if not hits:
+            _unresolved(row, column, ref, found, index, schema)
+            continue
+        for role, f in hits.items():
+            ident = f.ident or ""
+            other = _OTHER[role]
+            if ident == row.ident:
+                row.problem(column, f"{ref!r} is this person's own id; nobody chooses "
+                                    "themselves")
+            elif ident in chosen[role]:
+                row.note("warning", "choice", column,
+                         f"{ref!r} -> {other} {ident} is ranked again: kept as "
+                         f"{ordinal(chosen[role].index(ident) + 1)} choice only")
+            else:
+                chosen[role].append(ident)
+                row.note("info", "choice", column,
+                         f"{ref!r} -> {other} {ident} ({f.how}), "
+                         f"{ordinal(len(chosen[role]))} choice")
+
+
+def _unresolved(row: Row, column: str, ref: str, found: dict[str, Resolution],
+                index: dict[str, PeopleIndex], schema: SurveySchema) -> None:
+    others = " or ".join(_OTHER[role] for role in row.roles) or "person"
+    candidates = sorted({c for f in found.values() for c in f.candidates})
+    if candidates:
+        what = (f"choice {ref!r} is ambiguous: it could be {' or '.join(candidates)}; write "
+                "the id or e-mail")
+    else:
+        close = [s for role in row.roles if (s := index[_OTHER[role]].suggest(ref))]
+        hint = f"; did you mean {close[0]!r}?" if close else ""
+        what = (f"unknown choice {ref!r}: no {others} in the survey has this id, e-mail or "
+                f"name{hint}")
+    if schema.unknown_choices == "error":
+        row.problem(column, f"{what} (set unknown_choices='ignore' in the schema to leave it "
+                            "out)")
+    else:
+        row.note("warning", "choice", column,
+                 f"{what}: left out (unknown_choices='ignore'), later choices move up a rank")
