@@ -16,12 +16,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import mentormatch as mm
+from mentormatch.encode import ranked_edge_preferences
 from mentormatch.errors import InvalidInputError, MentorMatchError
 from mentormatch.large import build_candidates
 from mentormatch.scoring import (
     AttributeScorer,
     BlockScorer,
     BuddyScorer,
+    ChoiceScorer,
     ConcordanceScorer,
     Criterion,
     ModalityScorer,
@@ -35,6 +37,7 @@ from mentormatch.scoring import (
     criterion_kernels,
     default_scorer,
     explain_pairs,
+    has_choices,
     is_builtin_scorer,
     pair_reasons,
 )
@@ -107,6 +110,8 @@ BUILTIN = {
     "topics": TopicScorer(),
     "buddy": BuddyScorer(),
     "buddy-mix": WeightedScorer([(BuddyScorer(), 1.0), (TopicScorer(), 1.0)]),
+    "choices": ChoiceScorer(),
+    "choices-mix": WeightedScorer([(default_scorer(), 0.8), (ChoiceScorer(), 0.2)]),
 }
 OWN_SCORE = {
     "topic-subclass": AnySharedTopic(),
@@ -119,11 +124,30 @@ OWN_SCORE = {
 SCORERS = {**BUILTIN, **OWN_SCORE}
 
 
+def _ranked(c, rng):
+    """The cohort with some people ranking a few of the other side (ranked choices)."""
+
+    def ranks(ids):
+        n = int(rng.integers(0, min(len(ids), 4) + 1)) if rng.random() < 0.6 else 0
+        return tuple(rng.choice(ids, n, replace=False).tolist())
+
+    return mm.Cohort(mentees=[p.model_copy(update={"choices": ranks(c.mentor_ids)})
+                              for p in c.mentees],
+                     mentors=[p.model_copy(update={"choices": ranks(c.mentee_ids)})
+                              for p in c.mentors],
+                     forbidden=c.forbidden, locked=c.locked)
+
+
 def _cohort(seed, n_e, n_r, profile, lived):
-    """A synthetic cohort, with some people trained abroad or relocated (buddy criteria)."""
+    """A synthetic cohort, with some people trained abroad or relocated (buddy criteria).
+
+    Every other seed, some people rank choices (the choice criterion).
+    """
     c = make_cohort(n_e, n_r, seed=seed, profile=profile, concordance_rate=0.4,
                     genders=("woman", "man", None), gender_probs=(0.4, 0.4, 0.2))
     rng = np.random.default_rng(seed)
+    if seed % 2:
+        c = _ranked(c, rng)
     if not lived:
         return c
 
@@ -132,7 +156,7 @@ def _cohort(seed, n_e, n_r, profile, lived):
         return p.model_copy(update={"trained_abroad": abroad,
                                     "relocated": abroad or bool(rng.random() < 0.3)})
 
-    return mm.Cohort(mentees=[lived_through(p) for p in c.mentees],
+    return mm.Cohort(mentees=[lived_through(p) for p in c.mentees],  # choices kept
                      mentors=[lived_through(p) for p in c.mentors],
                      forbidden=c.forbidden, locked=c.locked)
 
@@ -177,8 +201,11 @@ def test_every_path_gives_a_pair_the_dense_score_and_reasons(c, name, k, solver)
     edges = build_candidates(c, k=k, scorer=scorer).edges()  # type: ignore[arg-type]
     assert np.allclose(edges.score, table.mentee_scores[edges.mentee, edges.mentor],
                        rtol=0, atol=1e-12)
-    assert np.allclose(edges.mentor_pref, table.mentor_scores[edges.mentee, edges.mentor],
-                       rtol=0, atol=1e-12)
+    mentor_view = table.mentor_scores[edges.mentee, edges.mentor]
+    if has_choices(c):  # ranked choices head the preferences (tests/test_ranked_choices.py)
+        mentor_view = ranked_edge_preferences(c, edges.mentee, edges.mentor, edges.score,
+                                              mentor_view)[1]
+    assert np.allclose(edges.mentor_pref, mentor_view, rtol=0, atol=1e-12)
     e, r = np.nonzero(np.ones(table.shape, dtype=bool))
     assert pair_reasons(c, scorer, e, r) == [table.reasons(i, j) for i, j in zip(e, r)]  # type: ignore[arg-type]
 
