@@ -112,8 +112,8 @@ def test_choice_values_and_reasons_follow_the_definition(c):
     e_idx, r_idx = np.nonzero(np.ones(crit.mentee_view.shape, dtype=bool))
     scorer = WeightedScorer([(TopicScorer(), 0.5), (ChoiceScorer(), 0.5)])
     table = scorer.score(c)
-    assert explain_pairs(scorer, c, e_idx, r_idx) == [table.reasons(i, j)
-                                                       for i, j in zip(e_idx, r_idx)]
+    assert explain_pairs(scorer, c, e_idx, r_idx) == [
+        table.reasons(i, j) for i, j in zip(e_idx.tolist(), r_idx.tolist())]
 
 
 def test_the_default_scorer_adds_choices_only_when_someone_ranked():

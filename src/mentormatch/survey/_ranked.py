@@ -39,6 +39,8 @@ def resolve_choices(rows: list[Row], schema: SurveySchema) -> None:
     if not any(text for row in rows for _, text in row.choice_cells):
         return
     index = {role: _index(rows, role) for role in ("mentee", "mentor")}
+    everyone = PeopleIndex([(r.ident, r.data.get("email"), r.data.get("name"))
+                            for r in rows if r.ident is not None])
     for row in rows:
         if not row.roles or not any(text for _, text in row.choice_cells):
             continue
@@ -54,15 +56,17 @@ def resolve_choices(rows: list[Row], schema: SurveySchema) -> None:
                 row.note("info", "choice", column, f"{gap!r} is blank: later choices move up "
                                                    "a rank")
                 gap = None
-            _read_cell(row, column, text, index, chosen, schema)
+            # Names are cut where the text does not name one person of either side it may name.
+            cut = index[_OTHER[row.roles[0]]] if len(row.roles) == 1 else everyone
+            _read_cell(row, column, text, index, cut, chosen, schema)
         for role, idents in chosen.items():
             row.role_data.setdefault(role, {})["choices"] = tuple(idents)
 
 
 def _read_cell(row: Row, column: str, text: str, index: dict[str, PeopleIndex],
-               chosen: dict[str, list[str]], schema: SurveySchema) -> None:
+               cut: PeopleIndex, chosen: dict[str, list[str]], schema: SurveySchema) -> None:
     """Resolve the names of one cell, appending each to the choices of the side it names."""
-    for ref, _ in split_people(text, index[_OTHER[row.roles[0]]], schema.separators):
+    for ref, _ in split_people(text, cut, schema.separators):
         found = {role: index[_OTHER[role]].resolve(ref) for role in row.roles}
         hits = {role: f for role, f in found.items() if f.ident is not None}
         if not hits:
