@@ -36,7 +36,7 @@ match                             Score, solve, explain
 rematch                           A change of mentor, a mentor leaving, newcomers
 MatchResult, Pair, Unmatched,     What a match returns
 Shortfall, Metrics, Provenance,
-Change
+Change, ChoiceProfile
 
 Check and export
 ================
@@ -86,6 +86,7 @@ from mentormatch.matching import rematch as rematch
 from mentormatch.matching import shortlist as shortlist
 from mentormatch.models import CareerStage as CareerStage
 from mentormatch.models import Change as Change
+from mentormatch.models import ChoiceProfile as ChoiceProfile
 from mentormatch.models import Cohort as Cohort
 from mentormatch.models import MatchResult as MatchResult
 from mentormatch.models import Mentee as Mentee
@@ -139,7 +140,7 @@ __all__ = [
     "Diagnosis", "Finding", "Recommendation", "Shortlist", "TopicDemand", "TopicSupply",
     "diagnose", "shortlist", "topic_demand",
     # match, and the year after
-    "Change", "MatchResult", "Metrics", "Pair", "Provenance", "Shortfall", "Unmatched",
+    "Change", "ChoiceProfile", "MatchResult", "Metrics", "Pair", "Provenance", "Shortfall", "Unmatched",
     "match", "rematch",
     # check and export
     "CheckReport", "blocking_pairs", "check", "plot_result", "plot_topic_demand",
