@@ -140,7 +140,8 @@ __all__ = [
     "Diagnosis", "Finding", "Recommendation", "Shortlist", "TopicDemand", "TopicSupply",
     "diagnose", "shortlist", "topic_demand",
     # match, and the year after
-    "Change", "ChoiceProfile", "MatchResult", "Metrics", "Pair", "Provenance", "Shortfall", "Unmatched",
+    "Change", "ChoiceProfile", "MatchResult", "Metrics", "Pair", "Provenance", "Shortfall",
+    "Unmatched",
     "match", "rematch",
     # check and export
     "CheckReport", "blocking_pairs", "check", "plot_result", "plot_topic_demand",
