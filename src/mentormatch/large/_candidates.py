@@ -157,7 +157,9 @@ def build_candidates(cohort: Cohort, k: int = 50, *, scorer: Scorer | None = Non
     """Score a cohort block by block and keep each mentee's ``k`` best admissible mentors.
 
     Excluded pairs (forbidden, supervision, self), mentors without capacity and
-    pairs below ``min_score`` are never candidates; locked pairs always are.
+    pairs below ``min_score`` are never candidates; locked pairs always are, and
+    so are the other admissible pairs someone ranked (``Mentee.choices``,
+    ``Mentor.choices``), which head each side's preferences.
     Ties are broken before the top-k step by mentor index (lower first), so the
     result is deterministic and ``argpartition`` never meets a tie.
 
