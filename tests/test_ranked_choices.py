@@ -280,3 +280,15 @@ def test_a_leaving_mentor_leaves_the_choices_naming_them():
     later = mm.rematch(first, leaving_mentors=["r1"])
     assert later.mentors_of("e1") == ("r2",)
     assert later.cohort is not None and later.cohort.mentee("e1").choices == ("r2",)
+
+
+@settings(max_examples=40, deadline=None)
+@given(c=ranked_cohorts(), proposing=st.sampled_from(["mentees", "mentors"]))
+def test_the_large_path_stable_match_is_the_dense_one_when_every_mentor_is_a_candidate(
+        c, proposing):
+    dense = mm.match(c, solver="stable", proposing=proposing)
+    large = mm.match(c, solver="stable", proposing=proposing, candidates=len(c.mentors))
+    assert [(p.mentee, p.mentor) for p in large.pairs] == [
+        (p.mentee, p.mentor) for p in dense.pairs]
+    assert large.metrics.choices == dense.metrics.choices
+    assert large.metrics.blocking_pairs == 0
