@@ -292,3 +292,14 @@ def test_the_large_path_stable_match_is_the_dense_one_when_every_mentor_is_a_can
         (p.mentee, p.mentor) for p in dense.pairs]
     assert large.metrics.choices == dense.metrics.choices
     assert large.metrics.blocking_pairs == 0
+
+
+@pytest.mark.parametrize("candidates", [None, 1])
+def test_a_ranked_pair_breaking_a_must_have_is_never_matched(candidates):
+    c = mm.Cohort(mentees=[mm.Mentee(id="e1", topics=["a"], site="X", choices=["r1"])],
+                  mentors=[mm.Mentor(id="r1", topics=["a"], site="Y"),
+                           mm.Mentor(id="r2", topics=["b"], site="X")],
+                  must_haves=["same site"])
+    result = mm.match(c, solver="stable", candidates=candidates)
+    assert result.mentors_of("e1") == ("r2",)
+    assert result.metrics.choices == ChoiceProfile(mentees_ranking=1, mentees_without_choice=1)
