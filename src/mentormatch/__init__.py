@@ -11,6 +11,7 @@ Mentee, Mentor, Cohort            People and the rules between them (forbidden, 
 MustHave                          A hard rule on pairs ("same site", "mentor must offer X")
 MentorshipType, Modality,         The values their fields take
 CareerStage
+Schedule, TimeSlot                Work hours, site time zones, weekly availability slots
 TopicVocabulary, normalize_topic  One spelling per topic
 example_cohort                    The built-in cohort, shaped like the pilot program
 
@@ -96,7 +97,9 @@ from mentormatch.models import Modality as Modality
 from mentormatch.models import MustHave as MustHave
 from mentormatch.models import Pair as Pair
 from mentormatch.models import Provenance as Provenance
+from mentormatch.models import Schedule as Schedule
 from mentormatch.models import Shortfall as Shortfall
+from mentormatch.models import TimeSlot as TimeSlot
 from mentormatch.models import Unmatched as Unmatched
 from mentormatch.problem import Assignment as Assignment
 from mentormatch.problem import MatchProblem as MatchProblem
@@ -131,7 +134,7 @@ from mentormatch.topics import normalize_topic as normalize_topic
 __all__ = [
     # describe a program
     "CareerStage", "Cohort", "Mentee", "Mentor", "MentorshipType", "Modality",
-    "MustHave", "TopicVocabulary", "example_cohort", "normalize_topic",
+    "MustHave", "Schedule", "TimeSlot", "TopicVocabulary", "example_cohort", "normalize_topic",
     # read a survey
     "ReadEntry", "ReadReport", "SurveySchema", "example_survey_path", "read_org_chart",
     "read_survey", "survey_template", "with_supervisors",

@@ -11,6 +11,7 @@ so it is computed through its own ``score()``.
 from __future__ import annotations
 
 from mentormatch.models import Cohort
+from mentormatch.scoring._availability import AvailabilityScorer
 from mentormatch.scoring._base import Scorer, WeightedScorer
 from mentormatch.scoring._buddy import BuddyScorer
 from mentormatch.scoring._builtin import (
@@ -26,10 +27,10 @@ from mentormatch.scoring._topic_fit import TopicFit, TopicMatrices
 __all__ = ["BUILTIN_SCORERS", "criterion_kernels", "is_builtin_scorer"]
 
 Leaf = (TopicScorer | TypeScorer | ModalityScorer | AttributeScorer | ConcordanceScorer
-        | BuddyScorer)
+        | BuddyScorer | AvailabilityScorer)
 #: The scorers whose criteria have kernels (exact types; see the module's docstring).
 BUILTIN_SCORERS: tuple[type, ...] = (TopicScorer, TypeScorer, ModalityScorer, AttributeScorer,
-                                     ConcordanceScorer, BuddyScorer)
+                                     ConcordanceScorer, BuddyScorer, AvailabilityScorer)
 
 
 def _leaves(scorer: Scorer) -> list[tuple[Leaf, tuple[float, ...]]] | None:
@@ -44,7 +45,8 @@ def _leaves(scorer: Scorer) -> list[tuple[Leaf, tuple[float, ...]]] | None:
         return out
     if type(scorer) in BUILTIN_SCORERS and isinstance(
             scorer, TopicScorer | TypeScorer | ModalityScorer | AttributeScorer
-            | ConcordanceScorer | BuddyScorer):  # exact type; isinstance names it for mypy
+            | ConcordanceScorer | BuddyScorer | AvailabilityScorer):
+        # exact type above; isinstance names it for mypy
         return [(scorer, ())]
     return None
 
