@@ -32,7 +32,14 @@ from mentormatch.large._selection import DEFAULT_BLOCK_BYTES, _Selector
 from mentormatch.models import Cohort, MatchResult, MustHaveMask
 from mentormatch.problem import Assignment, CandidateProblem, MatchProblem
 from mentormatch.progress import Progress
-from mentormatch.scoring import Scorer, TopicMatrices, block_scorer, default_scorer, pair_reasons
+from mentormatch.scoring import (
+    Scorer,
+    TopicMatrices,
+    block_scorer,
+    default_scorer,
+    pair_reasons,
+    slot_rule,
+)
 from mentormatch.solvers import get, require, solve
 
 __all__ = ["build_candidates", "match_candidates"]
@@ -81,7 +88,8 @@ def _start(cohort: Cohort, scorer: Scorer | None, k: int, min_score: float | Non
     selector = _Selector(bscorer, excluded=_excluded_indices(cohort),
                          dead_mentors=capacity == 0, min_score=min_score,
                          block_bytes=block_bytes,
-                         must_haves=MustHaveMask.of(cohort) if cohort.must_haves else None)
+                         must_haves=MustHaveMask.of(cohort) if cohort.must_haves else None,
+                         slot_rule=slot_rule(cohort))
     setup = PricingSetup(bscorer, selector, demand, capacity, min_load, locked, attrs)
     build = _Build(cohort, setup, k=np.zeros(n_e, dtype=np.int64),
                    bound=np.full(n_e, -np.inf))
@@ -318,8 +326,8 @@ def _explain(cohort: Cohort, problem: CandidateProblem, assignment: Assignment,
 def _why_short(problem: CandidateProblem, candidates: IntArray, mine: IntArray,
                loads: IntArray, solver: str) -> str:
     if candidates.size == 0:
-        return ("no admissible mentor (all excluded, breaking a must-have, without capacity "
-                "or below the minimum score)")
+        return ("no admissible mentor (all excluded, breaking a must-have, without capacity, "
+                "below the minimum score or sharing no slot within work hours)")
     others = np.setdiff1d(candidates, mine)
     if others.size == 0:
         return f"only {candidates.size} admissible candidate mentor(s)"
