@@ -20,6 +20,7 @@ from mentormatch.errors import InvalidInputError, MentorMatchError
 from mentormatch.large import build_candidates
 from mentormatch.scoring import (
     AttributeScorer,
+    AvailabilityScorer,
     BlockScorer,
     BuddyScorer,
     ConcordanceScorer,
@@ -107,6 +108,7 @@ BUILTIN = {
     "topics": TopicScorer(),
     "buddy": BuddyScorer(),
     "buddy-mix": WeightedScorer([(BuddyScorer(), 1.0), (TopicScorer(), 1.0)]),
+    "availability-mix": WeightedScorer([(default_scorer(), 0.9), (AvailabilityScorer(), 0.1)]),
 }
 OWN_SCORE = {
     "topic-subclass": AnySharedTopic(),
@@ -119,8 +121,13 @@ OWN_SCORE = {
 SCORERS = {**BUILTIN, **OWN_SCORE}
 
 
+SLOTS = ("Mon morning", "Tue morning", "Tue afternoon", "Wed 10:00-11:30", "Thu morning",
+         "Thu 16:00-18:00", "Fri afternoon", "Sat morning")
+
+
 def _cohort(seed, n_e, n_r, profile, lived):
-    """A synthetic cohort, with some people trained abroad or relocated (buddy criteria)."""
+    """A synthetic cohort; with ``lived``, some people trained abroad or relocated (buddy
+    criteria) and weekly availability in two time zones (availability criterion)."""
     c = make_cohort(n_e, n_r, seed=seed, profile=profile, concordance_rate=0.4,
                     genders=("woman", "man", None), gender_probs=(0.4, 0.4, 0.2))
     rng = np.random.default_rng(seed)
@@ -129,12 +136,17 @@ def _cohort(seed, n_e, n_r, profile, lived):
 
     def lived_through(p):
         abroad = bool(rng.random() < 0.3)
-        return p.model_copy(update={"trained_abroad": abroad,
-                                    "relocated": abroad or bool(rng.random() < 0.3)})
+        slots = [s for s in SLOTS if rng.random() < 0.3]
+        return p.model_validate({**p.model_dump(), "trained_abroad": abroad,
+                                 "relocated": abroad or bool(rng.random() < 0.3),
+                                 "availability": slots})
 
+    sites = sorted({p.site for p in (*c.mentees, *c.mentors) if p.site})
+    zones = {site: ("America/Halifax", "America/St_Johns")[k % 2] for k, site in enumerate(sites)}
     return mm.Cohort(mentees=[lived_through(p) for p in c.mentees],
                      mentors=[lived_through(p) for p in c.mentors],
-                     forbidden=c.forbidden, locked=c.locked)
+                     forbidden=c.forbidden, locked=c.locked,
+                     schedule=mm.Schedule(site_time_zones=zones))
 
 
 cohorts = st.builds(_cohort, seed=st.integers(0, 10_000), n_e=st.integers(1, 20),
