@@ -45,6 +45,8 @@ check, CheckReport,               Hard rules and stability of any answer
 blocking_pairs
 write_report, write_mail_merge,   The director's files
 write_json
+Guidelines, write_agreements,     The program's guidelines in every export; one agreement
+render_agreement                  page per pair (topics, suggested slots, no-fault change)
 plot_result, plot_topic_demand    Figures (the ``report`` extra)
 
 Program rounds
@@ -104,11 +106,14 @@ from mentormatch.models import Unmatched as Unmatched
 from mentormatch.problem import Assignment as Assignment
 from mentormatch.problem import MatchProblem as MatchProblem
 from mentormatch.problem import ProblemAttributes as ProblemAttributes
+from mentormatch.report import Guidelines as Guidelines
 from mentormatch.report import TopicDemand as TopicDemand
 from mentormatch.report import TopicSupply as TopicSupply
 from mentormatch.report import plot_result as plot_result
 from mentormatch.report import plot_topic_demand as plot_topic_demand
+from mentormatch.report import render_agreement as render_agreement
 from mentormatch.report import topic_demand as topic_demand
+from mentormatch.report import write_agreements as write_agreements
 from mentormatch.report import write_json as write_json
 from mentormatch.report import write_mail_merge as write_mail_merge
 from mentormatch.report import write_report as write_report
@@ -145,8 +150,9 @@ __all__ = [
     "Change", "MatchResult", "Metrics", "Pair", "Provenance", "Shortfall", "Unmatched",
     "match", "rematch",
     # check and export
-    "CheckReport", "blocking_pairs", "check", "plot_result", "plot_topic_demand",
-    "write_json", "write_mail_merge", "write_report",
+    "CheckReport", "Guidelines", "blocking_pairs", "check", "plot_result",
+    "plot_topic_demand", "render_agreement", "write_agreements", "write_json",
+    "write_mail_merge", "write_report",
     # program rounds
     "Program", "form_circles", "match_buddies", "match_tasks", "pair_peers",
     "stable_roommates",
