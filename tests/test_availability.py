@@ -7,13 +7,15 @@ independent computations of the same rule.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pytest
-from brute import assignment_key, best_key, same_key
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import mentormatch as mm
+from brute import assignment_key, best_key, same_key
 from mentormatch.encode import build_problem
 from mentormatch.errors import ConstraintConflictError, InvalidInputError, InvalidSlotError
 from mentormatch.large import build_candidates
@@ -123,7 +125,8 @@ def test_overlap_criterion_values_and_reasons():
 
 def test_overlap_criterion_is_the_same_on_the_dense_block_and_pair_paths():
     rng = np.random.default_rng(3)
-    people = [{"id": f"p{k}", "site": rng.choice([*ZONES, None]),
+    sites = [*ZONES, None]
+    people: list[dict[str, Any]] = [{"id": f"p{k}", "site": sites[int(rng.integers(len(sites)))],
                "availability": [s for s in SLOTS if rng.random() < 0.35]} for k in range(30)]
     c = mm.Cohort(mentees=[mm.Mentee(**p) for p in people[:18]],
                   mentors=[mm.Mentor(**{**p, "id": "r" + p["id"]}) for p in people[18:]],

@@ -14,6 +14,8 @@ from ._export import write_json as write_json
 from ._export import write_mail_merge as write_mail_merge
 from ._export import write_report as write_report
 from ._guidelines import Guidelines as Guidelines
+from ._guidelines import agreement_pages as agreement_pages
+from ._guidelines import make_folder as make_folder
 from ._guidelines import render_agreement as render_agreement
 from ._guidelines import write_agreements as write_agreements
 from ._plots import plot_result as plot_result

@@ -28,7 +28,8 @@ from mentormatch.io import write_files
 from mentormatch.models import Cohort, MatchResult, ValidatedModel
 from mentormatch.scoring import suggested_slots
 
-__all__ = ["Guidelines", "agreement_file_name", "render_agreement", "write_agreements"]
+__all__ = ["Guidelines", "agreement_file_name", "agreement_pages", "make_folder",
+           "render_agreement", "write_agreements"]
 
 Text = Annotated[str, Field(min_length=1)]
 
@@ -248,16 +249,64 @@ def agreement_file_name(k: int, mentee: str, mentor: str, suffix: str) -> str:
     return f"agreement-{k + 1:03d}-{safe(mentee)}-{safe(mentor)}{suffix}"
 
 
+Formats = Sequence[Literal["markdown", "html"]]
+
+
+def agreement_pages(result: MatchResult, directory: str | Path, *,
+                    cohort: Cohort | None = None, guidelines: Guidelines | None = None,
+                    formats: Formats = ("markdown",)) -> dict[Path, str]:
+    """Return every pair's agreement page by the path :func:`write_agreements` gives it.
+
+    Examples
+    --------
+    >>> import mentormatch as mm
+    >>> pages = agreement_pages(mm.match(mm.example_cohort()), "out", formats=["html"])
+    >>> str(next(iter(pages)))
+    'out/agreement-001-new-01-mentor-12.html'
+    """
+    if not formats or any(f not in ("markdown", "html") for f in formats):
+        raise InvalidInputError(f"formats are 'markdown' and/or 'html', got {list(formats)!r}")
+    folder = Path(directory)
+    pages: dict[Path, str] = {}
+    for k, pair in enumerate(result.pairs):
+        for fmt in dict.fromkeys(formats):
+            name = agreement_file_name(k, pair.mentee, pair.mentor,
+                                       ".md" if fmt == "markdown" else ".html")
+            pages[folder / name] = render_agreement(
+                result, pair.mentee, pair.mentor, cohort=cohort, guidelines=guidelines,
+                format=fmt)
+    return pages
+
+
+def make_folder(directory: str | Path) -> Path:
+    """Create ``directory`` (and its parents) if needed; :class:`ExportError` if it cannot be."""
+    folder = Path(directory)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ExportError(f"cannot create the folder {folder}: {exc.strerror or exc}") from None
+    return folder
+
+
 def write_agreements(result: MatchResult, directory: str | Path, *,
                      cohort: Cohort | None = None, guidelines: Guidelines | None = None,
-                     formats: Sequence[Literal["markdown", "html"]] = ("markdown",)
-                     ) -> list[Path]:
+                     formats: Formats = ("markdown",)) -> list[Path]:
     """Write one agreement page per pair into ``directory``, all files or none.
 
     Files are named ``agreement-001-<mentee>-<mentor>.md`` (and ``.html``) in
     the order of ``result.pairs``; characters other than letters, digits,
     ``.``, ``_`` and ``-`` in ids become ``_``. The directory is created if
     needed; files are written through :func:`mentormatch.io.write_files`.
+
+    Parameters
+    ----------
+    result : MatchResult
+    directory : str or Path
+    cohort : Cohort, optional
+        Where people come from, when ``result`` carries no cohort.
+    guidelines : Guidelines, optional
+        The program's text; the default :class:`Guidelines` when not given.
+    formats : sequence of {"markdown", "html"}, default=("markdown",)
 
     Returns
     -------
@@ -272,20 +321,9 @@ def write_agreements(result: MatchResult, directory: str | Path, *,
     >>> len(paths) == len(result.pairs), paths[0].suffix
     (True, '.md')
     """
-    if not formats or any(f not in ("markdown", "html") for f in formats):
-        raise InvalidInputError(f"formats are 'markdown' and/or 'html', got {list(formats)!r}")
-    folder = Path(directory)
-    files: dict[str | Path, bytes] = {}
-    for k, pair in enumerate(result.pairs):
-        for fmt in dict.fromkeys(formats):
-            name = agreement_file_name(k, pair.mentee, pair.mentor,
-                                       ".md" if fmt == "markdown" else ".html")
-            files[folder / name] = render_agreement(
-                result, pair.mentee, pair.mentor, cohort=cohort, guidelines=guidelines,
-                format=fmt).encode("utf-8")
-    if files:
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise ExportError(f"cannot create {folder}: {exc.strerror or exc}") from None
-    return write_files(files)
+    pages = agreement_pages(result, directory, cohort=cohort, guidelines=guidelines,
+                            formats=formats)
+    if not pages:
+        return []
+    make_folder(directory)
+    return write_files({path: text.encode("utf-8") for path, text in pages.items()})
