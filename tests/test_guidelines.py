@@ -6,7 +6,6 @@ import csv
 import io
 import json
 import stat
-from pathlib import Path
 
 import pytest
 
@@ -46,7 +45,7 @@ def test_default_guidelines_carry_the_studys_recommendations():
     assert "write to mentoring@example.org" in mine.text()
     assert "Meet &lt;monthly&gt;." in mine.html()
     with pytest.raises(InvalidInputError, match="did you mean 'contact'"):
-        mm.Guidelines(contakt="x")
+        mm.Guidelines(contakt="x")  # type: ignore[call-arg]
     with pytest.raises(InvalidInputError, match="overview"):
         mm.Guidelines(overview="")
 
