@@ -44,8 +44,9 @@ def mail_merge_records(result: MatchResult, *, cohort: Cohort | None = None,
                        guidelines: Guidelines | None = None) -> list[dict[str, Any]]:
     """One flat dict per pair with names, e-mails and shared topics (see ``MAIL_MERGE_COLUMNS``).
 
-    Names, e-mails and suggested first-meeting slots (:func:`~mentormatch.scoring.
-    suggested_slots`) are blank when not known, or when neither ``cohort`` nor
+    Names, e-mails and suggested first-meeting slots
+    (:func:`~mentormatch.scoring.suggested_slots`) are blank when not known, or
+    when neither ``cohort`` nor
     ``result.cohort`` is available (a result loaded from JSON). Every row
     carries the program's guidelines (:meth:`Guidelines.text`; the default
     :class:`Guidelines` when none are given).
