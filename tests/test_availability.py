@@ -255,3 +255,30 @@ def test_check_flags_a_result_that_breaks_the_rule():
     report = mm.check(result, build_problem(c, default_scorer().score(c)), cohort=ruled)
     assert report.violations == ("pair ('e', 'r') shares no slot within work hours, which the "
                                  "schedule requires",)
+
+
+# --------------------------------------------------------------------------- survey
+
+
+def test_survey_reads_a_slots_column_and_a_checkbox_grid_and_reports_what_it_left_out(
+        tmp_path):
+    path = tmp_path / "survey.csv"
+    path.write_text(
+        "ID,Role,Topics,Capacity,Mentors wanted,Availability,Availability [Tuesday],"
+        "Availability [Thursday]\n"
+        "e1,mentee,teaching,,1,Mon 9-10; Funday 9-10,Morning,Afternoon; Evening\n"
+        "r1,mentor,teaching,1,,,Morning,\n"
+        "r2,mentor,teaching,1,,,,\n")
+    cohort, report = mm.read_survey(path, report=True)
+    assert [str(s) for s in cohort.mentee("e1").availability] == [
+        "Mon 09:00-10:00", "Tue 09:00-12:00", "Thu 13:00-17:00", "Thu 17:00-20:00"]
+    assert [str(s) for s in cohort.mentor("r1").availability] == ["Tue 09:00-12:00"]
+    assert cohort.mentor("r2").availability == ()
+    assert "2 day columns ('Availability [Tuesday]', ...)" in report.columns["survey.csv"][
+        "availability"]
+    (left_out,) = report.find("availability", level="warning")
+    assert left_out.row == 2 and "'Funday 9-10' left out: 'Funday 9-10': unknown day" in (
+        left_out.message)
+    read = [e.message for e in report.find("availability", level="info")]
+    assert read == ["read as Mon 09:00-10:00; Tue 09:00-12:00; Thu 13:00-17:00; "
+                    "Thu 17:00-20:00", "read as Tue 09:00-12:00"]

@@ -171,7 +171,10 @@ def parse_slot(value: Any) -> TimeSlot:
     if not found or not found[2]:
         raise InvalidSlotError(f"cannot read {shorten(value)} as a time slot; write it as "
                                "'Tue 09:00-12:00' or 'Tue morning'")
-    day = parse_day(found[1])
+    try:
+        day = parse_day(found[1])
+    except InvalidSlotError as exc:
+        raise InvalidSlotError(f"{shorten(value)}: {exc}") from None
     try:
         start, end = parse_window(found[2])
     except InvalidSlotError as exc:

@@ -120,9 +120,14 @@ class SurveySchema(ValidatedModel):
     id, role, name, email, division, site, career_stage, newcomer, supervisors, \
 leads_divisions, types, modalities, capacity, demand, trained_abroad, relocated, \
 buddy_capacity, task_capacity, tasks_use_capacity, min_load, topics, other_topics, \
-tasks, gender, background, concordance : str or tuple of str or None
+tasks, gender, background, concordance, availability : str or tuple of str or None
         Header names of each field. ``id`` and ``topics`` are required; ``role``
         may be ``None`` when mentees and mentors come in two files.
+        ``availability`` is a column of weekly slots (``"Tue 09:00-12:00; Thu
+        morning"``) and/or a form's checkbox grid, one column per day
+        (``Availability [Tuesday]``) whose cells list parts of the day
+        (``Morning, Afternoon``); an answer that is not a slot is reported and
+        left out.
     preset : {"google_forms", "microsoft_forms", "qualtrics", "redcap"}, optional
         Settings of one form tool (header rows, separators, id column, rows to
         skip); any key given explicitly wins over the preset's.
@@ -219,6 +224,7 @@ tasks, gender, background, concordance : str or tuple of str or None
     gender: OptNames = None
     background: OptNames = None
     concordance: OptNames = None
+    availability: OptNames = ("Availability", "When are you free?")
 
     preset: Preset | None = None
     values: dict[str, dict[str, Any]] = Field(default_factory=dict)
