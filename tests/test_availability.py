@@ -282,3 +282,25 @@ def test_survey_reads_a_slots_column_and_a_checkbox_grid_and_reports_what_it_lef
     read = [e.message for e in report.find("availability", level="info")]
     assert read == ["read as Mon 09:00-10:00; Tue 09:00-12:00; Thu 13:00-17:00; "
                     "Thu 17:00-20:00", "read as Tue 09:00-12:00"]
+
+
+def test_task_and_circle_rounds_keep_the_rule():
+    schedule = mm.Schedule(require_common_slot=True)
+    c = mm.Cohort(
+        mentees=[mm.Mentee(id=f"e{k}", topics=["qi"], types=["group"], tasks=["qi"],
+                           availability="Tue morning") for k in range(3)],
+        mentors=[mm.Mentor(id="wed", topics=["qi"], types=["group", "task_focused"],
+                           availability="Wed morning", capacity=3, task_capacity=3),
+                 mm.Mentor(id="tue", topics=["qi"], types=["group", "task_focused"],
+                           availability="Tue 10-12", capacity=3, task_capacity=1)],
+        schedule=schedule)
+    tasks = mm.match_tasks(c)
+    assert [m.mentor for m in tasks.matches] == ["tue"]
+    assert {u.reason for u in tasks.unmatched} == {"every mentor offering qi has used their "
+                                                   "task places"}
+    circles = mm.form_circles(c, min_size=1, max_size=3)
+    assert [(x.lead, len(x.members)) for x in circles.circles] == [("tue", 3)]
+    lonely = c.model_copy(update={"mentors": c.mentors[:1]})
+    assert "sharing no slot within work hours" in mm.form_circles(
+        lonely, min_size=1).left_out[0].reason
+    assert "shares no slot within work hours" in mm.match_tasks(lonely).unmatched[0].reason
