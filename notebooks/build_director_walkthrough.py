@@ -140,7 +140,8 @@ for note in timed_result.notes:
     print("note:", note)
 first = timed_result.pairs[0]
 print(first.mentee, "<-", first.mentor, "|", "; ".join(first.reasons))
-print("suggested first meetings:", mm.scoring.suggested_slots(timed, first.mentee, first.mentor))"""),
+print("suggested first meetings:", mm.scoring.suggested_slots(
+    timed.schedule, timed.mentee(first.mentee), timed.mentor(first.mentor)))"""),
     ("md", """The program's guidelines travel in every export: the mail merge (a `guidelines` column
 beside `suggested_slots`), the HTML report, and one agreement page per pair with the pair's
 shared topics, suggested slots, the meeting expectations, roles and how to change mentor

@@ -150,7 +150,7 @@ def test_suggested_slots_are_in_the_mentees_time_with_the_mentors_when_it_differ
                                      availability="Tue 10:00-13:00; Thu 9-10")],
                   schedule=mm.Schedule(site_time_zones=ZONES))
     # Halifax 09:30 is St. John's 10:00; Thursday St. John's 09:00-10:00 is Halifax 08:30-09:30.
-    assert suggested_slots(c, "e", "r") == (
+    assert suggested_slots(c.schedule, c.mentee("e"), c.mentor("r")) == (
         "Tue 09:30-10:30 America/Halifax (America/St_Johns: Tue 10:00)",)
 
 

@@ -13,6 +13,7 @@ Times sit on a 15-minute grid; a named part of the day is a fixed window
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import zoneinfo
 from collections.abc import Mapping, Sequence
@@ -242,6 +243,17 @@ def _days(value: Any) -> tuple[int, ...]:
     return tuple(sorted(out))
 
 
+@functools.lru_cache(maxsize=512)
+def _offsets(zone: str, monday: dt.date) -> tuple[int, ...]:
+    tz = zoneinfo.ZoneInfo(zone)
+    out = []
+    for d in range(7):
+        noon = dt.datetime.combine(monday + dt.timedelta(days=d), dt.time(12), tzinfo=tz)
+        offset = noon.utcoffset() or dt.timedelta(0)
+        out.append(int(offset.total_seconds() // 60))
+    return tuple(out)
+
+
 def check_zone(name: str) -> str:
     """Return ``name`` if it is an IANA time zone (``"America/Halifax"``), else refuse it.
 
@@ -319,14 +331,7 @@ class Schedule(ValidatedModel):
 
     def offsets(self, zone: str) -> tuple[int, ...]:
         """Minutes a zone is ahead of UTC at noon on each day of the week of ``week_of``."""
-        monday = self.week_of - dt.timedelta(days=self.week_of.weekday())
-        tz = zoneinfo.ZoneInfo(zone)
-        out = []
-        for d in range(7):
-            noon = dt.datetime.combine(monday + dt.timedelta(days=d), dt.time(12), tzinfo=tz)
-            offset = noon.utcoffset() or dt.timedelta(0)
-            out.append(int(offset.total_seconds() // 60))
-        return tuple(out)
+        return _offsets(zone, self.week_of - dt.timedelta(days=self.week_of.weekday()))
 
     def grids(self, people: Sequence[tuple[tuple[TimeSlot, ...], str | None]]) -> BoolArray:
         """Each person's free time within work hours on one UTC week, in 15-minute cells.

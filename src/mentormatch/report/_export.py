@@ -68,7 +68,7 @@ def mail_merge_records(result: MatchResult, *, cohort: Cohort | None = None,
     for pair in result.pairs:
         mentee = people.get(("e", pair.mentee))
         mentor = people.get(("r", pair.mentor))
-        slots = (suggested_slots(source, pair.mentee, pair.mentor)
+        slots = (suggested_slots(source.schedule, mentee, mentor)
                  if source is not None and mentee is not None and mentor is not None else ())
         shared = ([t for t in mentee.topics if t in mentor.topics]
                   if mentee is not None and mentor is not None else [])

@@ -25,7 +25,15 @@ from pydantic import Field
 
 from mentormatch.errors import ExportError, InvalidInputError, UnknownIdError
 from mentormatch.io import write_files
-from mentormatch.models import Cohort, MatchResult, ValidatedModel
+from mentormatch.models import (
+    Cohort,
+    MatchResult,
+    Mentee,
+    Mentor,
+    Pair,
+    Schedule,
+    ValidatedModel,
+)
 from mentormatch.scoring import suggested_slots
 
 __all__ = ["Guidelines", "agreement_file_name", "agreement_pages", "make_folder",
@@ -142,16 +150,11 @@ def _who(person_id: str, name: str | None) -> str:
     return f"{name} ({person_id})" if name else person_id
 
 
-def _agreement_sections(result: MatchResult, cohort: Cohort, mentee_id: str, mentor_id: str,
+def _agreement_sections(pair: Pair, e: Mentee, r: Mentor, schedule: Schedule | None,
                         guidelines: Guidelines) -> tuple[str, list[tuple[str, str]]]:
-    pair = next((p for p in result.pairs if (p.mentee, p.mentor) == (mentee_id, mentor_id)),
-                None)
-    if pair is None:
-        raise UnknownIdError(f"({mentee_id!r}, {mentor_id!r}) is not a pair of this result")
-    e, r = cohort.mentee(mentee_id), cohort.mentor(mentor_id)
     shared = [t for t in e.topics if t in r.topics]
     others = [t for t in e.topics if t not in r.topics]
-    slots = suggested_slots(cohort, mentee_id, mentor_id)
+    slots = suggested_slots(schedule, e, r)
     title = f"Mentorship agreement: {_who(e.id, e.name)} and {_who(r.id, r.name)}"
     topics = "- Shared topics: " + (", ".join(shared) or "none listed; agree on them together")
     if others:
@@ -223,8 +226,15 @@ def render_agreement(result: MatchResult, mentee: str, mentor: str, *,
                                 "was loaded without one)")
     if format not in ("markdown", "html"):
         raise InvalidInputError(f"format is 'markdown' or 'html', not {format!r}")
-    title, sections = _agreement_sections(result, source, mentee, mentor,
-                                          guidelines or Guidelines())
+    pair = next((p for p in result.pairs if (p.mentee, p.mentor) == (mentee, mentor)), None)
+    if pair is None:
+        raise UnknownIdError(f"({mentee!r}, {mentor!r}) is not a pair of this result")
+    return _page(*_agreement_sections(pair, source.mentee(mentee), source.mentor(mentor),
+                                      source.schedule, guidelines or Guidelines()), format)
+
+
+def _page(title: str, sections: list[tuple[str, str]],
+          format: Literal["markdown", "html"]) -> str:
     if format == "markdown":
         return "\n\n".join([f"# {title}", *(f"## {h}\n\n{b}" for h, b in sections)]) + "\n"
     body = "\n".join(f"<h2>{escape(h)}</h2>\n{blocks_html(b)}" for h, b in sections)
@@ -266,15 +276,26 @@ def agreement_pages(result: MatchResult, directory: str | Path, *,
     """
     if not formats or any(f not in ("markdown", "html") for f in formats):
         raise InvalidInputError(f"formats are 'markdown' and/or 'html', got {list(formats)!r}")
+    source = cohort if cohort is not None else result.cohort
+    if source is None and result.pairs:
+        raise InvalidInputError("agreements need the cohort: pass cohort= (this result "
+                                "was loaded without one)")
     folder = Path(directory)
     pages: dict[Path, str] = {}
+    if source is None:
+        return pages
+    mentees = {p.id: p for p in source.mentees}
+    mentors = {p.id: p for p in source.mentors}
     for k, pair in enumerate(result.pairs):
+        if pair.mentee not in mentees or pair.mentor not in mentors:
+            raise UnknownIdError(f"pair ({pair.mentee!r}, {pair.mentor!r}) names someone not "
+                                 "in the cohort")
+        sections = _agreement_sections(pair, mentees[pair.mentee], mentors[pair.mentor],
+                                       source.schedule, guidelines or Guidelines())
         for fmt in dict.fromkeys(formats):
             name = agreement_file_name(k, pair.mentee, pair.mentor,
                                        ".md" if fmt == "markdown" else ".html")
-            pages[folder / name] = render_agreement(
-                result, pair.mentee, pair.mentor, cohort=cohort, guidelines=guidelines,
-                format=fmt)
+            pages[folder / name] = _page(*sections, fmt)
     return pages
 
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from mentormatch.models import DAY_NAMES, Cohort, Schedule
+from mentormatch.models import DAY_NAMES, Cohort, Mentee, Mentor, Schedule
 from mentormatch.scoring._base import ScoreTable, join_words
 from mentormatch.scoring._builtin import Kernels, table_of
 from mentormatch.scoring._coded import CodedCriterion, codes
@@ -228,37 +228,41 @@ def _clock(minute: int) -> str:
     return f"{DAY_NAMES[minute // 1440 % 7][:3]} {minute % 1440 // 60:02d}:{minute % 60:02d}"
 
 
-def suggested_slots(cohort: Cohort, mentee: str, mentor: str, *, limit: int = 3
-                    ) -> tuple[str, ...]:
+def suggested_slots(schedule: Schedule | None, mentee: Mentee, mentor: Mentor, *,
+                    limit: int = 3) -> tuple[str, ...]:
     """First-meeting slots a pair shares within work hours, in the mentee's local time.
 
-    One slot of the program's meeting length per common window, earliest in
-    the week first, at most one a day while other days have one; the mentor's
-    time is added when their time zone differs. Empty when either gave no
-    availability or they share no slot.
+    One slot of the program's meeting length per common window, the first
+    of each day, earliest in the week first (then further windows); the
+    mentor's time is added when their time zone differs. Empty when either
+    gave no availability or they share no slot.
+
+    Parameters
+    ----------
+    schedule : Schedule or None
+        The cohort's schedule (``cohort.schedule``); ``None`` for the default one.
+    mentee, mentor : Mentee, Mentor
+    limit : int, default=3
 
     Examples
     --------
-    >>> from mentormatch import Cohort, Mentee, Mentor
-    >>> c = Cohort(mentees=[Mentee(id="e", availability="Tue morning; Thu afternoon")],
-    ...            mentors=[Mentor(id="r", availability="Tue 10:00-12:00; Thu 13:00-17:00")])
-    >>> suggested_slots(c, "e", "r")
+    >>> from mentormatch import Mentee, Mentor
+    >>> e = Mentee(id="e", availability="Tue morning; Thu afternoon")
+    >>> r = Mentor(id="r", availability="Tue 10:00-12:00; Thu 13:00-17:00")
+    >>> suggested_slots(None, e, r)
     ('Tue 10:00-11:00', 'Thu 13:00-14:00')
     """
-    schedule = schedule_of(cohort)
-    e, r = cohort.mentee(mentee), cohort.mentor(mentor)
-    if not e.availability or not r.availability:
+    if not mentee.availability or not mentor.availability:
         return ()
-    grids = schedule.grids([(e.availability, e.site), (r.availability, r.site)])
+    schedule = schedule if schedule is not None else Schedule()
+    grids = schedule.grids([(mentee.availability, mentee.site),
+                            (mentor.availability, mentor.site)])
     common = grids[0] & grids[1]
-    e_zone, r_zone = schedule.zone_of(e.site), schedule.zone_of(r.site)
+    e_zone, r_zone = schedule.zone_of(mentee.site), schedule.zone_of(mentor.site)
     e_local, r_local = _local_minutes(schedule, e_zone), _local_minutes(schedule, r_zone)
     length = schedule.meeting_minutes // _CELL
-    found: list[tuple[int, int]] = []
-    for first, end in _runs(common):
-        if end - first >= length:
-            found.append((int(e_local[first]), first))
-    found.sort()
+    found = sorted((int(e_local[first]), first) for first, end in _runs(common)
+                   if end - first >= length)
     first_of_day = {f[0] // 1440: f for f in reversed(found)}
     picked = sorted(first_of_day.values())
     picked += [f for f in found if f not in picked]
