@@ -139,13 +139,13 @@ def slot_rule(cohort: Cohort) -> SlotRule | None:
 def _common_days(c: _Codes, schedule: Schedule) -> IntArray:
     """Days (in the mentee's time) with a common meeting start, per pair of codes."""
     out = np.zeros((c.e_starts.shape[0], c.r_starts.shape[0]), dtype=np.int64)
-    r_starts = c.r_starts.T.astype(np.float32)
+    e_starts, r_starts = c.e_starts.astype(np.float32), c.r_starts.astype(np.float32)
     for zone in dict.fromkeys(c.e_zone):
         rows = np.array([k for k, z in enumerate(c.e_zone) if z == zone], dtype=np.int64)
         day = _local_minutes(schedule, zone) // 1440
         for d in range(7):
-            cells = c.e_starts[rows] & (day == d)[None, :]
-            out[rows] += (cells.astype(np.float32) @ r_starts) > 0
+            cells = np.flatnonzero(day == d)
+            out[rows] += (e_starts[np.ix_(rows, cells)] @ r_starts[:, cells].T) > 0
     return out
 
 
