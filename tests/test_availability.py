@@ -304,3 +304,23 @@ def test_task_and_circle_rounds_keep_the_rule():
     assert "sharing no slot within work hours" in mm.form_circles(
         lonely, min_size=1).left_out[0].reason
     assert "shares no slot within work hours" in mm.match_tasks(lonely).unmatched[0].reason
+
+
+def test_rematch_supervisors_and_cli_locks_keep_the_schedule(tmp_path):
+    c = mm.Cohort(mentees=[mm.Mentee(id="e1", topics=["a"], availability="Tue morning"),
+                           mm.Mentee(id="e2", topics=["a"], availability="Tue morning")],
+                  mentors=[mm.Mentor(id="r1", topics=["a"], availability="Tue morning"),
+                           mm.Mentor(id="r2", topics=["a"], availability="Wed morning")],
+                  schedule=mm.Schedule(require_common_slot=True))
+    result = mm.match(c)
+    assert {(p.mentee, p.mentor) for p in result.pairs} == {("e1", "r1")} or {
+        (p.mentee, p.mentor) for p in result.pairs} == {("e2", "r1")}
+    pair = result.pairs[0]
+    after = mm.rematch(result, release=[(pair.mentee, pair.mentor)])
+    assert after.cohort is not None and after.cohort.schedule == c.schedule
+    assert all(p.mentor != "r2" for p in after.pairs)
+    assert mm.with_supervisors(c, [("r2", "e1")]).schedule == c.schedule
+    buddies = mm.match_buddies(c.model_copy(update={"mentees": tuple(
+        e.model_copy(update={"newcomer": True}) for e in c.mentees), "mentors": tuple(
+        r.model_copy(update={"relocated": True}) for r in c.mentors)}))
+    assert buddies.pairs and all(p.mentor != "r2" for p in buddies.pairs)
