@@ -324,3 +324,18 @@ def test_rematch_supervisors_and_cli_locks_keep_the_schedule(tmp_path):
         e.model_copy(update={"newcomer": True}) for e in c.mentees), "mentors": tuple(
         r.model_copy(update={"relocated": True}) for r in c.mentors)}))
     assert buddies.pairs and all(p.mentor != "r2" for p in buddies.pairs)
+
+
+def test_must_haves_and_the_common_slot_rule_apply_together():
+    c = mm.Cohort(
+        mentees=[mm.Mentee(id="e", topics=["a"], site="H", availability="Tue morning")],
+        mentors=[mm.Mentor(id="far", topics=["a"], site="X", availability="Tue morning"),
+                 mm.Mentor(id="busy", topics=["a"], site="H", availability="Wed morning"),
+                 mm.Mentor(id="ok", topics=["a"], site="H", availability="Tue 11-12")],
+        must_haves=["same site"], schedule=mm.Schedule(require_common_slot=True))
+    for solver in ("flow", "ilp", "greedy"):
+        assert [(p.mentee, p.mentor) for p in mm.match(c, solver=solver).pairs] == [("e", "ok")]
+    assert [(p.mentee, p.mentor) for p in mm.match(c, candidates=2).pairs] == [("e", "ok")]
+    none = c.model_copy(update={"mentors": c.mentors[:2]})
+    (message,) = mm.diagnose(none).messages
+    assert "busy shares no 60-minute slot with e" in message
