@@ -15,7 +15,7 @@ import mentormatch as mm
 from mentormatch import io as _io
 
 COLUMNS = ["mentee", "mentor", "score", "mentee_name", "mentee_email", "mentor_name",
-           "mentor_email", "shared_topics", "locked", "reasons"]
+           "mentor_email", "shared_topics", "locked", "reasons", "suggested_slots", "guidelines"]
 
 
 def awkward() -> mm.Cohort:

@@ -21,6 +21,7 @@ from mentormatch.errors import InvalidInputError, MentorMatchError
 from mentormatch.large import build_candidates
 from mentormatch.scoring import (
     AttributeScorer,
+    AvailabilityScorer,
     BlockScorer,
     BuddyScorer,
     ChoiceScorer,
@@ -112,6 +113,7 @@ BUILTIN = {
     "buddy-mix": WeightedScorer([(BuddyScorer(), 1.0), (TopicScorer(), 1.0)]),
     "choices": ChoiceScorer(),
     "choices-mix": WeightedScorer([(default_scorer(), 0.8), (ChoiceScorer(), 0.2)]),
+    "availability-mix": WeightedScorer([(default_scorer(), 0.9), (AvailabilityScorer(), 0.1)]),
 }
 OWN_SCORE = {
     "topic-subclass": AnySharedTopic(),
@@ -138,8 +140,13 @@ def _ranked(c, rng):
                      forbidden=c.forbidden, locked=c.locked)
 
 
+SLOTS = ("Mon morning", "Tue morning", "Tue afternoon", "Wed 10:00-11:30", "Thu morning",
+         "Thu 16:00-18:00", "Fri afternoon", "Sat morning")
+
+
 def _cohort(seed, n_e, n_r, profile, lived):
-    """A synthetic cohort, with some people trained abroad or relocated (buddy criteria).
+    """A synthetic cohort; with ``lived``, some people trained abroad or relocated (buddy
+    criteria) and weekly availability in two time zones (availability criterion).
 
     Every other seed, some people rank choices (the choice criterion).
     """
@@ -153,12 +160,17 @@ def _cohort(seed, n_e, n_r, profile, lived):
 
     def lived_through(p):
         abroad = bool(rng.random() < 0.3)
-        return p.model_copy(update={"trained_abroad": abroad,
-                                    "relocated": abroad or bool(rng.random() < 0.3)})
+        slots = [s for s in SLOTS if rng.random() < 0.3]
+        return p.model_validate({**p.model_dump(), "trained_abroad": abroad,
+                                 "relocated": abroad or bool(rng.random() < 0.3),
+                                 "availability": slots})
 
+    sites = sorted({p.site for p in (*c.mentees, *c.mentors) if p.site})
+    zones = {site: ("America/Halifax", "America/St_Johns")[k % 2] for k, site in enumerate(sites)}
     return mm.Cohort(mentees=[lived_through(p) for p in c.mentees],  # choices kept
                      mentors=[lived_through(p) for p in c.mentors],
-                     forbidden=c.forbidden, locked=c.locked)
+                     forbidden=c.forbidden, locked=c.locked,
+                     schedule=mm.Schedule(site_time_zones=zones))
 
 
 cohorts = st.builds(_cohort, seed=st.integers(0, 10_000), n_e=st.integers(1, 20),

@@ -11,6 +11,7 @@ Mentee, Mentor, Cohort            People and the rules between them (forbidden, 
 MustHave                          A hard rule on pairs ("same site", "mentor must offer X")
 MentorshipType, Modality,         The values their fields take
 CareerStage
+Schedule, TimeSlot                Work hours, site time zones, weekly availability slots
 TopicVocabulary, normalize_topic  One spelling per topic
 example_cohort                    The built-in cohort, shaped like the pilot program
 
@@ -44,6 +45,8 @@ check, CheckReport,               Hard rules and stability of any answer
 blocking_pairs
 write_report, write_mail_merge,   The director's files
 write_json
+Guidelines, write_agreements,     The program's guidelines in every export; one agreement
+render_agreement                  page per pair (topics, suggested slots, no-fault change)
 plot_result, plot_topic_demand    Figures (the ``report`` extra)
 
 Program rounds
@@ -97,16 +100,21 @@ from mentormatch.models import Modality as Modality
 from mentormatch.models import MustHave as MustHave
 from mentormatch.models import Pair as Pair
 from mentormatch.models import Provenance as Provenance
+from mentormatch.models import Schedule as Schedule
 from mentormatch.models import Shortfall as Shortfall
+from mentormatch.models import TimeSlot as TimeSlot
 from mentormatch.models import Unmatched as Unmatched
 from mentormatch.problem import Assignment as Assignment
 from mentormatch.problem import MatchProblem as MatchProblem
 from mentormatch.problem import ProblemAttributes as ProblemAttributes
+from mentormatch.report import Guidelines as Guidelines
 from mentormatch.report import TopicDemand as TopicDemand
 from mentormatch.report import TopicSupply as TopicSupply
 from mentormatch.report import plot_result as plot_result
 from mentormatch.report import plot_topic_demand as plot_topic_demand
+from mentormatch.report import render_agreement as render_agreement
 from mentormatch.report import topic_demand as topic_demand
+from mentormatch.report import write_agreements as write_agreements
 from mentormatch.report import write_json as write_json
 from mentormatch.report import write_mail_merge as write_mail_merge
 from mentormatch.report import write_report as write_report
@@ -132,7 +140,7 @@ from mentormatch.topics import normalize_topic as normalize_topic
 __all__ = [
     # describe a program
     "CareerStage", "Cohort", "Mentee", "Mentor", "MentorshipType", "Modality",
-    "MustHave", "TopicVocabulary", "example_cohort", "normalize_topic",
+    "MustHave", "Schedule", "TimeSlot", "TopicVocabulary", "example_cohort", "normalize_topic",
     # read a survey
     "ReadEntry", "ReadReport", "SurveySchema", "example_survey_path", "read_org_chart",
     "read_survey", "survey_template", "with_supervisors",
@@ -144,8 +152,9 @@ __all__ = [
     "Unmatched",
     "match", "rematch",
     # check and export
-    "CheckReport", "blocking_pairs", "check", "plot_result", "plot_topic_demand",
-    "write_json", "write_mail_merge", "write_report",
+    "CheckReport", "Guidelines", "blocking_pairs", "check", "plot_result",
+    "plot_topic_demand", "render_agreement", "write_agreements", "write_json",
+    "write_mail_merge", "write_report",
     # program rounds
     "Program", "form_circles", "match_buddies", "match_tasks", "pair_peers",
     "stable_roommates",

@@ -16,6 +16,7 @@ from numpy.typing import NDArray
 from mentormatch.errors import InvalidInputError, UnknownIdError
 from mentormatch.models import Cohort, MatchResult, MustHaveMask
 from mentormatch.problem import Assignment, MatchProblem, blocking_pair_indices, violations
+from mentormatch.scoring import slot_rule
 
 __all__ = ["CheckReport", "blocking_pairs", "check", "must_have_violations",
            "result_assignment"]
@@ -93,7 +94,8 @@ def check(assignment: Assignment | MatchResult, problem: MatchProblem, *,
     Rules: indices in range, no pair twice, only allowed pairs, every locked
     pair present, no mentee above demand, no mentor above capacity or below
     its minimum load; for a result, every must-have of the cohort
-    (``cohort.must_haves``) met by every pair.
+    (``cohort.must_haves``) met by every pair, and the cohort's common-slot
+    rule (:class:`~mentormatch.Schedule`), read from the people themselves.
 
     Parameters
     ----------
@@ -129,7 +131,7 @@ def check(assignment: Assignment | MatchResult, problem: MatchProblem, *,
         e_ids, r_ids = cohort.mentee_ids, cohort.mentor_ids
         return CheckReport((*violations(a, problem, lambda i: repr(e_ids[i]),
                                         lambda j: repr(r_ids[j])),
-                            *must_have_violations(a, cohort)))
+                            *must_have_violations(a, cohort), *_slot_violations(a, cohort)))
     return CheckReport(violations(assignment, problem))
 
 
@@ -158,6 +160,18 @@ def must_have_violations(assignment: Assignment, cohort: Cohort) -> tuple[str, .
                 out.append(f"pair ({mentee.id!r}, {mentor.id!r}) breaks the must-have "
                            f"'{rule}': {mentor.id} {rule.failure(mentee, mentor)}")
     return tuple(out)
+
+
+def _slot_violations(a: Assignment, cohort: Cohort) -> tuple[str, ...]:
+    """Pairs of a result that break the cohort's common-slot rule (whatever the problem says)."""
+    rule = slot_rule(cohort)
+    if rule is None:
+        return ()
+    bad = ~rule.pairs(a.mentee_idx, a.mentor_idx)
+    return tuple(f"pair ({cohort.mentee_ids[i]!r}, {cohort.mentor_ids[j]!r}) shares no slot "
+                 "within work hours, which the schedule requires"
+                 for i, j in zip(a.mentee_idx[bad].tolist(), a.mentor_idx[bad].tolist(),
+                                 strict=True))
 
 
 @overload

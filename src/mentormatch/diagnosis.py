@@ -12,7 +12,7 @@ from mentormatch.encode import build_problem
 from mentormatch.errors import InfeasibleError
 from mentormatch.models import Cohort, MentorshipType, MustHaveMask
 from mentormatch.problem import MatchProblem, locked_residual, unmeetable_min_loads
-from mentormatch.scoring import Scorer, default_scorer
+from mentormatch.scoring import Scorer, default_scorer, slot_rule
 
 __all__ = ["Diagnosis", "Finding", "diagnose", "diagnose_problem"]
 
@@ -173,16 +173,21 @@ def diagnose_problem(cohort: Cohort, problem: MatchProblem) -> Diagnosis:
             excluded[e].append((r, why))
         musts = MustHaveMask.of(cohort) if cohort.must_haves else None
         meets = musts.dense() if musts else np.ones(problem.shape, dtype=bool)
+        rule = slot_rule(cohort)
         for i in stranded:
             if musts is not None and not meets[i].any():
                 findings.append(Finding(
                     kind="must_haves_unmet", mentees=(e_ids[i],),
                     message=musts.why_none(cohort, i)))
                 continue
+            blocked = ([] if rule is None else
+                       np.flatnonzero(~rule.block(np.array([i]), np.arange(len(r_ids)))[0])
+                       .tolist())
             findings.append(Finding(
                 kind="no_admissible_mentor", mentees=(e_ids[i],),
                 message=f"{e_ids[i]} has no admissible mentor: "
-                        + _why_none(problem, i, excluded[e_ids[i]], room, r_ids, meets[i])))
+                        + _why_none(problem, i, excluded[e_ids[i]], room, r_ids, meets[i],
+                                    (frozenset(blocked), _no_common_slot(cohort, blocked, i)))))
 
     n_first = int(needs_first.sum())
     total_want, total_room = int(want.sum()), int(room.sum())
@@ -223,8 +228,21 @@ def _topics_nobody_offers(problem: MatchProblem, e_ids: tuple[str, ...]) -> list
     return out
 
 
+def _no_common_slot(cohort: Cohort, blocked: list[int], i: int) -> str:
+    """Name the mentors the common-slot rule keeps from mentee ``i``, with the mentee's slots."""
+    if not blocked or cohort.schedule is None:
+        return ""
+    ids = [cohort.mentor_ids[j] for j in blocked]
+    mentee = cohort.mentees[i]
+    slots = ", ".join(str(s) for s in mentee.availability[:6])
+    return (f"{_names(ids, 3)} {'shares' if len(ids) == 1 else 'share'} no "
+            f"{cohort.schedule.meeting_minutes}-minute slot with {mentee.id} within work hours "
+            f"({mentee.id} is free {slots})")
+
+
 def _why_none(problem: MatchProblem, i: int, excluded: list[tuple[str, str]],
-              room: np.ndarray, r_ids: tuple[str, ...], meets: np.ndarray) -> str:
+              room: np.ndarray, r_ids: tuple[str, ...], meets: np.ndarray,
+              no_slot: tuple[frozenset[int], str] = (frozenset(), "")) -> str:
     n_r = problem.n_mentors
     if n_r == 0:
         return "the cohort has no mentors"
@@ -241,7 +259,8 @@ def _why_none(problem: MatchProblem, i: int, excluded: list[tuple[str, str]],
     excluded_ids = {r for r, _ in excluded}
     rest = [j for j in range(n_r) if r_ids[j] not in excluded_ids]
     no_room = [r_ids[j] for j in rest if problem.allowed[i, j] and room[j] <= 0]
-    low = [r_ids[j] for j in rest if not problem.allowed[i, j] and meets[j]]
+    low = [r_ids[j] for j in rest
+           if not problem.allowed[i, j] and meets[j] and j not in no_slot[0]]
     unmet = [r_ids[j] for j in rest if not meets[j]]
     if no_room:
         parts.append(f"{_names(no_room, 3)} {'has' if len(no_room) == 1 else 'have'} "
@@ -249,6 +268,8 @@ def _why_none(problem: MatchProblem, i: int, excluded: list[tuple[str, str]],
     if unmet:
         parts.append(f"{_names(unmet, 3)} {'breaks' if len(unmet) == 1 else 'break'} their "
                      "must-haves")
+    if no_slot[1]:
+        parts.append(no_slot[1])
     if low:
         parts.append(f"{_names(low, 3)} {'scores' if len(low) == 1 else 'score'} below the "
                      "minimum score")

@@ -14,7 +14,7 @@ from mentormatch.problem import (
     MatchProblem,
     ProblemAttributes,
 )
-from mentormatch.scoring import ScoreTable, TopicMatrices, has_choices
+from mentormatch.scoring import ScoreTable, TopicMatrices, has_choices, slot_rule
 
 FloatArray = NDArray[np.float64]
 
@@ -200,8 +200,9 @@ def build_problem(cohort: Cohort, table: ScoreTable, *,
                   priority: np.ndarray | None = None) -> MatchProblem:
     """Encode a cohort and its scores as a :class:`MatchProblem`.
 
-    Excluded pairs (forbidden, supervision, self) and pairs breaking a
-    must-have (``cohort.must_haves``) are not allowed; with ``min_score``,
+    Excluded pairs (forbidden, supervision, self), pairs breaking a
+    must-have (``cohort.must_haves``) and, when the cohort's schedule requires
+    a common slot, pairs without one are not allowed; with ``min_score``,
     neither are pairs scoring below it (locked pairs stay); a score within
     floating-point rounding (``MIN_SCORE_SLACK``) of it counts as reaching it,
     so 0.45 reached as 0.30000000000000004 + 0.15 is admitted.
@@ -224,6 +225,9 @@ def build_problem(cohort: Cohort, table: ScoreTable, *,
     allowed[excluded[:, 0], excluded[:, 1]] = False
     if cohort.must_haves:
         allowed &= MustHaveMask.of(cohort).dense()
+    rule = slot_rule(cohort)
+    if rule is not None:
+        allowed &= rule.dense()
     min_score = checked_min_score(min_score)
     if min_score is not None:
         allowed &= scores >= min_score - MIN_SCORE_SLACK

@@ -16,6 +16,7 @@ __all__ = [
     "InfeasibleError",
     "InvalidInputError",
     "InvalidProblemError",
+    "InvalidSlotError",
     "MentorMatchError",
     "SolverError",
     "SurveyError",
@@ -66,6 +67,10 @@ class UnknownIdError(InvalidInputError, KeyError):
 
 class UnknownTopicError(InvalidInputError):
     """A topic or mentorship type is not in the vocabulary; suggests the closest one."""
+
+
+class InvalidSlotError(InvalidInputError):
+    """A time slot, work-hours window, day or time zone that cannot be read as given."""
 
 
 class ConstraintConflictError(InvalidInputError):

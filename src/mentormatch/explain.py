@@ -35,7 +35,7 @@ from mentormatch.problem import (
     topic_coverage,
     topic_coverage_bound,
 )
-from mentormatch.scoring import ScoreTable
+from mentormatch.scoring import ScoreTable, slot_rule
 
 
 @functools.cache
@@ -64,12 +64,15 @@ def _why_short(problem: MatchProblem, mine: NDArray[np.int64], i: int, solver: s
             "did not assign one")
 
 
-def _excluded_note(n_excluded: int, n_mentors: int, min_score: float | None) -> str:
+def _excluded_note(n_excluded: int, n_mentors: int, min_score: float | None,
+                   n_no_slot: int = 0) -> str:
     if n_mentors == 0:
         return "the cohort has no mentors"
     parts = []
     if n_excluded:
         parts.append(f"{n_excluded} of {n_mentors} mentors excluded (forbidden or supervising)")
+    if n_no_slot:
+        parts.append(f"{n_no_slot} of {n_mentors} mentors share no slot within work hours")
     if min_score is not None:
         parts.append(f"the rest score below the minimum {min_score}")
     if not parts:
@@ -124,6 +127,8 @@ def explain(cohort: Cohort, table: ScoreTable, problem: MatchProblem, assignment
     min_score = options.get("min_score")
     # Built once: rebuilding the excluded pairs per short mentee was quadratic.
     excluded = Counter(mentee for mentee, _ in cohort.excluded_pairs())
+    rule = slot_rule(cohort)
+    no_slot = (~rule.dense()).sum(axis=1) if rule is not None else np.zeros(problem.n_mentees)
     mentee_ids, n_r = cohort.mentee_ids, len(cohort.mentors)
     starts = np.searchsorted(e, np.arange(problem.n_mentees + 1))  # pairs sorted by mentee
 
@@ -134,7 +139,7 @@ def explain(cohort: Cohort, table: ScoreTable, problem: MatchProblem, assignment
     def none_admissible(i: int) -> str:
         if musts is not None and not meets_some[i]:
             return musts.why_none(cohort, i)
-        return _excluded_note(excluded[mentee_ids[i]], n_r, min_score)
+        return _excluded_note(excluded[mentee_ids[i]], n_r, min_score, int(no_slot[i]))
 
     def why_short(i: int, loads: NDArray[np.int64]) -> str:
         return _why_short(problem, r[starts[i]:starts[i + 1]], i, assignment.solver, loads,
@@ -265,7 +270,7 @@ def assemble_result(cohort: Cohort, problem: MatchProblem, assignment: Assignmen
     return MatchResult(pairs=pairs, unmatched=tuple(unmatched), shortfall=tuple(shortfall),
                        metrics=metrics, provenance=provenance, cohort=cohort,
                        notes=(*supervision_notes(cohort), *must_have_notes(cohort),
-                              *_choice_notes(cohort, metrics)))
+                              *schedule_notes(cohort), *_choice_notes(cohort, metrics)))
 
 
 def _priority_metrics(problem: MatchProblem, counts: NDArray[np.int64]) -> dict[str, int]:
@@ -283,6 +288,39 @@ def _choice_notes(cohort: Cohort, metrics: Metrics) -> tuple[str, ...]:
     if metrics.choices is None:
         return ()
     return (f"ranked choices: {metrics.choices.summary()}", *excluded_choice_notes(cohort))
+
+
+def schedule_notes(cohort: Cohort) -> tuple[str, ...]:
+    """Return notes on how availability was read: the default schedule, the common-slot rule.
+
+    Examples
+    --------
+    >>> import mentormatch as mm
+    >>> c = mm.Cohort(mentees=[mm.Mentee(id="e1")],
+    ...               mentors=[mm.Mentor(id="r1", availability="Tue morning")],
+    ...               schedule=mm.Schedule(require_common_slot=True))
+    >>> schedule_notes(c)[0]
+    'common-slot rule: a pair must share a 60-minute slot within work hours (09:00-17:00, ...'
+    """
+    people = (*cohort.mentees, *cohort.mentors)
+    if cohort.schedule is None:
+        if any(p.availability for p in people):
+            return ("availability read against the default schedule: Monday to Friday, "
+                    "09:00-17:00, every site in UTC (give the cohort a Schedule to change it)",)
+        return ()
+    if not cohort.schedule.require_common_slot:
+        return ()
+    s = cohort.schedule.model_dump()
+    days = s["work_days"]
+    span = f"{days[0]} to {days[-1]}" if len(days) > 2 else " and ".join(days)
+    note = (f"common-slot rule: a pair must share a {s['meeting_minutes']}-minute slot within "
+            f"work hours ({s['work_hours']}, {span})")
+    e_free = sum(not p.availability for p in cohort.mentees)
+    r_free = sum(not p.availability for p in cohort.mentors)
+    if e_free or r_free:
+        note += (f"; {e_free} mentee(s) and {r_free} mentor(s) gave no availability and are "
+                 "exempt from it")
+    return (note,)
 
 
 def _jsonable(values: dict[str, Any]) -> dict[str, Any]:

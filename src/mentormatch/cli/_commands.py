@@ -13,7 +13,7 @@ import argparse
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, Literal, TextIO
 
 import pydantic
 
@@ -23,7 +23,14 @@ from mentormatch.io import atomic_write_csv, csv_text, write_files
 from mentormatch.matching import match, rematch, shortlist
 from mentormatch.models import Cohort, MatchResult, Mentee
 from mentormatch.progress import Progress
-from mentormatch.report import MAIL_MERGE_COLUMNS, mail_merge_records, render_report
+from mentormatch.report import (
+    MAIL_MERGE_COLUMNS,
+    Guidelines,
+    agreement_pages,
+    mail_merge_records,
+    make_folder,
+    render_report,
+)
 from mentormatch.survey import survey_template
 from mentormatch.synthetic import example_cohort
 
@@ -74,7 +81,7 @@ def format_result(result: MatchResult, width: int = 100) -> str:
 
 
 def _n_outputs(args: argparse.Namespace) -> int:
-    return sum(1 for key in OUTPUT_ARGS if getattr(args, key, None))
+    return sum(1 for key in (*OUTPUT_ARGS, "agreements") if getattr(args, key, None))
 
 
 def _write_outputs(result: MatchResult, args: argparse.Namespace, bar: Progress,
@@ -84,19 +91,47 @@ def _write_outputs(result: MatchResult, args: argparse.Namespace, bar: Progress,
     Returns what to tell the user, printed once the bar is done.
     """
     files: dict[Path, tuple[str, str]] = {}
+    guidelines = _guidelines(args)
     if args.out:
-        files[args.out] = (csv_text(MAIL_MERGE_COLUMNS, mail_merge_records(result)), "pairs")
+        files[args.out] = (csv_text(MAIL_MERGE_COLUMNS, mail_merge_records(
+            result, guidelines=guidelines)), "pairs")
     if args.json:
         files[args.json] = (result.model_dump_json(indent=2), "result")
     if args.report:
-        files[args.report] = (render_report(result), "report")
+        files[args.report] = (render_report(result, guidelines=guidelines), "report")
     files.update(extra or {})
-    if not files:
+    pages: dict[Path, str] = {}
+    if getattr(args, "agreements", None):
+        formats: tuple[Literal["markdown", "html"], ...] = (
+            ("markdown", "html") if args.agreement_format == "both"
+            else ("html",) if args.agreement_format == "html" else ("markdown",))
+        pages = agreement_pages(result, args.agreements, guidelines=guidelines,
+                                formats=formats)
+    if not files and not pages:
         return []
-    bar.stage("writing " + ", ".join(path.name for path in files))
-    write_files({path: text.encode("utf-8") for path, (text, _) in files.items()})
-    bar.update(len(files))
-    return [f"{what} written to {path}" for path, (_, what) in files.items()]
+    bar.stage("writing " + ", ".join([path.name for path in files]
+                                     + ([f"{len(pages)} agreements"] if pages else [])))
+    if pages:
+        make_folder(args.agreements)
+    write_files({path: text.encode("utf-8")
+                 for path, text in [*((p, t) for p, (t, _) in files.items()), *pages.items()]})
+    bar.update(len(files) + bool(pages))
+    said = [f"{what} written to {path}" for path, (_, what) in files.items()]
+    if pages:
+        said.append(f"{len(pages)} agreement pages written to {args.agreements}")
+    return said
+
+
+def _guidelines(args: argparse.Namespace) -> Guidelines | None:
+    """Return the guidelines of ``--guidelines FILE`` (JSON of Guidelines fields), if given."""
+    path = getattr(args, "guidelines", None)
+    if path is None:
+        return None
+    data = read_json(path)
+    if not isinstance(data, dict):
+        raise InvalidInputError(f"--guidelines {path}: expected a JSON object of guideline "
+                                f"fields ({', '.join(Guidelines.model_fields)})")
+    return Guidelines.model_validate(data)
 
 
 def _match_stage(cohort: Cohort) -> str:
@@ -105,7 +140,7 @@ def _match_stage(cohort: Cohort) -> str:
 
 #: Arguments naming files the CLI reads, and files it writes.
 INPUT_ARGS = ("input", "cohort", "result", "join", "schema", "join_schema", "org_chart",
-              "mentors")
+              "mentors", "guidelines")
 OUTPUT_ARGS = ("out", "json", "report", "save_cohort")
 _WRITTEN_WHEN_READ = ("read_report",)  # written while reading, not with the outputs
 

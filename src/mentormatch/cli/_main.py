@@ -51,6 +51,13 @@ def _add_outputs(p: argparse.ArgumentParser) -> None:
     p.add_argument("--out", type=Path, help="write the pairs as a mail-merge CSV here")
     p.add_argument("--json", type=Path, help="write the whole result as JSON here")
     p.add_argument("--report", type=Path, help="write a self-contained HTML report here")
+    p.add_argument("--agreements", type=Path, metavar="DIR",
+                   help="write one mentorship agreement page per pair into this folder")
+    p.add_argument("--agreement-format", choices=("markdown", "html", "both"),
+                   default="markdown", help="agreement pages as (default: markdown)")
+    p.add_argument("--guidelines", type=Path, metavar="FILE",
+                   help="the program's guidelines, a JSON object of Guidelines fields "
+                        "(default: the built-in text drawn from the pilot study)")
 
 
 def _parser() -> argparse.ArgumentParser:

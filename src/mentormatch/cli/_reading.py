@@ -188,7 +188,8 @@ def load_cohort(path: Path, options: ReadOptions | None = None,
         cohort = Cohort(mentees=cohort.mentees, mentors=cohort.mentors,
                         forbidden=(*cohort.forbidden, *options.forbid),
                         locked=(*cohort.locked, *options.lock), vocabulary=cohort.vocabulary,
-                        must_haves=(*cohort.must_haves, *options.must_haves))
+                        must_haves=(*cohort.must_haves, *options.must_haves),
+                        schedule=cohort.schedule)
     if report is not None:
         _show(report, options, err)
     return cohort

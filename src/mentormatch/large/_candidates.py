@@ -39,6 +39,7 @@ from mentormatch.scoring import (
     default_scorer,
     has_choices,
     pair_reasons,
+    slot_rule,
 )
 from mentormatch.solvers import get, require, solve
 
@@ -88,7 +89,8 @@ def _start(cohort: Cohort, scorer: Scorer | None, k: int, min_score: float | Non
     selector = _Selector(bscorer, excluded=_excluded_indices(cohort),
                          dead_mentors=capacity == 0, min_score=min_score,
                          block_bytes=block_bytes,
-                         must_haves=MustHaveMask.of(cohort) if cohort.must_haves else None)
+                         must_haves=MustHaveMask.of(cohort) if cohort.must_haves else None,
+                         slot_rule=slot_rule(cohort))
     setup = PricingSetup(bscorer, selector, demand, capacity, min_load, locked, attrs,
                          ranked=cohort if has_choices(cohort) else None)
     build = _Build(cohort, setup, k=np.zeros(n_e, dtype=np.int64),
@@ -108,7 +110,7 @@ def _ranked_pairs(build: _Build) -> IntArray:
     """Return the admissible pairs someone ranked.
 
     Both people asking and offering, the pair not excluded, every must-have
-    holding, and at least ``min_score``.
+    holding, a common slot when the schedule requires one, and at least ``min_score``.
     """
     cohort, setup = build.cohort, build.setup
     if setup.ranked is None:
@@ -119,9 +121,10 @@ def _ranked_pairs(build: _Build) -> IntArray:
     excluded = {(e_pos[e], r_pos[r]) for e, r in cohort.excluded_pairs()}
     out = np.array(sorted(pairs - excluded), dtype=np.int64).reshape(-1, 2)
     out = out[(setup.demand[out[:, 0]] > 0) & (setup.capacity[out[:, 1]] > 0)]
-    mask = setup.selector.must_haves
-    if mask is not None and out.size:  # a few pairs per person: one small block per mentee
-        keep = np.ones(len(out), dtype=bool)
+    for mask in (setup.selector.must_haves, setup.selector.slot_rule):
+        if mask is None or not out.size:
+            continue
+        keep = np.ones(len(out), dtype=bool)  # a few pairs per person: a block per mentee
         for i in np.unique(out[:, 0]).tolist():
             mine = np.flatnonzero(out[:, 0] == i)
             keep[mine] = mask.block(np.array([i]), out[mine, 1])[0]
@@ -361,8 +364,8 @@ def _explain(cohort: Cohort, problem: CandidateProblem, assignment: Assignment,
 def _why_short(problem: CandidateProblem, candidates: IntArray, mine: IntArray,
                loads: IntArray, solver: str) -> str:
     if candidates.size == 0:
-        return ("no admissible mentor (all excluded, breaking a must-have, without capacity "
-                "or below the minimum score)")
+        return ("no admissible mentor (all excluded, breaking a must-have, without capacity, "
+                "below the minimum score or sharing no slot within work hours)")
     others = np.setdiff1d(candidates, mine)
     if others.size == 0:
         return f"only {candidates.size} admissible candidate mentor(s)"

@@ -18,7 +18,7 @@ from numpy.typing import NDArray
 
 from mentormatch.models import MustHaveMask
 from mentormatch.progress import Progress
-from mentormatch.scoring import MIN_SCORE_SLACK, BlockScores, ColumnSubset
+from mentormatch.scoring import MIN_SCORE_SLACK, BlockScores, ColumnSubset, SlotRule
 
 __all__ = ["DEFAULT_BLOCK_BYTES"]
 
@@ -43,9 +43,11 @@ class _Selector:
 
     def __init__(self, scorer: BlockScores, *, excluded: IntArray, dead_mentors: BoolArray,
                  min_score: float | None, block_bytes: int,
-                 must_haves: MustHaveMask | None = None) -> None:
+                 must_haves: MustHaveMask | None = None,
+                 slot_rule: SlotRule | None = None) -> None:
         self.scorer = scorer
         self.must_haves = must_haves
+        self.slot_rule = slot_rule
         n_r = scorer.n_mentors
         self.n_r = n_r
         inv = np.empty(n_r, dtype=np.int64)
@@ -124,6 +126,8 @@ class _Selector:
     def _mask(self, block: IntArray, s: FloatArray, columns: ColumnSubset | None = None) -> None:
         """Set inadmissible pairs to -inf: excluded, must-haves, no-capacity, below min_score.
 
+        Also pairs without a common slot, when the schedule requires one.
+
         ``columns`` when ``s`` has only those columns.
         """
         if self.must_haves is not None:
@@ -134,6 +138,9 @@ class _Selector:
             s[:, self.dead_cols if columns is None else columns.dead] = -np.inf
         if self.min_score is not None:
             np.putmask(s, s < self.min_score - MIN_SCORE_SLACK, -np.inf)
+        if self.slot_rule is not None:
+            mentors = self.scorer.perm if columns is None else self.scorer.perm[columns.positions]
+            np.putmask(s, ~self.slot_rule.block(block, mentors), -np.inf)
         if self.ex_rows.size:
             lo = np.searchsorted(self.ex_rows, block[0])
             hi = np.searchsorted(self.ex_rows, block[-1], side="right")

@@ -160,12 +160,14 @@ def _changes(result: MatchResult, base: Cohort, release: Sequence[tuple[str, str
                      forbidden=tuple(dict.fromkeys(
                          (*filter(stays, base.forbidden), *released))),
                      locked=tuple(filter(stays, base.locked)),
-                     vocabulary=base.vocabulary, must_haves=base.must_haves)
+                     vocabulary=base.vocabulary, must_haves=base.must_haves,
+                     schedule=base.schedule)
     kept = [(p.mentee, p.mentor) for p in result.pairs if stays((p.mentee, p.mentor))]
     solved = Cohort(mentees=updated.mentees, mentors=updated.mentors,
                     forbidden=updated.forbidden,
                     locked=tuple(dict.fromkeys((*updated.locked, *kept))),
-                    vocabulary=updated.vocabulary, must_haves=updated.must_haves)
+                    vocabulary=updated.vocabulary, must_haves=updated.must_haves,
+                    schedule=updated.schedule)
     return _Changes(why_removed, released, leaving, updated, solved)
 
 

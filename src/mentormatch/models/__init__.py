@@ -1,8 +1,15 @@
 """Pydantic models: the people of a program, the cohort and its rules, and a match's result."""
 
+from ._availability import DAY_NAMES as DAY_NAMES
+from ._availability import DAY_PARTS as DAY_PARTS
+from ._availability import Schedule as Schedule
+from ._availability import TimeSlot as TimeSlot
+from ._availability import parse_slot as parse_slot
+from ._availability import parse_slots as parse_slots
+from ._base import SENSITIVE_FIELDS as SENSITIVE_FIELDS
+from ._base import ValidatedModel as ValidatedModel
 from ._cohort import MAX_COUNT as MAX_COUNT
 from ._cohort import MODALITY_ALIASES as MODALITY_ALIASES
-from ._cohort import SENSITIVE_FIELDS as SENSITIVE_FIELDS
 from ._cohort import TYPE_ALIASES as TYPE_ALIASES
 from ._cohort import CareerStage as CareerStage
 from ._cohort import Cohort as Cohort
@@ -10,7 +17,6 @@ from ._cohort import Mentee as Mentee
 from ._cohort import Mentor as Mentor
 from ._cohort import MentorshipType as MentorshipType
 from ._cohort import Modality as Modality
-from ._cohort import ValidatedModel as ValidatedModel
 from ._must_have_mask import MustHaveMask as MustHaveMask
 from ._must_haves import MUST_HAVE_PHRASES as MUST_HAVE_PHRASES
 from ._must_haves import MustHave as MustHave

@@ -6,22 +6,18 @@ problems, solvers) assumes a valid :class:`Cohort`.
 
 from __future__ import annotations
 
-import difflib
 import math
 import numbers
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from enum import StrEnum
-from typing import Annotated, Any, Self
+from typing import Annotated, Any
 
 import numpy as np
-import pydantic
 from numpy.typing import NDArray
 from pydantic import (
-    BaseModel,
     BeforeValidator,
-    ConfigDict,
     Field,
     field_validator,
     model_validator,
@@ -31,11 +27,12 @@ from mentormatch.errors import (
     ConstraintConflictError,
     DuplicateIdError,
     InvalidInputError,
-    MentorMatchError,
     UnknownIdError,
     UnknownTopicError,
     shorten,
 )
+from mentormatch.models._availability import Schedule, Slot, parse_slots
+from mentormatch.models._base import SENSITIVE_FIELDS, ValidatedModel
 from mentormatch.topics import TopicVocabulary, normalize_topic
 
 from ._must_haves import MustHave, parse_must_have
@@ -193,75 +190,6 @@ def _parse_task_topics(value: Any) -> Any:
 TaskTopics = Annotated[tuple[str, ...], BeforeValidator(_parse_task_topics)]
 
 
-class ValidatedModel(BaseModel):
-    """Frozen, strict-about-fields base whose validation errors join the library's tree."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid", validate_default=False)
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        raise InvalidInputError(f"{type(self).__name__} is frozen: build a changed copy with "
-                                f"model_copy(update={{{name!r}: ...}})")
-
-    def __init__(self, /, **data: Any) -> None:
-        try:
-            super().__init__(**data)
-        except pydantic.ValidationError as exc:
-            raise _translate(exc, type(self), data.get("id")) from None
-
-    @classmethod
-    def model_validate(cls, obj: Any, *args: Any, **kwargs: Any) -> Self:
-        """Validate ``obj``; errors are raised as :class:`InvalidInputError` subclasses."""
-        try:
-            return super().model_validate(obj, *args, **kwargs)
-        except pydantic.ValidationError as exc:
-            ident = obj.get("id") if isinstance(obj, Mapping) else None
-            raise _translate(exc, cls, ident) from None
-
-    @classmethod
-    def model_validate_json(cls, json_data: str | bytes | bytearray, *args: Any,
-                            **kwargs: Any) -> Self:
-        """Validate JSON text; errors are raised as :class:`InvalidInputError` subclasses."""
-        try:
-            return super().model_validate_json(json_data, *args, **kwargs)
-        except pydantic.ValidationError as exc:
-            raise _translate(exc, cls, None) from None
-
-
-#: Fields whose values are never repeated in a message (see the module notes).
-SENSITIVE_FIELDS = frozenset({"gender", "background"})
-
-
-def _translate(exc: pydantic.ValidationError, model_class: type[BaseModel],
-               ident: Any) -> MentorMatchError:
-    """Turn pydantic's error into ours, keeping our own error type when a check raised one.
-
-    Values are quoted short, and never for a sensitive field or a field the
-    model does not have (it may be a misspelled sensitive one).
-    """
-    model = model_class.__name__
-    who = f"{model} {shorten(ident)}" if ident is not None else model
-    errors = exc.errors(include_url=False)
-    for err in errors:
-        original = (err.get("ctx") or {}).get("error")
-        if isinstance(original, MentorMatchError):
-            loc = ".".join(str(p) for p in err["loc"])
-            where = f"{who}, field {loc!r}" if loc else who
-            text = str(original)
-            return type(original)(text if text.startswith(f"{who}") else f"{where}: {text}")
-    parts = []
-    for err in errors:
-        loc = ".".join(str(p) for p in err["loc"]) or "(model)"
-        got = err.get("input")
-        private = err["type"] == "extra_forbidden" or str(err["loc"][-1:][0] if err["loc"]
-                                                          else "") in SENSITIVE_FIELDS
-        shown = "" if private or isinstance(got, dict | list) else f" (got {shorten(got)})"
-        if err["type"] == "extra_forbidden":
-            close = difflib.get_close_matches(loc, list(model_class.model_fields), n=1)
-            shown = f" (did you mean {close[0]!r}?)" if close else ""
-        parts.append(f"field {loc!r}: {err['msg']}{shown}")
-    return InvalidInputError(f"{who}: " + "; ".join(parts))
-
-
 class _Person(ValidatedModel):
     id: Annotated[Id, Field(min_length=1)]
     name: str | None = None
@@ -296,6 +224,9 @@ class _Person(ValidatedModel):
                 raise InvalidInputError(f"{ident!r} is ranked twice (choices "
                                         f"{value.index(ident) + 1} and {k + 1})")
         return value
+
+    # Weekly slots in the local time of the person's site (see models/_availability.py).
+    availability: Annotated[tuple[Slot, ...], BeforeValidator(parse_slots)] = ()
 
     @field_validator("id")
     @classmethod
@@ -448,6 +379,10 @@ class Cohort(ValidatedModel):
         ``MustHave.parse("mentor must offer research", mentee="e7")``); a pair
         breaking one is never matched in the long-term match. A locked pair
         that breaks one is a :class:`ConstraintConflictError`.
+    schedule : Schedule, optional
+        Work hours, site time zones and the must-share-a-slot rule, read with
+        each person's ``availability``; a locked pair that breaks the rule is
+        refused.
 
     Examples
     --------
@@ -469,6 +404,7 @@ class Cohort(ValidatedModel):
     locked: tuple[tuple[Id, Id], ...] = ()
     vocabulary: TopicVocabulary | None = None
     must_haves: MustHaves = ()
+    schedule: Schedule | None = None
 
     @model_validator(mode="after")
     def _check(self) -> Cohort:
@@ -513,6 +449,7 @@ class Cohort(ValidatedModel):
         if self.vocabulary is not None:
             self._apply_vocabulary(self.vocabulary)
         self._check_must_haves()
+        self._check_locked_slots()
         return self
 
     def _check_must_haves(self) -> None:
@@ -546,6 +483,18 @@ class Cohort(ValidatedModel):
                         raise UnknownIdError(
                             f"{role} {shorten(p.id)} ranks unknown {other} id {shorten(ident)} "
                             f"(choice {k + 1})")
+
+    def _check_locked_slots(self) -> None:
+        """Refuse a locked pair without a common slot when the schedule requires one."""
+        if self.schedule is None or not self.schedule.require_common_slot:
+            return
+        for k, (e, r) in enumerate(self.locked):
+            mentee, mentor = self.mentee(e), self.mentor(r)
+            if not self.schedule.shares_slot(mentee.availability, mentee.site,
+                                             mentor.availability, mentor.site):
+                raise ConstraintConflictError(
+                    f"locked[{k}]: pair ({e!r}, {r!r}) shares no {self.schedule.meeting_minutes}"
+                    "-minute slot within work hours, which the schedule requires")
 
     def _check_case_twins(self) -> None:
         """Refuse two ids that differ only by case: one person, or two? Nobody can tell."""

@@ -1,4 +1,8 @@
-"""What a director reads: exports (CSV, JSON, HTML report), plots, topic supply and demand."""
+"""What a director reads: exports, plots, supply and demand, guidelines and agreements.
+
+Exports are the mail-merge CSV, JSON and the HTML report; the program's
+guidelines travel in each, and every pair gets an agreement page.
+"""
 
 from ._demand import TopicDemand as TopicDemand
 from ._demand import TopicSupply as TopicSupply
@@ -9,5 +13,10 @@ from ._export import render_report as render_report
 from ._export import write_json as write_json
 from ._export import write_mail_merge as write_mail_merge
 from ._export import write_report as write_report
+from ._guidelines import Guidelines as Guidelines
+from ._guidelines import agreement_pages as agreement_pages
+from ._guidelines import make_folder as make_folder
+from ._guidelines import render_agreement as render_agreement
+from ._guidelines import write_agreements as write_agreements
 from ._plots import plot_result as plot_result
 from ._plots import plot_topic_demand as plot_topic_demand

@@ -19,7 +19,9 @@ from typing import TYPE_CHECKING, Any
 from mentormatch.io import atomic_write_csv, atomic_write_text
 from mentormatch.models import Cohort, MatchResult
 from mentormatch.report._demand import topic_demand
+from mentormatch.report._guidelines import Guidelines
 from mentormatch.report._plots import plot_result, plot_topic_demand
+from mentormatch.scoring import suggested_slots
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -30,7 +32,7 @@ __all__ = ["MAIL_MERGE_COLUMNS", "mail_merge_records", "render_report", "write_j
 #: Columns of the mail-merge CSV, in order (the first three are those of ``to_csv``).
 MAIL_MERGE_COLUMNS: tuple[str, ...] = (
     "mentee", "mentor", "score", "mentee_name", "mentee_email", "mentor_name",
-    "mentor_email", "shared_topics", "locked", "reasons",
+    "mentor_email", "shared_topics", "locked", "reasons", "suggested_slots", "guidelines",
 )
 
 
@@ -38,12 +40,16 @@ def _cohort_of(result: MatchResult, cohort: Cohort | None) -> Cohort | None:
     return cohort if cohort is not None else result.cohort
 
 
-def mail_merge_records(result: MatchResult, *,
-                       cohort: Cohort | None = None) -> list[dict[str, Any]]:
+def mail_merge_records(result: MatchResult, *, cohort: Cohort | None = None,
+                       guidelines: Guidelines | None = None) -> list[dict[str, Any]]:
     """One flat dict per pair with names, e-mails and shared topics (see ``MAIL_MERGE_COLUMNS``).
 
-    Names and e-mails are blank when not given, or when neither ``cohort`` nor
-    ``result.cohort`` is available (a result loaded from JSON).
+    Names, e-mails and suggested first-meeting slots
+    (:func:`~mentormatch.scoring.suggested_slots`) are blank when not known, or
+    when neither ``cohort`` nor
+    ``result.cohort`` is available (a result loaded from JSON). Every row
+    carries the program's guidelines (:meth:`Guidelines.text`; the default
+    :class:`Guidelines` when none are given).
 
     Examples
     --------
@@ -57,10 +63,13 @@ def mail_merge_records(result: MatchResult, *,
     if source is not None:
         people.update({("e", p.id): p for p in source.mentees})
         people.update({("r", p.id): p for p in source.mentors})
+    text = (guidelines or Guidelines()).text()
     rows = []
     for pair in result.pairs:
         mentee = people.get(("e", pair.mentee))
         mentor = people.get(("r", pair.mentor))
+        slots = (suggested_slots(source.schedule, mentee, mentor)
+                 if source is not None and mentee is not None and mentor is not None else ())
         shared = ([t for t in mentee.topics if t in mentor.topics]
                   if mentee is not None and mentor is not None else [])
         rows.append({
@@ -70,17 +79,20 @@ def mail_merge_records(result: MatchResult, *,
             "mentor_name": (mentor.name or "") if mentor else "",
             "mentor_email": (mentor.email or "") if mentor else "",
             "shared_topics": "; ".join(shared), "locked": pair.locked,
-            "reasons": "; ".join(pair.reasons),
+            "reasons": "; ".join(pair.reasons), "suggested_slots": "; ".join(slots),
+            "guidelines": text,
         })
     return rows
 
 
 def write_mail_merge(result: MatchResult, path: str | Path, *,
-                     cohort: Cohort | None = None) -> Path:
+                     cohort: Cohort | None = None, guidelines: Guidelines | None = None
+                     ) -> Path:
     """Write one CSV row per pair, ready for a mail merge, atomically.
 
     Columns: mentee, mentor, score, mentee_name, mentee_email, mentor_name,
-    mentor_email, shared_topics, locked, reasons (lists joined by ``"; "``).
+    mentor_email, shared_topics, locked, reasons, suggested_slots (lists
+    joined by ``"; "``), guidelines (the program's text, the same on every row).
 
     Parameters
     ----------
@@ -88,6 +100,8 @@ def write_mail_merge(result: MatchResult, path: str | Path, *,
     path : str or Path
     cohort : Cohort, optional
         Where names and e-mails come from, if ``result`` carries no cohort.
+    guidelines : Guidelines, optional
+        The program's guidelines; the default :class:`Guidelines` when not given.
 
     Returns
     -------
@@ -101,7 +115,8 @@ def write_mail_merge(result: MatchResult, path: str | Path, *,
     >>> mm.write_mail_merge(mm.match(mm.example_cohort()), out).read_text().split(",")[:3]
     ['mentee', 'mentor', 'score']
     """
-    return atomic_write_csv(path, MAIL_MERGE_COLUMNS, mail_merge_records(result, cohort=cohort))
+    return atomic_write_csv(path, MAIL_MERGE_COLUMNS,
+                            mail_merge_records(result, cohort=cohort, guidelines=guidelines))
 
 
 def write_json(result: MatchResult, path: str | Path, *, indent: int | None = 2) -> Path:
@@ -230,11 +245,13 @@ def _notes(result: MatchResult, people: _People) -> list[str]:
 def _pairs(result: MatchResult, source: Cohort | None) -> str:
     records = mail_merge_records(result, cohort=source)
     locked = ["locked"] if any(r["locked"] for r in records) else []  # a column, if any is
+    slots = ["suggested_slots"] if any(r["suggested_slots"] for r in records) else []
     return _table(
         ["mentee id", "mentee name", "mentor id", "mentor name", "score", "shared topics",
-         *locked, "reasons"],
+         *locked, "reasons", *(["suggested first meetings"] if slots else [])],
         [[r["mentee"], r["mentee_name"], r["mentor"], r["mentor_name"], r["score"],
-          r["shared_topics"], *(r[k] for k in locked), r["reasons"]] for r in records])
+          r["shared_topics"], *(r[k] for k in locked), r["reasons"], *(r[k] for k in slots)]
+         for r in records])
 
 
 def _left_out(result: MatchResult, people: _People) -> list[str]:
@@ -282,7 +299,8 @@ def _supply(source: Cohort | None, figures: bool) -> list[str]:
 
 
 def render_report(result: MatchResult, *, cohort: Cohort | None = None,
-                  figures: bool = True, title: str = "Mentorship match report") -> str:
+                  figures: bool = True, title: str = "Mentorship match report",
+                  guidelines: Guidelines | None = None) -> str:
     """Return the HTML report of a result as one self-contained string.
 
     See :func:`write_report`.
@@ -333,19 +351,23 @@ def render_report(result: MatchResult, *, cohort: Cohort | None = None,
             parts.append(f'<img alt="Bar charts of mentors offering and mentees asking for '
                          f'each topic" src="{_png_data_uri(plot_topic_demand(source))}">')
     parts.extend(_supply(source, figures))
+    parts.append((guidelines or Guidelines()).html())
     parts.append("</main></body></html>")
     return "\n".join(parts)
 
 
 def write_report(result: MatchResult, path: str | Path, *, cohort: Cohort | None = None,
-                 figures: bool = True, title: str = "Mentorship match report") -> Path:
+                 figures: bool = True, title: str = "Mentorship match report",
+                 guidelines: Guidelines | None = None) -> Path:
     """Write a self-contained HTML report of a result, atomically.
 
     The report holds the pairs with ids and names, shared topics and
-    reasons, under a line saying what the score means; who is unmatched or
+    reasons and suggested first-meeting slots, under a line saying what the
+    score means; who is unmatched or
     short of mentors and why; the result's notes (with the names of the people
     they mention by id) and changes; the metrics; topic supply and demand; and
-    the figures as embedded PNG images (no external file or link), so it can be
+    the figures as embedded PNG images (no external file or link); and the
+    program's guidelines (the default :class:`Guidelines` when none are given), so it can be
     opened or forwarded as is. It fits a phone, a desktop and an A4 page, and
     its tables have header cells with ``scope`` for screen readers. All text is
     HTML-escaped. Gender and background never appear.
@@ -359,6 +381,8 @@ def write_report(result: MatchResult, path: str | Path, *, cohort: Cohort | None
     figures : bool, default=True
         Embed figures (needs matplotlib, the ``report`` extra).
     title : str, default="Mentorship match report"
+    guidelines : Guidelines, optional
+        The program's guidelines, shown at the end.
 
     Returns
     -------
@@ -374,4 +398,4 @@ def write_report(result: MatchResult, path: str | Path, *, cohort: Cohort | None
     True
     """
     return atomic_write_text(path, render_report(result, cohort=cohort, figures=figures,
-                                                 title=title))
+                                                 title=title, guidelines=guidelines))

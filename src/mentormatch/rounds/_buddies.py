@@ -97,7 +97,7 @@ def match_buddies(cohort: Cohort, *, mentors_of: Mapping[str, Iterable[str]] | N
                       if (e, r) not in set(forbidden)]
     sub = Cohort(mentees=tuple(e.model_copy(update={"demand": 1}) for e in newcomers),
                  mentors=tuple(_mentor_as_buddy(r) for r in cohort.mentors),
-                 forbidden=tuple(dict.fromkeys(forbidden)))
+                 forbidden=tuple(dict.fromkeys(forbidden)), schedule=cohort.schedule)
     scorer = scorer or BuddyScorer()
     table = scorer.score(sub)
     base = build_problem(sub, table)

@@ -31,7 +31,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from mentormatch.errors import InvalidInputError, SolverError, UnknownIdError
 from mentormatch.io import Table
 from mentormatch.models import Cohort, MentorshipType, Unmatched
-from mentormatch.scoring import Scorer, TopicMatrices, TopicScorer, join_words
+from mentormatch.scoring import Scorer, TopicMatrices, TopicScorer, join_words, slot_rule
 from mentormatch.solvers import run_interruptibly
 
 if TYPE_CHECKING:
@@ -276,6 +276,8 @@ def form_circles(cohort: Cohort, *, min_size: int = 3, max_size: int = 8,
         Who leads a circle; defaults to mentors whose ``types`` include group.
     min_shared : int, default=1
         Topics a member must share with the lead; 0 allows any placement.
+        Under a schedule's common-slot rule, each member must also share a
+        slot with the lead (not necessarily one slot with the whole circle).
     time_limit : float, default=60.0
         Seconds for the exact solver (see the module notes).
 
@@ -319,6 +321,9 @@ def form_circles(cohort: Cohort, *, min_size: int = 3, max_size: int = 8,
         for b, r in enumerate(r_ids):
             if (e, r) in excluded:
                 allowed[a, b] = False
+    rule = slot_rule(cohort)
+    if rule is not None:
+        allowed &= rule.block(np.asarray(rows, dtype=np.int64), np.asarray(cols, dtype=np.int64))
     sol = solve_circles(fit, allowed, min_size, max_size, time_limit=time_limit)
     circles = [_circle(b, sol, fit, asked, offered, tm.topics, e_ids, r_ids)
                for b in np.flatnonzero(sol.open).tolist()]
@@ -364,8 +369,9 @@ def _why_left_out(a: int, sol: CircleAssignment, allowed: BoolArray,
         if not r_ids:
             return "no mentor offers group mentorship"
         if (shared_count[a] >= min_shared).any():
-            return ("every group lead sharing their topics is excluded "
-                    "(forbidden or supervising)")
+            return ("every group lead sharing their topics is excluded (forbidden, "
+                    "supervising, or sharing no slot within work hours when the schedule "
+                    "requires one)")
         return f"no group lead shares at least {min_shared} of their topics"
     sizes = sol.sizes
     full = [r_ids[b] for b in fits if sol.open[b] and sizes[b] >= max_size]

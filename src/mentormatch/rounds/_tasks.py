@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from mentormatch.io import Table
 from mentormatch.models import Cohort, Mentor, MentorshipType
 from mentormatch.problem import MatchProblem
-from mentormatch.scoring import TopicMatrices
+from mentormatch.scoring import TopicMatrices, slot_rule
 from mentormatch.solvers import DEFAULT_SOLVER
 from mentormatch.solvers import solve as solve_problem
 
@@ -109,6 +109,25 @@ def task_places(cohort: Cohort, long_term_loads: Mapping[str, int] | None = None
     return own, borrowed
 
 
+def _admissible(cohort: Cohort, requests: list[tuple[int, str]], offered: np.ndarray
+                ) -> tuple[np.ndarray, np.ndarray]:
+    """Return which mentors each request may go to, and those the common-slot rule keeps out."""
+    excluded = cohort.excluded_pairs()
+    allowed = offered > 0
+    e_ids, r_ids = cohort.mentee_ids, cohort.mentor_ids
+    for q, (i, _) in enumerate(requests):
+        for j, r in enumerate(r_ids):
+            if (e_ids[i], r) in excluded:
+                allowed[q, j] = False
+    rule = slot_rule(cohort)
+    no_slot = np.zeros(allowed.shape, dtype=bool)
+    if rule is not None and requests:
+        no_slot = ~rule.block(np.array([i for i, _ in requests], dtype=np.int64),
+                              np.arange(len(r_ids), dtype=np.int64))
+        allowed &= ~no_slot
+    return allowed, no_slot
+
+
 def match_tasks(cohort: Cohort, *, long_term_loads: Mapping[str, int] | None = None,
                 solver: str = DEFAULT_SOLVER) -> TaskResult:
     """Match every short-term task request to a mentor offering its topic.
@@ -116,7 +135,8 @@ def match_tasks(cohort: Cohort, *, long_term_loads: Mapping[str, int] | None = N
     Parameters
     ----------
     cohort : Cohort
-        Requests are the topics in each mentee's ``tasks``.
+        Requests are the topics in each mentee's ``tasks``. A schedule's
+        common-slot rule applies to each request as to a pair.
     long_term_loads : mapping of mentor id to int, optional
         Mentees each mentor has in the long-term match (their places used);
         only matters for mentors with ``tasks_use_capacity``.
@@ -161,13 +181,8 @@ def match_tasks(cohort: Cohort, *, long_term_loads: Mapping[str, int] | None = N
     scores = 0.7 * strength + 0.3 * typed[None, :]
     own, borrowed = task_places(cohort, long_term_loads)
     places = own + borrowed
-    excluded = cohort.excluded_pairs()
-    allowed = offered > 0
+    allowed, no_slot = _admissible(cohort, requests, offered)
     e_ids, r_ids = cohort.mentee_ids, cohort.mentor_ids
-    for q, (i, _) in enumerate(requests):
-        for j, r in enumerate(r_ids):
-            if (e_ids[i], r) in excluded:
-                allowed[q, j] = False
     problem = MatchProblem(scores=scores.reshape(n_q, n_r), demand=1, capacity=places,
                            allowed=allowed.reshape(n_q, n_r))
     assignment = solve_problem(problem, solver)
@@ -197,6 +212,9 @@ def match_tasks(cohort: Cohort, *, long_term_loads: Mapping[str, int] | None = N
             continue
         if not (offered[q] > 0).any():
             why = f"no mentor offers {topic}"
+        elif not allowed[q].any() and (no_slot[q] & (offered[q] > 0)).any():
+            why = (f"every mentor offering {topic} is excluded (forbidden or supervising) "
+                   "or shares no slot within work hours")
         elif not allowed[q].any():
             why = f"every mentor offering {topic} is excluded (forbidden or supervising)"
         elif not (allowed[q] & (places > 0)).any():

@@ -5,8 +5,8 @@ A scorer is anything with ``score(cohort) -> ScoreTable``; compose them with
 
 Each built-in criterion has one kernel (:class:`TopicFit` for topics, a
 :class:`CodedCriterion` for type, modality, same attribute, concordance and
-buddy experience, a sparse :class:`RankedChoices` for ranked choices) that
-computes it for a whole cohort, for a block of rows
+buddy experience, availability; a sparse :class:`RankedChoices` for ranked
+choices) that computes it for a whole cohort, for a block of rows
 (:func:`block_scorer`, for cohorts too large for a dense matrix) and for
 listed pairs (:func:`explain_pairs`, :func:`pair_reasons`). Which scorers are
 built in is decided by exact type (:func:`is_builtin_scorer`); any other
@@ -14,6 +14,11 @@ scorer is computed through its own ``score()``, on sub-cohorts where the
 cohort is large.
 """
 
+from mentormatch.scoring._availability import AvailabilityScorer as AvailabilityScorer
+from mentormatch.scoring._availability import SlotRule as SlotRule
+from mentormatch.scoring._availability import schedule_of as schedule_of
+from mentormatch.scoring._availability import slot_rule as slot_rule
+from mentormatch.scoring._availability import suggested_slots as suggested_slots
 from mentormatch.scoring._base import MIN_SCORE_SLACK as MIN_SCORE_SLACK
 from mentormatch.scoring._base import Criterion as Criterion
 from mentormatch.scoring._base import Scorer as Scorer
@@ -53,6 +58,7 @@ __all__ = [
     "CHOICE_WEIGHT",
     "MIN_SCORE_SLACK",
     "AttributeScorer",
+    "AvailabilityScorer",
     "BlockScorer",
     "BlockScores",
     "BuddyScorer",
@@ -64,6 +70,7 @@ __all__ = [
     "RankedChoices",
     "ModalityScorer",
     "ScoreTable",
+    "SlotRule",
     "Scorer",
     "SubCohortScorer",
     "TopicFit",
@@ -82,4 +89,7 @@ __all__ = [
     "pair_reasons",
     "reasons_by_sub_cohorts",
     "same_value_matrix",
+    "schedule_of",
+    "slot_rule",
+    "suggested_slots",
 ]

@@ -11,6 +11,7 @@ so it is computed through its own ``score()``.
 from __future__ import annotations
 
 from mentormatch.models import Cohort
+from mentormatch.scoring._availability import AvailabilityScorer
 from mentormatch.scoring._base import Scorer, WeightedScorer
 from mentormatch.scoring._buddy import BuddyScorer
 from mentormatch.scoring._builtin import (
@@ -28,10 +29,11 @@ from mentormatch.scoring._topic_fit import TopicFit, TopicMatrices
 __all__ = ["BUILTIN_SCORERS", "criterion_kernels", "is_builtin_scorer"]
 
 Leaf = (TopicScorer | TypeScorer | ModalityScorer | AttributeScorer | ConcordanceScorer
-        | BuddyScorer | ChoiceScorer)
+        | BuddyScorer | ChoiceScorer | AvailabilityScorer)
 #: The scorers whose criteria have kernels (exact types; see the module's docstring).
 BUILTIN_SCORERS: tuple[type, ...] = (TopicScorer, TypeScorer, ModalityScorer, AttributeScorer,
-                                     ConcordanceScorer, BuddyScorer, ChoiceScorer)
+                                     ConcordanceScorer, BuddyScorer, ChoiceScorer,
+                                     AvailabilityScorer)
 
 
 def _leaves(scorer: Scorer) -> list[tuple[Leaf, tuple[float, ...]]] | None:
@@ -46,7 +48,8 @@ def _leaves(scorer: Scorer) -> list[tuple[Leaf, tuple[float, ...]]] | None:
         return out
     if type(scorer) in BUILTIN_SCORERS and isinstance(
             scorer, TopicScorer | TypeScorer | ModalityScorer | AttributeScorer
-            | ConcordanceScorer | BuddyScorer | ChoiceScorer):  # exact type; named for mypy
+            | ConcordanceScorer | BuddyScorer | ChoiceScorer | AvailabilityScorer):
+        # exact type above; isinstance names it for mypy
         return [(scorer, ())]
     return None
 

@@ -169,7 +169,7 @@ def with_supervisors(cohort: Cohort, pairs: Iterable[tuple[str, str]], *,
         mentees=[p.model_copy(update=update(p)) for p in cohort.mentees],
         mentors=[p.model_copy(update=update(p)) for p in cohort.mentors],
         forbidden=cohort.forbidden, locked=cohort.locked, vocabulary=cohort.vocabulary,
-        must_haves=cohort.must_haves,
+        must_haves=cohort.must_haves, schedule=cohort.schedule,
     )
     read = ReadReport(files=(source,), rows={source: n}, mentees=len(new.mentees),
                       mentors=len(new.mentors), entries=tuple(entries))

@@ -12,8 +12,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from mentormatch.errors import MentorMatchError, SurveyProblem
-from mentormatch.models import MODALITY_ALIASES, TYPE_ALIASES
+from mentormatch.errors import InvalidSlotError, MentorMatchError, SurveyProblem
+from mentormatch.models import MODALITY_ALIASES, TYPE_ALIASES, parse_slot
 from mentormatch.survey._choices import ValueMap, option_key, options_of, split_choices
 from mentormatch.survey._columns import Columns, FieldSource, cell_text, is_code
 from mentormatch.survey._people import is_no_one, name_key
@@ -37,7 +37,7 @@ _COUNT = re.compile(r"^\+?(\d+)(?:\.0*)?$")
 _OTHER = re.compile(r"^other(?: \(.*\))?$")
 _STAGES = {"early": "early", "mid": "mid", "middle": "mid", "late": "late", "senior": "late"}
 _SCALARS = ("id", "role", *TEXT_FIELDS, "career_stage", *BOOL_FIELDS, *COUNT_FIELDS,
-            "supervisors", *LIST_FIELDS, "other_topics")
+            "supervisors", *LIST_FIELDS, "other_topics", "availability")
 
 
 @dataclass
@@ -87,6 +87,7 @@ class RowReader:
                       [f for f in [found.find(n)] if f] for n in ("topics", "types",
                                                                  "modalities", "tasks")}
         self.opts = {n: found.options(n) for n in ("topics", "types", "modalities")}
+        self.days = found.options("availability")  # a checkbox grid: one column per day
         self.maps = {n: ValueMap(m) for n, m in schema.values.items()}
         self.skips = [(s, {option_key(a) for a in answers})
                       for name, answers in schema.skip_rows.items()
@@ -146,7 +147,10 @@ class RowReader:
                 out[name] = " + ".join(shown)
         if self.ranked:
             out["choices"] = " + ".join(s.shown for s in self.ranked)
-        return {n: out[n] for n in COLUMN_FIELDS if n in out}
+        if self.days:
+            grid = f"{len(self.days)} day columns ({self.t.header[self.days[0][0]]!r}, ...)"
+            out["availability"] = " + ".join(x for x in (out.get("availability"), grid) if x)
+        return {n: out[n] for n in (*COLUMN_FIELDS, "availability") if n in out}
 
     # ------------------------------------------------------------------ rows
 
@@ -191,6 +195,7 @@ class RowReader:
         free = self._text(row, cells, "other_topics", mapped=False)
         other_text = "; ".join(dict.fromkeys(x for x in (free, *other) if x))
         row.data["other_topics"] = other_text or None
+        row.data["availability"] = self._availability(row, cells)
         if not topics and not other_text and row.roles and not errors:
             shown = (self.multi["topics"][0].shown if self.multi["topics"]
                      else self.t.header[self.opts["topics"][0][0]])
@@ -226,6 +231,30 @@ class RowReader:
             if hit:
                 return value if value is None else str(value)
         return text
+
+    def _availability(self, row: Row, cells: list[Cell]) -> tuple[str, ...] | None:
+        """Slots from the free-text column and the per-day grid; unreadable answers reported."""
+        answers: list[tuple[str, str]] = []  # (column shown, slot text)
+        source = self.src["availability"]
+        if source is not None and (text := source.text(cells)):
+            answers += [(source.shown, part.strip()) for part in re.split(r"[;,\n]", text)
+                        if part.strip()]
+        for at, day in self.days:
+            answers += [(self.t.header[at], f"{day} {part.strip()}")
+                        for part in re.split(r"[;,\n]", cell_text(cells[at]))
+                        if part.strip()]
+        slots: list[str] = []
+        for shown, answer in answers:
+            try:
+                slots.append(str(parse_slot(answer)))
+            except InvalidSlotError as exc:
+                row.note("warning", "availability", shown,
+                         f"{answer!r} left out: {exc} (the other slots are kept)")
+        if not slots:
+            return None
+        row.note("info", "availability", source.shown if source else self.t.header[
+            self.days[0][0]], "read as " + "; ".join(dict.fromkeys(slots)))
+        return tuple(dict.fromkeys(slots))
 
     def _mapped(self, row: Row, name: str, column: str | None, text: str) -> tuple[bool, Any]:
         table = self.maps.get(name)

@@ -122,7 +122,7 @@ class SurveySchema(ValidatedModel):
     id, role, name, email, division, site, career_stage, newcomer, supervisors, \
 leads_divisions, types, modalities, capacity, demand, trained_abroad, relocated, \
 buddy_capacity, task_capacity, tasks_use_capacity, min_load, topics, other_topics, \
-tasks, gender, background, concordance, choices : str or tuple of str or None
+tasks, gender, background, concordance, choices, availability : str or tuple of str or None
         Header names of each field. ``id`` and ``topics`` are required; ``role``
         may be ``None`` when mentees and mentors come in two files. ``choices``
         are ranked choices of people on the other side (a mentee's mentors, a
@@ -130,6 +130,11 @@ tasks, gender, background, concordance, choices : str or tuple of str or None
         ``"2nd choice of mentor"``, ...) or one cell listing names in order;
         names are resolved like supervisors (ids, e-mails, names with titles,
         accents, "Last, First") and each resolution is reported.
+        ``availability`` is a column of weekly slots (``"Tue 09:00-12:00; Thu
+        morning"``) and/or a form's checkbox grid, one column per day
+        (``Availability [Tuesday]``) whose cells list parts of the day
+        (``Morning, Afternoon``); an answer that is not a slot is reported and
+        left out.
     preset : {"google_forms", "microsoft_forms", "qualtrics", "redcap"}, optional
         Settings of one form tool (header rows, separators, id column, rows to
         skip); any key given explicitly wins over the preset's.
@@ -231,6 +236,7 @@ tasks, gender, background, concordance, choices : str or tuple of str or None
     concordance: OptNames = None
     choices: OptNames = ("Ranked choices", "1st choice", "2nd choice", "3rd choice",
                          "4th choice", "5th choice")
+    availability: OptNames = ("Availability", "When are you free?")
 
     preset: Preset | None = None
     values: dict[str, dict[str, Any]] = Field(default_factory=dict)
