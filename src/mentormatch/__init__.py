@@ -22,6 +22,8 @@ ReadReport, ReadEntry             with presets per form tool; and what reading i
 survey_template,                  A template to send, and the shipped example export
 example_survey_path
 read_org_chart, with_supervisors  Supervisor relations, never matched
+read_followup, FollowUpSchema,    The follow-up survey after a year, into a History
+followup_template
 
 Look before matching
 ====================
@@ -35,6 +37,7 @@ Match, and the year after
 =========================
 match                             Score, solve, explain
 rematch                           A change of mentor, a mentor leaving, newcomers
+History, PairFeedback             Last year's pairs and follow-up (``match(history=...)``)
 MatchResult, Pair, Unmatched,     What a match returns
 Shortfall, Metrics, Provenance,
 Change, ChoiceProfile
@@ -91,6 +94,7 @@ from mentormatch.models import CareerStage as CareerStage
 from mentormatch.models import Change as Change
 from mentormatch.models import ChoiceProfile as ChoiceProfile
 from mentormatch.models import Cohort as Cohort
+from mentormatch.models import History as History
 from mentormatch.models import MatchResult as MatchResult
 from mentormatch.models import Mentee as Mentee
 from mentormatch.models import Mentor as Mentor
@@ -99,6 +103,7 @@ from mentormatch.models import Metrics as Metrics
 from mentormatch.models import Modality as Modality
 from mentormatch.models import MustHave as MustHave
 from mentormatch.models import Pair as Pair
+from mentormatch.models import PairFeedback as PairFeedback
 from mentormatch.models import Provenance as Provenance
 from mentormatch.models import Schedule as Schedule
 from mentormatch.models import Shortfall as Shortfall
@@ -125,10 +130,13 @@ from mentormatch.rounds import match_tasks as match_tasks
 from mentormatch.rounds import pair_peers as pair_peers
 from mentormatch.rounds import stable_roommates as stable_roommates
 from mentormatch.solvers import solve as solve
+from mentormatch.survey import FollowUpSchema as FollowUpSchema
 from mentormatch.survey import ReadEntry as ReadEntry
 from mentormatch.survey import ReadReport as ReadReport
 from mentormatch.survey import SurveySchema as SurveySchema
 from mentormatch.survey import example_survey_path as example_survey_path
+from mentormatch.survey import followup_template as followup_template
+from mentormatch.survey import read_followup as read_followup
 from mentormatch.survey import read_org_chart as read_org_chart
 from mentormatch.survey import read_survey as read_survey
 from mentormatch.survey import survey_template as survey_template
@@ -142,15 +150,15 @@ __all__ = [
     "CareerStage", "Cohort", "Mentee", "Mentor", "MentorshipType", "Modality",
     "MustHave", "Schedule", "TimeSlot", "TopicVocabulary", "example_cohort", "normalize_topic",
     # read a survey
-    "ReadEntry", "ReadReport", "SurveySchema", "example_survey_path", "read_org_chart",
-    "read_survey", "survey_template", "with_supervisors",
+    "FollowUpSchema", "ReadEntry", "ReadReport", "SurveySchema", "example_survey_path",
+    "followup_template", "read_followup", "read_org_chart", "read_survey", "survey_template",
+    "with_supervisors",
     # look before matching
     "Diagnosis", "Finding", "Recommendation", "Shortlist", "TopicDemand", "TopicSupply",
     "diagnose", "shortlist", "topic_demand",
     # match, and the year after
-    "Change", "ChoiceProfile", "MatchResult", "Metrics", "Pair", "Provenance", "Shortfall",
-    "Unmatched",
-    "match", "rematch",
+    "Change", "ChoiceProfile", "History", "MatchResult", "Metrics", "Pair", "PairFeedback",
+    "Provenance", "Shortfall", "Unmatched", "match", "rematch",
     # check and export
     "CheckReport", "Guidelines", "blocking_pairs", "check", "plot_result",
     "plot_topic_demand", "render_agreement", "write_agreements", "write_json",

@@ -10,18 +10,20 @@ from mentormatch.encode import build_problem, priority_mask
 from mentormatch.errors import UnsupportedProblemError
 from mentormatch.explain import explain
 from mentormatch.large import match_candidates
-from mentormatch.models import Cohort, MatchResult
+from mentormatch.models import Cohort, History, MatchResult
 from mentormatch.problem import problem_needs
 from mentormatch.scoring import Scorer, default_scorer
 from mentormatch.solvers import DEFAULT_SOLVER, require
 from mentormatch.solvers import solve as solve_problem
 
+from ._history import apply_history
 from ._objective import choose_objective, objective_note, priority_note
 
 
 def match(cohort: Cohort, solver: str | None = None, *, scorer: Scorer | None = None,
           min_score: float | None = None, candidates: int | None = None,
           objective: str | None = None, priority: str | Iterable[str] | None = None,
+          history: History | None = None,
           **options: Any) -> MatchResult:
     """Score every pair of a cohort, solve, and explain each pair made.
 
@@ -63,6 +65,13 @@ def match(cohort: Cohort, solver: str | None = None, *, scorer: Scorer | None = 
         second mentor; only solvers declaring ``priority`` run it
         (``mm.solvers.supporting("priority")``: ``flow``, ``ilp``), and not
         with ``candidates=``. ``metrics.priority_matched`` and a note report it.
+    history : History, optional
+        Last year's pairs and follow-up (:func:`mentormatch.read_followup`):
+        pairs that asked to continue are locked (unless released, or no
+        longer possible: each such pair is in ``notes`` with why), pairs that
+        asked to change are forbidden. ``notes`` and
+        ``provenance.options["history"]`` record every effect, and who was
+        mentored before; release reasons never appear.
     **options
         Passed to the solver.
 
@@ -80,6 +89,8 @@ def match(cohort: Cohort, solver: str | None = None, *, scorer: Scorer | None = 
         ``priority=``); the message names the solvers that do.
     InfeasibleError
         If minimum loads cannot be met.
+    ConstraintConflictError
+        If ``history`` has a pair that asked to change which the director locked.
 
     Examples
     --------
@@ -90,6 +101,12 @@ def match(cohort: Cohort, solver: str | None = None, *, scorer: Scorer | None = 
     >>> result.pairs[0].reasons[0].startswith("offers")
     True
     """
+    if history is not None:
+        effects = apply_history(cohort, history)
+        result = match(effects.cohort, solver, scorer=scorer, min_score=min_score,
+                       candidates=candidates, objective=objective, priority=priority,
+                       **options)
+        return effects.annotate(result)
     if candidates is not None:
         if priority is not None:
             raise UnsupportedProblemError(

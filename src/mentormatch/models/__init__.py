@@ -17,6 +17,9 @@ from ._cohort import Mentee as Mentee
 from ._cohort import Mentor as Mentor
 from ._cohort import MentorshipType as MentorshipType
 from ._cohort import Modality as Modality
+from ._history import Decision as Decision
+from ._history import History as History
+from ._history import PairFeedback as PairFeedback
 from ._must_have_mask import MustHaveMask as MustHaveMask
 from ._must_haves import MUST_HAVE_PHRASES as MUST_HAVE_PHRASES
 from ._must_haves import MustHave as MustHave
