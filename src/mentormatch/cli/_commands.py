@@ -17,11 +17,12 @@ from typing import Any, Literal, TextIO
 
 import pydantic
 
+from mentormatch.cli._history import load_history
 from mentormatch.cli._reading import ReadOptions, load_cohort, parse_pair, read_json
 from mentormatch.errors import InvalidInputError
 from mentormatch.io import atomic_write_csv, csv_text, write_files
 from mentormatch.matching import match, rematch, shortlist
-from mentormatch.models import Cohort, MatchResult, Mentee
+from mentormatch.models import Cohort, History, MatchResult, Mentee
 from mentormatch.progress import Progress
 from mentormatch.report import (
     MAIL_MERGE_COLUMNS,
@@ -85,7 +86,8 @@ def _n_outputs(args: argparse.Namespace) -> int:
 
 
 def _write_outputs(result: MatchResult, args: argparse.Namespace, bar: Progress,
-                   extra: dict[Path, tuple[str, str]] | None = None) -> list[str]:
+                   extra: dict[Path, tuple[str, str]] | None = None,
+                   history: History | None = None) -> list[str]:
     """Write every requested output, all or none (see :func:`mentormatch.io.write_files`).
 
     Returns what to tell the user, printed once the bar is done.
@@ -98,7 +100,8 @@ def _write_outputs(result: MatchResult, args: argparse.Namespace, bar: Progress,
     if args.json:
         files[args.json] = (result.model_dump_json(indent=2), "result")
     if args.report:
-        files[args.report] = (render_report(result, guidelines=guidelines), "report")
+        files[args.report] = (render_report(result, guidelines=guidelines, history=history),
+                              "report")
     files.update(extra or {})
     pages: dict[Path, str] = {}
     if getattr(args, "agreements", None):
@@ -140,7 +143,7 @@ def _match_stage(cohort: Cohort) -> str:
 
 #: Arguments naming files the CLI reads, and files it writes.
 INPUT_ARGS = ("input", "cohort", "result", "join", "schema", "join_schema", "org_chart",
-              "mentors", "guidelines")
+              "mentors", "guidelines", "history", "last_year", "followup_schema")
 OUTPUT_ARGS = ("out", "json", "report", "save_cohort")
 _WRITTEN_WHEN_READ = ("read_report",)  # written while reading, not with the outputs
 
@@ -209,12 +212,13 @@ def cmd_match(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     with Progress(2 + _n_outputs(args), f"match ({args.solver})") as bar:
         bar.stage(f"reading {args.input.name}")
         cohort = load_cohort(args.input, ReadOptions.from_args(args), bar.above(err))
+        history = load_history(args)
         bar.update()
         bar.stage(_match_stage(cohort))
-        result = match(cohort, solver=args.solver, priority=args.priority,
+        result = match(cohort, solver=args.solver, priority=args.priority, history=history,
                        **_solve_options(args))
         bar.update()
-        said = _write_outputs(result, args, bar)
+        said = _write_outputs(result, args, bar, history=history)
     print(format_result(result), file=out)
     for line in said:
         print(line, file=out)

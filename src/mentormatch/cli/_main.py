@@ -21,6 +21,7 @@ from typing import TextIO
 
 from mentormatch.cli._commands import COMMANDS, check_paths
 from mentormatch.cli._commands import format_result as format_result
+from mentormatch.cli._history import add_history_arguments
 from mentormatch.cli._program import add_program_parser, cmd_program
 from mentormatch.cli._reading import add_reading_arguments
 from mentormatch.cli._schema import add_schema_parser, cmd_schema
@@ -73,6 +74,7 @@ def _parser() -> argparse.ArgumentParser:
     m.add_argument("--priority", choices=PRIORITY_FLAGS,
                    help="cover this group of mentees first (solvers flow and ilp)")
     _add_outputs(m)
+    add_history_arguments(m)
 
     s = sub.add_parser("shortlist", help="recommend the best mentors for each mentee")
     _add_input(s)

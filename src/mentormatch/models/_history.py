@@ -87,6 +87,12 @@ class PairFeedback(ValidatedModel):
         return (self.mentee, self.mentor)
 
     @property
+    def answered(self) -> bool:
+        """Whether any follow-up question was answered for this pair."""
+        return any(v is not None for v in (self.met, self.meetings, self.satisfaction,
+                                           self.decision))
+
+    @property
     def did_meet(self) -> bool | None:
         """Whether the pair met: ``met``, else whether ``meetings`` > 0, else ``None``."""
         if self.met is not None:
@@ -201,8 +207,7 @@ class History(ValidatedModel):
         >>> s["met"], s["mean_meetings"], s["mean_satisfaction"], s["continue"]
         (1, 4.0, 5.0, 1)
         """
-        answered = [f for f in self.pairs if (f.met, f.meetings, f.satisfaction, f.decision)
-                    != (None, None, None, None)]
+        answered = [f for f in self.pairs if f.answered]
         meetings = [f.meetings for f in self.pairs if f.meetings is not None]
         marks = [f.satisfaction for f in self.pairs if f.satisfaction is not None]
         return {

@@ -17,9 +17,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mentormatch.io import atomic_write_csv, atomic_write_text
-from mentormatch.models import Cohort, MatchResult
+from mentormatch.models import Cohort, History, MatchResult
 from mentormatch.report._demand import topic_demand
 from mentormatch.report._guidelines import Guidelines
+from mentormatch.report._history import year_over_year
 from mentormatch.report._plots import plot_result, plot_topic_demand
 from mentormatch.scoring import suggested_slots
 
@@ -298,9 +299,20 @@ def _supply(source: Cohort | None, figures: bool) -> list[str]:
     return parts
 
 
+def _history_section(history: History | None, result: MatchResult) -> list[str]:
+    if history is None:
+        return []
+    parts = [f"<h2>Year over year: {escape(history.label)} and this year</h2>"]
+    for caption, header, rows in year_over_year(history, result):
+        parts.append(f"<h3>{escape(caption)}</h3>")
+        parts.append(_table(header, rows, row_headers=True))
+    return parts
+
+
 def render_report(result: MatchResult, *, cohort: Cohort | None = None,
                   figures: bool = True, title: str = "Mentorship match report",
-                  guidelines: Guidelines | None = None) -> str:
+                  guidelines: Guidelines | None = None,
+                  history: History | None = None) -> str:
     """Return the HTML report of a result as one self-contained string.
 
     See :func:`write_report`.
@@ -335,6 +347,7 @@ def render_report(result: MatchResult, *, cohort: Cohort | None = None,
     parts.append(f'<p class="meaning">{escape(SCORE_MEANING)}</p>')
     parts.append(_pairs(result, source))
     parts.extend(_left_out(result, people))
+    parts.extend(_history_section(history, result))
     parts.append("<h2>Metrics</h2>")
     parts.append(_table(["measure", "value"], [
         ["pairs", m.n_pairs], ["mentees matched", f"{m.mentees_matched} / {m.mentees_asking}"],
@@ -358,7 +371,8 @@ def render_report(result: MatchResult, *, cohort: Cohort | None = None,
 
 def write_report(result: MatchResult, path: str | Path, *, cohort: Cohort | None = None,
                  figures: bool = True, title: str = "Mentorship match report",
-                 guidelines: Guidelines | None = None) -> Path:
+                 guidelines: Guidelines | None = None,
+                 history: History | None = None) -> Path:
     """Write a self-contained HTML report of a result, atomically.
 
     The report holds the pairs with ids and names, shared topics and
@@ -383,6 +397,10 @@ def write_report(result: MatchResult, path: str | Path, *, cohort: Cohort | None
     title : str, default="Mentorship match report"
     guidelines : Guidelines, optional
         The program's guidelines, shown at the end.
+    history : History, optional
+        Last year's pairs and follow-up: adds a year-over-year section
+        (participation, meetings, satisfaction, continue or change; counts
+        only, never a release reason).
 
     Returns
     -------
@@ -398,4 +416,5 @@ def write_report(result: MatchResult, path: str | Path, *, cohort: Cohort | None
     True
     """
     return atomic_write_text(path, render_report(result, cohort=cohort, figures=figures,
-                                                 title=title, guidelines=guidelines))
+                                                 title=title, guidelines=guidelines,
+                                                 history=history))

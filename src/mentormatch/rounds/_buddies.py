@@ -16,7 +16,7 @@ import numpy as np
 from mentormatch.encode import build_problem
 from mentormatch.errors import UnknownIdError, shorten
 from mentormatch.explain import explain
-from mentormatch.models import Cohort, MatchResult, Mentor, Unmatched
+from mentormatch.models import Cohort, History, MatchResult, Mentor, Unmatched
 from mentormatch.problem import MatchProblem
 from mentormatch.scoring import BuddyScorer, Scorer
 from mentormatch.solvers import DEFAULT_SOLVER
@@ -44,7 +44,7 @@ def _check_known(cohort: Cohort, mentors_of: Mapping[str, set[str]]) -> None:
 
 def match_buddies(cohort: Cohort, *, mentors_of: Mapping[str, Iterable[str]] | None = None,
                   allow_mentor: bool = False, solver: str = DEFAULT_SOLVER,
-                  scorer: Scorer | None = None) -> MatchResult:
+                  scorer: Scorer | None = None, history: History | None = None) -> MatchResult:
     """Give each newcomer a buddy who has been through licensing and relocation.
 
     Parameters
@@ -62,6 +62,10 @@ def match_buddies(cohort: Cohort, *, mentors_of: Mapping[str, Iterable[str]] | N
         Any registered solver (one buddy each, so ``"hungarian"`` is exact).
     scorer : Scorer, optional
         Defaults to :class:`~mentormatch.scoring.BuddyScorer`.
+    history : History, optional
+        Last year's buddy pairs (``history.buddies``) are never made again (a
+        hard rule: a newcomer still flagged a year on meets someone new); the
+        notes list those that applied.
 
     Returns
     -------
@@ -95,6 +99,8 @@ def match_buddies(cohort: Cohort, *, mentors_of: Mapping[str, Iterable[str]] | N
     if not allow_mentor:
         forbidden += [(e, r) for e in sorted(ids) for r in sorted(long_term.get(e, ()))
                       if (e, r) not in set(forbidden)]
+    before = _last_years_buddies(cohort, history, ids)
+    forbidden += [p for p in before if p not in set(forbidden)]
     sub = Cohort(mentees=tuple(e.model_copy(update={"demand": 1}) for e in newcomers),
                  mentors=tuple(_mentor_as_buddy(r) for r in cohort.mentors),
                  forbidden=tuple(dict.fromkeys(forbidden)), schedule=cohort.schedule)
@@ -126,4 +132,17 @@ def match_buddies(cohort: Cohort, *, mentors_of: Mapping[str, Iterable[str]] | N
         else:
             why = "every experienced buddy is at buddy capacity"
         unmatched.append(Unmatched(mentee=u.mentee, reason=why))
-    return result.model_copy(update={"unmatched": tuple(unmatched)})
+    notes = ((f"history: {len(before)} buddy pair(s) of {history.label} not repeated: "
+              + ", ".join(f"({e}, {r})" for e, r in before),)
+             if before and history is not None else ())
+    return result.model_copy(update={"unmatched": tuple(unmatched),
+                                     "notes": (*result.notes, *notes)})
+
+
+def _last_years_buddies(cohort: Cohort, history: History | None,
+                        newcomers: set[str]) -> list[tuple[str, str]]:
+    """Last year's buddy pairs whose newcomer and buddy are both in this round."""
+    if history is None:
+        return []
+    mentors = set(cohort.mentor_ids)
+    return [(e, r) for e, r in history.buddies if e in newcomers and r in mentors]

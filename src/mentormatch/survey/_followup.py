@@ -316,13 +316,13 @@ def _history(rows: list[tuple[int, PairFeedback]], known: tuple[tuple[str, str],
         else:
             merged[f.pair] = f
     order = known if known is not None else tuple(merged)
-    missing = [p for p in order if p not in merged]
+    pairs = tuple(merged.get(p) or PairFeedback(mentee=p[0], mentor=p[1]) for p in order)
+    missing = [f.pair for f in pairs if not f.answered]
     if missing:
         shown = ", ".join(f"({e}, {r})" for e, r in missing[:10])
         more = f" and {len(missing) - 10} more" if len(missing) > 10 else ""
         notes.append(f"{len(missing)} of last year's pairs have no follow-up answer: "
                      f"{shown}{more}")
-    pairs = tuple(merged.get(p) or PairFeedback(mentee=p[0], mentor=p[1]) for p in order)
     return History(pairs=pairs, buddies=buddies, label=schema.label, notes=tuple(notes))
 
 
