@@ -50,8 +50,8 @@ class HistoryEffects:
             out.append(f"history: {len(self.released)} continuing pair(s) released by the "
                        f"director (free to be matched or not): {_shown(self.released)}")
         if self.mentored_before:
-            out.append(f"history: {len(self.mentored_before)} mentee(s) were mentored in "
-                       f"{self.label}: {', '.join(self.mentored_before)}")
+            out.append(f"history: {len(self.mentored_before)} mentee(s) were mentored before "
+                       f"({self.label}): {', '.join(self.mentored_before)}")
         if self.absent_mentees:
             out.append(f"history: {len(self.absent_mentees)} mentee(s) of {self.label} are not "
                        f"in this cohort: {', '.join(self.absent_mentees)}")
