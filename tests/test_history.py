@@ -341,3 +341,49 @@ def test_cli_history_options_need_history(tmp_path: Path) -> None:
     with redirect_stderr(err):
         code = main(["match", str(cohort_json), "--last-year", str(cohort_json)])
     assert code != 0 and "--last-year needs --history FOLLOWUP" in err.getvalue()
+
+
+def test_followup_from_an_xlsx_workbook_and_a_google_forms_csv(tmp_path: Path) -> None:
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["ID", "Start time", "Mentee", "Mentor", "Did you meet?",
+                  "How often did you meet?", "Satisfaction", "Continue or change"])
+    sheet.append([1, "2026-06-01", "e1", "r1", "Yes", 12, 4, "Keep my mentor"])
+    sheet.append([2, "2026-06-02", "e2", "r1", "No", 0, 2, "A new mentor"])
+    book.save(tmp_path / "followup.xlsx")
+    history = mm.read_followup(tmp_path / "followup.xlsx",
+                               mm.FollowUpSchema(preset="microsoft_forms"))
+    assert history.continuing == (("e1", "r1"),) and history.changing == (("e2", "r1"),)
+    assert (history.pairs[0].meetings, history.pairs[1].met) == (12, False)
+    google = tmp_path / "google.csv"
+    google.write_text('"Timestamp","Mentee","Mentor","Met","Next year"\n'
+                      '"2026/06/01 10:00:00","e1","r1","Yes","Continue"\n', encoding="utf-8")
+    history = mm.read_followup(google, mm.FollowUpSchema(preset="google_forms"))
+    assert history.continuing == (("e1", "r1"),)
+
+
+def test_history_on_the_candidate_path() -> None:
+    history = mm.History(pairs=[mm.PairFeedback(mentee="e1", mentor="r2", decision="continue"),
+                                mm.PairFeedback(mentee="e2", mentor="r1", decision="change")])
+    result = mm.match(_two_year_cohort(), candidates=2, history=history)
+    made = {(p.mentee, p.mentor) for p in result.pairs}
+    assert ("e1", "r2") in made and ("e2", "r1") not in made
+    assert result.provenance.options["history"]["kept"] == [["e1", "r2"]]
+
+
+def test_a_program_runs_its_rounds_with_history() -> None:
+    cohort = mm.Cohort(mentees=[mm.Mentee(id="e1", topics=["a"], newcomer=True),
+                                mm.Mentee(id="e2", topics=["a"])],
+                       mentors=[mm.Mentor(id="r1", topics=["a"], relocated=True),
+                                mm.Mentor(id="r2", topics=["a"], relocated=True),
+                                mm.Mentor(id="r3", topics=["a"], relocated=True)])
+    history = mm.History(pairs=[mm.PairFeedback(mentee="e2", mentor="r1", decision="continue"),
+                                mm.PairFeedback(mentee="e1", mentor="r2", decision="change")],
+                         buddies=[("e1", "r3")])
+    result = mm.Program(cohort=cohort, history=history, circles=False, peers=False,
+                        tasks=False).run(solver="hungarian")
+    assert result.long_term is not None and result.buddies is not None
+    long_term = {(p.mentee, p.mentor) for p in result.long_term.pairs}
+    assert ("e2", "r1") in long_term and ("e1", "r2") not in long_term
+    assert ("e1", "r3") not in {(p.mentee, p.mentor) for p in result.buddies.pairs}

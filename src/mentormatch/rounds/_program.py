@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from mentormatch.errors import SolverError
 from mentormatch.io import Table
 from mentormatch.matching import match
-from mentormatch.models import Cohort, MatchResult, MentorshipType
+from mentormatch.models import Cohort, History, MatchResult, MentorshipType
 from mentormatch.progress import Progress
 from mentormatch.rounds._buddies import match_buddies
 from mentormatch.rounds._circles import CircleResult, form_circles
@@ -97,6 +97,10 @@ class Program(BaseModel):
         (see :func:`mentormatch.pair_peers`).
     buddy_can_be_mentor : bool, default=False
         Allow a newcomer's long-term mentor to be their buddy too.
+    history : History, optional
+        Last year's pairs, follow-up and buddies: the long-term round is
+        ``mm.match(..., history=history)`` and the buddy round never repeats a
+        buddy pair of last year.
 
     Examples
     --------
@@ -118,6 +122,7 @@ class Program(BaseModel):
     circle_max: int = Field(default=8, ge=1)
     peer_method: Literal["max_weight", "stable"] = "max_weight"
     buddy_can_be_mentor: bool = False
+    history: History | None = None
 
     def run(self, solver: str = DEFAULT_SOLVER, *, scorer: Scorer | None = None,
             progress: bool | None = None, **options: Any) -> ProgramResult:
@@ -150,7 +155,8 @@ class Program(BaseModel):
         with Progress(rounds, "program rounds", enabled=progress) as bar:
             if self.long_term:
                 bar.stage("long-term match")
-                long_term = match(cohort, solver=solver, scorer=scorer, **options)
+                long_term = match(cohort, solver=solver, scorer=scorer, history=self.history,
+                                  **options)
                 bar.update()
             mentors_of: dict[str, list[str]] = {}
             for p in long_term.pairs if long_term else ():
@@ -170,7 +176,8 @@ class Program(BaseModel):
             if self.buddies:
                 bar.stage("newcomer buddies")
                 buddies = match_buddies(cohort, mentors_of=mentors_of,
-                                        allow_mentor=self.buddy_can_be_mentor, solver=solver)
+                                        allow_mentor=self.buddy_can_be_mentor, solver=solver,
+                                        history=self.history)
                 bar.update()
             if self.tasks:
                 bar.stage("task-focused matches")
