@@ -387,3 +387,15 @@ def test_a_program_runs_its_rounds_with_history() -> None:
     long_term = {(p.mentee, p.mentor) for p in result.long_term.pairs}
     assert ("e2", "r1") in long_term and ("e1", "r2") not in long_term
     assert ("e1", "r3") not in {(p.mentee, p.mentor) for p in result.buddies.pairs}
+
+
+def test_template_with_formula_like_ids_reads_back(tmp_path: Path) -> None:
+    cohort = mm.Cohort(mentees=[mm.Mentee(id="=e1", topics=["a"])],
+                       mentors=[mm.Mentor(id="-r1", topics=["a"])])
+    last = mm.match(cohort)
+    path = tmp_path / "form.csv"
+    mm.followup_template(last, path)
+    assert "'-r1" in path.read_text()  # guarded against formula injection
+    history = mm.read_followup(path, last_year=last)
+    assert [f.pair for f in history.pairs] == [("=e1", "-r1")]
+    assert any("read as '-r1' (a spreadsheet guard)" in n for n in history.notes)

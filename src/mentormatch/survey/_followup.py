@@ -17,7 +17,7 @@ from typing import Any
 from pydantic import Field, model_validator
 
 from mentormatch.errors import InvalidInputError, MentorMatchError, SurveyError
-from mentormatch.io import atomic_write_text, csv_text
+from mentormatch.io import atomic_write_text, csv_text, unguard_cell
 from mentormatch.models import Decision, History, MatchResult, PairFeedback, ValidatedModel
 from mentormatch.survey._presets import Preset
 from mentormatch.survey._schema import Names, OptNames, SurveySchema, key
@@ -152,10 +152,23 @@ class _Reader:
             self.used.setdefault((name, text), value)
         return value
 
-    def read(self) -> list[tuple[int, PairFeedback]]:
+    def ident(self, number: int, cells: list[Any], name: str, known: set[str]) -> str:
+        """Return an id cell; one our template guarded (``'-r1``) is read as the known id."""
+        text = self.cell(cells, name)
+        plain = unguard_cell(text)
+        if plain != text and text not in known and plain in known:
+            self.t.note("info", "id", number, self.header(name),
+                        f"{text!r} read as {plain!r} (a spreadsheet guard)")
+            return plain
+        return text
+
+    def read(self, known: tuple[tuple[str, str], ...] | None) -> list[tuple[int, PairFeedback]]:
+        mentees = {e for e, _ in known or ()}
+        mentors = {r for _, r in known or ()}
         out = []
         for number, cells in self.t.rows:
-            mentee, mentor = self.cell(cells, "mentee"), self.cell(cells, "mentor")
+            mentee = self.ident(number, cells, "mentee", mentees)
+            mentor = self.ident(number, cells, "mentor", mentors)
             for name, ident in (("mentee", mentee), ("mentor", mentor)):
                 if not ident:
                     self.t.problem(number, self.header(name), f"no {name} id")
@@ -290,8 +303,8 @@ def read_followup(path: Source, schema: FollowUpSchema | None = None, *,
     if table.problems:
         raise SurveyError(table.problems)
     reader = _Reader(table, schema)
-    rows = reader.read() if not table.problems else []
     known = _last_year_pairs(last_year)
+    rows = reader.read(known) if not table.problems else []
     if known is not None:
         _check_known(rows, known, reader)
     if table.problems:
@@ -302,8 +315,9 @@ def read_followup(path: Source, schema: FollowUpSchema | None = None, *,
 def _history(rows: list[tuple[int, PairFeedback]], known: tuple[tuple[str, str], ...] | None,
              reader: _Reader, schema: FollowUpSchema,
              buddies: tuple[tuple[str, str], ...]) -> History:
-    notes = [f"{name}: {text!r} read as {value!r} (built-in reading)"
-             for (name, text), value in reader.used.items()]
+    notes = [str(e.problem()) for e in reader.t.notes]
+    notes += [f"{name}: {text!r} read as {value!r} (built-in reading)"
+              for (name, text), value in reader.used.items()]
     for name in ANSWER_FIELDS:
         if reader.columns[name] is None:
             looked = ", ".join(repr(n) for n in getattr(schema, name) or ()) or "none named"
