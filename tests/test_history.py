@@ -399,3 +399,22 @@ def test_template_with_formula_like_ids_reads_back(tmp_path: Path) -> None:
     history = mm.read_followup(path, last_year=last)
     assert [f.pair for f in history.pairs] == [("=e1", "-r1")]
     assert any("read as '-r1' (a spreadsheet guard)" in n for n in history.notes)
+
+
+def test_cli_reads_a_followup_schema_and_director_releases(tmp_path: Path) -> None:
+    cohort = _two_year_cohort()
+    cohort_json = tmp_path / "cohort.json"
+    cohort_json.write_text(cohort.model_dump_json())
+    followup = _write(tmp_path, [["e1", "r1", "Same again"], ["e2", "r2", "Same again"]],
+                      ["Protege", "Mentor ID", "Plan"])
+    schema = tmp_path / "followup-schema.json"
+    schema.write_text(mm.FollowUpSchema(mentee="Protege", decision="Plan", values={
+        "decision": {"Same again": "continue"}}).model_dump_json())
+    out = io.StringIO()
+    with redirect_stdout(out), redirect_stderr(io.StringIO()):
+        code = main(["match", str(cohort_json), "--history", str(followup), "--followup-schema",
+                     str(schema), "--keep-release", "e2:r2", "--json",
+                     str(tmp_path / "r.json")])
+    assert code == 0
+    record = json.loads((tmp_path / "r.json").read_text())["provenance"]["options"]["history"]
+    assert record["kept"] == [["e1", "r1"]] and record["released"] == [["e2", "r2"]]
