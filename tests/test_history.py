@@ -418,3 +418,11 @@ def test_cli_reads_a_followup_schema_and_director_releases(tmp_path: Path) -> No
     assert code == 0
     record = json.loads((tmp_path / "r.json").read_text())["provenance"]["options"]["history"]
     assert record["kept"] == [["e1", "r1"]] and record["released"] == [["e2", "r2"]]
+
+
+def test_a_continuing_pair_the_director_locked_counts_as_kept_once() -> None:
+    cohort = _two_year_cohort().model_copy(update={"locked": (("e1", "r1"),)})
+    history = mm.History(pairs=[mm.PairFeedback(mentee="e1", mentor="r1", decision="continue")])
+    result = mm.match(cohort, history=history)
+    assert result.provenance.options["history"]["kept"] == [["e1", "r1"]]
+    assert result.cohort is not None and result.cohort.locked == (("e1", "r1"),)

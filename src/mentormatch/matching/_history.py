@@ -138,8 +138,9 @@ def apply_history(cohort: Cohort, history: History) -> HistoryEffects:
     kept: list[tuple[str, str]] = []
     not_kept: list[tuple[tuple[str, str], str]] = []
     for pair in history.continuing:
-        if pair in director_locked:
-            continue  # already a lock
+        if pair in director_locked:  # kept: the director's lock already holds it
+            kept.append(pair)
+            continue
         why = _why_not_kept(cohort, pair, excluded, locks, places)
         if why is not None:
             not_kept.append((pair, why))
@@ -152,7 +153,8 @@ def apply_history(cohort: Cohort, history: History) -> HistoryEffects:
                       if p[0] in mentees and p[1] in mentors and p not in excluded)
     updated = Cohort(mentees=cohort.mentees, mentors=cohort.mentors,
                      forbidden=(*cohort.forbidden, *forbidden),
-                     locked=(*cohort.locked, *kept), vocabulary=cohort.vocabulary)
+                     locked=(*cohort.locked, *(p for p in kept if p not in director_locked)),
+                     vocabulary=cohort.vocabulary)
     before = history.mentored_before
     return HistoryEffects(
         cohort=updated, label=history.label, kept=tuple(kept), not_kept=tuple(not_kept),
