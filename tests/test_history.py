@@ -426,3 +426,25 @@ def test_a_continuing_pair_the_director_locked_counts_as_kept_once() -> None:
     result = mm.match(cohort, history=history)
     assert result.provenance.options["history"]["kept"] == [["e1", "r1"]]
     assert result.cohort is not None and result.cohort.locked == (("e1", "r1"),)
+
+
+def test_history_keeps_every_other_rule_of_the_cohort() -> None:
+    cohort = mm.Cohort(mentees=[mm.Mentee(id="e1", topics=["a"], site="A"),
+                                mm.Mentee(id="e2", topics=["a"], site="B")],
+                       mentors=[mm.Mentor(id="r1", topics=["a"], site="A", capacity=2),
+                                mm.Mentor(id="r2", topics=["a"], site="B", capacity=2)],
+                       must_haves=["same site"])
+    history = mm.History(pairs=[mm.PairFeedback(mentee="e1", mentor="r2", decision="change")])
+    result = mm.match(cohort, history=history)
+    assert result.cohort is not None and result.cohort.must_haves == cohort.must_haves
+    assert {(p.mentee, p.mentor) for p in result.pairs} == {("e1", "r1"), ("e2", "r2")}
+
+
+def test_first_timers_can_be_covered_first_through_priority() -> None:
+    cohort = mm.Cohort(mentees=[mm.Mentee(id="e1", topics=["a"]),
+                                mm.Mentee(id="e2", topics=["b"])],
+                       mentors=[mm.Mentor(id="r1", topics=["a"])])
+    history = mm.History(pairs=[mm.PairFeedback(mentee="e1", mentor="r9")])
+    first_timers = [e for e in cohort.mentee_ids if e not in history.mentored_before]
+    result = mm.match(cohort, solver="flow", history=history, priority=first_timers)
+    assert [(p.mentee, p.mentor) for p in result.pairs] == [("e2", "r1")]

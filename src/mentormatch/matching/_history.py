@@ -151,10 +151,10 @@ def apply_history(cohort: Cohort, history: History) -> HistoryEffects:
     mentees, mentors = set(cohort.mentee_ids), set(cohort.mentor_ids)
     forbidden = tuple(p for p in history.changing
                       if p[0] in mentees and p[1] in mentors and p not in excluded)
-    updated = Cohort(mentees=cohort.mentees, mentors=cohort.mentors,
-                     forbidden=(*cohort.forbidden, *forbidden),
-                     locked=(*cohort.locked, *(p for p in kept if p not in director_locked)),
-                     vocabulary=cohort.vocabulary)
+    fields = {name: getattr(cohort, name) for name in Cohort.model_fields}  # every rule kept
+    updated = Cohort(**{**fields, "forbidden": (*cohort.forbidden, *forbidden),
+                        "locked": (*cohort.locked,
+                                   *(p for p in kept if p not in director_locked))})
     before = history.mentored_before
     return HistoryEffects(
         cohort=updated, label=history.label, kept=tuple(kept), not_kept=tuple(not_kept),

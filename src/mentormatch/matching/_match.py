@@ -23,8 +23,7 @@ from ._objective import choose_objective, objective_note, priority_note
 def match(cohort: Cohort, solver: str | None = None, *, scorer: Scorer | None = None,
           min_score: float | None = None, candidates: int | None = None,
           objective: str | None = None, priority: str | Iterable[str] | None = None,
-          history: History | None = None,
-          **options: Any) -> MatchResult:
+          history: History | None = None, **options: Any) -> MatchResult:
     """Score every pair of a cohort, solve, and explain each pair made.
 
     Parameters
@@ -116,7 +115,14 @@ def match(cohort: Cohort, solver: str | None = None, *, scorer: Scorer | None = 
             options["objective"] = objective
         return match_candidates(cohort, solver or DEFAULT_SOLVER, k=candidates, scorer=scorer,
                                 min_score=min_score, **options)
-    scorer = scorer or default_scorer(cohort)
+    return _match_dense(cohort, solver, scorer or default_scorer(cohort), min_score, objective,
+                        priority, options)
+
+
+def _match_dense(cohort: Cohort, solver: str | None, scorer: Scorer, min_score: float | None,
+                 objective: str | None, priority: str | Iterable[str] | None,
+                 options: dict[str, Any]) -> MatchResult:
+    """Score the full matrix, solve and explain: :func:`match` without ``candidates``."""
     table = scorer.score(cohort)
     problem = build_problem(cohort, table, min_score=min_score,
                             priority=priority_mask(cohort, priority))

@@ -171,7 +171,11 @@ class History(ValidatedModel):
 
     @property
     def mentored_before(self) -> tuple[str, ...]:
-        """Mentees who had a mentor last year, in order of first pair."""
+        """Mentees who had a mentor last year, in order of first pair.
+
+        To cover first-timers first: ``mm.match(cohort, history=h, priority=[e for e in
+        cohort.mentee_ids if e not in h.mentored_before])`` (solvers declaring priority).
+        """
         return tuple(dict.fromkeys(f.mentee for f in self.pairs))
 
     def release(self, pairs: Iterable[tuple[str, str]]) -> History:
