@@ -86,7 +86,7 @@ def highs_lp(problem: CandidateProblem) -> Callable[[], float]:
     net = build_network(problem, "lexicographic")  # type: ignore[arg-type]
 
     def run() -> float:
-        flow, _ = run_backend(net, "highs", lexicographic=True)
+        flow = run_backend(net, "highs", lexicographic=True).flow
         assert flow is not None
         return float(-net.cost[:net.n_pair] @ flow[:net.n_pair])
 
