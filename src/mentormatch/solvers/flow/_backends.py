@@ -23,7 +23,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from mentormatch.errors import InvalidInputError, SolverError
-from mentormatch.solvers.flow._grid import grid_multiplier
+from mentormatch.solvers._grid import grid_multiplier
 from mentormatch.solvers.flow._network import Network
 from mentormatch.solvers.flow._primal_dual_backend import run_primal_dual
 

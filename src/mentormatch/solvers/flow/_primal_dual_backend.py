@@ -32,7 +32,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from mentormatch.solvers.flow._grid import grid_multiplier
+from mentormatch.solvers._grid import grid_multiplier
 from mentormatch.solvers.flow._network import Network
 from mentormatch.solvers.flow._primal_dual import EXACT_FLOAT, FlowArcs, primal_dual
 
