@@ -1,4 +1,4 @@
-"""General-graph pairing equals networkx's max_weight_matching: its own test graphs, random ones."""
+"""General-graph pairing equals networkx's max_weight_matching: its test graphs, random ones."""
 
 from __future__ import annotations
 

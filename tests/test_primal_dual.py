@@ -16,9 +16,11 @@ from mentormatch.solvers.flow import build_network, run_backend
 from mentormatch.solvers.flow._primal_dual import FlowArcs, primal_dual
 from strategies import problems
 
+Net = tuple[int, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]
+
 
 @st.composite
-def networks(draw: st.DrawFn) -> tuple[int, np.ndarray, ...]:
+def networks(draw: st.DrawFn) -> Net:
     """Random acyclic networks with parallel arcs, lower bounds and a balanced supply."""
     n = draw(st.integers(2, 7))
     m = draw(st.integers(1, 14))
@@ -48,7 +50,7 @@ def lp_optimum(n: int, tail: np.ndarray, head: np.ndarray, lower: np.ndarray,
 
 @settings(max_examples=400, deadline=None)
 @given(networks())
-def test_engine_equals_the_lp_optimum_and_proves_it(net: tuple[np.ndarray, ...]) -> None:
+def test_engine_equals_the_lp_optimum_and_proves_it(net: Net) -> None:
     n, tail, head, lower, upper, cost, supply = net
     arcs = FlowArcs.of(int(n), tail, head, lower, upper)
     full_cost = arcs.costs(cost.astype(np.int64))
