@@ -42,6 +42,16 @@ def _matrix(name: str, value: ArrayLike, shape: tuple[int, ...] | None) -> Float
         raise InvalidProblemError(f"{name} must be 2-D (n_mentees, n_mentors), got {arr.ndim}-D")
     if shape is not None and arr.shape != shape:
         raise InvalidProblemError(f"{name} has shape {arr.shape}, expected {shape}")
+    # One pass, by row blocks (no temporary as large as the matrix): NaN and inf fail too.
+    step = max(1, (1 << 22) // max(arr.shape[1], 1))
+    if not all(bool((np.abs(arr[lo:lo + step]) <= SCORE_LIMIT).all())
+               for lo in range(0, arr.shape[0], step)):
+        _refuse_entries(name, arr)
+    return _readonly(arr)
+
+
+def _refuse_entries(name: str, arr: FloatArray) -> None:
+    """Raise for the first non-finite entry, else the first beyond the score limit."""
     bad = ~np.isfinite(arr)
     if bad.any():
         i, j = (int(x) for x in np.argwhere(bad)[0])
@@ -49,11 +59,9 @@ def _matrix(name: str, value: ArrayLike, shape: tuple[int, ...] | None) -> Float
             f"{name} must be finite; entry ({i}, {j}) is {arr[i, j]} ({int(bad.sum())} bad in all)"
         )
     huge = np.abs(arr) > SCORE_LIMIT
-    if huge.any():
-        i, j = (int(x) for x in np.argwhere(huge)[0])
-        raise InvalidProblemError(f"{name} must lie within +-{SCORE_LIMIT:g}; entry ({i}, {j}) "
-                                  f"is {arr[i, j]:g} ({int(huge.sum())} beyond in all)")
-    return _readonly(arr)
+    i, j = (int(x) for x in np.argwhere(huge)[0])
+    raise InvalidProblemError(f"{name} must lie within +-{SCORE_LIMIT:g}; entry ({i}, {j}) "
+                              f"is {arr[i, j]:g} ({int(huge.sum())} beyond in all)")
 
 
 def _counts(name: str, value: ArrayLike, n: int) -> IntArray:
