@@ -26,6 +26,8 @@ from numpy.typing import NDArray
 from scipy.sparse import csr_array
 from scipy.sparse.csgraph import dijkstra, maximum_flow
 
+from mentormatch.errors import SolverError
+
 __all__ = ["FlowArcs", "PrimalDualResult", "primal_dual"]
 
 IntArray = NDArray[np.int64]
@@ -159,7 +161,7 @@ def _root_distances(arcs: FlowArcs, cost: IntArray, flow: IntArray) -> IntArray:
         if (candidate == distance).all():
             return distance
         distance = candidate
-    raise ValueError("the network has a negative cycle")
+    raise SolverError("the network has a negative cycle")
 
 
 class _Layout:
