@@ -199,7 +199,7 @@ def test_sparse_candidate_problem_is_solved_the_same_way(problem: mm.MatchProble
     sparse = CandidateProblem(*problem.shape, mentee=e.mentee, mentor=e.mentor,
                               score=e.score, mentor_pref=e.mentor_pref,
                               demand=problem.demand, capacity=problem.capacity)
-    a = mm.solve(sparse, solver="stable", proposing=proposing)  # type: ignore[arg-type]
+    a = mm.solve(sparse, solver="stable", proposing=proposing)
     assert a.info["path"] == "edges"
     assert pairs_of(a) == pairs_of(mm.solve(problem, solver="stable", proposing=proposing))
     assert len(mm.blocking_pairs(a, sparse)) == 0  # type: ignore[call-overload]
