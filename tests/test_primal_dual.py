@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -142,3 +144,27 @@ def test_unknown_backend_lists_the_known_ones() -> None:
     p = mm.MatchProblem(scores=[[1.0]])
     with pytest.raises(mm.errors.InvalidInputError, match="primal-dual"):
         mm.solve(p, solver="flow", backend="simplex")
+
+
+def _without_ortools(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("ortools", "ortools.graph", "ortools.graph.python",
+                 "ortools.graph.python.min_cost_flow"):
+        monkeypatch.setitem(sys.modules, name, None)
+
+
+def test_the_default_install_runs_primal_dual_dense_and_on_candidates(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from mentormatch.synthetic import make_cohort
+
+    cohort = make_cohort(300, 60, seed=4, profile="national")
+    with_ortools = mm.match(cohort, solver="flow")
+    large_ortools = mm.match(cohort, solver="flow", candidates=5)
+    _without_ortools(monkeypatch)
+    dense = mm.match(cohort, solver="flow")
+    large = mm.match(cohort, solver="flow", candidates=5)
+    assert dense.provenance.solver_info["backend"] == "primal-dual"
+    assert large.provenance.solver_info["backend"] in ("primal-dual", "re-optimised")
+    assert large.provenance.solver_info["candidates"]["certified"] is True
+    for ours, theirs in ((dense, with_ortools), (large, large_ortools)):
+        assert ours.metrics.n_pairs == theirs.metrics.n_pairs
+        assert ours.metrics.total_score == pytest.approx(theirs.metrics.total_score, abs=1e-9)
