@@ -151,9 +151,12 @@ def flow_study(name: str, problem: Any, repeats: int) -> list[dict[str, Any]]:
     """The network ``flow`` solves first: each backend alone, then ``flow`` end to end."""
     from mentormatch.solvers.flow import build_network, run_backend
 
-    saturate = int(problem.capacity.sum()) >= int(problem.demand.sum())
-    network = build_network(problem, "saturate" if saturate else "lexicographic")
-    lex = not saturate
+    # As flow does: every unit of demand met when it can be, else the lexicographic network.
+    network = build_network(problem, "saturate")
+    lex = (int(problem.capacity.sum()) < int(problem.demand.sum())
+           or run_backend(network, "ortools", False).flow is None)
+    if lex:
+        network = build_network(problem, "lexicographic")
     rows = []
     load = _load()
     base_t, base = timed(lambda: run_backend(network, "ortools", lex), repeats)
