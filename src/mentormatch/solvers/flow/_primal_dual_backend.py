@@ -7,21 +7,25 @@ Three ideas on top of the phases of
   mentee ends with one to three mentors, near the top of its list. The
   network is solved on a core (every mentee's best few pair arcs, all source
   and sink arcs); the node potentials that prove the core's flow optimal
-  then price every other pair arc at once. Arcs of negative reduced cost (a
-  few per mentee, the most negative) join the core full and the phases
-  resume from the same flow and potentials; when none is left, the flow is
-  optimal for the whole network. Dear arcs from the source to every node
-  that may lack inflow (the sink, mentors with a minimum load) keep each
+  then price every other pair arc at once (as a matrix when the problem is
+  nearly complete). Arcs of negative reduced cost (a few per mentee, the
+  most negative) join the core full and the phases resume from the same
+  flow and potentials; when none is left, the flow is optimal for the whole
+  network. Dear arcs from the source to every node that may lack inflow (the
+  sink of a network without a bypass, mentors with a minimum load) keep each
   core feasible; an optimum of a feasible network never uses them.
 * **Cost scaling.** The phases are as many as the distinct shortest-path
-  lengths met, which grows with the cost range. So the costs are first
-  divided by ``8 ** k`` (rounded down), solved, and refined one factor of 8
-  at a time: potentials are multiplied by 8, the few arcs whose reduced cost
-  turns negative are flipped, and the phases repair the imbalance.
+  lengths met, which grows with the cost range. So the pair costs are first
+  divided by ``4 ** k`` (rounded up), solved, and refined one factor of 4 at
+  a time: potentials are multiplied by 4, the arcs whose reduced cost turns
+  negative are flipped, and the phases repair the imbalance. (A problem with
+  few units of supply skips it: a phase moves at least one unit.)
 * **Integer costs.** Scores on a small grid are scaled exactly (as for
-  OR-Tools); others are rounded to about 30 bits, the most that keeps every
-  potential an exact float. The certificate, which checks the float scores,
-  is handed the potentials and repairs the rare near-tie rounding changed.
+  OR-Tools); others are rounded to 40 bits, or fewer when the level weight
+  and the dear arcs need room, so that Dijkstra's float distances stay exact
+  (potentials are int64). The certificate, which checks the float scores, is
+  handed the potentials: on grid scores they prove the flow in one pass;
+  otherwise it repairs what rounding changed.
 """
 
 from __future__ import annotations
