@@ -12,7 +12,7 @@ from scipy.optimize import linprog
 from scipy.sparse import coo_array
 
 import mentormatch as mm
-from brute import assignment_key, best_key, same_key
+from brute import assignment_key, best_key, feasible_assignments, lex_key, same_key
 from mentormatch.errors import InfeasibleError
 from mentormatch.solvers.flow import build_network, run_backend
 from mentormatch.solvers.flow._primal_dual import FlowArcs, primal_dual
@@ -114,6 +114,30 @@ def test_backend_equals_ortools(problem: mm.MatchProblem, objective: str) -> Non
 def test_backend_equals_brute_force(problem: mm.MatchProblem) -> None:
     a = mm.solve(problem, solver="flow", backend="primal-dual")
     assert same_key(assignment_key(problem, a), best_key(problem))
+
+
+@st.composite
+def min_load_problems(draw: st.DrawFn) -> mm.MatchProblem:
+    """Brute-force-sized problems with minimum loads and demand up to 3."""
+    p = draw(problems(max_mentees=4, max_mentors=3, max_demand=3, max_capacity=3))
+    min_load = np.array([draw(st.integers(0, int(c))) for c in p.capacity.tolist()])
+    return mm.MatchProblem(scores=p.scores, demand=p.demand, capacity=p.capacity,
+                           allowed=p.allowed, locked=p.locked, min_load=min_load)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(min_load_problems())
+def test_backend_equals_brute_force_with_min_loads(problem: mm.MatchProblem) -> None:
+    n_r = problem.n_mentors
+    keys = [lex_key(problem, p) for p in feasible_assignments(problem)
+            if (np.bincount([j for _, j in p], minlength=n_r) >= problem.min_load).all()]
+    if not keys:
+        with pytest.raises(InfeasibleError, match="min"):
+            mm.solve(problem, solver="flow", backend="primal-dual")
+        return
+    a = mm.solve(problem, solver="flow", backend="primal-dual")
+    assert (a.loads(n_r) >= problem.min_load).all()
+    assert same_key(assignment_key(problem, a), max(keys))
 
 
 def test_its_potentials_prove_grid_scores_in_one_pass() -> None:
