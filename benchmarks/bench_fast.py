@@ -20,6 +20,9 @@ untraced runs, with the spread); memory is a run of its own in a child process
 * ``pairing``: ``mm.pair_graph`` vs networkx ``max_weight_matching`` at 2,000
   people (peer scores of a national cohort, complete graph, maximum cardinality)
   and on a sparse random graph; the weights are compared. networkx runs once.
+* ``national``: ``mm.match(cohort, solver="flow", candidates=10)`` at 100,000 x
+  20,000 on each install, one run each in a child process, with the per-phase
+  seconds the large-cohort path records (sample, pool, solve, price).
 
     python -m benchmarks run fast        # --toy: tiny sizes, seconds
 """
@@ -186,7 +189,8 @@ def _child(task: str, args: tuple[Any, ...], without_ortools: bool, out: Any) ->
     started = time.perf_counter()
     try:
         tasks: dict[str, Callable[..., dict[str, Any]]] = {"plain_match": _plain_match,
-                                                           "sparse_flow": _sparse_flow}
+                                                           "sparse_flow": _sparse_flow,
+                                                           "national": _national}
         result = tasks[task](*args)
     except Exception as exc:  # reported, never raised
         result = {"error": f"{type(exc).__name__}: {exc}"[:300]}
@@ -224,6 +228,29 @@ def _plain_match(n_e: int, n_r: int, repeats: int) -> dict[str, Any]:
     return {"size": f"{n_e}x{n_r}", "time": t.as_dict(), "backend": resolve_backend("auto"),
             "path": result.provenance.path, "solver": result.provenance.solver,
             "objective": result.provenance.objective, "pairs": result.metrics.n_pairs,
+            "matched": result.metrics.mentees_matched,
+            "total": round(result.metrics.total_score, 9)}
+
+
+def _national(n_e: int, n_r: int, k: int) -> dict[str, Any]:
+    """One ``mm.match(cohort, candidates=k)`` on a national cohort, with its phases.
+
+    One run, not a median: at 100,000 x 20,000 a run takes minutes, and its peak RSS
+    (the child's) is part of the figure. The cohort is generated before the clock starts.
+    """
+    from mentormatch.solvers.flow import resolve_backend
+    from mentormatch.synthetic import make_cohort
+
+    cohort = make_cohort(n_e, n_r, seed=0, profile="national")
+    started = time.perf_counter()
+    result = mm.match(cohort, solver="flow", candidates=k)
+    seconds = time.perf_counter() - started
+    info = result.provenance.solver_info
+    cand = info["candidates"]
+    return {"size": f"{n_e}x{n_r}", "k": k, "seconds": seconds,
+            "backend": resolve_backend("auto"), "solve_backend": info.get("backend"),
+            "certified": cand["certified"], "rounds": cand["rounds"],
+            "phases": cand["seconds"], "pairs": result.metrics.n_pairs,
             "matched": result.metrics.mentees_matched,
             "total": round(result.metrics.total_score, 9)}
 
@@ -330,11 +357,12 @@ def run(toy: bool) -> Payload:
     repeats = 3
     if toy:
         sizes = {"dense": (60, 15), "top": (200, 60, 8), "match": (60, 15), "big": (200, 40),
-                 "stable": (200, 40), "pairs": 40, "sparse_pairs": (60, 4)}
+                 "stable": (200, 40), "pairs": 40, "sparse_pairs": (60, 4),
+                 "national": (80, 20, 5)}
     else:
         sizes = {"dense": (3000, 600), "top": (10000, 3000, 50), "match": (3000, 600),
                  "big": (20000, 4000), "stable": (20000, 4000), "pairs": 2000,
-                 "sparse_pairs": (2000, 20)}
+                 "sparse_pairs": (2000, 20), "national": (100_000, 20_000, 10)}
     flows: list[dict[str, Any]] = []
     d, t = sizes["dense"], sizes["top"]
     assert isinstance(d, tuple) and isinstance(t, tuple)
@@ -345,6 +373,8 @@ def run(toy: bool) -> Payload:
     matches = [in_child("plain_match", (*sizes[key], repeats), without)  # type: ignore[misc]
                for key in ("match", "big") for without in (True, False)]
     sparse_flow = [in_child("sparse_flow", (*t, repeats), without) for without in (True, False)]
+    national = [in_child("national", sizes["national"], without)  # type: ignore[arg-type]
+                for without in (True, False)]
     st = sizes["stable"]
     assert isinstance(st, tuple)
     stable = stable_study(st[0], st[1], repeats)
@@ -353,7 +383,7 @@ def run(toy: bool) -> Payload:
     pairing = [pairing_study(f"peers {n_pairs}, complete", _peer_weights(n_pairs), repeats),
                pairing_study(f"random {sp[0]}, degree {sp[1]}", _random_sparse(*sp), repeats)]
     return {"flow": flows, "match": matches, "sparse_flow": sparse_flow, "stable": stable,
-            "pairing": pairing}
+            "pairing": pairing, "national": national}
 
 
 def _t(t: dict[str, Any] | None) -> str:
@@ -398,7 +428,20 @@ def tables(payload: Payload) -> dict[str, str]:
             peer, ratio, same = f"{r['networkx']:.2f} s", f"{r['ratio']:.0f}x", r["same_weight"]
         pairs.append(f"| {r['instance']} | {r['edges']:,} | {_t(r['pair_graph'])} | {peer} "
                      f"| {ratio} | {same} | {r['load_avg']} |")
+    national = ["| size | install | backend | time | peak RSS (GB) | certified | rounds "
+                "| phases (s) | pairs | load |", "|---" * 10 + "|"]
+    for r in payload.get("national", []):
+        if "error" in r:
+            national.append(f"| | {r['install']} | {r['error']} |" + " |" * 7)
+            continue
+        phases = ", ".join(f"{key} {value:.1f}" for key, value in r["phases"].items())
+        phases += f", rest (scoring, explaining) {r['seconds'] - sum(r['phases'].values()):.1f}"
+        national.append(f"| {r['size']} (`candidates={r['k']}`) | {r['install']} "
+                        f"| {r['backend']} | {r['seconds']:.1f} s | {r['peak_rss_gb']:.2f} "
+                        f"| {r['certified']} | {r['rounds']} | {phases} | {r['pairs']:,} "
+                        f"| {r['load_avg']} |")
     return {"fast.flow": "\n".join(flow), "fast.match": "\n".join(match),
+            "fast.national": "\n".join(national),
             "fast.stable": "\n".join(stable), "fast.pairing": "\n".join(pairs)}
 
 
