@@ -356,7 +356,7 @@ def _random_sparse(n: int, degree: int) -> Any:
 def run(toy: bool) -> Payload:
     repeats = 3
     if toy:
-        sizes = {"dense": (60, 15), "top": (200, 60, 8), "match": (60, 15), "big": (200, 40),
+        sizes = {"dense": (60, 15), "top": (200, 60, 8), "match": (60, 15), "big": (80, 20),
                  "stable": (200, 40), "pairs": 40, "sparse_pairs": (60, 4),
                  "national": (80, 20, 5)}
     else:
