@@ -210,6 +210,9 @@ class _DenseRows:
         self._full = (bool(self._open.all()) and not self._locked
                       and bool(problem.allowed.all()))
         self._wanted = slots
+        # Rows sorted whole (ties straddled a cut, or most of the row was asked for),
+        # kept so that no row is sorted twice.
+        self._sorted: dict[int, NDArray[np.int32]] = {}
         n_p, n_q = self._own.shape
         counts = np.full(n_p, n_q, dtype=np.int64)
         if not self._full:
@@ -252,9 +255,16 @@ class _DenseRows:
         return who.tolist(), keys.tolist()
 
     def row_arrays(self, p: int, k: int) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
-        k = min(k, self.lengths[p])
-        neg = -self._masked(p, p + 1)[0]
-        who = _first_k_of_row(neg, k)
+        n = self.lengths[p]
+        k = min(k, n)
+        whole = self._sorted.get(p)
+        if whole is not None:
+            who = whole[:k].astype(np.int64)
+        else:
+            who = _first_k_of_row(-self._masked(p, p + 1)[0], k, n)
+            if who.size > k:
+                self._sorted[p] = who.astype(np.int32)
+                who = who[:k]
         return who, np.asarray(self._other[p, who], dtype=np.float64)
 
 
@@ -312,16 +322,20 @@ def _first_k(neg: NDArray[np.float64], k: int) -> NDArray[np.int64]:
     return part.astype(np.int64)
 
 
-def _first_k_of_row(neg: NDArray[np.float64], k: int) -> NDArray[np.int64]:
-    """Return the indices of the ``k`` smallest entries of a row, ordered by (value, index)."""
+def _first_k_of_row(neg: NDArray[np.float64], k: int, limit: int) -> NDArray[np.int64]:
+    """Return the indices of the ``k`` smallest entries of a row, ordered by (value, index).
+
+    When the whole row has to be sorted, its first ``limit`` entries (every
+    candidate of the row) are returned, so the caller can keep them.
+    """
     if 4 * k >= neg.size:  # most of the row: sorting it outright is cheaper
-        return np.argsort(neg, kind="stable")[:k].astype(np.int64)
+        return np.argsort(neg, kind="stable")[:limit].astype(np.int64)
     part = np.argpartition(neg, k - 1)[:k]
     values = neg[part]
     kth = values.max()
     if np.isfinite(kth) and int(np.count_nonzero(neg <= kth)) > k:
         # ties straddle the cut: argpartition chose among them arbitrarily
-        return np.argsort(neg, kind="stable")[:k].astype(np.int64)
+        return np.argsort(neg, kind="stable")[:limit].astype(np.int64)
     return part[np.lexsort((part, values))].astype(np.int64)
 
 
