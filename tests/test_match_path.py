@@ -52,6 +52,7 @@ def test_the_switch_is_noted_and_recorded() -> None:
 @pytest.mark.parametrize(("kwargs", "names"), [
     ({"solver": "hungarian"}, "solver 'hungarian'"),
     ({"objective": "coverage"}, "the coverage objective"),
+    ({"priority": "newcomer"}, "priority="),
 ])
 def test_a_dense_only_request_over_budget_is_a_typed_error(kwargs: dict[str, Any],
                                                            names: str) -> None:

@@ -150,9 +150,10 @@ def _integer_costs(network: Network, lexicographic: bool, dear_arcs: bool) -> _C
     scores = network.pair_scores
     n_nodes = network.n_nodes
     active = int(network.mentee_open.sum() + network.mentor_open.sum()) + 1
-    # Reduced costs stay below EXACT_FLOAT: scores times the level weight (~ 4 * active)
-    # with levels, times n_nodes more for the dear arcs.
-    bits = (math.log2(EXACT_FLOAT) - 2 - (math.log2(4 * active) if lexicographic else 0)
+    # Reduced costs stay below EXACT_FLOAT: scores times the level weight (~ 2 * active)
+    # times the largest level (3: a priority mentee's first unit) with levels, times
+    # n_nodes more for the dear arcs.
+    bits = (math.log2(EXACT_FLOAT) - 2 - (math.log2(6 * active) if lexicographic else 0)
             - (math.log2(n_nodes + 1) if dear_arcs else 0))
     bits = max(min(float(_BITS), bits), 8.0)
     scale = grid_multiplier(scores, 2.0 ** bits)
