@@ -111,14 +111,10 @@ def match(cohort: Cohort, solver: str | None = None, *, scorer: Scorer | None = 
     >>> result.pairs[0].reasons[0].startswith("offers")
     True
     """
-    if candidates is not None and priority is not None:
-        raise UnsupportedProblemError(
-            "priority= is not available with candidates= (the large-cohort path has no "
-            "priority level); match without candidates=, with solver 'flow' or 'ilp'")
     path = choose_path(cohort, solver, objective, candidates, memory_budget, options,
                        dense_only="priority=" if priority is not None else None)
     if path.path == "candidates":
-        return _on_candidates(cohort, path, scorer, min_score, objective, options)
+        return _on_candidates(cohort, path, scorer, min_score, objective, priority, options)
     try:
         result = _dense(cohort, solver, scorer, min_score, objective, priority, options)
     except MemoryError as exc:
@@ -132,8 +128,12 @@ def match(cohort: Cohort, solver: str | None = None, *, scorer: Scorer | None = 
 
 def _on_candidates(cohort: Cohort, path: PathChoice, scorer: Scorer | None,
                    min_score: float | None, objective: str | None,
-                   options: dict[str, Any]) -> MatchResult:
+                   priority: str | Iterable[str] | None, options: dict[str, Any]) -> MatchResult:
     """Match on candidates: asked for, or chosen by the memory budget."""
+    if priority is not None:  # asked for: over the budget, choose_path has refused it
+        raise UnsupportedProblemError(
+            "priority= is not available with candidates= (the large-cohort path has no "
+            "priority level); match without candidates=, with solver 'flow' or 'ilp'")
     if objective is not None:
         options = {**options, "objective": objective}
     assert path.k is not None
