@@ -1,4 +1,4 @@
-"""``flow`` against outside min-cost-flow libraries, and our two flow backends.
+"""``flow`` against outside min-cost-flow libraries, and our own flow backends.
 
 Instances (seeded): scores are the topic overlap of random 3-of-15 topic sets plus
 small noise; every mentee wants two distinct mentors; capacities 7.
@@ -10,8 +10,9 @@ small noise; every mentee wants two distinct mentors; capacities 7.
 Peers (outside libraries) solve the *same* network as ``flow`` (same arcs, same
 integer costs, the same lexicographic objective): OR-Tools ``SimpleMinCostFlow``
 called directly, networkx ``network_simplex`` (complete instance only). Our own
-backends (``flow`` on OR-Tools, ``flow`` on scipy HiGHS, and the HiGHS LP backend
-called directly) are a separate table: they compare us with ourselves. Every runner
+backends (``flow`` on OR-Tools, on the numpy/scipy primal-dual backend, on scipy
+HiGHS, and the HiGHS LP backend called directly) are a separate table: they
+compare us with ourselves. Every runner
 gets one warm-up run and 3 untraced timed runs (``benchmarks.timing.timed``); the
 objectives of all runners are checked to agree.
 
@@ -86,7 +87,7 @@ def highs_lp(problem: CandidateProblem) -> Callable[[], float]:
     net = build_network(problem, "lexicographic")  # type: ignore[arg-type]
 
     def run() -> float:
-        flow, _ = run_backend(net, "highs", lexicographic=True)
+        flow = run_backend(net, "highs", lexicographic=True).flow
         assert flow is not None
         return float(-net.cost[:net.n_pair] @ flow[:net.n_pair])
 
@@ -137,6 +138,8 @@ def run(toy: bool) -> Payload:
         problem = instance(n_e, n_r, k, seed=0)
         runners: dict[str, Callable[[], Any]] = {
             "flow[ortools]": partial(solve_flow, problem, backend="ortools"),  # type: ignore[arg-type]
+            "flow[primal-dual]": partial(solve_flow, problem,  # type: ignore[arg-type]
+                                         backend="primal-dual"),
             "flow[highs]": partial(solve_flow, problem, backend="highs"),  # type: ignore[arg-type]
             "highs LP backend (direct)": highs_lp(problem),
             "ortools (direct)": ortools_direct(problem),

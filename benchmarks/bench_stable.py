@@ -155,7 +155,7 @@ def _large(n_e: int, n_r: int, k: int) -> list[dict[str, Any]]:
     n_e, n_r = 5 * n_e, 5 * n_r
     sparse = sparse_instance(n_e, n_r, k, seed=2)
     for side in ("mentees", "mentors"):
-        secs, a = timed(partial(mm.solve, sparse, solver="stable", proposing=side))  # type: ignore[arg-type]
+        secs, a = timed(partial(mm.solve, sparse, solver="stable", proposing=side))
         rows.append({"size": f"{n_e}x{n_r}", "lists": f"{k} per mentee", "proposing": side,
                      "mentormatch": secs.as_dict(), "proposals": a.info["proposals"],
                      "pairs": a.n_pairs})

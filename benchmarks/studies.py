@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from . import (
     bench_coverage,
+    bench_fast,
     bench_flow,
     bench_hungarian,
     bench_ilp,
@@ -25,5 +26,5 @@ from .results import Study
 STUDIES: dict[str, Study] = {s.name: s for s in (
     bench_sweep.STUDY, bench_flow.STUDY, bench_stable.STUDY, bench_hungarian.STUDY,
     bench_targets.STUDY, bench_quality.STUDY, bench_ilp.STUDY, bench_program.STUDY,
-    bench_coverage.STUDY,
+    bench_coverage.STUDY, bench_fast.STUDY,
 )}

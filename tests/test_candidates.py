@@ -159,14 +159,14 @@ def test_reasons_and_scores_equal_the_dense_result():
 def test_sparse_problem_works_with_checks_and_edge_solvers_not_dense_ones():
     c = _cohort(9)
     cand = build_candidates(c, k=3)
-    a = mm.solve(cand, solver="flow")  # type: ignore[arg-type]
+    a = mm.solve(cand, solver="flow")
     assert mm.check(a, cand).ok  # type: ignore[arg-type]
     b = mm.Assignment.from_pairs(cand, [0], [int(cand.edges().mentor[0])], solver="manual")  # type: ignore[arg-type]
     assert np.isfinite(b.objective)
     for name in ("greedy", "stable"):
         assert mm.check(mm.solve(cand, solver=name), cand).ok  # type: ignore[arg-type]
     with pytest.raises(InvalidProblemError, match="sparse.*edge-based solver"):
-        mm.solve(cand, solver="hungarian")  # type: ignore[arg-type]
+        mm.solve(cand, solver="hungarian")
     with pytest.raises(InvalidProblemError):
         mm.match(c, solver="hungarian", candidates=3)
     result = mm.match(c, solver="greedy", candidates=3)

@@ -105,7 +105,7 @@ def test_candidate_problems_go_only_to_solvers_that_declare_them() -> None:
             assert mm.check(mm.solve(cand, solver=name), cand).ok  # type: ignore[arg-type]
         else:
             with pytest.raises(UnsupportedProblemError, match="sparse") as info:
-                mm.solve(cand, solver=name)  # type: ignore[arg-type]
+                mm.solve(cand, solver=name)
             assert info.value.supported_by == able
             assert ", ".join(able) in str(info.value)
 

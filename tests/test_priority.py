@@ -49,6 +49,24 @@ def test_flow_and_ilp_reach_the_brute_force_optimum_with_priority_first(
         assert mm.check(a, p).ok
 
 
+@settings(max_examples=150, deadline=None)
+@given(problems(max_mentees=4, max_mentors=3, max_demand=3, max_capacity=3), st.data())
+def test_every_flow_backend_puts_priority_first(problem: mm.MatchProblem,
+                                               data: st.DataObject) -> None:
+    mask = np.array(data.draw(st.lists(st.booleans(), min_size=problem.n_mentees,
+                                       max_size=problem.n_mentees)), dtype=bool)
+    mask[0] = True
+    p = with_priority(problem, mask)
+    best = max(priority_key(p, pairs) for pairs in feasible_assignments(p))
+    for backend in ("primal-dual", "ortools", "highs"):
+        a = mm.solve(p, "flow", backend=backend)
+        got = priority_key(p, list(zip(a.mentee_idx.tolist(), a.mentor_idx.tolist(),
+                                       strict=True)))
+        assert got[:3] == best[:3], backend
+        assert np.isclose(got[3], best[3], rtol=0, atol=1e-6), backend
+        assert a.info["exact"], backend
+
+
 def test_priority_outranks_covering_more_mentees() -> None:
     # One mentor: the newcomer e0 fits worse, but is covered first.
     p = mm.MatchProblem(scores=[[0.1, 0.0], [0.9, 0.8]], capacity=[1, 1],

@@ -35,11 +35,11 @@ def _instance(seed: int, grid: float = 20.0) -> tuple[CandidateProblem, Candidat
 @given(seed=st.integers(0, 100_000))
 def test_reoptimised_optimum_equals_a_solve_from_scratch(seed):
     full, part = _instance(seed)
-    before = solve(part, "flow")  # type: ignore[arg-type]
+    before = solve(part, "flow")
     assert before.duals is not None and before.duals.saturated
     after = reoptimize_flow(full, before)  # type: ignore[arg-type]
     assert after is not None
-    fresh = solve(full, "flow")  # type: ignore[arg-type]
+    fresh = solve(full, "flow")
     assert after.info["backend"] == "re-optimised" and after.info["exact"] is True
     # Its potentials are exact: the proof holds at once, no Bellman-Ford round needed.
     assert after.info["bellman_ford_rounds"] == 0
@@ -54,7 +54,7 @@ def test_reoptimised_optimum_equals_a_solve_from_scratch(seed):
 
 def test_same_pairs_need_no_change():
     full, _ = _instance(3)
-    before = solve(full, "flow")  # type: ignore[arg-type]
+    before = solve(full, "flow")
     after = reoptimize_flow(full, before)  # type: ignore[arg-type]
     assert after is not None
     assert (after.mentee_idx.tolist(), after.mentor_idx.tolist()) == (
@@ -63,7 +63,7 @@ def test_same_pairs_need_no_change():
 
 def test_declines_what_it_cannot_warm_start():
     full, part = _instance(5)
-    before = solve(part, "flow")  # type: ignore[arg-type]
+    before = solve(part, "flow")
     # Scores off any small grid: no exact integer costs.
     edges = full.edges()
     odd = CandidateProblem(*full.shape, edges.mentee, edges.mentor,
@@ -75,5 +75,5 @@ def test_declines_what_it_cannot_warm_start():
                              demand=full.demand, capacity=np.ones_like(full.capacity))
     assert reoptimize_flow(short, solve(short, "flow")) is None  # type: ignore[arg-type]
     # No proof to start from.
-    greedy = solve(part, "greedy")  # type: ignore[arg-type]
+    greedy = solve(part, "greedy")
     assert reoptimize_flow(full, greedy) is None  # type: ignore[arg-type]

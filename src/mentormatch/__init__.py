@@ -63,6 +63,7 @@ Array level (tools and benchmarks)
 ==================================
 MatchProblem, ProblemAttributes   The arrays every solver takes, validated once
 solve, Assignment                 Run a solver by name; its index-level answer
+pair_graph, GraphMatching         Maximum-weight matching of a general graph (one pool)
 
 Sub-packages
 ============
@@ -129,6 +130,8 @@ from mentormatch.rounds import match_buddies as match_buddies
 from mentormatch.rounds import match_tasks as match_tasks
 from mentormatch.rounds import pair_peers as pair_peers
 from mentormatch.rounds import stable_roommates as stable_roommates
+from mentormatch.solvers import GraphMatching as GraphMatching
+from mentormatch.solvers import pair_graph as pair_graph
 from mentormatch.solvers import solve as solve
 from mentormatch.survey import FollowUpSchema as FollowUpSchema
 from mentormatch.survey import ReadEntry as ReadEntry
@@ -167,7 +170,7 @@ __all__ = [
     "Program", "form_circles", "match_buddies", "match_tasks", "pair_peers",
     "stable_roommates",
     # array level
-    "Assignment", "MatchProblem", "ProblemAttributes", "solve",
+    "Assignment", "GraphMatching", "MatchProblem", "ProblemAttributes", "pair_graph", "solve",
     # errors and sub-packages
     "MentorMatchError", "errors", "rounds", "scoring", "solvers", "synthetic",
 ]

@@ -18,6 +18,7 @@ __all__ = [
     "InvalidProblemError",
     "InvalidSlotError",
     "MentorMatchError",
+    "ProblemTooLargeError",
     "SolverError",
     "SurveyError",
     "SurveyProblem",
@@ -191,3 +192,25 @@ class InfeasibleError(MentorMatchError, ValueError):
 
 class SolverError(MentorMatchError, RuntimeError):
     """A solver failed to produce an answer it can vouch for."""
+
+
+class ProblemTooLargeError(MentorMatchError, MemoryError):
+    """The dense problem does not fit in memory; the message says what to do instead.
+
+    Raised by :func:`mentormatch.match` when the full score matrix would exceed
+    its memory budget and the path asked for cannot run without it, or when
+    memory ran out building it. Also a ``MemoryError``.
+
+    Attributes
+    ----------
+    needed_bytes : int
+        The dense problem's estimated footprint.
+    budget_bytes : int or None
+        The memory budget it was compared with (None: memory ran out).
+    """
+
+    def __init__(self, message: str, *, needed_bytes: int = 0,
+                 budget_bytes: int | None = None) -> None:
+        super().__init__(message)
+        self.needed_bytes = needed_bytes
+        self.budget_bytes = budget_bytes

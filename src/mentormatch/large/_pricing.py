@@ -461,10 +461,11 @@ def _fluid_prices(setup: PricingSetup, scanner: Scanner, rows: IntArray, fractio
     weight = max(int(round(rows.size / size)), 1)
     pool, _ = scanner.fill(sample, np.zeros(n_r), _FLUID_WIDTH * weight, compact=True)
     network = _fluid_network(setup, pool, setup.demand[sample] * weight, weight)
-    flow, _ = run_backend(network, resolve_backend("auto"), lexicographic=True)
+    got = run_backend(network, resolve_backend("auto"), lexicographic=True)
+    flow = got.flow
     if flow is None:
         return _Steer(np.zeros(n_r), None)
-    proof = certify_network(network, flow)
+    proof = certify_network(network, flow, start=got.potentials)
     mentors = slice(size, size + n_r)
     level, value = proof.node_level, proof.node_value
     sink = network.sink

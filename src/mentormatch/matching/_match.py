@@ -18,12 +18,21 @@ from mentormatch.solvers import solve as solve_problem
 
 from ._history import apply_history
 from ._objective import choose_objective, objective_note, priority_note
+from ._path import (
+    DEFAULT_MEMORY_BUDGET,
+    DENSE_BYTES_PER_PAIR,
+    PathChoice,
+    choose_path,
+    too_large,
+)
 
 
 def match(cohort: Cohort, solver: str | None = None, *, scorer: Scorer | None = None,
           min_score: float | None = None, candidates: int | None = None,
           objective: str | None = None, priority: str | Iterable[str] | None = None,
-          history: History | None = None, **options: Any) -> MatchResult:
+          history: History | None = None,
+          memory_budget: float | None = DEFAULT_MEMORY_BUDGET,
+          **options: Any) -> MatchResult:
     """Score every pair of a cohort, solve, and explain each pair made.
 
     Parameters
@@ -45,6 +54,15 @@ def match(cohort: Cohort, solver: str | None = None, *, scorer: Scorer | None = 
         (``provenance.solver_info["candidates"]`` says how). Other solvers
         that declare ``candidates`` (``mm.solvers.supporting("candidates")``)
         run once on the best ``candidates`` by score.
+    memory_budget : float or None, default=2 GiB
+        Bytes the dense path (the full score matrix, about 400 bytes per
+        mentee-mentor pair) may use. A cohort that would need more is solved
+        on candidates by itself (``candidates=10`` with the solver named, or
+        ``flow``: the proved optimum of pair scores); ``result.notes`` and
+        ``provenance.path`` / ``path_why`` say so. A solver or objective that
+        runs only on the dense problem raises
+        :class:`~mentormatch.errors.ProblemTooLargeError` instead. ``None``:
+        no budget (the dense path, whatever its size).
     objective : str, optional
         ``"coverage"``: most mentees matched, then most pairs, then the most
         asked topic weight offered by each mentee's *set* of mentors, then
@@ -82,6 +100,10 @@ def match(cohort: Cohort, solver: str | None = None, *, scorer: Scorer | None = 
 
     Raises
     ------
+    ProblemTooLargeError
+        If the dense problem would exceed ``memory_budget`` and the solver or
+        objective asked for needs it, or if memory runs out building it; the
+        message says what to do (``candidates=``, ``memory_budget=``).
     UnsupportedProblemError
         Before solving, if the cohort needs what the solver does not declare
         (minimum loads, ``candidates=``, ``objective="coverage"``,
@@ -104,25 +126,51 @@ def match(cohort: Cohort, solver: str | None = None, *, scorer: Scorer | None = 
         effects = apply_history(cohort, history)
         result = match(effects.cohort, solver, scorer=scorer, min_score=min_score,
                        candidates=candidates, objective=objective, priority=priority,
-                       **options)
+                       memory_budget=memory_budget, **options)
         return effects.annotate(result)
-    if candidates is not None:
-        if priority is not None:
-            raise UnsupportedProblemError(
-                "priority= is not available with candidates= (the large-cohort path has no "
-                "priority level); match without candidates=, with solver 'flow' or 'ilp'")
-        if objective is not None:
-            options["objective"] = objective
-        return match_candidates(cohort, solver or DEFAULT_SOLVER, k=candidates, scorer=scorer,
-                                min_score=min_score, **options)
-    return _match_dense(cohort, solver, scorer or default_scorer(cohort), min_score, objective,
-                        priority, options)
+    path = choose_path(cohort, solver, objective, candidates, memory_budget, options,
+                       dense_only="priority=" if priority is not None else None)
+    if path.path == "candidates":
+        return _on_candidates(cohort, path, scorer, min_score, objective, priority, options)
+    try:
+        result = _dense(cohort, solver, scorer, min_score, objective, priority, options)
+    except MemoryError as exc:
+        pairs = len(cohort.mentees) * len(cohort.mentors)
+        raise too_large(f"memory ran out on the dense problem ({pairs:,} pairs)",
+                        pairs * DENSE_BYTES_PER_PAIR, None) from exc
+    provenance = result.provenance.model_copy(update={"path": path.path,
+                                                      "path_why": path.why})
+    return result.model_copy(update={"provenance": provenance})
 
 
-def _match_dense(cohort: Cohort, solver: str | None, scorer: Scorer, min_score: float | None,
-                 objective: str | None, priority: str | Iterable[str] | None,
-                 options: dict[str, Any]) -> MatchResult:
-    """Score the full matrix, solve and explain: :func:`match` without ``candidates``."""
+def _on_candidates(cohort: Cohort, path: PathChoice, scorer: Scorer | None,
+                   min_score: float | None, objective: str | None,
+                   priority: str | Iterable[str] | None, options: dict[str, Any]) -> MatchResult:
+    """Match on candidates: asked for, or chosen by the memory budget."""
+    if priority is not None:  # asked for: over the budget, choose_path has refused it
+        raise UnsupportedProblemError(
+            "priority= is not available with candidates= (the large-cohort path has no "
+            "priority level); match without candidates=, with solver 'flow' or 'ilp'")
+    if objective is not None:
+        options = {**options, "objective": objective}
+    assert path.k is not None
+    result = match_candidates(cohort, path.solver or DEFAULT_SOLVER, k=path.k, scorer=scorer,
+                              min_score=min_score, **options)
+    update: dict[str, Any] = {"path": path.path, "path_why": path.why}
+    if not result.provenance.objective:
+        update["objective"] = objective or "default"
+        update["objective_why"] = ("asked for" if objective else
+                                   "the solver's own objective (pair scores) on candidates")
+    notes = (*result.notes, path.note) if path.note else result.notes
+    return result.model_copy(update={"notes": notes,
+                                     "provenance": result.provenance.model_copy(update=update)})
+
+
+def _dense(cohort: Cohort, solver: str | None, scorer: Scorer | None,
+           min_score: float | None, objective: str | None,
+           priority: str | Iterable[str] | None, options: dict[str, Any]) -> MatchResult:
+    """Score every pair, solve the dense problem, explain the answer."""
+    scorer = scorer or default_scorer(cohort)
     table = scorer.score(cohort)
     problem = build_problem(cohort, table, min_score=min_score,
                             priority=priority_mask(cohort, priority))
@@ -139,4 +187,3 @@ def _match_dense(cohort: Cohort, solver: str | None, scorer: Scorer, min_score: 
                                                       "objective_why": choice.why})
     return result.model_copy(update={"notes": (*result.notes, *notes),
                                      "provenance": provenance})
-

@@ -127,7 +127,10 @@ class Provenance(BaseModel):
     ``objective`` is what ``mm.match`` optimised: ``"coverage"`` (topic
     coverage across each mentee's mentors), ``"default"`` (the solver's own
     default, pair scores) or the pair-score objective named; ``objective_why``
-    says why. Both are empty for results not made by ``mm.match``.
+    says why. ``path`` is how: ``"dense"`` (the full score matrix) or
+    ``"candidates"`` (each mentee's best mentors, the large-cohort path);
+    ``path_why`` says why (asked for, or the memory budget). All four are
+    empty for results not made by ``mm.match``.
     ``must_haves`` lists the cohort's must-haves in words, as applied.
     """
 
@@ -141,6 +144,8 @@ class Provenance(BaseModel):
     objective: str = ""
     objective_why: str = ""
     must_haves: tuple[str, ...] = ()
+    path: str = ""
+    path_why: str = ""
 
 
 class Change(BaseModel):

@@ -8,7 +8,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from mentormatch.errors import InvalidProblemError
-from mentormatch.problem._match_problem import (
+from mentormatch.problem._arrays import (
     Edges,
     ProblemAttributes,
     _check_min_load,

@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from mentormatch.errors import ConstraintConflictError, InvalidProblemError, shorten
-from mentormatch.models import MAX_COUNT
+from mentormatch.errors import InvalidProblemError, shorten
+from mentormatch.problem._arrays import (
+    SCORE_LIMIT,
+    Edges,
+    ProblemAttributes,
+    _check_min_load,
+    _checked_locked,
+    _counts,
+    _readonly,
+)
+from mentormatch.problem._candidate_problem import CandidateProblem
 from mentormatch.problem._duals import Duals
 
 __all__ = ["SCORE_LIMIT", "Assignment", "Edges", "MatchProblem", "ProblemAttributes"]
@@ -18,14 +26,6 @@ __all__ = ["SCORE_LIMIT", "Assignment", "Edges", "MatchProblem", "ProblemAttribu
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
 BoolArray = NDArray[np.bool_]
-
-def _readonly(a: NDArray[Any]) -> NDArray[Any]:
-    a.flags.writeable = False
-    return a
-
-
-#: Largest score magnitude accepted: sums of many pairs stay finite and exactly comparable.
-SCORE_LIMIT = 1e15
 
 
 def _matrix(name: str, value: ArrayLike, shape: tuple[int, ...] | None) -> FloatArray:
@@ -42,6 +42,29 @@ def _matrix(name: str, value: ArrayLike, shape: tuple[int, ...] | None) -> Float
         raise InvalidProblemError(f"{name} must be 2-D (n_mentees, n_mentors), got {arr.ndim}-D")
     if shape is not None and arr.shape != shape:
         raise InvalidProblemError(f"{name} has shape {arr.shape}, expected {shape}")
+    # One pass, by row blocks (no temporary as large as the matrix): NaN and inf fail too.
+    step = max(1, (1 << 22) // max(arr.shape[1], 1))
+    if not all(bool((np.abs(arr[lo:lo + step]) <= SCORE_LIMIT).all())
+               for lo in range(0, arr.shape[0], step)):
+        _refuse_entries(name, arr)
+    return _readonly(arr)
+
+
+def _entries(name: str, matrix: Any) -> tuple[IntArray, IntArray, FloatArray]:
+    """Return the stored entries of a scipy.sparse matrix by (row, column), zeros kept."""
+    from scipy import sparse
+
+    if not sparse.issparse(matrix) or len(matrix.shape) != 2:
+        raise InvalidProblemError(f"{name} must be a 2-D scipy.sparse matrix")
+    coo = sparse.coo_array(matrix)
+    rows, cols = coo.row.astype(np.int64), coo.col.astype(np.int64)
+    order = np.lexsort((cols, rows))
+    data = np.asarray(coo.data, dtype=np.float64)[order]
+    return rows[order], cols[order], data
+
+
+def _refuse_entries(name: str, arr: FloatArray) -> None:
+    """Raise for the first non-finite entry, else the first beyond the score limit."""
     bad = ~np.isfinite(arr)
     if bad.any():
         i, j = (int(x) for x in np.argwhere(bad)[0])
@@ -49,34 +72,9 @@ def _matrix(name: str, value: ArrayLike, shape: tuple[int, ...] | None) -> Float
             f"{name} must be finite; entry ({i}, {j}) is {arr[i, j]} ({int(bad.sum())} bad in all)"
         )
     huge = np.abs(arr) > SCORE_LIMIT
-    if huge.any():
-        i, j = (int(x) for x in np.argwhere(huge)[0])
-        raise InvalidProblemError(f"{name} must lie within +-{SCORE_LIMIT:g}; entry ({i}, {j}) "
-                                  f"is {arr[i, j]:g} ({int(huge.sum())} beyond in all)")
-    return _readonly(arr)
-
-
-def _counts(name: str, value: ArrayLike, n: int) -> IntArray:
-    raw = np.asarray(value)
-    if raw.ndim == 0:
-        raw = np.full(n, raw)
-    if raw.shape != (n,):
-        raise InvalidProblemError(f"{name} must be a scalar or have shape ({n},), got {raw.shape}")
-    if raw.dtype.kind == "f":
-        if not np.isfinite(raw).all() or not np.equal(np.floor(raw), raw).all():
-            k = int(np.flatnonzero(~np.isfinite(raw) | (np.floor(raw) != raw))[0])
-            raise InvalidProblemError(f"{name}[{k}] must be a whole number, got {raw[k]}")
-    elif raw.dtype.kind not in "iu":
-        raise InvalidProblemError(f"{name} must hold integers, got dtype {raw.dtype} "
-                                  "(too large, or not numbers)" if raw.dtype.kind == "O" else
-                                  f"{name} must hold integers, got dtype {raw.dtype}")
-    if (raw < 0).any():
-        k = int(np.flatnonzero(raw < 0)[0])
-        raise InvalidProblemError(f"{name}[{k}] must be >= 0, got {raw[k]}")
-    if (raw > MAX_COUNT).any():
-        k = int(np.flatnonzero(raw > MAX_COUNT)[0])
-        raise InvalidProblemError(f"{name}[{k}] must be at most {MAX_COUNT}, got {raw[k]}")
-    return _readonly(raw.astype(np.int64))
+    i, j = (int(x) for x in np.argwhere(huge)[0])
+    raise InvalidProblemError(f"{name} must lie within +-{SCORE_LIMIT:g}; entry ({i}, {j}) "
+                              f"is {arr[i, j]:g} ({int(huge.sum())} beyond in all)")
 
 
 def _priority(value: ArrayLike | None, n_e: int) -> BoolArray | None:
@@ -88,113 +86,6 @@ def _priority(value: ArrayLike | None, n_e: int) -> BoolArray | None:
         raise InvalidProblemError(f"priority must be a boolean array of shape ({n_e},), got "
                                   f"shape {mask.shape} and dtype {mask.dtype}")
     return _readonly(mask) if mask.any() else None
-
-
-def _check_min_load(min_load: IntArray, capacity: IntArray) -> None:
-    """Raise :class:`ConstraintConflictError` if a mentor's min_load exceeds its capacity."""
-    over = min_load > capacity
-    if over.any():
-        j = int(np.flatnonzero(over)[0])
-        raise ConstraintConflictError(
-            f"mentor {j}: min_load {min_load[j]} exceeds capacity {capacity[j]}")
-
-
-def _checked_locked(value: ArrayLike | None, n_e: int, n_r: int, demand: IntArray,
-                    capacity: IntArray, is_allowed: Callable[[IntArray, IntArray], BoolArray],
-                    not_allowed: str = "is not allowed") -> IntArray:
-    """Validate locked ``(mentee, mentor)`` index pairs; return them sorted, shape (n, 2).
-
-    Shared by :class:`MatchProblem` and the sparse ``CandidateProblem``: each
-    pair must be in range and admissible (``is_allowed``, asked only of
-    in-range pairs; ``not_allowed`` ends the message otherwise), listed once,
-    and no person may have more locked pairs than their demand / capacity.
-    """
-    raw = np.zeros((0, 2), dtype=np.int64) if value is None else np.asarray(value)
-    if raw.size == 0:
-        return np.zeros((0, 2), dtype=np.int64)
-    if raw.ndim != 2 or raw.shape[1] != 2 or raw.dtype.kind not in "iu":
-        raise InvalidProblemError(
-            f"locked must be integer pairs of shape (n, 2), got {raw.shape} {raw.dtype}"
-        )
-    locked = raw.astype(np.int64)
-    e, r = locked[:, 0], locked[:, 1]
-    inside = (e >= 0) & (e < n_e) & (r >= 0) & (r < n_r)
-    ok = inside.copy()
-    ok[inside] = is_allowed(e[inside], r[inside])
-    if not ok.all():
-        k = int(np.flatnonzero(~ok)[0])
-        if not inside[k]:
-            raise InvalidProblemError(f"locked[{k}] = ({e[k]}, {r[k]}) is out of range")
-        raise ConstraintConflictError(f"locked[{k}] = ({e[k]}, {r[k]}) {not_allowed}")
-    keys = e * n_r + r
-    if np.unique(keys).size != keys.size:
-        raise ConstraintConflictError("locked lists the same pair twice")
-    for name, col, limit in (("mentee", 0, demand), ("mentor", 1, capacity)):
-        counts = np.bincount(locked[:, col], minlength=limit.size)
-        over = np.flatnonzero(counts > limit)
-        if over.size:
-            k = int(over[0])
-            what = "demand" if col == 0 else "capacity"
-            raise ConstraintConflictError(
-                f"{name} {k} has {counts[k]} locked pairs but {what} {limit[k]}"
-            )
-    order = np.lexsort((r, e))
-    return np.ascontiguousarray(locked[order], dtype=np.int64)
-
-
-@dataclass(frozen=True, eq=False)
-class Edges:
-    """Admissible pairs as parallel arrays (sorted by mentee, then mentor)."""
-
-    mentee: IntArray
-    mentor: IntArray
-    score: FloatArray
-    mentee_pref: FloatArray
-    mentor_pref: FloatArray
-
-    @property
-    def size(self) -> int:
-        """Number of edges."""
-        return int(self.mentee.size)
-
-
-@dataclass(frozen=True, eq=False)
-class ProblemAttributes:
-    """What solvers may know about people beyond pair scores.
-
-    Attributes
-    ----------
-    asked : ndarray of shape (n_mentees, n_topics)
-        Topic weight each mentee asked for (0 = not asked).
-    offered : ndarray of shape (n_mentors, n_topics)
-        Topic weight each mentor offers (0 = not offered).
-    topics : tuple of str
-        Topic names (columns of ``asked`` and ``offered``).
-    mentee_group, mentor_group : ndarray of int64
-        Group (division) code of each person, -1 when unknown.
-    mentor_leads : ndarray of bool, shape (n_mentors, n_groups)
-        Whether a mentor holds a leadership role over a group.
-    groups : tuple of str
-        Group names, indexed by the codes.
-    """
-
-    asked: FloatArray
-    offered: FloatArray
-    topics: tuple[str, ...]
-    mentee_group: IntArray
-    mentor_group: IntArray
-    mentor_leads: BoolArray
-    groups: tuple[str, ...]
-
-    def check(self, n_e: int, n_r: int) -> None:
-        """Raise :class:`InvalidProblemError` if a shape disagrees with the problem."""
-        n_t, n_g = len(self.topics), len(self.groups)
-        expected = {"asked": (n_e, n_t), "offered": (n_r, n_t), "mentee_group": (n_e,),
-                    "mentor_group": (n_r,), "mentor_leads": (n_r, n_g)}
-        for name, shape in expected.items():
-            got = getattr(self, name).shape
-            if got != shape:
-                raise InvalidProblemError(f"attributes.{name} has shape {got}, expected {shape}")
 
 
 class MatchProblem:
@@ -225,11 +116,24 @@ class MatchProblem:
         level above every other, honoured by solvers declaring ``priority``
         (others are refused). ``None`` or all False: no priority level.
 
+    Sparse problems
+    ---------------
+    ``scores`` may be a scipy.sparse matrix: its stored entries (explicit
+    zeros included) are the admissible pairs, and the problem is built in its
+    sparse form, a :class:`~mentormatch.problem.CandidateProblem`, without a
+    dense matrix (:meth:`from_sparse`; :meth:`from_edges` takes edge arrays).
+    Solvers that declare ``candidates`` (``mm.solvers.supporting("candidates")``)
+    take it as it is; :func:`mentormatch.solve` refuses it to the others.
+
     Examples
     --------
     >>> p = MatchProblem(scores=[[1.0, 0.5], [0.2, 0.9]], capacity=[1, 1])
     >>> p.shape, p.demand.tolist(), p.allowed.all()
     ((2, 2), [1, 1], np.True_)
+    >>> from scipy import sparse
+    >>> q = MatchProblem(scores=sparse.csr_array([[1.0, 0.0], [0.2, 0.9]]), capacity=1)
+    >>> type(q).__name__, q.n_edges
+    ('CandidateProblem', 3)
     """
 
     __slots__ = ("allowed", "attributes", "capacity", "demand", "locked", "mentee_prefs",
@@ -245,6 +149,77 @@ class MatchProblem:
     min_load: IntArray
     attributes: ProblemAttributes | None
     priority: BoolArray | None
+
+    def __new__(cls, scores: Any = None, *args: Any, **kwargs: Any) -> Any:
+        """Build the sparse form when ``scores`` is a scipy.sparse matrix."""
+        if type(scores).__module__.startswith("scipy.sparse"):
+            return cls.from_sparse(scores, *args, **kwargs)
+        return super().__new__(cls)
+
+    @classmethod
+    def from_sparse(cls, scores: Any, demand: ArrayLike = 1, capacity: ArrayLike = 1,
+                    allowed: ArrayLike | None = None, locked: ArrayLike | None = None,
+                    mentee_prefs: Any = None, mentor_prefs: Any = None,
+                    min_load: ArrayLike = 0, attributes: ProblemAttributes | None = None,
+                    priority: ArrayLike | None = None) -> CandidateProblem:
+        """Return the sparse problem whose admissible pairs are the stored entries of ``scores``.
+
+        ``scores`` (and ``mentor_prefs``, if given, with the same stored
+        entries) is a scipy.sparse matrix of shape (n_mentees, n_mentors);
+        the other arguments are as for :class:`MatchProblem`. ``allowed`` and
+        ``mentee_prefs`` do not apply: leave a pair out of ``scores`` to
+        forbid it; the mentee's view is ``scores``. A ``priority`` group is
+        refused: the sparse form has no priority level.
+
+        Examples
+        --------
+        >>> from scipy import sparse
+        >>> p = MatchProblem.from_sparse(sparse.coo_array(([0.9, 0.4], ([0, 1], [1, 0])),
+        ...                                               shape=(2, 2)))
+        >>> p.edges().mentee.tolist(), p.edges().mentor.tolist(), p.edges().score.tolist()
+        ([0, 1], [1, 0], [0.9, 0.4])
+        """
+        if priority is not None and np.asarray(priority).any():
+            raise InvalidProblemError("priority does not apply to sparse scores: the sparse "
+                                      "form has no priority level; pass dense scores")
+        for name, value in (("allowed", allowed), ("mentee_prefs", mentee_prefs)):
+            if value is not None:
+                raise InvalidProblemError(
+                    f"{name} does not apply to sparse scores: the stored entries are the "
+                    "admissible pairs and the mentee's view is the scores")
+        rows, cols, data = _entries("scores", scores)
+        mentor_pref = None
+        if mentor_prefs is not None:
+            pr, pc, pd = _entries("mentor_prefs", mentor_prefs)
+            if pr.shape != rows.shape or (pr != rows).any() or (pc != cols).any():
+                raise InvalidProblemError("mentor_prefs must store the same pairs as scores")
+            mentor_pref = pd
+        n_e, n_r = scores.shape
+        return CandidateProblem(n_e, n_r, rows, cols, data, mentor_pref=mentor_pref,
+                                demand=demand, capacity=capacity, min_load=min_load,
+                                locked=locked, attributes=attributes)
+
+    @classmethod
+    def from_edges(cls, n_mentees: int, n_mentors: int, mentee: ArrayLike, mentor: ArrayLike,
+                   score: ArrayLike, *, mentor_pref: ArrayLike | None = None,
+                   demand: ArrayLike = 1, capacity: ArrayLike = 1, min_load: ArrayLike = 0,
+                   locked: ArrayLike | None = None,
+                   attributes: ProblemAttributes | None = None) -> CandidateProblem:
+        """Return the sparse problem of the admissible pairs ``(mentee[k], mentor[k])``.
+
+        Pairs not listed are not admissible; ``score`` is each pair's score
+        (the mentee's view), ``mentor_pref`` the mentor's view (default:
+        ``score``); the rest is as for :class:`MatchProblem`.
+
+        Examples
+        --------
+        >>> p = MatchProblem.from_edges(2, 3, [0, 1, 1], [2, 0, 2], [0.9, 0.4, 0.7])
+        >>> p.shape, p.n_edges
+        ((2, 3), 3)
+        """
+        return CandidateProblem(n_mentees, n_mentors, mentee, mentor, score,
+                                mentor_pref=mentor_pref, demand=demand, capacity=capacity,
+                                min_load=min_load, locked=locked, attributes=attributes)
 
     def __init__(self, scores: ArrayLike, demand: ArrayLike = 1, capacity: ArrayLike = 1,
                  allowed: ArrayLike | None = None, locked: ArrayLike | None = None,

@@ -2,9 +2,10 @@
 
 Two methods on one peer score:
 
-- ``"max_weight"``: a maximum-weight non-bipartite matching (Edmonds' blossom
-  algorithm, networkx ``max_weight_matching``) on the symmetric score: first
-  as many people paired as possible, then the largest total fit. Exact.
+- ``"max_weight"``: a maximum-weight non-bipartite matching
+  (:func:`mentormatch.pair_graph`: Edmonds' blossom algorithm from a
+  double-cover warm start, certified) on the symmetric score: first as many
+  people paired as possible, then the largest total fit. Exact.
 - ``"stable"``: stable roommates (Irving, :func:`mentormatch.stable_roommates`)
   from each person's *own* view (the share of *their* topics the other shares),
   which may have no solution; the result says so plainly.
@@ -30,6 +31,7 @@ from mentormatch.scoring import (
     membership_matrix,
     same_value_matrix,
 )
+from mentormatch.solvers import pair_graph
 from mentormatch.topics import topic_index
 
 if TYPE_CHECKING:
@@ -265,12 +267,9 @@ def supervision_in_pool(people: Sequence[Person]) -> list[tuple[str, str]]:
 def _max_weight(table: PeerTable, ok: NDArray[np.bool_],
                 candidates: int | None) -> tuple[list[tuple[int, int]], dict[str, Any]]:
     """Blossom on the admissible graph (or its top candidates, then certified)."""
-    import networkx as nx
     from scipy.optimize import linear_sum_assignment
 
     n = len(table.ids)
-    # Integer weights keep the blossom algorithm's dual arithmetic exact.
-    w_int = np.rint(table.scores * 1_000_000).astype(np.int64)
     use = ok.copy()
     if candidates is not None:
         if candidates < 1:
@@ -281,17 +280,14 @@ def _max_weight(table: PeerTable, ok: NDArray[np.bool_],
         keep = np.zeros_like(ok)
         np.put_along_axis(keep, top, True, axis=1)
         use = ok & (keep | keep.T)
-    iu, ju = np.nonzero(np.triu(use, 1))
-    graph = nx.Graph()
-    graph.add_nodes_from(range(n))
-    graph.add_weighted_edges_from(zip(iu.tolist(), ju.tolist(), w_int[iu, ju].tolist(),
-                                      strict=True))
-    mate = nx.max_weight_matching(graph, maxcardinality=True)
-    pairs = sorted((min(a, b), max(a, b)) for a, b in mate)
-    info: dict[str, Any] = {"edges": int(iu.size), "exact": candidates is None}
+    matching = pair_graph(table.scores, allowed=use, max_cardinality=True)
+    pairs = [(int(a), int(b)) for a, b in matching.pairs.tolist()]
+    info: dict[str, Any] = {"edges": matching.info["edges"],
+                            "exact": candidates is None and matching.exact}
     if candidates is not None:
         # Certificate: the bipartite double cover's optimum halved bounds every
         # matching of the full graph (a matching is a permutation of 2-cycles).
+        w_int = np.rint(table.scores * matching.info["scale"])
         big = float(w_int.max(initial=0)) * n + 1.0
         weight = np.where(ok, big + w_int, 0.0)
         r, c = linear_sum_assignment(weight, maximize=True)

@@ -4,6 +4,9 @@ Each solver is one private module plus one line in the registry, which
 declares what it supports (:class:`~mentormatch.problem.SolverCapabilities`);
 third-party solvers register through the ``mentormatch.solvers`` entry-point
 group.
+
+General-graph pairing (one pool, not mentees and mentors) is
+:func:`pair_graph`, beside :func:`solve`.
 """
 
 from mentormatch.problem import SolverCapabilities as SolverCapabilities
@@ -16,6 +19,9 @@ from mentormatch.solvers._registry import register as register
 from mentormatch.solvers._registry import require as require
 from mentormatch.solvers._registry import solve as solve
 from mentormatch.solvers._registry import supporting as supporting
+from mentormatch.solvers.pairing import GraphMatching as GraphMatching
+from mentormatch.solvers.pairing import pair_graph as pair_graph
 
-__all__ = ["DEFAULT_SOLVER", "SolverCapabilities", "SolverSpec", "available", "get", "register",
-           "require", "run_interruptibly", "solve", "supporting"]
+__all__ = ["DEFAULT_SOLVER", "GraphMatching", "SolverCapabilities", "SolverSpec", "available",
+           "get", "pair_graph", "register", "require", "run_interruptibly", "solve",
+           "supporting"]

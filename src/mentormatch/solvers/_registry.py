@@ -25,6 +25,7 @@ from mentormatch.errors import (
 from mentormatch.problem import (
     FEATURES,
     Assignment,
+    CandidateProblem,
     Feature,
     MatchProblem,
     SolverCapabilities,
@@ -292,13 +293,15 @@ ilp
         solver=solver, missing=missing, supported_by=able)
 
 
-def solve(problem: MatchProblem, solver: str = DEFAULT_SOLVER, **options: Any) -> Assignment:
+def solve(problem: MatchProblem | CandidateProblem, solver: str = DEFAULT_SOLVER,
+          **options: Any) -> Assignment:
     """Solve a :class:`MatchProblem` with the named solver and check the answer.
 
     Parameters
     ----------
-    problem : MatchProblem
-        The arrays to solve (or a sparse ``CandidateProblem``).
+    problem : MatchProblem or CandidateProblem
+        The arrays to solve, dense or sparse (``MatchProblem`` given scipy.sparse
+        scores, or :meth:`MatchProblem.from_edges`).
     solver : str, default=DEFAULT_SOLVER
         A name from :func:`available`.
     **options
@@ -330,7 +333,7 @@ def solve(problem: MatchProblem, solver: str = DEFAULT_SOLVER, **options: Any) -
     spec = require(solver, problem_needs(problem))
     _check_options(spec, options)
     assignment = spec.func(problem, **options)
-    broken = violations(assignment, problem)
+    broken = violations(assignment, problem)  # type: ignore[arg-type]  # edges only
     if broken:
         raise SolverError(f"solver {solver!r} returned an infeasible assignment: "
                           + "; ".join(broken[:5]))

@@ -6,11 +6,13 @@ preferred). Ties are broken by index, the lower index preferred, so every
 preference list is strict and the answer is deterministic.
 
 The proposal loop is cheap; ordering preference lists is what costs. Rows are
-therefore ordered lazily: for a dense :class:`~mentormatch.MatchProblem` only
-the first few candidates of every proposer are selected (``argpartition`` in row
-blocks) and a proposer's full row is sorted only if it runs out of them. Any
-other problem object (a sparse candidate problem) is read through its
-``edges()`` arrays, whose rows are short by construction and sorted once.
+therefore ordered lazily: for a dense :class:`~mentormatch.MatchProblem` the
+first choices of every proposer come from one ``argmax`` per row block (the
+first ``demand`` choices, when a proposer wants several), read straight from
+the problem's own matrices, and a proposer's row is ordered only when it needs
+a further candidate; no padded copy of a matrix is made. Any other problem
+object (a sparse candidate problem) is read through its ``edges()`` arrays,
+whose rows are short by construction and sorted once.
 """
 
 from __future__ import annotations
@@ -26,7 +28,6 @@ from mentormatch.problem import (
     Assignment,
     MatchProblem,
     free_edges,
-    free_pairs,
     locked_residual,
 )
 
@@ -113,9 +114,10 @@ def solve_stable(problem: MatchProblem, *,
     demand, capacity = rest.demand, rest.capacity
     by_mentees = proposing == "mentees"
     dense = isinstance(problem, MatchProblem)
-    rows = _dense_rows(problem, by_mentees) if dense else _edge_rows(problem, by_mentees)
-    path = "dense" if dense else "edges"
     slots, places = (demand, capacity) if by_mentees else (capacity, demand)
+    rows = (_DenseRows(problem, by_mentees, slots, places) if dense
+            else _edge_rows(problem, by_mentees))
+    path = "dense" if dense else "edges"
     prop, recv, proposals = _deferred_acceptance(rows, slots, places)
     e, r = (prop, recv) if by_mentees else (recv, prop)
     return Assignment.from_pairs(
@@ -143,7 +145,7 @@ class _Rows(Protocol):
 
 
 class _PaddedRows:
-    """Rows as a matrix: negated proposer ratings (+inf pads), ordered lazily.
+    """Rows of an edge list as a matrix: negated proposer ratings (+inf pads), ordered lazily.
 
     ``neg[p, c]`` is minus proposer ``p``'s rating of the candidate in cell ``c``
     (so ascending order is preference order), ``cand[p, c]`` that candidate's
@@ -182,15 +184,88 @@ class _PaddedRows:
         return who, self.other[p, cells]
 
 
-def _dense_rows(problem: MatchProblem, by_mentees: bool) -> _PaddedRows:
-    """Rows of a dense problem, straight from its matrices (no edge list is built)."""
-    ok = free_pairs(problem, only_open=True)
-    if by_mentees:
-        own, other = problem.mentee_prefs, problem.mentor_prefs
-    else:
-        ok, own, other = ok.T, problem.mentor_prefs.T, problem.mentee_prefs.T
-    neg = np.ascontiguousarray(np.where(ok, -own, np.inf))
-    return _PaddedRows(neg, other, None, ok.sum(axis=1))
+class _DenseRows:
+    """Rows of a dense problem, read from its own matrices: nothing is copied whole.
+
+    Proposer ``p``'s candidates are the receivers it may still be paired
+    with (allowed, not locked to it, with a place left), ranked by its own
+    view, ties by index. A row is masked and ordered only when asked for; on
+    full lists (everything allowed, nothing locked, every receiver open) it
+    is not even masked.
+    """
+
+    def __init__(self, problem: MatchProblem, by_mentees: bool, slots: NDArray[np.int64],
+                 places: NDArray[np.int64]) -> None:
+        if by_mentees:
+            self._own, self._other, self._allowed = (problem.mentee_prefs, problem.mentor_prefs,
+                                                     problem.allowed)
+        else:
+            self._own, self._other, self._allowed = (problem.mentor_prefs.T,
+                                                     problem.mentee_prefs.T, problem.allowed.T)
+        self._open = places > 0
+        self._locked: dict[int, list[int]] = {}
+        for e, r in problem.locked.tolist():
+            p, q = (e, r) if by_mentees else (r, e)
+            self._locked.setdefault(p, []).append(q)
+        self._full = (bool(self._open.all()) and not self._locked
+                      and bool(problem.allowed.all()))
+        self._wanted = slots
+        # Rows sorted whole (ties straddled a cut, or most of the row was asked for),
+        # kept so that no row is sorted twice.
+        self._sorted: dict[int, NDArray[np.int32]] = {}
+        n_p, n_q = self._own.shape
+        counts = np.full(n_p, n_q, dtype=np.int64)
+        if not self._full:
+            step = max(1, _BLOCK_CELLS // max(n_q, 1))
+            for lo in range(0, n_p, step):
+                counts[lo:lo + step] = (self._allowed[lo:lo + step] & self._open).sum(axis=1)
+            for p, qs in self._locked.items():
+                counts[p] -= int(self._open[qs].sum())
+        self.lengths = np.where(slots > 0, counts, 0).tolist()
+
+    def _masked(self, lo: int, hi: int) -> NDArray[np.float64]:
+        """Rows ``lo:hi`` of the proposer's view, -inf where a candidate is out."""
+        block = self._own[lo:hi]
+        if self._full:
+            return block
+        out = np.where(self._allowed[lo:hi] & self._open[None, :], block, -np.inf)
+        for p, qs in self._locked.items():
+            if lo <= p < hi:
+                out[p - lo, qs] = -np.inf
+        return out
+
+    def heads(self, k: int) -> tuple[list[list[int]], list[list[float]]]:
+        """First choices of every row: as many as the proposer wants (one argmax if one)."""
+        n_p, n_q = self._own.shape
+        k = min(max(int(self._wanted.max(initial=0)), 1), n_q)
+        cells = np.empty((n_p, k), dtype=np.int64)
+        step = max(1, _BLOCK_CELLS // max(n_q, 1))
+        for lo in range(0, n_p, step):
+            block = self._masked(lo, lo + step)
+            if k == 1:
+                cells[lo:lo + step, 0] = np.argmax(block, axis=1)
+            else:
+                cells[lo:lo + step] = _first_k(-block, k)
+        keys = np.take_along_axis(self._other[:, :], cells, axis=1) if n_p else cells * 0.0
+        # Cells past a short row's end are never read: lengths bound every row.
+        return cells.tolist(), keys.tolist()
+
+    def row(self, p: int, k: int) -> tuple[list[int], list[float]]:
+        who, keys = self.row_arrays(p, k)
+        return who.tolist(), keys.tolist()
+
+    def row_arrays(self, p: int, k: int) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
+        n = self.lengths[p]
+        k = min(k, n)
+        whole = self._sorted.get(p)
+        if whole is not None:
+            who = whole[:k].astype(np.int64)
+        else:
+            who = _first_k_of_row(-self._masked(p, p + 1)[0], k, n)
+            if who.size > k:
+                self._sorted[p] = who.astype(np.int32)
+                who = who[:k]
+        return who, np.asarray(self._other[p, who], dtype=np.float64)
 
 
 def _edge_rows(problem: MatchProblem, by_mentees: bool) -> _Rows:
@@ -245,6 +320,23 @@ def _first_k(neg: NDArray[np.float64], k: int) -> NDArray[np.int64]:
     if bad.size:
         part[bad] = np.argsort(neg[bad], axis=1, kind="stable")[:, :k]
     return part.astype(np.int64)
+
+
+def _first_k_of_row(neg: NDArray[np.float64], k: int, limit: int) -> NDArray[np.int64]:
+    """Return the indices of the ``k`` smallest entries of a row, ordered by (value, index).
+
+    When the whole row has to be sorted, its first ``limit`` entries (every
+    candidate of the row) are returned, so the caller can keep them.
+    """
+    if 4 * k >= neg.size:  # most of the row: sorting it outright is cheaper
+        return np.argsort(neg, kind="stable")[:limit].astype(np.int64)
+    part = np.argpartition(neg, k - 1)[:k]
+    values = neg[part]
+    kth = values.max()
+    if np.isfinite(kth) and int(np.count_nonzero(neg <= kth)) > k:
+        # ties straddle the cut: argpartition chose among them arbitrarily
+        return np.argsort(neg, kind="stable")[:limit].astype(np.int64)
+    return part[np.lexsort((part, values))].astype(np.int64)
 
 
 class _SortedRows:

@@ -1,70 +1,93 @@
-"""The backends that find an integral flow: OR-Tools on integer costs, or HiGHS on the LP.
+"""The backends that find an integral flow: OR-Tools, the primal-dual method, or HiGHS.
 
-Neither is trusted with the float scores: OR-Tools sees them scaled and
-rounded, HiGHS solves in floating point. The certificate
+* ``"ortools"``: OR-Tools' cost-scaling push-relabel on integer costs (an
+  optional extra);
+* ``"primal-dual"``: numpy and scipy only
+  (:mod:`~mentormatch.solvers.flow._primal_dual_backend`), the default when
+  OR-Tools is not installed; it also returns the node potentials that prove
+  its flow, so the certificate checks them in one pass;
+* ``"highs"``: scipy's HiGHS dual simplex on the network LP (a fallback and a
+  test oracle).
+
+None is trusted with the float scores: OR-Tools and the primal-dual method see
+them scaled and rounded, HiGHS solves in floating point. The certificate
 (:mod:`mentormatch.solvers.flow._certificate`) proves or repairs what they return.
 """
 
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
 
 from mentormatch.errors import InvalidInputError, SolverError
+from mentormatch.solvers._grid import grid_multiplier
 from mentormatch.solvers.flow._network import Network
+from mentormatch.solvers.flow._primal_dual_backend import run_primal_dual
 
-__all__ = ["grid_multiplier", "resolve_backend", "run_backend", "scaled_costs"]
+__all__ = ["BACKENDS", "BackendFlow", "grid_multiplier", "resolve_backend", "run_backend",
+           "scaled_costs"]
 
 IntArray = NDArray[np.int64]
 FloatArray = NDArray[np.float64]
 
-#: Multipliers that make "grid" scores (multiples of 1/2, 1/3, ..., 1/16) integers.
-_GRID = (1, 2, 6, 12, 60, 420, 840, 2520, 27720, 360360, 720720)
+#: The backends ``run_backend`` knows ("auto" picks one of the first two).
+BACKENDS = ("ortools", "primal-dual", "highs")
+
+
+@dataclass(frozen=True, eq=False)
+class BackendFlow:
+    """An integral flow from a backend, and what the certificate can use of its work.
+
+    Attributes
+    ----------
+    flow : ndarray of int64, shape (n_arcs,), or None
+        None when the network has no feasible flow.
+    scale : float or None
+        What the scores were multiplied by before rounding (None: not rounded).
+    potentials : (ndarray of int64, ndarray of float64) or None
+        (level, value) node potentials that should prove ``flow`` optimal,
+        handed to the certificate as its start (it checks them; never trusted).
+    """
+
+    flow: IntArray | None
+    scale: float | None
+    potentials: tuple[IntArray, FloatArray] | None = None
 
 
 def resolve_backend(backend: str) -> str:
-    """Return the backend to run: ``"auto"`` is OR-Tools when it is installed, else HiGHS.
+    """Return the backend to run: ``"auto"`` is OR-Tools when installed, else ``"primal-dual"``.
 
     Raises :class:`InvalidInputError` for a name that is not a backend.
     """
-    if backend not in ("auto", "ortools", "highs"):
+    if backend != "auto" and backend not in BACKENDS:
         raise InvalidInputError(
-            f"backend must be 'auto', 'ortools' or 'highs', got {backend!r}"
+            f"backend must be 'auto' or one of {', '.join(map(repr, BACKENDS))}, "
+            f"got {backend!r}"
         )
     if backend != "auto":
         return backend
     try:
         from ortools.graph.python import min_cost_flow  # noqa: F401
     except ImportError:  # pragma: no cover - depends on the install
-        return "highs"
+        return "primal-dual"
     return "ortools"
 
 
-def run_backend(network: Network, backend: str,
-                lexicographic: bool) -> tuple[IntArray | None, float | None]:
-    """Return an optimal integral flow (None if the network has none) and the cost scale.
+def run_backend(network: Network, backend: str, lexicographic: bool) -> BackendFlow:
+    """Return an optimal integral flow of ``network`` from ``backend`` (see :data:`BACKENDS`).
 
-    ``backend`` is ``"ortools"`` or ``"highs"`` (see :func:`resolve_backend`);
-    the scale is what OR-Tools' integer costs were multiplied by (None for
-    HiGHS). With ``lexicographic``, arc levels are weighted to dominate the scores.
+    With ``lexicographic``, arc levels are weighted to dominate the scores.
     """
     if backend == "ortools":
-        return _run_ortools(network, lexicographic)
-    return _run_highs(network, lexicographic), None
-
-
-def grid_multiplier(scores: FloatArray, limit: float) -> float | None:
-    """Return the smallest multiplier in ``_GRID`` making every score an integer, if any."""
-    spread = float(np.abs(scores).max(initial=0.0))
-    for multiplier in _GRID:
-        if multiplier * spread > limit:
-            return None
-        scaled = scores * multiplier
-        if np.abs(scaled - np.rint(scaled)).max(initial=0.0) <= 1e-7:
-            return float(multiplier)
-    return None
+        flow, scale = _run_ortools(network, lexicographic)
+        return BackendFlow(flow, scale)
+    if backend == "primal-dual":
+        got = run_primal_dual(network, lexicographic)
+        return BackendFlow(got.flow, got.scale, (got.node_level, got.node_value))
+    return BackendFlow(_run_highs(network, lexicographic), None)
 
 
 def scaled_costs(network: Network, lexicographic: bool,

@@ -16,7 +16,7 @@ from numpy.typing import NDArray
 
 from mentormatch.errors import InvalidInputError
 from mentormatch.problem import Assignment, Duals, MatchProblem
-from mentormatch.solvers.flow._backends import resolve_backend, run_backend
+from mentormatch.solvers.flow._backends import BackendFlow, resolve_backend, run_backend
 from mentormatch.solvers.flow._certificate import (
     NetworkCertificate,
     certify_network,
@@ -38,7 +38,8 @@ FloatArray = NDArray[np.float64]
 
 def solve_flow(problem: MatchProblem, *,
                objective: Literal["lexicographic", "score"] = "lexicographic",
-               backend: Literal["auto", "ortools", "highs"] = "auto") -> Assignment:
+               backend: Literal["auto", "ortools", "primal-dual", "highs"] = "auto",
+               ) -> Assignment:
     """Exact min-cost flow: distinct mentors per mentee, capacities, min loads, locks.
 
     Optimises, exactly for the float scores given:
@@ -54,11 +55,12 @@ def solve_flow(problem: MatchProblem, *,
     demand and capacity (a mentee with a locked mentor counts as covered).
     Works from the edge list only, so sparse candidate problems are solved too.
 
-    **Exactness.** The backend solves an integral flow: OR-Tools on scores
-    scaled by a power of two and rounded, or HiGHS dual simplex on the network
-    LP. Neither is trusted: Bellman-Ford on the residual graph with the exact
-    float scores either proves optimality with node potentials or finds an
-    improving cycle, which is applied before searching again. ``info["exact"]``
+    **Exactness.** The backend solves an integral flow: OR-Tools or the
+    primal-dual method on scores scaled and rounded to integers, or HiGHS dual
+    simplex on the network LP. None is trusted: Bellman-Ford on the residual
+    graph with the exact float scores either proves optimality with node
+    potentials (starting from the primal-dual method's own, when it ran) or
+    finds an improving cycle, which is applied before searching again. ``info["exact"]``
     says whether the proof succeeded (its slack is ``info["gap_bound"]``,
     floating-point rounding only). Ties are broken deterministically.
 
@@ -68,8 +70,11 @@ def solve_flow(problem: MatchProblem, *,
         Or any object with ``shape``, ``demand``, ``capacity``, ``min_load``,
         ``locked``, ``edges()`` and ``pair_scores()``.
     objective : {"lexicographic", "score"}, default="lexicographic"
-    backend : {"auto", "ortools", "highs"}, default="auto"
-        ``"auto"`` uses OR-Tools when it is installed, else scipy's HiGHS.
+    backend : {"auto", "ortools", "primal-dual", "highs"}, default="auto"
+        ``"auto"`` uses OR-Tools when it is installed, else ``"primal-dual"``
+        (numpy and scipy only: successive shortest paths by phases, cost
+        scaling, on a priced core of the pair arcs); ``"highs"`` is scipy's
+        HiGHS on the network LP.
 
     Returns
     -------
@@ -105,24 +110,25 @@ def solve_flow(problem: MatchProblem, *,
                                 "objective='score' has no levels to put it above")
     engine = resolve_backend(backend)
     lexicographic = objective == "lexicographic"
-    flow: IntArray | None = None
-    scale: float | None = None
+    got: BackendFlow | None = None
     saturated = False
     if lexicographic and int(problem.capacity.sum()) >= int(problem.demand.sum()):
         # When every unit of demand can be met, "most covered, then most pairs" is
         # settled and only the score remains: a smaller cost range, a faster solve.
         # (Not worth trying when the places are fewer than the units wanted.)
         network = build_network(problem, "saturate")
-        flow, scale = run_backend(network, engine, lexicographic=False)
-        saturated = flow is not None
-    if flow is None:
+        got = run_backend(network, engine, lexicographic=False)
+        saturated = got.flow is not None
+    if got is None or got.flow is None:
         network = build_network(problem, objective)
-        flow, scale = run_backend(network, engine, lexicographic)
-    if flow is None:
+        got = run_backend(network, engine, lexicographic)
+    if got.flow is None:
         raise infeasible_min_loads(network)
-    return flow_assignment(problem, network, flow, certify_network(network, flow),
+    flow = got.flow
+    return flow_assignment(problem, network, flow,
+                           certify_network(network, flow, start=got.potentials),
                            backend=engine, saturated=saturated, objective=objective,
-                           scale=scale)
+                           scale=got.scale)
 
 
 def certify_flow(problem: MatchProblem, mentee_idx: IntArray, mentor_idx: IntArray, *,

@@ -1,0 +1,235 @@
+"""Min-cost flow on integer costs with numpy and scipy only: the primal-dual method.
+
+Successive shortest paths, phase by phase:
+
+1. a multi-source Dijkstra (scipy) from every node with a surplus, on the
+   residual arcs' reduced costs (non-negative under the node potentials),
+   finds the distance ``D`` to the nearest node with a shortage;
+2. potentials rise by ``min(distance, D)``, which keeps every reduced cost
+   non-negative and makes every shortest path to a shortage tight (reduced
+   cost 0);
+3. a maximum flow (scipy, Dinic) on the tight arcs moves as much surplus as
+   those paths carry; then back to 1 until no surplus is left.
+
+Each phase raises ``D`` by at least one cost unit, so the phases are few when
+the costs are small integers. Prepared here once per network: parallel and
+opposite arcs are split by a node of their own, so every residual arc is one
+entry of the sparse matrices scipy reads.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+from scipy.sparse import csr_array
+from scipy.sparse.csgraph import dijkstra, maximum_flow
+
+from mentormatch.errors import SolverError
+
+__all__ = ["FlowArcs", "PrimalDualResult", "primal_dual"]
+
+IntArray = NDArray[np.int64]
+FloatArray = NDArray[np.float64]
+BoolArray = NDArray[np.bool_]
+
+
+@dataclass(frozen=True, eq=False)
+class FlowArcs:
+    """Arcs whose residual arcs are all distinct node pairs (see :meth:`of`).
+
+    The first ``n_input`` arcs are the caller's, in order; the second halves
+    of split arcs follow them, and their split points follow the caller's
+    ``n_input_nodes`` nodes.
+    """
+
+    n_nodes: int
+    tail: IntArray
+    head: IntArray
+    lower: IntArray
+    upper: IntArray
+    n_input: int
+    n_input_nodes: int
+    split: IntArray  # the caller's arcs that were split, in the order of their second halves
+
+    @classmethod
+    def of(cls, n_nodes: int, tail: IntArray, head: IntArray, lower: IntArray,
+           upper: IntArray) -> FlowArcs:
+        """Split every arc that shares its two ends with an earlier arc by a node of its own."""
+        key = np.minimum(tail, head) * np.int64(n_nodes) + np.maximum(tail, head)
+        _, first = np.unique(key, return_index=True)
+        repeat = np.ones(tail.size, dtype=bool)
+        repeat[first] = False
+        split = np.flatnonzero(repeat)
+        mid = n_nodes + np.arange(split.size, dtype=np.int64)
+        new_head = head.copy()
+        new_head[split] = mid
+        return cls(n_nodes=n_nodes + split.size, tail=np.concatenate([tail, mid]),
+                   head=np.concatenate([new_head, head[split]]),
+                   lower=np.concatenate([lower, lower[split]]),
+                   upper=np.concatenate([upper, upper[split]]),
+                   n_input=int(tail.size), n_input_nodes=n_nodes, split=split)
+
+    def costs(self, cost: IntArray) -> IntArray:
+        """Return the caller's arc costs extended to the second halves (which cost nothing)."""
+        return np.concatenate([cost, np.zeros(self.split.size, dtype=np.int64)])
+
+
+@dataclass(frozen=True, eq=False)
+class PrimalDualResult:
+    """The flow on every arc of a :class:`FlowArcs`, its node potentials, phases run.
+
+    When ``feasible`` the flow is optimal and the potentials prove it;
+    otherwise some surplus could reach no shortage: the flow and potentials
+    are where the phases stopped (still a valid warm start).
+    """
+
+    flow: IntArray
+    potential: IntArray
+    phases: int
+    feasible: bool
+
+
+#: Dijkstra runs on floats: reduced costs (and path lengths) stay below this to be exact.
+EXACT_FLOAT = 2**52
+
+
+def primal_dual(arcs: FlowArcs, cost: IntArray, supply: IntArray, *,
+                flow: IntArray | None = None, potential: IntArray | None = None,
+                max_phases: int = 1_000_000) -> PrimalDualResult:
+    """Return a min-cost flow of ``arcs`` meeting ``supply``, for integer costs.
+
+    ``cost``, ``flow`` and ``potential`` cover every arc and node of ``arcs``
+    (see :meth:`FlowArcs.costs`). ``flow`` and ``potential`` may warm-start
+    it: every residual arc must then have a non-negative reduced cost
+    ``cost + potential[tail] - potential[head]``. Without them the flow starts
+    at the lower bounds and the potentials are shortest distances from a
+    virtual root (the network must have no negative cycle). Potentials are
+    int64; the reduced costs scipy's Dijkstra sees must stay below
+    :data:`EXACT_FLOAT`.
+    """
+    n_nodes, n_arcs = arcs.n_nodes, arcs.tail.size
+    balance = np.zeros(n_nodes, dtype=np.int64)
+    balance[:supply.size] = supply
+    flow = arcs.lower.copy() if flow is None else flow.copy()
+    potential = (_root_distances(arcs, cost, flow) if potential is None
+                 else potential.astype(np.int64, copy=True))
+    balance += (np.bincount(arcs.head, flow, minlength=n_nodes)
+                - np.bincount(arcs.tail, flow, minlength=n_nodes)).astype(np.int64)
+    layout = _Layout.of(arcs)
+    phases = 0
+    while phases < max_phases:
+        surplus = np.flatnonzero(balance > 0)
+        if surplus.size == 0:
+            return PrimalDualResult(flow, potential, phases, True)
+        phases += 1
+        reduced = cost + potential[arcs.tail] - potential[arcs.head]
+        room_up, room_down = arcs.upper - flow, flow - arcs.lower
+        weight = np.concatenate([
+            np.where(room_up > 0, np.maximum(reduced, 0), -1),
+            np.where(room_down > 0, np.maximum(-reduced, 0), -1)]).astype(np.float64)
+        weight[weight < 0] = np.inf
+        distance = dijkstra(layout.graph(weight), directed=True, indices=surplus,
+                            min_only=True)
+        reach = float(distance[balance < 0].min(initial=np.inf))
+        if not np.isfinite(reach):
+            break
+        near = distance <= reach
+        step = np.where(near, distance, reach).astype(np.int64)
+        potential += step
+        reduced += step[arcs.tail] - step[arcs.head]
+        # Shortest paths to the nearest shortages stay within distance ``reach``.
+        tight = (reduced == 0) & near[arcs.tail] & near[arcs.head]
+        capacity = np.concatenate([np.where(tight & (room_up > 0), room_up, 0),
+                                   np.where(tight & (room_down > 0), room_down, 0),
+                                   np.maximum(balance, 0), np.maximum(-balance, 0)])
+        moved = layout.max_flow(capacity)
+        flow += np.maximum(moved[:n_arcs], 0) - np.maximum(moved[n_arcs:2 * n_arcs], 0)
+        balance += moved[2 * n_arcs + n_nodes:] - moved[2 * n_arcs:2 * n_arcs + n_nodes]
+    return PrimalDualResult(flow, potential, phases, False)
+
+
+def _root_distances(arcs: FlowArcs, cost: IntArray, flow: IntArray) -> IntArray:
+    """Shortest distances from a virtual root joined to every node (Bellman-Ford rounds)."""
+    room = flow < arcs.upper
+    tail, head, cost = arcs.tail[room], arcs.head[room], cost[room]
+    distance = np.zeros(arcs.n_nodes, dtype=np.int64)
+    for _ in range(arcs.n_nodes + 1):
+        candidate = distance.copy()
+        np.minimum.at(candidate, head, distance[tail] + cost)
+        if (candidate == distance).all():
+            return distance
+        distance = candidate
+    raise SolverError("the network has a negative cycle")
+
+
+class _Layout:
+    """Fixed sparse structures of a network's residual graph, filled anew each phase.
+
+    Entries: each arc forward, then each arc backward, then, for the max flow
+    only, a super-source arc to every node and an arc from every node to a
+    super sink. They are sorted by (row, column) once, so each phase keeps
+    the entries it needs in that order and builds its matrices without a sort.
+    """
+
+    def __init__(self, arcs: FlowArcs) -> None:
+        n = arcs.n_nodes
+        nodes = np.arange(n, dtype=np.int64)
+        rows = np.concatenate([arcs.tail, arcs.head, np.full(n, n), nodes])
+        cols = np.concatenate([arcs.head, arcs.tail, nodes, np.full(n, n + 1)])
+        self._n = n
+        self._width = np.int64(n + 2)
+        self._keys = rows * self._width + cols
+        self._order = np.argsort(self._keys, kind="stable")
+        self._rows = rows[self._order]
+        self._cols = cols[self._order]
+        self._n_graph = 2 * arcs.tail.size  # entries of the residual graph proper
+
+    @classmethod
+    def of(cls, arcs: FlowArcs) -> _Layout:
+        layout = arcs.__dict__.get("_layout")
+        if layout is None:
+            layout = cls(arcs)
+            object.__setattr__(arcs, "_layout", layout)
+        return layout
+
+    def graph(self, weight: FloatArray) -> csr_array:
+        """Return the residual graph: the entries of finite ``weight`` (per graph entry)."""
+        n = self._n
+        ordered = np.full(self._order.size, np.inf)
+        graph_entry = self._order < self._n_graph
+        ordered[graph_entry] = weight[self._order[graph_entry]]
+        keep = np.isfinite(ordered)
+        return self._matrix(ordered[keep], keep, n)
+
+    def max_flow(self, capacity: IntArray) -> IntArray:
+        """Flow per entry of a maximum flow from the super source to the super sink.
+
+        Only entries of positive ``capacity`` go to scipy; its flow is
+        antisymmetric, so an entry's own flow is the positive part.
+        """
+        n = self._n
+        ordered = capacity[self._order]
+        keep = ordered > 0
+        graph = self._matrix(np.minimum(ordered[keep], 2**31 - 1).astype(np.int32), keep,
+                             n + 2)
+        flows = maximum_flow(graph, n, n + 1, method="dinic").flow
+        rows = np.repeat(np.arange(n + 2, dtype=np.int64), np.diff(flows.indptr))
+        keys = rows * self._width + flows.indices
+        if not flows.has_sorted_indices:  # pragma: no cover - scipy sorts them
+            order = np.argsort(keys, kind="stable")
+            flows = csr_array((flows.data[order], flows.indices[order], flows.indptr),
+                              shape=flows.shape)
+            keys = keys[order]
+        at = np.searchsorted(keys, self._keys[self._order[keep]])
+        out = np.zeros(capacity.size, dtype=np.int64)
+        out[self._order[keep]] = np.asarray(flows.data, dtype=np.int64)[at]
+        return out
+
+    def _matrix(self, data: NDArray[np.generic], keep: NDArray[np.bool_], size: int,
+                ) -> csr_array:
+        counts = np.bincount(self._rows[keep], minlength=size)[:size]
+        indptr = np.zeros(size + 1, dtype=np.int64)
+        np.cumsum(counts, out=indptr[1:])
+        return csr_array((data, self._cols[keep], indptr), shape=(size, size))
