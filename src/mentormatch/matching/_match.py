@@ -47,22 +47,16 @@ def match(cohort: Cohort, solver: str | None = None, *, scorer: Scorer | None = 
     min_score : float, optional
         Pairs scoring below this are never made (locked pairs excepted).
     candidates : int, optional
-        For large cohorts: never build the full matrix; start from each
-        mentee's best ``candidates`` mentors (10 is a good start). With
-        ``solver="flow"`` the answer is the proved optimum of the full cohort:
-        pairs that could improve it are added until none can
-        (``provenance.solver_info["candidates"]`` says how). Other solvers
-        that declare ``candidates`` (``mm.solvers.supporting("candidates")``)
-        run once on the best ``candidates`` by score.
+        Large cohorts: start from each mentee's best ``candidates`` mentors (10
+        is a good start), never the full matrix. ``flow`` proves the full
+        cohort's optimum (``provenance.solver_info["candidates"]``); other
+        solvers declaring ``candidates`` run once on the best by score.
     memory_budget : float or None, default=2 GiB
-        Bytes the dense path (the full score matrix, about 400 bytes per
-        mentee-mentor pair) may use. A cohort that would need more is solved
-        on candidates by itself (``candidates=10`` with the solver named, or
-        ``flow``: the proved optimum of pair scores); ``result.notes`` and
-        ``provenance.path`` / ``path_why`` say so. A solver or objective that
-        runs only on the dense problem raises
-        :class:`~mentormatch.errors.ProblemTooLargeError` instead. ``None``:
-        no budget (the dense path, whatever its size).
+        Bytes the dense path may use (about 400 per pair). A cohort needing
+        more is solved on ``candidates=10`` by itself (the named solver, or
+        ``flow``), said in ``notes`` and ``provenance.path``/``path_why``; a
+        dense-only solver or objective raises ``ProblemTooLargeError``.
+        ``None``: no budget.
     objective : str, optional
         ``"coverage"``: most mentees matched, then most pairs, then the most
         asked topic weight offered by each mentee's *set* of mentors, then
@@ -70,11 +64,9 @@ def match(cohort: Cohort, solver: str | None = None, *, scorer: Scorer | None = 
         (``mm.solvers.supporting("coverage")``). Any other value is the
         solver's own pair-score objective (``"lexicographic"``: pair scores
         as the solvers' default; ``"score"``: total score alone). ``None``:
-        coverage when any mentee asks for more than one mentor (and names a
-        topic) and the solver, if named, declares it; the solver's default
-        otherwise. ``provenance.objective`` and ``objective_why`` say which
-        ran and why, and so do ``result.notes`` when a mentee asks for more
-        than one mentor or an objective was named.
+        coverage when a mentee asks for more than one mentor (naming a topic)
+        and the solver, if named, declares it; else the solver's default.
+        ``provenance.objective``/``objective_why`` (and ``notes``) say which.
     priority : str or sequence of str, optional
         A group covered first: a mentee flag (``"newcomer"``,
         ``"trained_abroad"``, ``"relocated"``) or mentee ids. As many of them
@@ -84,11 +76,8 @@ def match(cohort: Cohort, solver: str | None = None, *, scorer: Scorer | None = 
         with ``candidates=``. ``metrics.priority_matched`` and a note report it.
     history : History, optional
         Last year's pairs and follow-up (:func:`mentormatch.read_followup`):
-        pairs that asked to continue are locked (unless released, or no
-        longer possible: each such pair is in ``notes`` with why), pairs that
-        asked to change are forbidden. ``notes`` and
-        ``provenance.options["history"]`` record every effect, and who was
-        mentored before; release reasons never appear.
+        continuing pairs locked (unless released or impossible: noted), changing
+        pairs forbidden; ``notes`` and ``provenance.options["history"]`` say so.
     **options
         Passed to the solver.
 
@@ -101,9 +90,7 @@ def match(cohort: Cohort, solver: str | None = None, *, scorer: Scorer | None = 
     Raises
     ------
     ProblemTooLargeError
-        If the dense problem would exceed ``memory_budget`` and the solver or
-        objective asked for needs it, or if memory runs out building it; the
-        message says what to do (``candidates=``, ``memory_budget=``).
+        A dense-only request over ``memory_budget``, or out of memory.
     UnsupportedProblemError
         Before solving, if the cohort needs what the solver does not declare
         (minimum loads, ``candidates=``, ``objective="coverage"``,
@@ -124,10 +111,9 @@ def match(cohort: Cohort, solver: str | None = None, *, scorer: Scorer | None = 
     """
     if history is not None:
         effects = apply_history(cohort, history)
-        result = match(effects.cohort, solver, scorer=scorer, min_score=min_score,
-                       candidates=candidates, objective=objective, priority=priority,
-                       memory_budget=memory_budget, **options)
-        return effects.annotate(result)
+        return effects.annotate(match(
+            effects.cohort, solver, scorer=scorer, min_score=min_score, candidates=candidates,
+            objective=objective, priority=priority, memory_budget=memory_budget, **options))
     path = choose_path(cohort, solver, objective, candidates, memory_budget, options,
                        dense_only="priority=" if priority is not None else None)
     if path.path == "candidates":
