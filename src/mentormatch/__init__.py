@@ -9,6 +9,7 @@ Describe a program
 ==================
 Mentee, Mentor, Cohort            People and the rules between them (forbidden, locked pairs)
 MustHave                          A hard rule on pairs ("same site", "mentor must offer X")
+Quota                             A rule on the make-up of each mentor's group (Cohort.quotas)
 MentorshipType, Modality,         The values their fields take
 CareerStage
 Schedule, TimeSlot                Work hours, site time zones, weekly availability slots
@@ -100,6 +101,7 @@ from mentormatch.models import Modality as Modality
 from mentormatch.models import MustHave as MustHave
 from mentormatch.models import Pair as Pair
 from mentormatch.models import Provenance as Provenance
+from mentormatch.models import Quota as Quota
 from mentormatch.models import Schedule as Schedule
 from mentormatch.models import Shortfall as Shortfall
 from mentormatch.models import TimeSlot as TimeSlot
@@ -140,7 +142,8 @@ from mentormatch.topics import normalize_topic as normalize_topic
 __all__ = [
     # describe a program
     "CareerStage", "Cohort", "Mentee", "Mentor", "MentorshipType", "Modality",
-    "MustHave", "Schedule", "TimeSlot", "TopicVocabulary", "example_cohort", "normalize_topic",
+    "MustHave", "Quota", "Schedule", "TimeSlot", "TopicVocabulary", "example_cohort",
+    "normalize_topic",
     # read a survey
     "ReadEntry", "ReadReport", "SurveySchema", "example_survey_path", "read_org_chart",
     "read_survey", "survey_template", "with_supervisors",

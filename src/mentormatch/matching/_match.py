@@ -6,14 +6,14 @@ from collections.abc import Iterable
 from typing import Any
 
 from mentormatch.diagnosis import diagnose_problem
-from mentormatch.encode import build_problem, priority_mask
+from mentormatch.encode import build_problem, priority_mask, quota_notes
 from mentormatch.errors import UnsupportedProblemError
 from mentormatch.explain import explain
 from mentormatch.large import match_candidates
 from mentormatch.models import Cohort, MatchResult
 from mentormatch.problem import problem_needs
 from mentormatch.scoring import Scorer, default_scorer
-from mentormatch.solvers import DEFAULT_SOLVER, require
+from mentormatch.solvers import DEFAULT_SOLVER, require, supporting
 from mentormatch.solvers import solve as solve_problem
 
 from ._objective import choose_objective, objective_note, priority_note
@@ -31,7 +31,9 @@ def match(cohort: Cohort, solver: str | None = None, *, scorer: Scorer | None = 
         Mentees, mentors and constraints.
     solver : str, optional
         A name from :func:`mentormatch.solvers.available`. Defaults to
-        ``"coverage"`` when the coverage objective runs, else ``DEFAULT_SOLVER``.
+        ``"ilp"`` when the cohort has group make-up quotas (the solvers that
+        keep them: ``mm.solvers.supporting("quotas")``), else ``"coverage"``
+        when the coverage objective runs, else ``DEFAULT_SOLVER``.
     scorer : Scorer, optional
         Defaults to :func:`mentormatch.scoring.default_scorer`.
     min_score : float, optional
@@ -44,6 +46,8 @@ def match(cohort: Cohort, solver: str | None = None, *, scorer: Scorer | None = 
         (``provenance.solver_info["candidates"]`` says how). Other solvers
         that declare ``candidates`` (``mm.solvers.supporting("candidates")``)
         run once on the best ``candidates`` by score.
+        A cohort with group make-up quotas (``cohort.quotas``) is solved dense:
+        ``candidates`` is then refused.
     objective : str, optional
         ``"coverage"``: most mentees matched, then most pairs, then the most
         asked topic weight offered by each mentee's *set* of mentors, then
@@ -95,6 +99,12 @@ def match(cohort: Cohort, solver: str | None = None, *, scorer: Scorer | None = 
             raise UnsupportedProblemError(
                 "priority= is not available with candidates= (the large-cohort path has no "
                 "priority level); match without candidates=, with solver 'flow' or 'ilp'")
+        if cohort.quotas:
+            raise UnsupportedProblemError(
+                "group make-up quotas are kept only on the dense problem; drop candidates= "
+                "(solvers that keep quotas: " + ", ".join(supporting("quotas")) + ")",
+                solver=solver or DEFAULT_SOLVER, missing=("quotas",),
+                supported_by=supporting("quotas"))
         if objective is not None:
             options["objective"] = objective
         return match_candidates(cohort, solver or DEFAULT_SOLVER, k=candidates, scorer=scorer,
@@ -110,7 +120,11 @@ def match(cohort: Cohort, solver: str | None = None, *, scorer: Scorer | None = 
     result = explain(cohort, table, problem, assignment,
                      options={**choice.options, "min_score": min_score},
                      scorer_name=type(scorer).__name__)
+    chosen = (f"solver {choice.solver!r} ran because the cohort has group make-up quotas "
+              f"(solvers that keep them: {', '.join(supporting('quotas'))})",
+              ) if cohort.quotas and solver is None else ()
     notes = (*objective_note(choice, result), *priority_note(priority, result),
+             *chosen, *quota_notes(cohort),
              *diagnosis.messages)
     provenance = result.provenance.model_copy(update={"objective": choice.objective,
                                                       "objective_why": choice.why})

@@ -12,6 +12,7 @@ from numpy.typing import ArrayLike, NDArray
 from mentormatch.errors import ConstraintConflictError, InvalidProblemError, shorten
 from mentormatch.models import MAX_COUNT
 from mentormatch.problem._duals import Duals
+from mentormatch.problem._quotas import GroupQuota
 
 __all__ = ["SCORE_LIMIT", "Assignment", "Edges", "MatchProblem", "ProblemAttributes"]
 
@@ -224,6 +225,9 @@ class MatchProblem:
         Mentees covered first (newcomers, or any flagged group): an objective
         level above every other, honoured by solvers declaring ``priority``
         (others are refused). ``None`` or all False: no priority level.
+    quotas : sequence of GroupQuota, default=()
+        Rules on the make-up of each mentor's group; only solvers declaring
+        ``quotas`` take a problem with any.
 
     Examples
     --------
@@ -233,7 +237,7 @@ class MatchProblem:
     """
 
     __slots__ = ("allowed", "attributes", "capacity", "demand", "locked", "mentee_prefs",
-                 "mentor_prefs", "min_load", "priority", "scores")
+                 "mentor_prefs", "min_load", "priority", "quotas", "scores")
 
     scores: FloatArray
     demand: IntArray
@@ -245,12 +249,14 @@ class MatchProblem:
     min_load: IntArray
     attributes: ProblemAttributes | None
     priority: BoolArray | None
+    quotas: tuple[GroupQuota, ...]
 
     def __init__(self, scores: ArrayLike, demand: ArrayLike = 1, capacity: ArrayLike = 1,
                  allowed: ArrayLike | None = None, locked: ArrayLike | None = None,
                  mentee_prefs: ArrayLike | None = None, mentor_prefs: ArrayLike | None = None,
                  min_load: ArrayLike = 0, attributes: ProblemAttributes | None = None,
-                 priority: ArrayLike | None = None) -> None:
+                 priority: ArrayLike | None = None,
+                 quotas: tuple[GroupQuota, ...] = ()) -> None:
         matrix = _matrix("scores", scores, None)
         n_e, n_r = matrix.shape
         set_ = object.__setattr__
@@ -275,6 +281,9 @@ class MatchProblem:
             attributes.check(n_e, n_r)
         set_(self, "attributes", attributes)
         set_(self, "priority", _priority(priority, n_e))
+        for quota in quotas:
+            quota.check(n_e, n_r)
+        set_(self, "quotas", tuple(quotas))
         _check_min_load(self.min_load, self.capacity)
 
     def __setattr__(self, name: str, value: object) -> None:

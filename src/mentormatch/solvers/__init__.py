@@ -7,6 +7,7 @@ group.
 """
 
 from mentormatch.problem import SolverCapabilities as SolverCapabilities
+from mentormatch.solvers._ilp import unbalanceable_groups as unbalanceable_groups
 from mentormatch.solvers._interrupt import run_interruptibly as run_interruptibly
 from mentormatch.solvers._registry import DEFAULT_SOLVER as DEFAULT_SOLVER
 from mentormatch.solvers._registry import SolverSpec as SolverSpec
@@ -18,4 +19,4 @@ from mentormatch.solvers._registry import solve as solve
 from mentormatch.solvers._registry import supporting as supporting
 
 __all__ = ["DEFAULT_SOLVER", "SolverCapabilities", "SolverSpec", "available", "get", "register",
-           "require", "run_interruptibly", "solve", "supporting"]
+           "require", "run_interruptibly", "solve", "supporting", "unbalanceable_groups"]
