@@ -56,6 +56,7 @@ Program                           Every round on one cohort, rules across rounds
 form_circles, pair_peers,         Group circles, peer pairs, roommates, buddies,
 stable_roommates, match_buddies,  task-focused matches; their result types are in
 match_tasks                       :mod:`mentormatch.rounds`
+form_mentor_circles               Peer circles of mentors by topic (a community of practice)
 
 Array level (tools and benchmarks)
 ==================================
@@ -122,6 +123,7 @@ from mentormatch.report import write_mail_merge as write_mail_merge
 from mentormatch.report import write_report as write_report
 from mentormatch.rounds import Program as Program
 from mentormatch.rounds import form_circles as form_circles
+from mentormatch.rounds import form_mentor_circles as form_mentor_circles
 from mentormatch.rounds import match_buddies as match_buddies
 from mentormatch.rounds import match_tasks as match_tasks
 from mentormatch.rounds import pair_peers as pair_peers
@@ -159,8 +161,8 @@ __all__ = [
     "plot_topic_demand", "render_agreement", "write_agreements", "write_json",
     "write_mail_merge", "write_report",
     # program rounds
-    "Program", "form_circles", "match_buddies", "match_tasks", "pair_peers",
-    "stable_roommates",
+    "Program", "form_circles", "form_mentor_circles", "match_buddies", "match_tasks",
+    "pair_peers", "stable_roommates",
     # array level
     "Assignment", "MatchProblem", "ProblemAttributes", "solve",
     # errors and sub-packages
