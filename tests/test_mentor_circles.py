@@ -1,4 +1,4 @@
-"""Mentors' peer circles by topic (issue 14, item 7): exact, within sizes, in Program and the CLI."""
+"""Mentors' peer circles by topic (issue 14, item 7): exact, sized, in Program and the CLI."""
 
 from __future__ import annotations
 
