@@ -262,3 +262,16 @@ def test_quotas_survive_the_cohort_json() -> None:
     again = mm.Cohort.model_validate_json(cohort.model_dump_json())
     assert again.quotas == cohort.quotas
     assert json.loads(cohort.model_dump_json())["quotas"][0]["max_count"] == 2
+
+
+def test_rematch_keeps_the_quotas_and_drops_a_leaving_mentor_from_them() -> None:
+    quota = mm.Quota(attribute="gender", max_count=2, no_lone=True, mentors=("r0", "r1"))
+    cohort = _cohort([quota])
+    result = mm.match(cohort)
+    leaver = result.pairs[0].mentor
+    after = mm.rematch(result, leaving_mentors=[leaver])
+    assert after.provenance.solver == "ilp"
+    assert after.cohort is not None
+    assert after.cohort.quotas[0].mentors == tuple(r for r in ("r0", "r1") if r != leaver)
+    problem = build_problem(after.cohort, default_scorer().score(after.cohort))
+    assert mm.check(after, problem).ok
