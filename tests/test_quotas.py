@@ -275,3 +275,19 @@ def test_rematch_keeps_the_quotas_and_drops_a_leaving_mentor_from_them() -> None
     assert after.cohort.quotas[0].mentors == tuple(r for r in ("r0", "r1") if r != leaver)
     problem = build_problem(after.cohort, default_scorer().score(after.cohort))
     assert mm.check(after, problem).ok
+
+
+def test_cli_program_runs_ilp_for_a_cohort_with_quotas(tmp_path, capsys) -> None:
+    from mentormatch.cli import main
+
+    path = tmp_path / "cohort.json"
+    path.write_text(_cohort([]).model_dump_json())
+    out = tmp_path / "rounds.json"
+    assert main(["program", str(path), "--quota", "gender:max=2,no-lone", "--json",
+                 str(out)]) == 0
+    result = mm.rounds.ProgramResult.model_validate_json(out.read_text())
+    assert result.long_term is not None and result.long_term.provenance.solver == "ilp"
+    text = capsys.readouterr().out + out.read_text()
+    assert not any(secret in text for secret in SECRETS)
+    assert main(["program", str(path), "--quota", "gender:max=2", "--solver", "flow"]) == 2
+    assert "solvers that do: ilp" in capsys.readouterr().err
