@@ -291,3 +291,17 @@ def test_cli_program_runs_ilp_for_a_cohort_with_quotas(tmp_path, capsys) -> None
     assert not any(secret in text for secret in SECRETS)
     assert main(["program", str(path), "--quota", "gender:max=2", "--solver", "flow"]) == 2
     assert "solvers that do: ilp" in capsys.readouterr().err
+
+
+def test_a_mentee_left_out_by_a_quota_is_told_so_without_the_value() -> None:
+    cohort = mm.Cohort(
+        mentees=[mm.Mentee(id=f"e{k}", topics=["qi"], background=f"b-secret-{k}")
+                 for k in range(3)],
+        mentors=[mm.Mentor(id="r0", topics=["qi"], capacity=3)],
+        quotas=[mm.Quota(attribute="background", no_lone=True)])
+    result = mm.match(cohort)
+    assert result.pairs == ()
+    assert {u.reason for u in result.unmatched} == {
+        "1 admissible mentor(s) still had room, but joining any of their groups would "
+        "break a group make-up quota"}
+    assert "secret" not in result.model_dump_json() + "\n".join(result.notes)
