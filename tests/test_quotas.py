@@ -305,3 +305,18 @@ def test_a_mentee_left_out_by_a_quota_is_told_so_without_the_value() -> None:
         "1 admissible mentor(s) still had room, but joining any of their groups would "
         "break a group make-up quota"}
     assert "secret" not in result.model_dump_json() + "\n".join(result.notes)
+
+
+def test_cli_reads_a_file_of_quotas(tmp_path, capsys) -> None:
+    from mentormatch.cli import main
+
+    path = tmp_path / "cohort.json"
+    path.write_text(_cohort([]).model_dump_json())
+    rules = tmp_path / "quotas.json"
+    rules.write_text(json.dumps([{"attribute": "gender", "max_count": 2, "no_lone": True}]))
+    assert main(["match", str(path), "--quotas", str(rules)]) == 0
+    assert "gender: at most 2 of each value, no lone member" in capsys.readouterr().out
+    rules.write_text(json.dumps([{"attribute": "gender", "value": ["g-secret-a"]}]))
+    assert main(["match", str(path), "--quotas", str(rules)]) == 2
+    err = capsys.readouterr().err
+    assert "quotas[0]" in err and "secret" not in err
