@@ -61,6 +61,7 @@ form_mentor_circles               Peer circles of mentors by topic (a community 
 Array level (tools and benchmarks)
 ==================================
 MatchProblem, ProblemAttributes   The arrays every solver takes, validated once
+GroupQuota                        A group make-up quota as arrays (MatchProblem(quotas=...))
 solve, Assignment                 Run a solver by name; its index-level answer
 
 Sub-packages
@@ -108,6 +109,7 @@ from mentormatch.models import Shortfall as Shortfall
 from mentormatch.models import TimeSlot as TimeSlot
 from mentormatch.models import Unmatched as Unmatched
 from mentormatch.problem import Assignment as Assignment
+from mentormatch.problem import GroupQuota as GroupQuota
 from mentormatch.problem import MatchProblem as MatchProblem
 from mentormatch.problem import ProblemAttributes as ProblemAttributes
 from mentormatch.report import Guidelines as Guidelines
@@ -164,7 +166,7 @@ __all__ = [
     "Program", "form_circles", "form_mentor_circles", "match_buddies", "match_tasks",
     "pair_peers", "stable_roommates",
     # array level
-    "Assignment", "MatchProblem", "ProblemAttributes", "solve",
+    "Assignment", "GroupQuota", "MatchProblem", "ProblemAttributes", "solve",
     # errors and sub-packages
     "MentorMatchError", "errors", "rounds", "scoring", "solvers", "synthetic",
 ]

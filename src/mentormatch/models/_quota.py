@@ -13,7 +13,7 @@ message: :meth:`Quota.describe` says "one value" where the rule names one.
 from __future__ import annotations
 
 import math
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import BeforeValidator, Field, model_validator
 
@@ -24,7 +24,7 @@ __all__ = ["QUOTA_ATTRIBUTES", "Quota", "QuotaAttribute", "person_value"]
 
 QuotaAttribute = Literal["gender", "background", "division", "site", "career_stage"]
 #: Attributes a quota may count (one value per person).
-QUOTA_ATTRIBUTES: tuple[str, ...] = ("gender", "background", "division", "site", "career_stage")
+QUOTA_ATTRIBUTES: tuple[str, ...] = get_args(QuotaAttribute)
 
 
 def _parse_value(value: Any) -> Any:

@@ -282,6 +282,9 @@ class MatchProblem:
         set_(self, "attributes", attributes)
         set_(self, "priority", _priority(priority, n_e))
         for quota in quotas:
+            if not isinstance(quota, GroupQuota):
+                raise InvalidProblemError(f"quotas must hold GroupQuota objects, got "
+                                          f"{type(quota).__name__}")
             quota.check(n_e, n_r)
         set_(self, "quotas", tuple(quotas))
         _check_min_load(self.min_load, self.capacity)
