@@ -30,10 +30,9 @@ def match(cohort: Cohort, solver: str | None = None, *, scorer: Scorer | None = 
     cohort : Cohort
         Mentees, mentors and constraints.
     solver : str, optional
-        A name from :func:`mentormatch.solvers.available`. Defaults to
-        ``"ilp"`` when the cohort has group make-up quotas (the solvers that
-        keep them: ``mm.solvers.supporting("quotas")``), else ``"coverage"``
-        when the coverage objective runs, else ``DEFAULT_SOLVER``.
+        A name from :func:`mentormatch.solvers.available`. Defaults to ``"ilp"``
+        for a cohort with quotas, ``"coverage"`` when the coverage objective
+        runs, else ``DEFAULT_SOLVER``.
     scorer : Scorer, optional
         Defaults to :func:`mentormatch.scoring.default_scorer`.
     min_score : float, optional
@@ -46,8 +45,7 @@ def match(cohort: Cohort, solver: str | None = None, *, scorer: Scorer | None = 
         (``provenance.solver_info["candidates"]`` says how). Other solvers
         that declare ``candidates`` (``mm.solvers.supporting("candidates")``)
         run once on the best ``candidates`` by score.
-        A cohort with group make-up quotas (``cohort.quotas``) is solved dense:
-        ``candidates`` is then refused.
+        Refused for a cohort with group make-up quotas (solved dense only).
     objective : str, optional
         ``"coverage"``: most mentees matched, then most pairs, then the most
         asked topic weight offered by each mentee's *set* of mentors, then
@@ -99,12 +97,7 @@ def match(cohort: Cohort, solver: str | None = None, *, scorer: Scorer | None = 
             raise UnsupportedProblemError(
                 "priority= is not available with candidates= (the large-cohort path has no "
                 "priority level); match without candidates=, with solver 'flow' or 'ilp'")
-        if cohort.quotas:
-            raise UnsupportedProblemError(
-                "group make-up quotas are kept only on the dense problem; drop candidates= "
-                "(solvers that keep quotas: " + ", ".join(supporting("quotas")) + ")",
-                solver=solver or DEFAULT_SOLVER, missing=("quotas",),
-                supported_by=supporting("quotas"))
+        _refuse_quotas_on_candidates(cohort, solver)
         if objective is not None:
             options["objective"] = objective
         return match_candidates(cohort, solver or DEFAULT_SOLVER, k=candidates, scorer=scorer,
@@ -120,14 +113,27 @@ def match(cohort: Cohort, solver: str | None = None, *, scorer: Scorer | None = 
     result = explain(cohort, table, problem, assignment,
                      options={**choice.options, "min_score": min_score},
                      scorer_name=type(scorer).__name__)
-    chosen = (f"solver {choice.solver!r} ran because the cohort has group make-up quotas "
-              f"(solvers that keep them: {', '.join(supporting('quotas'))})",
-              ) if cohort.quotas and solver is None else ()
     notes = (*objective_note(choice, result), *priority_note(priority, result),
-             *chosen, *quota_notes(cohort),
-             *diagnosis.messages)
+             *_quota_notes(cohort, solver, choice.solver), *diagnosis.messages)
     provenance = result.provenance.model_copy(update={"objective": choice.objective,
                                                       "objective_why": choice.why})
     return result.model_copy(update={"notes": (*result.notes, *notes),
                                      "provenance": provenance})
 
+
+
+def _refuse_quotas_on_candidates(cohort: Cohort, solver: str | None) -> None:
+    if cohort.quotas:
+        raise UnsupportedProblemError(
+            "group make-up quotas are kept only on the dense problem; drop candidates= "
+            "(solvers that keep quotas: " + ", ".join(supporting("quotas")) + ")",
+            solver=solver or DEFAULT_SOLVER, missing=("quotas",),
+            supported_by=supporting("quotas"))
+
+
+def _quota_notes(cohort: Cohort, asked: str | None, ran: str) -> tuple[str, ...]:
+    """Which solver ran for the quotas (when none was named), and what they kept."""
+    chosen = (f"solver {ran!r} ran because the cohort has group make-up quotas "
+              f"(solvers that keep them: {', '.join(supporting('quotas'))})",
+              ) if cohort.quotas and asked is None else ()
+    return (*chosen, *quota_notes(cohort))
