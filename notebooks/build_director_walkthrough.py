@@ -204,6 +204,29 @@ for path in (report, mm.write_mail_merge(year2, out / "pairs-year-2.csv"),
              mm.write_json(year2, out / "result-year-2.json")):
     assert reason not in path.read_text(encoding="utf-8")
 print(report.name, report.stat().st_size, "bytes")"""),
+    ("md", """## 11. Balanced groups, and a community of practice for mentors
+
+One public programme balances each mentor's group by gender: at most 3 of one, and never
+anyone the only one of their gender in a group. A `mm.Quota` on the cohort says so; only
+`ilp` keeps quotas (every other solver refuses them), and `mm.match` runs it when no solver
+is named. The example survey records no gender, so the mentees are given one here for the
+demonstration; the values never appear in a note, a message or an export."""),
+    ("code", """balanced = mm.Cohort(
+    mentees=[e.model_copy(update={"gender": ("a", "b")[k % 2]})
+             for k, e in enumerate(cohort.mentees)],
+    mentors=cohort.mentors, forbidden=cohort.forbidden, locked=cohort.locked,
+    vocabulary=cohort.vocabulary,
+    quotas=[mm.Quota(attribute="gender", max_count=3, no_lone=True)])
+print("solvers that keep quotas:", mm.solvers.supporting("quotas"))
+grouped = mm.match(balanced)
+for note in grouped.notes:
+    print("note:", note)
+grouped.to_frame()"""),
+    ("md", """The participants also suggested a community of practice among mentors:
+`mm.form_mentor_circles` groups mentors into peer circles around one topic each (also a
+round of `mm.Program`, `mentor_circles=True`)."""),
+    ("code", """peer_circles = mm.form_mentor_circles(cohort, min_size=3, max_size=8)
+peer_circles.to_frame().groupby("circle")["mentor"].apply(", ".join)"""),
 ]
 
 

@@ -193,6 +193,9 @@ def test_sensitive_attributes_never_in_output_files_or_logs(tmp_path: Path, monk
                  "--out", str(after["csv"]), "--json", str(after["json"]),
                  "--report", str(after["html"])]) == 0
     assert main(["demo"]) == 0
+    # Quotas on both sensitive attributes, one naming a value (issue 14): still no value shown.
+    assert main(["match", str(cohort), "--quota", "gender:value=g-secret-1,max=1",
+                 "--quota", "background:no-lone"]) == 0
     seen = [capsys.readouterr().out, tty.getvalue(), caplog.text,
             *(f.read_text() for f in (*files.values(), *after.values()))]
     assert "concordance" in seen[0]  # the reasons do talk about concordance ...

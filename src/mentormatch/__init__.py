@@ -9,6 +9,7 @@ Describe a program
 ==================
 Mentee, Mentor, Cohort            People and the rules between them (forbidden, locked pairs)
 MustHave                          A hard rule on pairs ("same site", "mentor must offer X")
+Quota                             A rule on the make-up of each mentor's group (Cohort.quotas)
 MentorshipType, Modality,         The values their fields take
 CareerStage
 Schedule, TimeSlot                Work hours, site time zones, weekly availability slots
@@ -58,10 +59,12 @@ Program                           Every round on one cohort, rules across rounds
 form_circles, pair_peers,         Group circles, peer pairs, roommates, buddies,
 stable_roommates, match_buddies,  task-focused matches; their result types are in
 match_tasks                       :mod:`mentormatch.rounds`
+form_mentor_circles               Peer circles of mentors by topic (a community of practice)
 
 Array level (tools and benchmarks)
 ==================================
 MatchProblem, ProblemAttributes   The arrays every solver takes, validated once
+GroupQuota                        A group make-up quota as arrays (MatchProblem(quotas=...))
 solve, Assignment                 Run a solver by name; its index-level answer
 pair_graph, GraphMatching         Maximum-weight matching of a general graph (one pool)
 
@@ -106,11 +109,13 @@ from mentormatch.models import MustHave as MustHave
 from mentormatch.models import Pair as Pair
 from mentormatch.models import PairFeedback as PairFeedback
 from mentormatch.models import Provenance as Provenance
+from mentormatch.models import Quota as Quota
 from mentormatch.models import Schedule as Schedule
 from mentormatch.models import Shortfall as Shortfall
 from mentormatch.models import TimeSlot as TimeSlot
 from mentormatch.models import Unmatched as Unmatched
 from mentormatch.problem import Assignment as Assignment
+from mentormatch.problem import GroupQuota as GroupQuota
 from mentormatch.problem import MatchProblem as MatchProblem
 from mentormatch.problem import ProblemAttributes as ProblemAttributes
 from mentormatch.report import Guidelines as Guidelines
@@ -126,6 +131,7 @@ from mentormatch.report import write_mail_merge as write_mail_merge
 from mentormatch.report import write_report as write_report
 from mentormatch.rounds import Program as Program
 from mentormatch.rounds import form_circles as form_circles
+from mentormatch.rounds import form_mentor_circles as form_mentor_circles
 from mentormatch.rounds import match_buddies as match_buddies
 from mentormatch.rounds import match_tasks as match_tasks
 from mentormatch.rounds import pair_peers as pair_peers
@@ -151,7 +157,8 @@ from mentormatch.topics import normalize_topic as normalize_topic
 __all__ = [
     # describe a program
     "CareerStage", "Cohort", "Mentee", "Mentor", "MentorshipType", "Modality",
-    "MustHave", "Schedule", "TimeSlot", "TopicVocabulary", "example_cohort", "normalize_topic",
+    "MustHave", "Quota", "Schedule", "TimeSlot", "TopicVocabulary", "example_cohort",
+    "normalize_topic",
     # read a survey
     "FollowUpSchema", "ReadEntry", "ReadReport", "SurveySchema", "example_survey_path",
     "followup_template", "read_followup", "read_org_chart", "read_survey", "survey_template",
@@ -167,10 +174,11 @@ __all__ = [
     "plot_topic_demand", "render_agreement", "write_agreements", "write_json",
     "write_mail_merge", "write_report",
     # program rounds
-    "Program", "form_circles", "match_buddies", "match_tasks", "pair_peers",
-    "stable_roommates",
+    "Program", "form_circles", "form_mentor_circles", "match_buddies", "match_tasks",
+    "pair_peers", "stable_roommates",
     # array level
-    "Assignment", "GraphMatching", "MatchProblem", "ProblemAttributes", "pair_graph", "solve",
+    "Assignment", "GraphMatching", "GroupQuota", "MatchProblem", "ProblemAttributes",
+    "pair_graph", "solve",
     # errors and sub-packages
     "MentorMatchError", "errors", "rounds", "scoring", "solvers", "synthetic",
 ]

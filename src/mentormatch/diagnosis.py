@@ -13,6 +13,7 @@ from mentormatch.errors import InfeasibleError
 from mentormatch.models import Cohort, MentorshipType, MustHaveMask
 from mentormatch.problem import MatchProblem, locked_residual, unmeetable_min_loads
 from mentormatch.scoring import Scorer, default_scorer, slot_rule
+from mentormatch.solvers import unbalanceable_groups
 
 __all__ = ["Diagnosis", "Finding", "diagnose", "diagnose_problem"]
 
@@ -121,8 +122,10 @@ def diagnose(cohort: Cohort, *, scorer: Scorer | None = None,
     ------
     InfeasibleError
         When the cohort asks for the impossible: a mentor's minimum load that
-        not enough admissible mentees can fill. (Contradictory locks are already
-        rejected when the :class:`Cohort` is built.)
+        not enough admissible mentees can fill, or a mentor's group that cannot
+        meet the cohort's make-up quotas (the message names the mentor and the
+        rule, never a value). (Contradictory locks are already rejected when the
+        :class:`Cohort` is built.)
 
     Examples
     --------
@@ -147,7 +150,8 @@ def diagnose_problem(cohort: Cohort, problem: MatchProblem) -> Diagnosis:
     e_ids, r_ids = cohort.mentee_ids, cohort.mentor_ids
     rest = locked_residual(problem)
     lock_r, room, want = rest.mentor_locks, rest.capacity, rest.demand
-    unmeetable = unmeetable_min_loads(problem, lambda j: r_ids[j])
+    unmeetable = (unmeetable_min_loads(problem, lambda j: r_ids[j])
+                  or unbalanceable_groups(problem, lambda j: f"mentor {r_ids[j]}"))
     if unmeetable:
         raise InfeasibleError(unmeetable)
     findings: list[Finding] = []

@@ -8,9 +8,10 @@ import numpy as np
 from numpy.typing import NDArray
 
 from mentormatch.errors import InvalidInputError, UnknownIdError, shorten
-from mentormatch.models import Cohort, MustHaveMask
+from mentormatch.models import Cohort, MustHaveMask, Quota, person_value
 from mentormatch.problem import (
     MIN_SCORE_SLACK,
+    GroupQuota,
     MatchProblem,
     ProblemAttributes,
 )
@@ -127,6 +128,61 @@ def ranked_edge_preferences(cohort: Cohort, mentee: NDArray[np.int64],
             prefs[order[at[hit]]] = np.array([v for _, v in ranked])[hit]
         out.append(prefs)
     return out[0], out[1]
+def group_quota(cohort: Cohort, quota: Quota) -> GroupQuota:
+    """Return a cohort's make-up rule in the array form solvers take.
+
+    Values are coded in the order mentees first show them (a value the rule
+    names but no mentee has gets a code too); mentees without one get ``-1``.
+
+    Examples
+    --------
+    >>> import mentormatch as mm
+    >>> c = mm.Cohort(mentees=[mm.Mentee(id="e1", site="a"), mm.Mentee(id="e2")],
+    ...               mentors=[mm.Mentor(id="r1")])
+    >>> q = group_quota(c, mm.Quota(attribute="site", max_count=1))
+    >>> q.label.tolist(), q.n_values, q.name
+    ([0, -1], 1, 'site: at most 1 of each value')
+    """
+    seen = [person_value(p, quota.attribute) for p in cohort.mentees]
+    codes = {v: k for k, v in enumerate(dict.fromkeys(
+        [v for v in seen if v is not None] + ([quota.value] if quota.value else [])))}
+    mentors = np.ones(len(cohort.mentors), dtype=bool)
+    if quota.mentors is not None:
+        mentors[:] = False
+        index = cohort.mentor_index()
+        mentors[[index[r] for r in quota.mentors]] = True
+    return GroupQuota(
+        label=np.array([-1 if v is None else codes[v] for v in seen], dtype=np.int64),
+        n_values=len(codes), mentors=mentors,
+        value=None if quota.value is None else codes[quota.value],
+        min_count=quota.min_count, max_count=quota.max_count, min_share=quota.min_share,
+        max_share=quota.max_share, no_lone=quota.no_lone, name=quota.describe())
+
+
+def quota_notes(cohort: Cohort) -> tuple[str, ...]:
+    """Return what a match with quotas kept, and who counts in no value (never a value).
+
+    Examples
+    --------
+    >>> import mentormatch as mm
+    >>> c = mm.Cohort(mentees=[mm.Mentee(id="e1", gender="w"), mm.Mentee(id="e2")],
+    ...               mentors=[mm.Mentor(id="r1")],
+    ...               quotas=[mm.Quota(attribute="gender", no_lone=True)])
+    >>> for note in quota_notes(c): print(note)
+    group make-up kept in every mentor's group: gender: no lone member
+    1 mentee has no recorded gender: they count in their group's size, in no gender value
+    """
+    if not cohort.quotas:
+        return ()
+    notes = ["group make-up kept in every mentor's group: "
+             + "; ".join(q.describe() for q in cohort.quotas)]
+    for attribute in dict.fromkeys(q.attribute for q in cohort.quotas):
+        missing = sum(person_value(p, attribute) is None for p in cohort.mentees)
+        if missing:
+            who = "1 mentee has" if missing == 1 else f"{missing} mentees have"
+            notes.append(f"{who} no recorded {attribute.replace('_', ' ')}: they count in "
+                         f"their group's size, in no {attribute.replace('_', ' ')} value")
+    return tuple(notes)
 
 
 def checked_min_score(min_score: object) -> float | None:
@@ -249,5 +305,6 @@ def build_problem(cohort: Cohort, table: ScoreTable, *,
         mentee_prefs=mentee_prefs, mentor_prefs=mentor_prefs,
         attributes=problem_attributes(cohort),
         priority=priority,
+        quotas=tuple(group_quota(cohort, q) for q in cohort.quotas),
     )
 

@@ -60,6 +60,9 @@ def _why_short(problem: MatchProblem, mine: NDArray[np.int64], i: int, solver: s
     n_room = int((others & (loads < problem.capacity)).sum())
     if not n_room:
         return f"every other admissible mentor ({n_others}) is at capacity"
+    if problem.quotas:  # an optimal solver leaves room unused only to keep a quota
+        return (f"{n_room} admissible mentor(s) still had room, but joining any of their "
+                "groups would break a group make-up quota")
     return (f"{n_room} admissible mentor(s) still had room, but solver {solver!r} "
             "did not assign one")
 

@@ -32,6 +32,7 @@ from mentormatch.report import (
     make_folder,
     render_report,
 )
+from mentormatch.solvers import DEFAULT_SOLVER
 from mentormatch.survey import survey_template
 from mentormatch.synthetic import example_cohort
 
@@ -209,13 +210,15 @@ def cmd_demo(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 def cmd_match(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Match a cohort or survey and write the requested files."""
-    with Progress(2 + _n_outputs(args), f"match ({args.solver})") as bar:
+    with Progress(2 + _n_outputs(args), f"match ({args.solver or 'default'})") as bar:
         bar.stage(f"reading {args.input.name}")
         cohort = load_cohort(args.input, ReadOptions.from_args(args), bar.above(err))
         history = load_history(args)
         bar.update()
         bar.stage(_match_stage(cohort))
-        result = match(cohort, solver=args.solver, priority=args.priority, history=history,
+        # Without --solver: flow as always, or the choice mm.match makes for quotas.
+        solver = args.solver or (None if cohort.quotas else DEFAULT_SOLVER)
+        result = match(cohort, solver=solver, priority=args.priority, history=history,
                        **_solve_options(args))
         bar.update()
         said = _write_outputs(result, args, bar, history=history)

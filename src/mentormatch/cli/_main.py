@@ -42,9 +42,10 @@ def _add_reading(p: argparse.ArgumentParser) -> None:
     add_reading_arguments(p)
 
 
-def _add_solving(p: argparse.ArgumentParser, default: str | None = DEFAULT_SOLVER) -> None:
+def _add_solving(p: argparse.ArgumentParser, default: str | None = DEFAULT_SOLVER,
+                 said: str | None = None) -> None:
     p.add_argument("--solver", choices=available(), default=default,
-                   help=f"matching algorithm (default: {default or 'as before'})")
+                   help=f"matching algorithm (default: {said or default or 'as before'})")
     p.add_argument("--min-score", type=float, help="never make pairs scoring below this")
 
 
@@ -70,7 +71,7 @@ def _parser() -> argparse.ArgumentParser:
 
     m = sub.add_parser("match", help="match a cohort JSON file or a survey export")
     _add_input(m)
-    _add_solving(m)
+    _add_solving(m, default=None, said=f"{DEFAULT_SOLVER}; ilp when the cohort has quotas")
     m.add_argument("--priority", choices=PRIORITY_FLAGS,
                    help="cover this group of mentees first (solvers flow and ilp)")
     _add_outputs(m)

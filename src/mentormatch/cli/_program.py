@@ -12,22 +12,34 @@ from mentormatch.io import csv_text, write_files
 from mentormatch.rounds import Program, ProgramResult
 from mentormatch.solvers import DEFAULT_SOLVER, available
 
+#: The solver of a cohort with group make-up quotas when none is named (as mm.match).
+QUOTA_SOLVER = "ilp"
+
 __all__ = ["add_program_parser", "cmd_program", "format_program"]
 
 
 def add_program_parser(sub: Any) -> None:
     """Add the ``program`` subcommand to an argparse subparsers object."""
     p = sub.add_parser("program", help="run every round: long-term, circles, peers, "
-                                       "newcomer buddies, task-focused matches")
+                                       "newcomer buddies, task-focused matches (and, with "
+                                       "--mentor-circles, mentors' peer circles)")
     p.add_argument("input", type=Path, metavar="COHORT_OR_SURVEY",
                    help="cohort JSON, or a survey export (.csv, .xlsx, .json)")
     add_reading_arguments(p)
-    p.add_argument("--solver", choices=available(), default=DEFAULT_SOLVER)
+    p.add_argument("--solver", choices=available(), default=None,
+                   help=f"solver of the matching rounds (default: {DEFAULT_SOLVER}; ilp when "
+                        "the cohort has group make-up quotas)")
     p.add_argument("--circle-min", type=int, default=3, help="smallest circle (default: 3)")
     p.add_argument("--circle-max", type=int, default=8, help="largest circle (default: 8)")
     p.add_argument("--peer-method", choices=["max_weight", "stable"], default="max_weight")
     p.add_argument("--buddy-can-be-mentor", action="store_true",
                    help="allow a newcomer's mentor to be their buddy too")
+    p.add_argument("--mentor-circles", action="store_true",
+                   help="also group mentors into peer circles by topic (community of practice)")
+    p.add_argument("--mentor-circle-min", type=int, default=3,
+                   help="smallest mentors' circle (default: 3)")
+    p.add_argument("--mentor-circle-max", type=int, default=8,
+                   help="largest mentors' circle (default: 8)")
     p.add_argument("--out", type=Path, help="write every round's pairs as one CSV here")
     p.add_argument("--json", type=Path, help="write the whole result as JSON here")
 
@@ -46,7 +58,8 @@ def format_program(result: ProgramResult, width: int = 100) -> str:
              "-" * width]
     indent = " " * 42
     for row in result.to_records():
-        body = (f"[{row['topic']}] " if row["topic"] and row["round"] == "task" else "") + \
+        tagged = row["topic"] and row["round"] in ("task", "mentor_circle")
+        body = (f"[{row['topic']}] " if tagged else "") + \
             row["reasons"]
         wrapped = textwrap.wrap(body, width=width - len(indent)) or [""]
         lines.append(f"{row['round']:<10} {row['mentee']:<10} {row['mentor']:<12} "
@@ -66,6 +79,8 @@ def format_program(result: ProgramResult, width: int = 100) -> str:
         left += [("buddy", u.mentee, u.reason) for u in result.buddies.unmatched]
     if result.tasks:
         left += [("task", f"{u.mentee} [{u.topic}]", u.reason) for u in result.tasks.unmatched]
+    if result.mentor_circles:
+        left += [("mentor_circle", u.mentor, u.reason) for u in result.mentor_circles.left_out]
     if left:
         lines.append("-" * width)
     for round_, who, why in left:
@@ -78,8 +93,13 @@ def cmd_program(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     cohort = load_cohort(args.input, ReadOptions.from_args(args), err)
     program = Program(cohort=cohort, circle_min=args.circle_min, circle_max=args.circle_max,
                       peer_method=args.peer_method,
-                      buddy_can_be_mentor=args.buddy_can_be_mentor)
-    result = program.run(solver=args.solver)
+                      buddy_can_be_mentor=args.buddy_can_be_mentor,
+                      mentor_circles=args.mentor_circles,
+                      mentor_circle_min=args.mentor_circle_min,
+                      mentor_circle_max=args.mentor_circle_max)
+    # Only ilp keeps group make-up quotas: without --solver, a cohort with quotas runs it.
+    solver = args.solver or (QUOTA_SOLVER if cohort.quotas else DEFAULT_SOLVER)
+    result = program.run(solver=solver)
     print(format_program(result), file=out)
     files: dict[Path, tuple[str, str]] = {}
     if args.out:

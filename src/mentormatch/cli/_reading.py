@@ -15,9 +15,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
+from mentormatch.cli._quota_option import parse_quota, read_quotas
 from mentormatch.errors import InvalidInputError
 from mentormatch.io import atomic_write_text
-from mentormatch.models import Cohort, MustHave
+from mentormatch.models import Cohort, MustHave, Quota
 from mentormatch.survey import (
     ReadReport,
     SurveySchema,
@@ -71,6 +72,12 @@ def add_reading_arguments(p: argparse.ArgumentParser, *, constraints: bool = Tru
         p.add_argument("--must-haves", type=Path, metavar="FILE",
                        help="a text file of hard rules, one a line; 'MENTEE: RULE' makes "
                             "one mentee's must-have ('#' starts a comment)")
+        p.add_argument("--quota", action="append", default=[], metavar="ATTRIBUTE:RULES",
+                       help="make-up of each mentor's group, e.g. 'gender:max=3,no-lone' "
+                            "(rules: min=N, max=N, min-share=X, max-share=X, no-lone, "
+                            "value=TEXT, mentors=ID+ID); repeatable")
+        p.add_argument("--quotas", type=Path, metavar="FILE",
+                       help="JSON list of quotas (the fields of mentormatch.Quota)")
 
 
 @dataclass(frozen=True)
@@ -86,6 +93,7 @@ class ReadOptions:
     lock: tuple[tuple[str, str], ...] = field(default_factory=tuple)
     forbid: tuple[tuple[str, str], ...] = field(default_factory=tuple)
     must_haves: tuple[MustHave, ...] = field(default_factory=tuple)
+    quotas: tuple[Quota, ...] = field(default_factory=tuple)
 
     @classmethod
     def from_args(cls, args: argparse.Namespace) -> ReadOptions:
@@ -100,7 +108,9 @@ class ReadOptions:
                    forbid=tuple(parse_pair(t, "--forbid") for t in get("forbid") or ()),
                    must_haves=(*(MustHave.parse(t) for t in get("must_have") or ()),
                                *(read_must_haves(get("must_haves"))
-                                 if get("must_haves") else ())))
+                                 if get("must_haves") else ())),
+                   quotas=(*(read_quotas(get("quotas")) if get("quotas") else ()),
+                           *(parse_quota(t) for t in get("quota") or ())))
 
     def survey_schema(self) -> SurveySchema | None:
         """Return the schema of ``--schema`` and ``--preset`` (None: the default schema)."""
@@ -184,12 +194,13 @@ def load_cohort(path: Path, options: ReadOptions | None = None,
                                          source=options.org_chart.name, strict=options.strict,
                                          report=True)
         report = chart if report is None else report.combined(chart)
-    if options.lock or options.forbid or options.must_haves:
+    if options.lock or options.forbid or options.must_haves or options.quotas:
         cohort = Cohort(mentees=cohort.mentees, mentors=cohort.mentors,
                         forbidden=(*cohort.forbidden, *options.forbid),
                         locked=(*cohort.locked, *options.lock), vocabulary=cohort.vocabulary,
                         must_haves=(*cohort.must_haves, *options.must_haves),
-                        schedule=cohort.schedule)
+                        schedule=cohort.schedule,
+                        quotas=(*cohort.quotas, *options.quotas))
     if report is not None:
         _show(report, options, err)
     return cohort

@@ -6,14 +6,14 @@ from collections.abc import Iterable
 from typing import Any
 
 from mentormatch.diagnosis import diagnose_problem
-from mentormatch.encode import build_problem, priority_mask
+from mentormatch.encode import build_problem, priority_mask, quota_notes
 from mentormatch.errors import UnsupportedProblemError
 from mentormatch.explain import explain
 from mentormatch.large import match_candidates
 from mentormatch.models import Cohort, History, MatchResult
 from mentormatch.problem import problem_needs
 from mentormatch.scoring import Scorer, default_scorer
-from mentormatch.solvers import DEFAULT_SOLVER, require
+from mentormatch.solvers import DEFAULT_SOLVER, require, supporting
 from mentormatch.solvers import solve as solve_problem
 
 from ._history import apply_history
@@ -40,8 +40,9 @@ def match(cohort: Cohort, solver: str | None = None, *, scorer: Scorer | None = 
     cohort : Cohort
         Mentees, mentors and constraints.
     solver : str, optional
-        A name from :func:`mentormatch.solvers.available`. Defaults to
-        ``"coverage"`` when the coverage objective runs, else ``DEFAULT_SOLVER``.
+        A name from :func:`mentormatch.solvers.available`. Defaults to ``"ilp"``
+        for a cohort with quotas, ``"coverage"`` when the coverage objective
+        runs, else ``DEFAULT_SOLVER``.
     scorer : Scorer, optional
         Defaults to :func:`mentormatch.scoring.default_scorer`.
     min_score : float, optional
@@ -50,7 +51,8 @@ def match(cohort: Cohort, solver: str | None = None, *, scorer: Scorer | None = 
         Large cohorts: start from each mentee's best ``candidates`` mentors (10
         is a good start), never the full matrix. ``flow`` proves the full
         cohort's optimum (``provenance.solver_info["candidates"]``); other
-        solvers declaring ``candidates`` run once on the best by score.
+        solvers declaring ``candidates`` run once on the best by score. Refused
+        with group make-up quotas (kept on the dense problem only).
     memory_budget : float or None, default=2 GiB
         Bytes the dense path may use (about 400 per pair). A cohort needing
         more is solved on ``candidates=10`` by itself (the named solver, or
@@ -115,7 +117,7 @@ def match(cohort: Cohort, solver: str | None = None, *, scorer: Scorer | None = 
             effects.cohort, solver, scorer=scorer, min_score=min_score, candidates=candidates,
             objective=objective, priority=priority, memory_budget=memory_budget, **options))
     path = choose_path(cohort, solver, objective, candidates, memory_budget, options,
-                       dense_only="priority=" if priority is not None else None)
+                       dense_only=_dense_only(cohort, priority))
     if path.path == "candidates":
         return _on_candidates(cohort, path, scorer, min_score, objective, priority, options)
     try:
@@ -137,6 +139,7 @@ def _on_candidates(cohort: Cohort, path: PathChoice, scorer: Scorer | None,
         raise UnsupportedProblemError(
             "priority= is not available with candidates= (the large-cohort path has no "
             "priority level); match without candidates=, with solver 'flow' or 'ilp'")
+    _refuse_quotas_on_candidates(cohort, path.solver)  # over the budget: refused above
     if objective is not None:
         options = {**options, "objective": objective}
     assert path.k is not None
@@ -168,8 +171,33 @@ def _dense(cohort: Cohort, solver: str | None, scorer: Scorer | None,
                      options={**choice.options, "min_score": min_score},
                      scorer_name=type(scorer).__name__)
     notes = (*objective_note(choice, result), *priority_note(priority, result),
-             *diagnosis.messages)
+             *_quota_notes(cohort, solver, choice.solver), *diagnosis.messages)
     provenance = result.provenance.model_copy(update={"objective": choice.objective,
                                                       "objective_why": choice.why})
     return result.model_copy(update={"notes": (*result.notes, *notes),
                                      "provenance": provenance})
+
+
+
+def _refuse_quotas_on_candidates(cohort: Cohort, solver: str | None) -> None:
+    if cohort.quotas:
+        raise UnsupportedProblemError(
+            "group make-up quotas are kept only on the dense problem; drop candidates= "
+            "(solvers that keep quotas: " + ", ".join(supporting("quotas")) + ")",
+            solver=solver or DEFAULT_SOLVER, missing=("quotas",),
+            supported_by=supporting("quotas"))
+
+
+def _quota_notes(cohort: Cohort, asked: str | None, ran: str) -> tuple[str, ...]:
+    """Which solver ran for the quotas (when none was named), and what they kept."""
+    chosen = (f"solver {ran!r} ran because the cohort has group make-up quotas "
+              f"(solvers that keep them: {', '.join(supporting('quotas'))})",
+              ) if cohort.quotas and asked is None else ()
+    return (*chosen, *quota_notes(cohort))
+
+
+def _dense_only(cohort: Cohort, priority: str | Iterable[str] | None) -> str | None:
+    """Name what keeps a cohort on the dense problem, whatever the memory budget."""
+    if priority is not None:
+        return "priority="
+    return "group make-up quotas" if cohort.quotas else None

@@ -14,6 +14,8 @@ from mentormatch.solvers import DEFAULT_SOLVER, get, require, supporting
 
 #: The solver that runs the coverage objective when none is named.
 COVERAGE_SOLVER = "coverage"
+#: The solver that runs a cohort with group make-up quotas when none is named.
+QUOTA_SOLVER = "ilp"
 _SINGLE = "no mentee asks for more than one mentor"
 
 
@@ -44,6 +46,8 @@ def choose_objective(problem: MatchProblem, solver: str | None, objective: str |
     """
     if objective is not None and not isinstance(objective, str):
         raise InvalidInputError(f"objective must be a string or None, got {objective!r}")
+    if problem.quotas and solver is None:  # only a solver declaring quotas may run them
+        solver = QUOTA_SOLVER
     n_multi = _multi(problem)
     if objective is None and solver == COVERAGE_SOLVER:
         objective = "coverage"

@@ -161,13 +161,17 @@ def _changes(result: MatchResult, base: Cohort, release: Sequence[tuple[str, str
                          (*filter(stays, base.forbidden), *released))),
                      locked=tuple(filter(stays, base.locked)),
                      vocabulary=base.vocabulary, must_haves=base.must_haves,
-                     schedule=base.schedule)
+                     schedule=base.schedule,
+                     quotas=tuple(q if q.mentors is None else q.model_copy(update={
+                         "mentors": tuple(r for r in q.mentors if r not in leaving)})
+                         for q in base.quotas))
     kept = [(p.mentee, p.mentor) for p in result.pairs if stays((p.mentee, p.mentor))]
     solved = Cohort(mentees=updated.mentees, mentors=updated.mentors,
                     forbidden=updated.forbidden,
                     locked=tuple(dict.fromkeys((*updated.locked, *kept))),
                     vocabulary=updated.vocabulary, must_haves=updated.must_haves,
-                    schedule=updated.schedule)
+                    schedule=updated.schedule,
+                    quotas=updated.quotas)
     return _Changes(why_removed, released, leaving, updated, solved)
 
 

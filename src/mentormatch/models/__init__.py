@@ -24,6 +24,10 @@ from ._must_have_mask import MustHaveMask as MustHaveMask
 from ._must_haves import MUST_HAVE_PHRASES as MUST_HAVE_PHRASES
 from ._must_haves import MustHave as MustHave
 from ._must_haves import parse_must_have as parse_must_have
+from ._quota import QUOTA_ATTRIBUTES as QUOTA_ATTRIBUTES
+from ._quota import Quota as Quota
+from ._quota import QuotaAttribute as QuotaAttribute
+from ._quota import person_value as person_value
 from ._ranked import ChoiceProfile as ChoiceProfile
 from ._ranked import choice_profile as choice_profile
 from ._ranked import excluded_choice_notes as excluded_choice_notes

@@ -1,17 +1,60 @@
-"""The validated base model: frozen, no unknown fields, errors in the library's tree."""
+"""The models' common ground: ids, counts, and a frozen base whose errors join the library's tree.
+
+Values of a sensitive field (``SENSITIVE_FIELDS``) are never repeated in an error.
+"""
 
 from __future__ import annotations
 
 import difflib
+import math
+import unicodedata
 from collections.abc import Mapping
-from typing import Any, Self
+from typing import Annotated, Any, Self
 
+import numpy as np
 import pydantic
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from mentormatch.errors import InvalidInputError, MentorMatchError, shorten
 
-__all__ = ["SENSITIVE_FIELDS", "ValidatedModel"]
+__all__ = ["MAX_COUNT", "SENSITIVE_FIELDS", "Count", "Id", "ValidatedModel", "normalize_id"]
+
+def normalize_id(value: Any) -> Any:
+    """Return an id in its one normal form, Unicode NFC (a person's id is also stripped).
+
+    Two spellings of one identity (NFC "\u00eb" and NFD "e\u0308") become the same id;
+    ids that still differ only by case are refused when a :class:`Cohort` is built.
+
+    Examples
+    --------
+    >>> normalize_id("e\u0308") == "\u00eb"
+    True
+    """
+    return unicodedata.normalize("NFC", value) if isinstance(value, str) else value
+
+
+Id = Annotated[str, BeforeValidator(normalize_id)]
+
+
+#: The largest count (demand, capacity, ...) accepted: far above any program, and safe
+#: in the int64 arrays solvers use.
+MAX_COUNT = 10**9
+
+
+def _parse_count(value: Any) -> Any:
+    """Accept a whole number (Python or numpy, or a float such as 2.0), never a bool."""
+    if isinstance(value, bool | np.bool_):
+        raise InvalidInputError(f"must be a whole number, got the boolean {value!r}")
+    if isinstance(value, np.integer):
+        value = int(value)
+    elif isinstance(value, float | np.floating) and math.isfinite(value) and value == int(value):
+        value = int(value)
+    if isinstance(value, int) and value > MAX_COUNT:
+        raise InvalidInputError(f"must be at most {MAX_COUNT}, got {value}")
+    return value
+
+
+Count = Annotated[int, BeforeValidator(_parse_count), Field(ge=0, le=MAX_COUNT, strict=False)]
 
 
 class ValidatedModel(BaseModel):

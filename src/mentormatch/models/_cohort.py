@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import math
 import numbers
-import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from enum import StrEnum
@@ -32,30 +31,22 @@ from mentormatch.errors import (
     shorten,
 )
 from mentormatch.models._availability import Schedule, Slot, parse_slots
-from mentormatch.models._base import SENSITIVE_FIELDS, ValidatedModel
+from mentormatch.models._base import (
+    MAX_COUNT,
+    SENSITIVE_FIELDS,
+    Count,
+    Id,
+    ValidatedModel,
+    normalize_id,
+)
+from mentormatch.models._quota import Quota
 from mentormatch.topics import TopicVocabulary, normalize_topic
 
 from ._must_haves import MustHave, parse_must_have
 
-
-def normalize_id(value: Any) -> Any:
-    """Return an id in its one normal form, Unicode NFC (a person's id is also stripped).
-
-    Two spellings of one identity (NFC "\u00eb" and NFD "e\u0308") become the same id;
-    ids that still differ only by case are refused when a :class:`Cohort` is built.
-
-    Examples
-    --------
-    >>> normalize_id("e\u0308") == "\u00eb"
-    True
-    """
-    return unicodedata.normalize("NFC", value) if isinstance(value, str) else value
-
-
-Id = Annotated[str, BeforeValidator(normalize_id)]
-
 __all__ = [
     "CareerStage",
+    "Count",
     "Id",
     "Cohort",
     "Mentee",
@@ -64,6 +55,7 @@ __all__ = [
     "MAX_COUNT",
     "Modality",
     "SENSITIVE_FIELDS",
+    "ValidatedModel",
     "normalize_id",
 ]
 
@@ -155,27 +147,9 @@ Topics = Annotated[dict[str, float], BeforeValidator(
     _parse_topics, json_schema_input_type=list[str] | dict[str, Annotated[float, Field(ge=0)]])]
 Types = Annotated[tuple[MentorshipType, ...], _enum_list(TYPE_ALIASES, "mentorship type")]
 Modalities = Annotated[tuple[Modality, ...], _enum_list(MODALITY_ALIASES, "meeting modality")]
-#: The largest count (demand, capacity, ...) accepted: far above any program, and safe
-#: in the int64 arrays solvers use.
-MAX_COUNT = 10**9
 #: Largest topic weight: sums over a person's topics stay finite.
 MAX_TOPIC_WEIGHT = 1e6
 
-
-def _parse_count(value: Any) -> Any:
-    """Accept a whole number (Python or numpy, or a float such as 2.0), never a bool."""
-    if isinstance(value, bool | np.bool_):
-        raise InvalidInputError(f"must be a whole number, got the boolean {value!r}")
-    if isinstance(value, np.integer):
-        value = int(value)
-    elif isinstance(value, float | np.floating) and math.isfinite(value) and value == int(value):
-        value = int(value)
-    if isinstance(value, int) and value > MAX_COUNT:
-        raise InvalidInputError(f"must be at most {MAX_COUNT}, got {value}")
-    return value
-
-
-Count = Annotated[int, BeforeValidator(_parse_count), Field(ge=0, le=MAX_COUNT, strict=False)]
 
 
 def _parse_task_topics(value: Any) -> Any:
@@ -383,6 +357,9 @@ class Cohort(ValidatedModel):
         Work hours, site time zones and the must-share-a-slot rule, read with
         each person's ``availability``; a locked pair that breaks the rule is
         refused.
+    quotas : sequence of Quota, default=()
+        Rules on the make-up of each mentor's group (:class:`~mentormatch.Quota`);
+        only solvers declaring ``quotas`` (``"ilp"``) take such a cohort.
 
     Examples
     --------
@@ -405,6 +382,7 @@ class Cohort(ValidatedModel):
     vocabulary: TopicVocabulary | None = None
     must_haves: MustHaves = ()
     schedule: Schedule | None = None
+    quotas: tuple[Quota, ...] = ()
 
     @model_validator(mode="after")
     def _check(self) -> Cohort:
@@ -446,6 +424,10 @@ class Cohort(ValidatedModel):
                     raise ConstraintConflictError(
                         f"{role} {ident!r} has {n} locked pairs but {limit} {allowed}"
                     )
+        for k, quota in enumerate(self.quotas):
+            for r in quota.mentors or ():
+                if r not in mentor_pos:
+                    raise UnknownIdError(f"quotas[{k}]: unknown mentor id {r!r}")
         if self.vocabulary is not None:
             self._apply_vocabulary(self.vocabulary)
         self._check_must_haves()

@@ -32,4 +32,7 @@ from ._metrics import load_spread as load_spread
 from ._metrics import rank_profile as rank_profile
 from ._metrics import topic_coverage as topic_coverage
 from ._metrics import topic_coverage_bound as topic_coverage_bound
+from ._quotas import GroupQuota as GroupQuota
+from ._quotas import group_counts as group_counts
+from ._quotas import quota_violations as quota_violations
 from ._stability import blocking_pair_indices as blocking_pair_indices

@@ -162,6 +162,11 @@ it has no dense 'scores'; use an edge-based solver: mentormatch.solvers.supporti
                            doc="Not available: raises :class:`InvalidProblemError`.")
 
     @property
+    def quotas(self) -> tuple[()]:
+        """Group make-up quotas: none (a cohort with quotas is solved dense)."""
+        return ()
+
+    @property
     def shape(self) -> tuple[int, int]:
         """``(n_mentees, n_mentors)``."""
         return self.n_mentees, self.n_mentors

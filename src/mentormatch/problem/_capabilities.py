@@ -20,7 +20,7 @@ from mentormatch.problem._match_problem import MatchProblem
 __all__ = ["FEATURES", "Feature", "SolverCapabilities", "problem_needs"]
 
 Feature = Literal["min_load", "multi_mentor", "candidates", "two_sided", "duals", "coverage",
-                  "priority"]
+                  "priority", "quotas"]
 
 #: Each feature, in the words an error message uses.
 FEATURES: dict[Feature, str] = {
@@ -31,6 +31,7 @@ FEATURES: dict[Feature, str] = {
     "duals": "a dual optimality certificate",
     "coverage": "the topic coverage objective",
     "priority": "a priority group covered first",
+    "quotas": "group make-up quotas",
 }
 
 
@@ -78,6 +79,11 @@ class SolverCapabilities:
         (newcomers, or any flagged group) covered as possible, before every
         other level (everyone else's coverage, pairs, scores). A solver
         without it is refused a problem with a priority group.
+    quotas : bool, default=False
+        Keeps every mentor's group within the problem's make-up quotas
+        (``problem.quotas``), or raises :class:`~mentormatch.errors.InfeasibleError`
+        naming a mentor whose group cannot be balanced. A solver without it is
+        refused any problem with quotas.
 
     Examples
     --------
@@ -93,6 +99,7 @@ class SolverCapabilities:
     duals: bool = False
     coverage: bool = False
     priority: bool = False
+    quotas: bool = False
 
     def lacking(self, features: tuple[Feature, ...]) -> tuple[Feature, ...]:
         """Return the given features this declaration does not support, in the order given."""
@@ -118,7 +125,8 @@ def problem_needs(problem: MatchProblem | CandidateProblem) -> dict[Feature, str
     ``"candidates"`` when the problem has no dense matrices (a
     :class:`~mentormatch.problem.CandidateProblem`), ``"min_load"`` when a
     mentor's minimum load is not already met by locked pairs, ``"priority"``
-    when the problem has a priority group. The other
+    when the problem has a priority group, ``"quotas"`` when it has group
+    make-up quotas. The other
     features are guarantees a caller may ask for, never needs of a problem.
 
     Examples
@@ -146,4 +154,9 @@ def problem_needs(problem: MatchProblem | CandidateProblem) -> dict[Feature, str
                              + (f", {lock} met by locked pairs" if lock else "")
                              + (f", and {short.size - 1} more mentor(s) have one"
                                 if short.size > 1 else ""))
+    quotas = problem.quotas
+    if quotas:
+        needs["quotas"] = (f"{len(quotas)} group make-up quota"
+                           + ("s" if len(quotas) > 1 else "") + ": "
+                           + "; ".join(q.name for q in quotas[:3]))
     return needs

@@ -9,6 +9,7 @@ import numpy as np
 from mentormatch.problem._candidate_problem import CandidateProblem
 from mentormatch.problem._locks import free_edges, locked_residual
 from mentormatch.problem._match_problem import Assignment, MatchProblem
+from mentormatch.problem._quotas import quota_violations
 
 __all__ = ["unmeetable_min_loads", "violations"]
 
@@ -20,7 +21,8 @@ def violations(assignment: Assignment, problem: MatchProblem,
 
     Rules: indices in range, no pair twice, only admissible pairs, every
     locked pair present, no mentee above demand, no mentor above capacity or
-    below its minimum load.
+    below its minimum load, no mentor's group against a make-up quota
+    (``problem.quotas``).
 
     ``name_e`` and ``name_r`` turn an index into the name used in the sentences.
 
@@ -65,6 +67,9 @@ def violations(assignment: Assignment, problem: MatchProblem,
     for j in np.flatnonzero(per_mentor < problem.min_load)[:3]:
         out.append(f"mentor {name_r(j)} has {per_mentor[j]} mentees but min_load "
                    f"{problem.min_load[j]}")
+    # Stand-ins for a problem (edge views in tests and tools) may carry no quotas.
+    quotas = getattr(problem, "quotas", ())
+    out.extend(quota_violations(quotas, e, r, n_r, name_r)[:3])
     return tuple(out)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -20,6 +21,7 @@ from mentormatch.problem._arrays import (
 )
 from mentormatch.problem._candidate_problem import CandidateProblem
 from mentormatch.problem._duals import Duals
+from mentormatch.problem._quotas import GroupQuota
 
 __all__ = ["SCORE_LIMIT", "Assignment", "Edges", "MatchProblem", "ProblemAttributes"]
 
@@ -115,6 +117,9 @@ class MatchProblem:
         Mentees covered first (newcomers, or any flagged group): an objective
         level above every other, honoured by solvers declaring ``priority``
         (others are refused). ``None`` or all False: no priority level.
+    quotas : sequence of GroupQuota, default=()
+        Rules on the make-up of each mentor's group; only solvers declaring
+        ``quotas`` take a problem with any.
 
     Sparse problems
     ---------------
@@ -137,7 +142,7 @@ class MatchProblem:
     """
 
     __slots__ = ("allowed", "attributes", "capacity", "demand", "locked", "mentee_prefs",
-                 "mentor_prefs", "min_load", "priority", "scores")
+                 "mentor_prefs", "min_load", "priority", "quotas", "scores")
 
     scores: FloatArray
     demand: IntArray
@@ -149,6 +154,7 @@ class MatchProblem:
     min_load: IntArray
     attributes: ProblemAttributes | None
     priority: BoolArray | None
+    quotas: tuple[GroupQuota, ...]
 
     def __new__(cls, scores: Any = None, *args: Any, **kwargs: Any) -> Any:
         """Build the sparse form when ``scores`` is a scipy.sparse matrix."""
@@ -161,15 +167,16 @@ class MatchProblem:
                     allowed: ArrayLike | None = None, locked: ArrayLike | None = None,
                     mentee_prefs: Any = None, mentor_prefs: Any = None,
                     min_load: ArrayLike = 0, attributes: ProblemAttributes | None = None,
-                    priority: ArrayLike | None = None) -> CandidateProblem:
+                    priority: ArrayLike | None = None,
+                    quotas: Sequence[GroupQuota] = ()) -> CandidateProblem:
         """Return the sparse problem whose admissible pairs are the stored entries of ``scores``.
 
         ``scores`` (and ``mentor_prefs``, if given, with the same stored
         entries) is a scipy.sparse matrix of shape (n_mentees, n_mentors);
         the other arguments are as for :class:`MatchProblem`. ``allowed`` and
         ``mentee_prefs`` do not apply: leave a pair out of ``scores`` to
-        forbid it; the mentee's view is ``scores``. A ``priority`` group is
-        refused: the sparse form has no priority level.
+        forbid it; the mentee's view is ``scores``. A ``priority`` group and
+        group make-up ``quotas`` are refused: the sparse form has neither.
 
         Examples
         --------
@@ -182,6 +189,9 @@ class MatchProblem:
         if priority is not None and np.asarray(priority).any():
             raise InvalidProblemError("priority does not apply to sparse scores: the sparse "
                                       "form has no priority level; pass dense scores")
+        if len(quotas):
+            raise InvalidProblemError("quotas do not apply to sparse scores: group make-up "
+                                      "quotas are kept on the dense problem; pass dense scores")
         for name, value in (("allowed", allowed), ("mentee_prefs", mentee_prefs)):
             if value is not None:
                 raise InvalidProblemError(
@@ -225,7 +235,8 @@ class MatchProblem:
                  allowed: ArrayLike | None = None, locked: ArrayLike | None = None,
                  mentee_prefs: ArrayLike | None = None, mentor_prefs: ArrayLike | None = None,
                  min_load: ArrayLike = 0, attributes: ProblemAttributes | None = None,
-                 priority: ArrayLike | None = None) -> None:
+                 priority: ArrayLike | None = None,
+                 quotas: tuple[GroupQuota, ...] = ()) -> None:
         matrix = _matrix("scores", scores, None)
         n_e, n_r = matrix.shape
         set_ = object.__setattr__
@@ -250,6 +261,12 @@ class MatchProblem:
             attributes.check(n_e, n_r)
         set_(self, "attributes", attributes)
         set_(self, "priority", _priority(priority, n_e))
+        for quota in quotas:
+            if not isinstance(quota, GroupQuota):
+                raise InvalidProblemError(f"quotas must hold GroupQuota objects, got "
+                                          f"{type(quota).__name__}")
+            quota.check(n_e, n_r)
+        set_(self, "quotas", tuple(quotas))
         _check_min_load(self.min_load, self.capacity)
 
     def __setattr__(self, name: str, value: object) -> None:

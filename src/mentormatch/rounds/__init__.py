@@ -1,7 +1,8 @@
 """Program rounds beside the main match: circles, peers, roommates, buddies, tasks.
 
+Mentors' own peer circles by topic (a community of practice) are a round too.
 The verbs are also at the top of the package (``mm.form_circles``,
-``mm.pair_peers``, ``mm.stable_roommates``, ``mm.match_buddies``,
+``mm.form_mentor_circles``, ``mm.pair_peers``, ``mm.stable_roommates``, ``mm.match_buddies``,
 ``mm.match_tasks``, ``mm.Program``); the result types live here.
 
 >>> import mentormatch as mm
@@ -15,6 +16,11 @@ from ._circles import Circle as Circle
 from ._circles import CircleMember as CircleMember
 from ._circles import CircleResult as CircleResult
 from ._circles import form_circles as form_circles
+from ._mentor_circles import MentorCircle as MentorCircle
+from ._mentor_circles import MentorCircleMember as MentorCircleMember
+from ._mentor_circles import MentorCircleResult as MentorCircleResult
+from ._mentor_circles import MentorLeftOut as MentorLeftOut
+from ._mentor_circles import form_mentor_circles as form_mentor_circles
 from ._peers import PeerPair as PeerPair
 from ._peers import PeerResult as PeerResult
 from ._peers import Unpaired as Unpaired
@@ -29,7 +35,9 @@ from ._tasks import TaskUnmatched as TaskUnmatched
 from ._tasks import match_tasks as match_tasks
 
 __all__ = [
-    "Circle", "CircleMember", "CircleResult", "PeerPair", "PeerResult", "Program",
+    "Circle", "CircleMember", "CircleResult", "MentorCircle", "MentorCircleMember",
+    "MentorCircleResult", "MentorLeftOut", "PeerPair", "PeerResult", "Program",
     "ProgramResult", "RoommatesResult", "TaskMatch", "TaskResult", "TaskUnmatched", "Unpaired",
-    "form_circles", "match_buddies", "match_tasks", "pair_peers", "stable_roommates",
+    "form_circles", "form_mentor_circles", "match_buddies", "match_tasks", "pair_peers",
+    "stable_roommates",
 ]

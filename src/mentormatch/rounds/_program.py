@@ -6,7 +6,8 @@ mentors with a place left after the long-term match lead), peer pairs
 (supervision in the pool never paired), newcomer buddies (never a newcomer's
 own mentor unless allowed) and short-term task matches (using long-term
 capacity only where the mentor opened it to tasks, and only what the
-long-term match and circles left free).
+long-term match and circles left free), and,
+when asked, peer circles of mentors by topic (a community of practice).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from mentormatch.models import Cohort, History, MatchResult, MentorshipType
 from mentormatch.progress import Progress
 from mentormatch.rounds._buddies import match_buddies
 from mentormatch.rounds._circles import CircleResult, form_circles
+from mentormatch.rounds._mentor_circles import MentorCircleResult, form_mentor_circles
 from mentormatch.rounds._peers import PeerResult, pair_peers
 from mentormatch.rounds._tasks import TaskResult, match_tasks, task_places
 from mentormatch.scoring import Scorer
@@ -43,6 +45,7 @@ class ProgramResult(BaseModel, Table):
     circles : CircleResult or None
     peers : PeerResult or None
     tasks : TaskResult or None
+    mentor_circles : MentorCircleResult or None
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -54,12 +57,14 @@ class ProgramResult(BaseModel, Table):
     peers: PeerResult | None = None
     buddies: MatchResult | None = None
     tasks: TaskResult | None = None
+    mentor_circles: MentorCircleResult | None = None
 
     def to_records(self) -> list[dict[str, Any]]:
         """One flat dict per pair of every round: round, mentee, mentor, topic, score, reasons.
 
         For circles ``mentor`` is the lead and ``topic`` the topics shared; for
-        peers ``mentee`` and ``mentor`` are the two peers.
+        peers ``mentee`` and ``mentor`` are the two peers; for mentors' peer circles
+        ``mentee`` is empty, ``mentor`` the member and ``topic`` the circle's name.
         """
         rows: list[dict[str, Any]] = []
 
@@ -78,6 +83,9 @@ class ProgramResult(BaseModel, Table):
             add("peer", pp.a, pp.b, "", pp.score, pp.reasons)
         for t in self.tasks.matches if self.tasks else ():
             add("task", t.mentee, t.mentor, t.topic, t.score, t.reasons)
+        for mc in self.mentor_circles.circles if self.mentor_circles else ():
+            for member in mc.members:
+                add("mentor_circle", "", member.mentor, mc.name, member.score, member.reasons)
         return rows
 
 
@@ -101,6 +109,11 @@ class Program(BaseModel):
         Last year's pairs, follow-up and buddies: the long-term round is
         ``mm.match(..., history=history)`` and the buddy round never repeats a
         buddy pair of last year.
+    mentor_circles : bool, default=False
+        Also group the mentors into peer circles by topic, a community of
+        practice (see :func:`mentormatch.form_mentor_circles`).
+    mentor_circle_min, mentor_circle_max : int, default=3, 8
+        Sizes of an open mentors' circle.
 
     Examples
     --------
@@ -123,6 +136,9 @@ class Program(BaseModel):
     peer_method: Literal["max_weight", "stable"] = "max_weight"
     buddy_can_be_mentor: bool = False
     history: History | None = None
+    mentor_circles: bool = False
+    mentor_circle_min: int = Field(default=3, ge=1)
+    mentor_circle_max: int = Field(default=8, ge=1)
 
     def run(self, solver: str = DEFAULT_SOLVER, *, scorer: Scorer | None = None,
             progress: bool | None = None, **options: Any) -> ProgramResult:
@@ -150,8 +166,9 @@ class Program(BaseModel):
             If a cross-round rule were broken (a bug, never expected).
         """
         cohort = self.cohort
-        rounds = sum((self.long_term, self.circles, self.peers, self.buddies, self.tasks))
-        long_term = circles = peers = buddies = tasks = None
+        rounds = sum((self.long_term, self.circles, self.peers, self.buddies, self.tasks,
+                      self.mentor_circles))
+        long_term = circles = peers = buddies = tasks = mentor_circles = None
         with Progress(rounds, "program rounds", enabled=progress) as bar:
             if self.long_term:
                 bar.stage("long-term match")
@@ -183,8 +200,13 @@ class Program(BaseModel):
                 bar.stage("task-focused matches")
                 tasks = match_tasks(cohort, long_term_loads=loads, solver=solver)
                 bar.update()
+            if self.mentor_circles:
+                bar.stage("mentors' peer circles")
+                mentor_circles = form_mentor_circles(cohort, min_size=self.mentor_circle_min,
+                                                     max_size=self.mentor_circle_max)
+                bar.update()
         result = ProgramResult(long_term=long_term, circles=circles, peers=peers,
-                               buddies=buddies, tasks=tasks)
+                               buddies=buddies, tasks=tasks, mentor_circles=mentor_circles)
         violations = check_program(self, result)
         if violations:
             raise SolverError("program rounds break cross-round rules: "
@@ -221,7 +243,7 @@ def check_program(program: Program, result: ProgramResult) -> tuple[str, ...]:
     mentor's long-term mentees plus the circle they lead (one place) fit their
     ``capacity``; task matches borrow long-term places only from mentors who
     opened them, and no more than the long-term match and circles left free;
-    circles keep their sizes.
+    circles (of mentees or of mentors) keep their sizes.
 
     Examples
     --------
@@ -258,4 +280,9 @@ def check_program(program: Program, result: ProgramResult) -> tuple[str, ...]:
             if not program.circle_min <= c.size <= program.circle_max:
                 out.append(f"circle of {c.lead} has {c.size} members, outside "
                            f"[{program.circle_min}, {program.circle_max}]")
+    lo, hi = program.mentor_circle_min, program.mentor_circle_max
+    for mc in result.mentor_circles.circles if result.mentor_circles else ():
+        if not lo <= mc.size <= hi:
+            out.append(f"mentors' circle {mc.name!r} has {mc.size} members, outside "
+                       f"[{lo}, {hi}]")
     return tuple(out)

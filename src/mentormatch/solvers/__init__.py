@@ -10,6 +10,7 @@ General-graph pairing (one pool, not mentees and mentors) is
 """
 
 from mentormatch.problem import SolverCapabilities as SolverCapabilities
+from mentormatch.solvers._ilp import unbalanceable_groups as unbalanceable_groups
 from mentormatch.solvers._interrupt import run_interruptibly as run_interruptibly
 from mentormatch.solvers._registry import DEFAULT_SOLVER as DEFAULT_SOLVER
 from mentormatch.solvers._registry import SolverSpec as SolverSpec
@@ -24,4 +25,4 @@ from mentormatch.solvers.pairing import pair_graph as pair_graph
 
 __all__ = ["DEFAULT_SOLVER", "GraphMatching", "SolverCapabilities", "SolverSpec", "available",
            "get", "pair_graph", "register", "require", "run_interruptibly", "solve",
-           "supporting"]
+           "supporting", "unbalanceable_groups"]

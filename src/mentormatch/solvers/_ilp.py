@@ -8,7 +8,9 @@ what a flow cannot express, because it looks at a mentee's *set* of mentors:
 * at most ``leadership_limit`` mentors holding a leadership role over the
   mentee's division,
 * "at least one mentor from the mentee's division" (``same_group``),
-* a fairness objective that raises the worst-off mentee first (``"maxmin"``).
+* a fairness objective that raises the worst-off mentee first (``"maxmin"``),
+* the make-up of each mentor's group (``problem.quotas``: rows in
+  ``_ilp_quotas``), a hard rule.
 
 **Priority levels**, best first (a level only breaks ties of those above it):
 
@@ -59,6 +61,7 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -66,10 +69,17 @@ import numpy as np
 from numpy.typing import NDArray
 
 from mentormatch.errors import InfeasibleError, InvalidInputError, SolverError
-from mentormatch.problem import Assignment, MatchProblem, ProblemAttributes, unmeetable_min_loads
+from mentormatch.problem import (
+    Assignment,
+    MatchProblem,
+    ProblemAttributes,
+    locked_residual,
+    unmeetable_min_loads,
+)
+from mentormatch.solvers._ilp_quotas import add_quota_rows
 from mentormatch.solvers._interrupt import run_interruptibly
 
-__all__ = ["mentee_scores", "solve_ilp", "worst_off"]
+__all__ = ["mentee_scores", "solve_ilp", "unbalanceable_groups", "worst_off"]
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
@@ -333,11 +343,65 @@ def _check_locks_vs_leaders(problem: MatchProblem, limit: int | None) -> None:
 
 
 def _explain_infeasible(problem: MatchProblem) -> str:
-    return unmeetable_min_loads(problem) or (
+    return unmeetable_min_loads(problem) or unbalanceable_groups(problem) or (
         f"the minimum loads (at least {int(problem.min_load.sum())} pairs in all, over "
         f"{int((problem.min_load > 0).sum())} mentors) cannot be met together with the "
-        f"mentees' demand ({int(problem.demand.sum())} places wanted), the locked pairs and "
-        "the leadership limit")
+        f"mentees' demand ({int(problem.demand.sum())} places wanted), the locked pairs"
+        + (", the group make-up quotas" if problem.quotas else "") + " and the leadership limit")
+
+
+def unbalanceable_groups(problem: MatchProblem,
+                         name_r: Callable[[int], str] = lambda j: f"mentor {j}") -> str | None:
+    """Why some mentor's group cannot meet the make-up quotas, or None.
+
+    Each mentor with a minimum load or locked pairs (the only ways a group
+    is forced to be non-empty) is solved alone: its admissible mentees who
+    still want a mentor, its locks, capacity and minimum load, and the quotas
+    on its group. ``None`` does not prove the quotas can be met together
+    (mentors may compete for the same mentees). The message names the mentor
+    and the rule, never a value.
+
+    Examples
+    --------
+    >>> import numpy as np, mentormatch as mm
+    >>> from mentormatch.problem import GroupQuota
+    >>> lone = GroupQuota(label=np.array([0, 1]), n_values=2, mentors=np.array([True, False]),
+    ...                   no_lone=True, name="gender: no lone member")
+    >>> p = mm.MatchProblem(scores=[[1.0, 0.0], [1.0, 0.0]], capacity=2, locked=[[0, 0]],
+    ...                     quotas=(lone,))
+    >>> print(unbalanceable_groups(p))
+    mentor 0's group cannot be balanced under quota 'gender: no lone member' with its locked \
+pairs, capacity 2 and minimum load 0
+    """
+    if not problem.quotas or problem.n_mentors < 2:  # one mentor: the problem is the check
+        return None
+    rest = locked_residual(problem)
+    lock_r = np.bincount(problem.locked[:, 1], minlength=problem.n_mentors)
+    bound = np.zeros(problem.n_mentors, dtype=bool)
+    for q in problem.quotas:
+        bound |= q.mentors
+    for j in np.flatnonzero(bound & ((problem.min_load > 0) | (lock_r > 0))).tolist():
+        mine = problem.locked[problem.locked[:, 1] == j, 0]
+        admissible = problem.allowed[:, j] & (rest.demand > 0)
+        admissible[mine] = True
+        quotas = [q for q in problem.quotas if q.mentors[j]]
+        alone = [(q,) for q in quotas] + ([tuple(quotas)] if len(quotas) > 1 else [])
+        for rules in alone:
+            sub = MatchProblem(
+                scores=problem.scores[:, [j]], demand=1, capacity=problem.capacity[[j]],
+                allowed=admissible[:, None], locked=np.stack([mine, 0 * mine], axis=1),
+                min_load=problem.min_load[[j]],
+                quotas=tuple(q.restricted(np.ones(1, dtype=bool)) for q in rules))
+            try:
+                solve_ilp(sub, objective="score", leadership_limit=None, tie_break=False)
+            except InfeasibleError:
+                what = (f"quota {rules[0].name!r}" if len(rules) == 1
+                        else "its quotas together")
+                why = "locked pairs, " if mine.size else ""
+                return (f"{name_r(j)}'s group cannot be balanced under {what} with its {why}"
+                        f"capacity {problem.capacity[j]} and minimum load "
+                        f"{problem.min_load[j]}")
+    return None
 
 
 def _build(problem: MatchProblem, objective: str, coverage: bool, leadership_limit: int | None,
@@ -364,6 +428,7 @@ def _build(problem: MatchProblem, objective: str, coverage: bool, leadership_lim
     if lead.any():
         assert leadership_limit is not None
         b.rows.add(n_e, ee[lead], x_cols[lead], 1.0, -np.inf, float(leadership_limit))
+    add_quota_rows(b, problem, ee, rr)
 
     y = b.add_aux(ee, x_cols, n_e)  # mentee has >= 1 mentor
     g_slice = None

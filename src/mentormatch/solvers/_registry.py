@@ -56,11 +56,12 @@ _BUILTIN: dict[str, tuple[str, SolverCapabilities]] = {
     # linear_sum_assignment on the dense matrix; demand above 1 is met in rounds
     # (info["exact"] is False) and minimum loads are not modelled.
     "hungarian": ("mentormatch.solvers._hungarian:solve_hungarian", SolverCapabilities()),
-    # One MILP per level over problem.edges(): minimum loads are rows, a mentee's mentors
-    # are chosen together; HiGHS's bounds are reported, no duals that price pairs.
+    # One MILP per level over problem.edges(): minimum loads and group make-up quotas are
+    # rows, a mentee's mentors are chosen together; HiGHS's bounds are reported, no duals
+    # that price pairs.
     "ilp": ("mentormatch.solvers._ilp:solve_ilp",
             SolverCapabilities(min_load=True, multi_mentor=True, candidates=True,
-                               coverage=True, priority=True)),
+                               coverage=True, priority=True, quotas=True)),
     # Deferred acceptance on each side's own view, many-to-many (stable for any demand),
     # from problem.edges() when sparse; a minimum load would break stability.
     "stable": ("mentormatch.solvers._stable:solve_stable",
@@ -230,7 +231,7 @@ def supporting(*features: Feature) -> tuple[str, ...]:
     *features : str
         Field names of :class:`~mentormatch.problem.SolverCapabilities`:
         ``"min_load"``, ``"multi_mentor"``, ``"candidates"``, ``"two_sided"``,
-        ``"duals"``, ``"coverage"``.
+        ``"duals"``, ``"coverage"``, ``"quotas"``.
 
     Raises
     ------

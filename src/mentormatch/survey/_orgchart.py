@@ -170,6 +170,7 @@ def with_supervisors(cohort: Cohort, pairs: Iterable[tuple[str, str]], *,
         mentors=[p.model_copy(update=update(p)) for p in cohort.mentors],
         forbidden=cohort.forbidden, locked=cohort.locked, vocabulary=cohort.vocabulary,
         must_haves=cohort.must_haves, schedule=cohort.schedule,
+        quotas=cohort.quotas,
     )
     read = ReadReport(files=(source,), rows={source: n}, mentees=len(new.mentees),
                       mentors=len(new.mentors), entries=tuple(entries))
