@@ -211,7 +211,7 @@ def test_sparse_problems_refuse_quotas() -> None:
     quota = GroupQuota(label=np.array([0, 1]), n_values=2, mentors=np.ones(2, bool),
                        max_count=1, name="gender: at most 1 of each value")
     with pytest.raises(InvalidProblemError, match="quotas do not apply to sparse scores"):
-        mm.MatchProblem(scores=sparse.csr_array([[1.0, 0.5], [0.2, 0.9]]), quotas=[quota])
+        mm.MatchProblem(scores=sparse.csr_array([[1.0, 0.5], [0.2, 0.9]]), quotas=(quota,))
 
 
 @pytest.mark.parametrize("bad, message", [

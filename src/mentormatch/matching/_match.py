@@ -51,8 +51,7 @@ def match(cohort: Cohort, solver: str | None = None, *, scorer: Scorer | None = 
         Large cohorts: start from each mentee's best ``candidates`` mentors (10
         is a good start), never the full matrix. ``flow`` proves the full
         cohort's optimum (``provenance.solver_info["candidates"]``); other
-        solvers declaring ``candidates`` run once on the best by score. Refused
-        with group make-up quotas (kept on the dense problem only).
+        solvers declaring ``candidates`` run once on the best by score.
     memory_budget : float or None, default=2 GiB
         Bytes the dense path may use (about 400 per pair). A cohort needing
         more is solved on ``candidates=10`` by itself (the named solver, or
@@ -86,8 +85,7 @@ def match(cohort: Cohort, solver: str | None = None, *, scorer: Scorer | None = 
     Returns
     -------
     MatchResult
-        Pairs with scores and reasons, unmatched and shortfall with reasons,
-        metrics and provenance.
+        Pairs, unmatched and shortfall with reasons; metrics and provenance.
 
     Raises
     ------
@@ -95,12 +93,12 @@ def match(cohort: Cohort, solver: str | None = None, *, scorer: Scorer | None = 
         A dense-only request over ``memory_budget``, or out of memory.
     UnsupportedProblemError
         Before solving, if the cohort needs what the solver does not declare
-        (minimum loads, ``candidates=``, ``objective="coverage"``,
-        ``priority=``); the message names the solvers that do.
+        (minimum loads, ``candidates=``, ``objective="coverage"``, ``priority=``,
+        quotas: dense only); the message names the solvers that do.
     InfeasibleError
-        If minimum loads cannot be met.
+        If minimum loads (or quotas) cannot be met.
     ConstraintConflictError
-        If ``history`` has a pair that asked to change which the director locked.
+        If the director locked a pair that ``history`` says asked to change.
 
     Examples
     --------
