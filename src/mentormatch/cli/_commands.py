@@ -208,10 +208,10 @@ def cmd_match(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Match a cohort or survey and write the requested files."""
     with Progress(2 + _n_outputs(args), f"match ({args.solver})") as bar:
         bar.stage(f"reading {args.input.name}")
-        cohort = load_cohort(args.input, ReadOptions.from_args(args), bar.above(err))
+        cohort, read = load_cohort(args.input, ReadOptions.from_args(args), bar.above(err))
         bar.update()
         bar.stage(_match_stage(cohort))
-        result = match(cohort, solver=args.solver, priority=args.priority,
+        result = match(cohort, solver=args.solver, priority=args.priority, read_report=read,
                        **_solve_options(args))
         bar.update()
         said = _write_outputs(result, args, bar)
@@ -225,7 +225,7 @@ def cmd_shortlist(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Print (and optionally write) the best ``k`` mentors per mentee."""
     with Progress(2, "shortlist") as bar:
         bar.stage(f"reading {args.input.name}")
-        cohort = load_cohort(args.input, ReadOptions.from_args(args), bar.above(err))
+        cohort, _ = load_cohort(args.input, ReadOptions.from_args(args), bar.above(err))
         bar.update()
         bar.stage(f"scoring {len(cohort.mentees)} mentees x {len(cohort.mentors)} mentors")
         sl = shortlist(cohort, k=args.k, min_score=args.min_score)
@@ -248,7 +248,7 @@ def _read_joining(path: Path, schema: Path | None, err: TextIO) -> list[Mentee]:
         data = read_json(path)
         if isinstance(data, list):
             return [Mentee.model_validate(item) for item in data]
-    return list(load_cohort(path, ReadOptions(schema=schema), err).mentees)
+    return list(load_cohort(path, ReadOptions(schema=schema), err)[0].mentees)
 
 
 def cmd_rematch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -256,7 +256,7 @@ def cmd_rematch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     release = [parse_pair(p) for p in args.release]
     with Progress(2 + _n_outputs(args), "rematch") as bar:
         bar.stage(f"reading {args.cohort.name} and {args.result.name}")
-        cohort = load_cohort(args.cohort, ReadOptions.from_args(args), bar.above(err))
+        cohort, read = load_cohort(args.cohort, ReadOptions.from_args(args), bar.above(err))
         try:
             previous = MatchResult.model_validate_json(
                 args.result.read_text(encoding="utf-8"))
@@ -270,6 +270,9 @@ def cmd_rematch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         result = rematch(previous, release=release, leaving_mentors=args.leaving,
                          new_mentees=joining, cohort=cohort, solver=args.solver,
                          **_solve_options(args))
+        if read is not None:  # the cohort was read again: its report, not the first one's
+            result = result.model_copy(update={"provenance": result.provenance.model_copy(
+                update={"read_report": read.model_dump(mode="json")})})
         bar.update()
         saved = {args.save_cohort: (result.cohort.model_dump_json(indent=1), "updated cohort")} \
             if args.save_cohort and result.cohort is not None else {}

@@ -75,7 +75,7 @@ def format_program(result: ProgramResult, width: int = 100) -> str:
 
 def cmd_program(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Run a program's rounds on a cohort and write the requested files."""
-    cohort = load_cohort(args.input, ReadOptions.from_args(args), err)
+    cohort, _ = load_cohort(args.input, ReadOptions.from_args(args), err)
     program = Program(cohort=cohort, circle_min=args.circle_min, circle_max=args.circle_max,
                       peer_method=args.peer_method,
                       buddy_can_be_mentor=args.buddy_can_be_mentor)

@@ -160,13 +160,15 @@ def is_cohort_json(path: Path) -> Any:
 
 
 def load_cohort(path: Path, options: ReadOptions | None = None,
-                err: TextIO | None = None) -> Cohort:
+                err: TextIO | None = None) -> tuple[Cohort, ReadReport | None]:
     """Read a cohort JSON file or a survey export (chosen by content and extension).
 
     A ``.json`` file with a top-level ``"mentees"`` key and no schema is a
     cohort; anything else is read with :func:`mentormatch.read_survey`. An org
     chart adds supervisor relations (never matched); ``--lock`` and
-    ``--forbid`` add the director's pairs. The read report goes to ``err``.
+    ``--forbid`` add the director's pairs. The read report goes to ``err``
+    and is returned with the cohort (``None`` for a cohort JSON without an
+    org chart), for the result's provenance.
     """
     options = options or ReadOptions()
     report: ReadReport | None = None
@@ -192,7 +194,7 @@ def load_cohort(path: Path, options: ReadOptions | None = None,
                         schedule=cohort.schedule)
     if report is not None:
         _show(report, options, err)
-    return cohort
+    return cohort, report
 
 
 def _show(report: ReadReport, options: ReadOptions, err: TextIO | None) -> None:

@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from pydantic import BaseModel
+
 from mentormatch.diagnosis import diagnose_problem
 from mentormatch.encode import build_problem, priority_mask
-from mentormatch.errors import UnsupportedProblemError
+from mentormatch.errors import InvalidInputError, UnsupportedProblemError
 from mentormatch.explain import explain
 from mentormatch.large import match_candidates
 from mentormatch.models import Cohort, MatchResult
@@ -22,6 +24,7 @@ from ._objective import choose_objective, objective_note, priority_note
 def match(cohort: Cohort, solver: str | None = None, *, scorer: Scorer | None = None,
           min_score: float | None = None, candidates: int | None = None,
           objective: str | None = None, priority: str | Iterable[str] | None = None,
+          read_report: BaseModel | None = None,
           **options: Any) -> MatchResult:
     """Score every pair of a cohort, solve, and explain each pair made.
 
@@ -63,6 +66,10 @@ def match(cohort: Cohort, solver: str | None = None, *, scorer: Scorer | None = 
         second mentor; only solvers declaring ``priority`` run it
         (``mm.solvers.supporting("priority")``: ``flow``, ``ilp``), and not
         with ``candidates=``. ``metrics.priority_matched`` and a note report it.
+    read_report : ReadReport, optional
+        The read report of the survey ``cohort`` was read from
+        (``mm.read_survey(..., report=True)``): kept in
+        ``provenance.read_report``, so the result says how its cohort was read.
     **options
         Passed to the solver.
 
@@ -90,6 +97,7 @@ def match(cohort: Cohort, solver: str | None = None, *, scorer: Scorer | None = 
     >>> result.pairs[0].reasons[0].startswith("offers")
     True
     """
+    read = _read_report_data(read_report)
     if candidates is not None:
         if priority is not None:
             raise UnsupportedProblemError(
@@ -97,8 +105,10 @@ def match(cohort: Cohort, solver: str | None = None, *, scorer: Scorer | None = 
                 "priority level); match without candidates=, with solver 'flow' or 'ilp'")
         if objective is not None:
             options["objective"] = objective
-        return match_candidates(cohort, solver or DEFAULT_SOLVER, k=candidates, scorer=scorer,
-                                min_score=min_score, **options)
+        large = match_candidates(cohort, solver or DEFAULT_SOLVER, k=candidates, scorer=scorer,
+                                 min_score=min_score, **options)
+        return large.model_copy(update={"provenance": large.provenance.model_copy(
+            update={"read_report": read})})
     scorer = scorer or default_scorer(cohort)
     table = scorer.score(cohort)
     problem = build_problem(cohort, table, min_score=min_score,
@@ -113,7 +123,19 @@ def match(cohort: Cohort, solver: str | None = None, *, scorer: Scorer | None = 
     notes = (*objective_note(choice, result), *priority_note(priority, result),
              *diagnosis.messages)
     provenance = result.provenance.model_copy(update={"objective": choice.objective,
-                                                      "objective_why": choice.why})
+                                                      "objective_why": choice.why,
+                                                      "read_report": read})
     return result.model_copy(update={"notes": (*result.notes, *notes),
                                      "provenance": provenance})
 
+
+
+def _read_report_data(read_report: object) -> dict[str, Any] | None:
+    """Return the JSON form of a read report, kept in the provenance."""
+    if read_report is None:
+        return None
+    data = read_report.model_dump(mode="json") if isinstance(read_report, BaseModel) else None
+    if not isinstance(data, dict) or "entries" not in data:
+        raise InvalidInputError(f"read_report must be the ReadReport of mm.read_survey(..., "
+                                f"report=True), got {type(read_report).__name__}")
+    return data

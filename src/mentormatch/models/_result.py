@@ -129,6 +129,13 @@ class Provenance(BaseModel):
     default, pair scores) or the pair-score objective named; ``objective_why``
     says why. Both are empty for results not made by ``mm.match``.
     ``must_haves`` lists the cohort's must-haves in words, as applied.
+
+    ``excluded`` lists every pair the match kept apart, as ``(mentee, mentor,
+    why)``: forbidden pairs and supervisor relations (an org chart's too), so
+    that :func:`mentormatch.rematch` keeps them apart even when the cohort it is
+    given was read again without them. ``read_report`` is the read report of the
+    survey the cohort came from (``ReadReport.model_dump(mode="json")``;
+    ``mm.ReadReport.model_validate`` restores it), when it was given.
     """
 
     model_config = _FROZEN
@@ -141,6 +148,8 @@ class Provenance(BaseModel):
     objective: str = ""
     objective_why: str = ""
     must_haves: tuple[str, ...] = ()
+    excluded: tuple[tuple[str, str, str], ...] = ()
+    read_report: dict[str, Any] | None = None
 
 
 class Change(BaseModel):
