@@ -26,6 +26,7 @@ from mentormatch.progress import Progress
 from mentormatch.report import (
     MAIL_MERGE_COLUMNS,
     Guidelines,
+    IdNames,
     agreement_pages,
     mail_merge_records,
     make_folder,
@@ -38,7 +39,7 @@ __all__ = ["COMMANDS", "check_paths", "format_result", "load_cohort", "parse_pai
 
 
 def format_result(result: MatchResult, width: int = 100) -> str:
-    """Render a result as a readable plain-text table with reasons.
+    """Render a result as a readable plain-text table with reasons, names beside ids.
 
     Examples
     --------
@@ -46,30 +47,35 @@ def format_result(result: MatchResult, width: int = 100) -> str:
     >>> text = format_result(mm.match(mm.example_cohort()))
     >>> text.splitlines()[0].startswith("mentee")
     True
+    >>> [n for n in text.splitlines() if "supervises" in n][0].endswith(
+    ...     "(mentor-03 is Dr. Jesse Cormier; new-02 is Dr. Devon Haddad)")
+    True
     """
-    cohort = result.cohort
-    names = {}
-    if cohort is not None:
-        names = {p.id: p.name or p.id for p in (*cohort.mentees, *cohort.mentors)}
-    lines = [f"{'mentee':<10} {'mentor':<12} {'score':>5}  reasons", "-" * width]
-    indent = " " * 31
+    names = IdNames(result.cohort)
+    e_w = max([len("mentee"), *(len(p.mentee) for p in result.pairs)])
+    r_w = max([len("mentor"), *(len(p.mentor) for p in result.pairs)])
+    lines = [f"{'mentee':<{e_w}} {'mentor':<{r_w}} {'score':>5}  reasons", "-" * width]
+    indent = " " * (e_w + r_w + 9)
     for p in result.pairs:
         mark = " (locked)" if p.locked else ""
-        head = f"{p.mentee:<10} {p.mentor:<12} {p.score:>5.2f}  "
+        head = f"{p.mentee:<{e_w}} {p.mentor:<{r_w}} {p.score:>5.2f}  "
         body = "; ".join(p.reasons) + mark
-        wrapped = textwrap.wrap(body, width=width - len(indent)) or [""]
+        wrapped = textwrap.wrap(body, width=max(width - len(indent), 20)) or [""]
         lines.append(head + wrapped[0])
         lines.extend(indent + w for w in wrapped[1:])
-        if p.mentor in names:
-            lines.append(indent + f"[{names.get(p.mentee, p.mentee)} <- {names[p.mentor]}]")
+        if names.name(p.mentor) or names.name(p.mentee):
+            lines.append(indent + f"[{names.name(p.mentee) or p.mentee} <- "
+                                  f"{names.name(p.mentor) or p.mentor}]")
     for u in result.unmatched:
-        lines.append(f"UNMATCHED {u.mentee}: {u.reason}")
+        lines.append(f"UNMATCHED {names.labelled(u.mentee)}: {u.reason}")
     for s in result.shortfall:
-        lines.append(f"SHORT     {s.mentee}: asked {s.asked}, got {s.given}: {s.reason}")
+        lines.append(f"SHORT     {names.labelled(s.mentee)}: asked {s.asked}, got {s.given}: "
+                     f"{s.reason}")
     for c in result.changes:
-        lines.append(f"{c.action.upper():<9} {c.mentee} - {c.mentor}: {c.why}")
+        lines.append(f"{c.action.upper():<9} {c.mentee} - {c.mentor}: {c.why}"
+                     + _who(names, f"{c.mentee} {c.mentor} {c.why}"))
     for note in result.notes:
-        lines.append(f"NOTE      {note}")
+        lines.append(f"NOTE      {note}" + _who(names, note))
     m = result.metrics
     lines.append("-" * width)
     lines.append(
@@ -78,6 +84,11 @@ def format_result(result: MatchResult, width: int = 100) -> str:
         f"topics covered {m.topic_coverage:.0%}; solver {result.provenance.solver}"
     )
     return "\n".join(lines)
+
+
+def _who(names: IdNames, text: str) -> str:
+    who = names.who(text)
+    return f" ({who})" if who else ""
 
 
 def _n_outputs(args: argparse.Namespace) -> int:
@@ -230,11 +241,15 @@ def cmd_shortlist(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         bar.stage(f"scoring {len(cohort.mentees)} mentees x {len(cohort.mentors)} mentors")
         sl = shortlist(cohort, k=args.k, min_score=args.min_score)
         bar.update()
+    names = IdNames(cohort)
+    r_w = max([12, *(len(names.labelled(r.mentor)) for r in sl.recommendations)])
     for mentee in cohort.mentee_ids:
         recs = sl.for_mentee(mentee)
-        print(f"{mentee}:" + ("" if recs else " no admissible mentor"), file=out)
+        print(f"{names.labelled(mentee)}:" + ("" if recs else " no admissible mentor"),
+              file=out)
         for r in recs:
-            print(f"  {r.rank}. {r.mentor:<12} {r.score:.2f}  {'; '.join(r.reasons)}", file=out)
+            print(f"  {r.rank}. {names.labelled(r.mentor):<{r_w}} {r.score:.2f}  "
+                  f"{'; '.join(r.reasons)}", file=out)
     if args.out:
         atomic_write_csv(args.out, ["mentee", "rank", "mentor", "score", "reasons"],
                          ([r.mentee, r.rank, r.mentor, round(r.score, 6), "; ".join(r.reasons)]

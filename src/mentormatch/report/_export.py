@@ -26,7 +26,7 @@ from mentormatch.scoring import suggested_slots
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-__all__ = ["MAIL_MERGE_COLUMNS", "mail_merge_records", "render_report", "write_json",
+__all__ = ["IdNames", "MAIL_MERGE_COLUMNS", "mail_merge_records", "render_report", "write_json",
            "write_mail_merge", "write_report"]
 
 #: Columns of the mail-merge CSV, in order (the first three are those of ``to_csv``).
@@ -211,8 +211,23 @@ SCORE_MEANING = (
 )
 
 
-class _People:
-    """Names of the people a report mentions by id (blank when a cohort gives none)."""
+class IdNames:
+    """Names of the people a text mentions by id (blank when a cohort gives none).
+
+    What the HTML report and the command line show beside ids: a note reading
+    ``mentor-03 supervises new-02`` is followed by who those two are.
+
+    Examples
+    --------
+    >>> import mentormatch as mm
+    >>> names = IdNames(mm.example_cohort())
+    >>> names.name("new-01")
+    'Dr. Sam Comeau'
+    >>> names.who("mentor-03 supervises new-02")
+    'mentor-03 is Dr. Jesse Cormier; new-02 is Dr. Devon Haddad'
+    >>> names.labelled("new-01"), IdNames(None).labelled("new-01")
+    ('new-01 (Dr. Sam Comeau)', 'new-01')
+    """
 
     def __init__(self, cohort: Cohort | None) -> None:
         self.names: dict[str, str] = {}
@@ -223,7 +238,13 @@ class _People:
         self._ids = re.compile(rf"(?<![\w-])(?:{ids})(?![\w-])") if ids else None
 
     def name(self, ident: str) -> str:
+        """Return the name of ``ident`` ('' when none is known)."""
         return self.names.get(ident, "")
+
+    def labelled(self, ident: str) -> str:
+        """Return ``ident`` with the name beside it, when one is known."""
+        name = self.names.get(ident)
+        return f"{ident} ({name})" if name else ident
 
     def who(self, text: str) -> str:
         """Return the people a text names by id, with their names: ``r2 is Dr. Lee``."""
@@ -233,7 +254,7 @@ class _People:
         return "; ".join(f"{i} is {self.names[i]}" for i in found)
 
 
-def _notes(result: MatchResult, people: _People) -> list[str]:
+def _notes(result: MatchResult, people: IdNames) -> list[str]:
     parts = []
     for note in result.notes:
         who = people.who(note)
@@ -254,7 +275,7 @@ def _pairs(result: MatchResult, source: Cohort | None) -> str:
          for r in records])
 
 
-def _left_out(result: MatchResult, people: _People) -> list[str]:
+def _left_out(result: MatchResult, people: IdNames) -> list[str]:
     parts = ["<h2>Unmatched</h2>"]
     if result.unmatched:
         parts.append(_table(["mentee id", "mentee name", "reason"],
@@ -313,7 +334,7 @@ def render_report(result: MatchResult, *, cohort: Cohort | None = None,
     (True, True)
     """
     source = _cohort_of(result, cohort)
-    people = _People(source)
+    people = IdNames(source)
     m = result.metrics
     parts = [
         "<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
