@@ -34,7 +34,7 @@ COLUMN_FIELDS = ("id", "role", *TEXT_FIELDS, "career_stage", *BOOL_FIELDS[:1], "
                  "leads_divisions", *CHOICE_FIELDS, "capacity", "demand", *BOOL_FIELDS[1:],
                  *COUNT_FIELDS[2:], "topics", "other_topics", "tasks", "concordance",
                  "choices")
-_VALUE_FIELDS = ("role", *TEXT_FIELDS, "career_stage", *BOOL_FIELDS, *COUNT_FIELDS,
+_VALUE_FIELDS = ("role", *TEXT_FIELDS, "career_stage", *BOOL_FIELDS, "finished", *COUNT_FIELDS,
                  *CHOICE_FIELDS, *TOPIC_FIELDS, *LIST_FIELDS)
 _DEFAULT_FIELDS = ("role", "division", "site", "career_stage", *BOOL_FIELDS, *COUNT_FIELDS,
                    *CHOICE_FIELDS)
@@ -152,6 +152,16 @@ tasks, gender, background, concordance, choices, availability : str or tuple of 
     duplicates : {"error", "keep_last", "keep_first"}, default="error"
         Two rows of one person (same id and role): an error, or keep the last
         (a resubmission) or the first; every merge is reported.
+    finished, progress : str or tuple of str or None
+        Columns saying whether a response was completed: ``finished`` holds
+        a yes/no word, ``0``/``1``, ``Complete``/``Incomplete`` (Qualtrics'
+        ``Finished``; REDCap's ``Complete?``, or ``<form>_complete`` = 0, 1, 2
+        in a raw export: name that column), ``progress`` a percentage
+        (Qualtrics' ``Progress``), read when ``finished`` is absent or blank.
+    unfinished : {"exclude", "keep", "error"}, default="exclude"
+        What to do with a response that is not finished: leave it out, read it
+        as it is, or refuse the file. Each is listed in the read report; a row
+        left out under the default the schema does not state is a warning.
     skip_rows : dict of str to tuple of str
         Rows to leave out, by column and answer (Qualtrics previews and tests);
         each is reported.
@@ -243,6 +253,9 @@ tasks, gender, background, concordance, choices, availability : str or tuple of 
     defaults: dict[str, Any] = Field(default_factory=dict)
     options: WordLists = Field(default_factory=dict)
     duplicates: Literal["error", "keep_last", "keep_first"] = "error"
+    finished: OptNames = ("Finished", "Complete?")
+    progress: OptNames = ("Progress",)
+    unfinished: Literal["exclude", "keep", "error"] = "exclude"
     skip_rows: WordLists = Field(default_factory=dict)
     must_differ: Words = ()
     role_values: Annotated[dict[str, Role], BeforeValidator(_keyed)] = Field(
@@ -373,7 +386,7 @@ def check_value(name: str, value: Any, where: str) -> None:
         ok = value in ("mentee", "mentor", "both")
     elif name in COUNT_FIELDS:
         ok = isinstance(value, int) and not isinstance(value, bool) and value >= 0
-    elif name in BOOL_FIELDS:
+    elif name in (*BOOL_FIELDS, "finished"):
         ok = isinstance(value, bool)
     elif name == "career_stage":
         ok = value in _STAGES
@@ -387,5 +400,6 @@ def check_value(name: str, value: Any, where: str) -> None:
     if not ok:
         expected = {"role": "'mentee', 'mentor' or 'both'", "career_stage": "early, mid or late"}
         kind = ("a whole number >= 0" if name in COUNT_FIELDS else "true or false"
-                if name in BOOL_FIELDS else expected.get(name, "text (or a list of texts)"))
+                if name in (*BOOL_FIELDS, "finished")
+                else expected.get(name, "text (or a list of texts)"))
         raise InvalidInputError(f"{where}: {value!r} is not a valid {name}; expected {kind}")
