@@ -55,6 +55,10 @@ def schemas(dictionary: Path = FORMS / "redcap_dictionary.csv") -> dict[str, mm.
         "qualtrics": mm.SurveySchema(
             preset="qualtrics", role="Q1", topics=["Q2", "Q3"], types="Q4", demand="Q5",
             capacity="Q6", supervisors="Q7", values=VALUES, vocabulary=VOCAB),
+        "qualtrics_numeric": mm.SurveySchema(
+            preset="qualtrics", data_dictionary=str(FORMS / "qualtrics_survey.qsf"), role="Q1",
+            topics=["Q2", "Q3"], types="Q4", demand="Q5", capacity="Q6", supervisors="Q7",
+            values=VALUES, vocabulary=VOCAB),
         "redcap_raw": mm.SurveySchema(
             preset="redcap", data_dictionary=str(dictionary), id="email",
             name="{first_name} {last_name}", role="role", topics="topics",
@@ -127,8 +131,12 @@ def microsoft_forms(answers: list[Answer], folder: Path) -> Path:
     return path
 
 
-def qualtrics(answers: list[Answer], folder: Path) -> Path:
-    """Qualtrics' CSV: BOM, codes / question text / ImportId rows, ',' joins, a matrix."""
+def qualtrics(answers: list[Answer], folder: Path, *, numeric: bool = False) -> Path:
+    """Qualtrics' CSV: BOM, codes / question text / ImportId rows, ',' joins, a matrix.
+
+    ``numeric``: exported with "Use numeric values" (choice numbers, the matrix's
+    recode values 0 / 2 and Yes/No recoded 1 / 0, as ``qualtrics_survey.qsf`` says).
+    """
     meta = ["StartDate", "EndDate", "Status", "Progress", "Finished", "ResponseId",
             "RecipientLastName", "RecipientFirstName", "RecipientEmail", "DistributionChannel"]
     text = ["Start Date", "End Date", "Response Type", "Progress", "Finished", "Response ID",
@@ -142,19 +150,33 @@ def qualtrics(answers: list[Answer], folder: Path) -> Path:
     import_ids = [json.dumps({"ImportId": c if c in meta else "QID" + c[1:]},
                              separators=(",", ":")) for c in codes]
     rows = [codes, text, import_ids]
+    choice = (lambda labels, k: str(k + 1)) if numeric else (lambda labels, k: labels[k])
+    level = {True: "2", False: "0"} if numeric else {True: "Very interested",
+                                                       False: "Not interested"}
     for n, a in enumerate(answers):
         asks = a.role in ("mentee", "both")
         offers = a.role in ("mentor", "both")
-        chosen = [TOPICS[k] for k in a.topics] + (["Other"] if a.other else [])
-        matrix = [("Very interested" if k in a.topics else "Not interested") if offers else ""
-                  for k in range(len(TOPICS))]
-        rows.append(["2024-08-26 09:00:00", "2024-08-26 09:05:00", "IP Address", "100", "True",
-                     f"R_{n:015d}", a.last, a.first, a.email, "email", ROLES[a.role],
+        chosen = [choice(TOPICS, k) for k in a.topics] + (
+            [choice([*TOPICS, "Other"], len(TOPICS))] if a.other else [])
+        matrix = [level[k in a.topics] if offers else "" for k in range(len(TOPICS))]
+        role = str(list(ROLES).index(a.role) + 1) if numeric else ROLES[a.role]
+        demand = {"Yes": "1", "No": "0", "": ""}[a.demand] if numeric else a.demand
+        capacity = (str(CAPACITIES.index(a.capacity) + 1) if numeric and a.capacity
+                    else a.capacity)
+        rows.append(["2024-08-26 09:00:00", "2024-08-26 09:05:00",
+                     "0" if numeric else "IP Address", "100", "1" if numeric else "True",
+                     f"R_{n:015d}", a.last, a.first, a.email, "email", role,
                      ",".join(chosen) if asks else "", a.other if asks else "", *matrix,
-                     ",".join(TYPES[k] for k in a.types), a.demand, a.capacity, a.supervisor])
+                     ",".join(choice(TYPES, k) for k in a.types), demand, capacity,
+                     a.supervisor])
     path = folder / "qualtrics.csv"
     path.write_bytes(b"\xef\xbb\xbf" + _csv(rows).encode("utf-8"))
     return path
+
+
+def qualtrics_numeric(answers: list[Answer], folder: Path) -> Path:
+    """Qualtrics' CSV exported with "Use numeric values" (read with qualtrics_survey.qsf)."""
+    return qualtrics(answers, folder, numeric=True)
 
 
 def redcap_raw(answers: list[Answer], folder: Path) -> Path:
@@ -198,4 +220,5 @@ def redcap_labels(answers: list[Answer], folder: Path) -> Path:
 
 
 WRITERS = {"google_forms": google_forms, "microsoft_forms": microsoft_forms,
-           "qualtrics": qualtrics, "redcap_raw": redcap_raw, "redcap_labels": redcap_labels}
+           "qualtrics": qualtrics, "qualtrics_numeric": qualtrics_numeric,
+           "redcap_raw": redcap_raw, "redcap_labels": redcap_labels}

@@ -22,7 +22,8 @@ from form_exports import FORMS, QUESTIONS, VALUES, VOCAB, schemas  # type: ignor
 from mentormatch.errors import InvalidInputError, SurveyError, SurveyWarning
 
 FILES = {"google_forms.csv": "google_forms", "microsoft_forms.xlsx": "microsoft_forms",
-         "qualtrics.csv": "qualtrics", "redcap_raw.csv": "redcap_raw",
+         "qualtrics.csv": "qualtrics", "qualtrics_numeric.csv": "qualtrics_numeric",
+         "redcap_raw.csv": "redcap_raw",
          "redcap_labels.csv": "redcap_labels"}
 # The schema each tool needs: see form_exports.schemas (VALUES and QUESTIONS are the form's).
 SCHEMAS = {name: schemas()[tool] for name, tool in FILES.items()}

@@ -18,7 +18,10 @@ tool's).
     CSV/TSV with three header rows: column codes (``Q3``, ``Q5_1``), question
     text (``Topics - Selected Choice``, ``Interest - Clinical work``) and
     import ids; answers from row 4; multiple answers joined with ``","``;
-    preview, test and spam responses are skipped (``Status``).
+    preview, test and spam responses are skipped (``Status``); unfinished
+    responses (``Finished``, ``Progress``) follow the schema's ``unfinished``.
+    An export made with "Use numeric values" is decoded with the survey's
+    ``.qsf`` file given as ``data_dictionary``.
 ``redcap``
     Raw export (``record_id``, variable names, checkboxes as ``topics___1`` =
     0/1, coded radios; decoded with ``data_dictionary``) or labels export

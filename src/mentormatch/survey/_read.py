@@ -21,6 +21,7 @@ from mentormatch.errors import MentorMatchError, SurveyError, SurveyProblem, Sur
 from mentormatch.models import Cohort, Mentee, Mentor
 from mentormatch.survey._dictionary import apply_dictionary, read_data_dictionary
 from mentormatch.survey._people import PeopleIndex, is_no_one, split_people
+from mentormatch.survey._qsf import read_qsf
 from mentormatch.survey._ranked import resolve_choices
 from mentormatch.survey._report import ReadReport
 from mentormatch.survey._rows import Row, RowReader
@@ -144,7 +145,9 @@ def _load(sources: list[tuple[Source, Role | None]], schema: SurveySchema,
     rows: list[Row] = []
     dictionary = None
     if schema.data_dictionary is not None:
-        dictionary, dict_table = read_data_dictionary(schema.data_dictionary)
+        read = read_qsf if schema.data_dictionary.lower().endswith(".qsf") else \
+            read_data_dictionary
+        dictionary, dict_table = read(schema.data_dictionary)
         tables.append(dict_table)
     for source, fixed in sources:
         table = load_table(source, schema)

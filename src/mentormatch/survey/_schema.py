@@ -193,7 +193,9 @@ tasks, gender, background, concordance, choices, availability : str or tuple of 
     sheet : str, optional
         Worksheet of an XLSX file (default: the first).
     data_dictionary : str, optional
-        Path of a REDCap data dictionary (CSV): decodes raw exports.
+        Path of a REDCap data dictionary (CSV), or of a Qualtrics survey file
+        (``.qsf``, "Export Survey" in Qualtrics): decodes raw REDCap exports and
+        Qualtrics exports made with "Use numeric values".
     unknown_supervisors : {"error", "ignore"}, default="error"
         A supervisor answer naming nobody in the survey: an error, or kept as
         written (reported).
