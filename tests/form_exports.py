@@ -59,6 +59,9 @@ def schemas(dictionary: Path = FORMS / "redcap_dictionary.csv") -> dict[str, mm.
             preset="qualtrics", data_dictionary=str(FORMS / "qualtrics_survey.qsf"), role="Q1",
             topics=["Q2", "Q3"], types="Q4", demand="Q5", capacity="Q6", supervisors="Q7",
             values=VALUES, vocabulary=VOCAB),
+        "surveymonkey": mm.SurveySchema(
+            preset="surveymonkey", **QUESTIONS, duplicates="keep_last", values=VALUES,
+            vocabulary=VOCAB),
         "redcap_raw": mm.SurveySchema(
             preset="redcap", data_dictionary=str(dictionary), id="email",
             name="{first_name} {last_name}", role="role", topics="topics",
@@ -179,6 +182,26 @@ def qualtrics_numeric(answers: list[Answer], folder: Path) -> Path:
     return qualtrics(answers, folder, numeric=True)
 
 
+def surveymonkey(answers: list[Answer], folder: Path) -> Path:
+    """SurveyMonkey's "All individual responses" CSV: two header rows, a column per option."""
+    meta = ["Respondent ID", "Collector ID", "Start Date", "End Date", "IP Address",
+            "Email Address", "First Name", "Last Name", "Custom Data 1"]
+    questions = [*meta, Q_ROLE, Q_TOPICS, *[""] * len(TOPICS), Q_TYPES,
+                 *[""] * (len(TYPES) - 1), Q_DEMAND, Q_CAP, Q_SUP]
+    options = [*[""] * len(meta), "Response", *TOPICS, "Other (please specify)", *TYPES,
+               "Response", "Response", "Open-Ended Response"]
+    rows = [questions, options]
+    for n, a in enumerate(answers, start=1):
+        rows.append([str(114800000000 + n), "431905286", "08/26/2024 09:00:00 AM",
+                     "08/26/2024 09:05:00 AM", "142.68.0.10", a.email, a.first, a.last, "",
+                     ROLES[a.role], *(t if k in a.topics else "" for k, t in enumerate(TOPICS)),
+                     a.other, *(t if k in a.types else "" for k, t in enumerate(TYPES)),
+                     a.demand, a.capacity, a.supervisor])
+    path = folder / "surveymonkey.csv"
+    path.write_text(_csv(rows), encoding="utf-8")
+    return path
+
+
 def redcap_raw(answers: list[Answer], folder: Path) -> Path:
     """REDCap's raw CSV: variable names, checkboxes as ___code 0/1, coded radios."""
     head = ["record_id", "redcap_survey_identifier", "first_name", "last_name", "email", "role",
@@ -221,4 +244,5 @@ def redcap_labels(answers: list[Answer], folder: Path) -> Path:
 
 WRITERS = {"google_forms": google_forms, "microsoft_forms": microsoft_forms,
            "qualtrics": qualtrics, "qualtrics_numeric": qualtrics_numeric,
-           "redcap_raw": redcap_raw, "redcap_labels": redcap_labels}
+           "surveymonkey": surveymonkey, "redcap_raw": redcap_raw,
+           "redcap_labels": redcap_labels}

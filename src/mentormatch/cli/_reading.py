@@ -29,7 +29,7 @@ from mentormatch.survey import (
 __all__ = ["PRESETS", "ReadOptions", "add_reading_arguments", "is_cohort_json", "load_cohort",
            "parse_pair", "read_json", "read_must_haves"]
 
-PRESETS = ("google_forms", "microsoft_forms", "qualtrics", "redcap")
+PRESETS = ("google_forms", "microsoft_forms", "qualtrics", "redcap", "surveymonkey")
 _SHOWN = 8  # warnings printed before "... more"
 
 

@@ -135,7 +135,7 @@ tasks, gender, background, concordance, choices, availability : str or tuple of 
         (``Availability [Tuesday]``) whose cells list parts of the day
         (``Morning, Afternoon``); an answer that is not a slot is reported and
         left out.
-    preset : {"google_forms", "microsoft_forms", "qualtrics", "redcap"}, optional
+    preset : {"google_forms", "microsoft_forms", "qualtrics", "redcap", "surveymonkey"}, optional
         Settings of one form tool (header rows, separators, id column, rows to
         skip); any key given explicitly wins over the preset's.
     values : dict of str to dict of str to value
@@ -291,8 +291,10 @@ tasks, gender, background, concordance, choices, availability : str or tuple of 
             _check_name(name, list(cls.model_fields), "schema key")
         preset = data.get("preset")
         if preset is not None and preset not in PRESETS:
-            raise InvalidInputError(f"unknown preset {preset!r}; known presets: "
-                                    f"{', '.join(PRESETS)}")
+            close = difflib.get_close_matches(str(preset), list(PRESETS), n=1, cutoff=0.6)
+            hint = f"did you mean {close[0]!r}? (" if close else ""
+            raise InvalidInputError(f"unknown preset {preset!r}; {hint}known presets: "
+                                    f"{', '.join(PRESETS)}{')' if close else ''}")
         return {**PRESETS[preset], **data} if preset is not None else data
 
     @model_validator(mode="after")
