@@ -154,3 +154,16 @@ def test_a_status_that_cannot_be_read_is_an_error_and_a_value_map_reads_it(
     with pytest.raises(mm.MentorMatchError, match=r"values\['finished'\]\['Draft'\]: 'no' is "
                                                   "not a valid finished"):
         mm.SurveySchema(values={"finished": {"Draft": "no"}})
+
+
+def test_a_supervisor_whose_response_was_left_out_is_still_recognised(tmp_path: Path) -> None:
+    rows = [["ID", "Role", "Name", "Topics", "Mentors wanted", "Capacity", "Supervisors",
+             "Finished"],
+            ["e1", "mentee", "Ann Lee", "QI", "1", "", "Dr. Kai Roy", "True"],
+            ["r1", "mentor", "Bo Chan", "QI", "", "1", "", "True"],
+            ["r2", "mentor", "Kai Roy", "", "", "", "", "False"]]  # gave up half-way
+    cohort, report = mm.read_survey(_write(rows, tmp_path / "s.csv"), report=True)
+    assert cohort.mentor_ids == ("r1",)
+    assert cohort.mentee("e1").supervisors == ("r2",)  # not an unknown name: a known person
+    assert "'Dr. Kai Roy' -> r2 (name (titles/degrees dropped)), whose unfinished response " \
+           "was left out: no one in the cohort" in [e.message for e in report.find("name")]

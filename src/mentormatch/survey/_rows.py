@@ -100,6 +100,8 @@ class RowReader:
                        if n != "supervisors"}
         self.ranked = found.find_all("choices")
         self.status = {n: found.find(n) for n in ("finished", "progress")}
+        # (id, e-mail, name) of unfinished responses left out: still nameable as supervisors
+        self.left_out: list[tuple[str, str | None, str | None]] = []
         self.ok = self._required()
 
     def _required(self) -> bool:
@@ -190,10 +192,16 @@ class RowReader:
             self.t.problem(number, column, f"{who}unfinished response ({what}); set "
                                            "unfinished='exclude' in the schema to leave such "
                                            "rows out, or 'keep' to read them")
-        elif self.s.unfinished == "keep":
+            return True
+        if self.s.unfinished == "keep":
             self.t.note("info", "unfinished", number, column,
                         f"{who}unfinished response read as it is ({what}; unfinished='keep')")
-        elif "unfinished" in self.s.model_fields_set:
+            return True
+        if ident:
+            email, name = (src.text(cells) if (src := self.src[n]) else None
+                           for n in ("email", "name"))
+            self.left_out.append((ident, email, name))
+        if "unfinished" in self.s.model_fields_set:
             self.t.note("info", "skipped", number, column,
                         f"{who}unfinished response left out ({what}; unfinished='exclude')")
         else:
