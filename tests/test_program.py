@@ -70,6 +70,8 @@ def test_cli_program_on_the_shipped_survey_assigns_buddies_and_tasks(capsys) -> 
     task = [line for line in printed.splitlines() if line.startswith("task ")]
     assert len(buddy) == 1 and "new-05" in buddy[0]  # the newcomer trained abroad
     assert len(task) == 1 and "new-07" in task[0] and "psychopharmacology" in task[0]
+    left = [line for line in printed.splitlines() if line.startswith("NOT PLACED")]
+    assert left and all(" (Dr. " in line for line in left)  # names beside ids
     cohort = mm.read_survey(mm.example_survey_path())
     assert [e.id for e in cohort.mentees if e.trained_abroad] == ["new-05"]
     assert {r.id for r in cohort.mentors if r.trained_abroad or r.relocated} == {
