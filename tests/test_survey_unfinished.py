@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import csv
 import io
+import tempfile
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import mentormatch as mm
 from form_exports import FORMS, schemas  # type: ignore[import-not-found]
@@ -167,3 +170,32 @@ def test_a_supervisor_whose_response_was_left_out_is_still_recognised(tmp_path: 
     assert cohort.mentee("e1").supervisors == ("r2",)  # not an unknown name: a known person
     assert "'Dr. Kai Roy' -> r2 (name (titles/degrees dropped)), whose unfinished response " \
            "was left out: no one in the cohort" in [e.message for e in report.find("name")]
+
+
+@settings(max_examples=30, deadline=None)
+@given(status=st.lists(st.tuples(st.sampled_from(["True", "False", "1", "0", ""]),
+                                 st.sampled_from(["100", "57", "0", ""])),
+                       min_size=10, max_size=10))
+def test_every_respondent_is_in_the_cohort_or_in_the_read_report(
+        status: list[tuple[str, str]]) -> None:
+    """Whatever the completion columns say, nobody disappears without an entry."""
+    rows = _rows(FORMS / "qualtrics.csv")
+    at = {c: rows[0].index(c) for c in ("Finished", "Progress", "RecipientEmail", "Q2")}
+    for row, (finished, progress) in zip(rows[3:], status, strict=True):
+        row[at["Finished"]], row[at["Progress"]] = finished, progress
+    with tempfile.TemporaryDirectory() as folder:
+        path = _write(rows, Path(folder) / "qualtrics.csv")
+        cohort, report = mm.read_survey(path, QUALTRICS, report=True)
+    kept = {p.id for p in (*cohort.mentees, *cohort.mentors)}
+    listed = {e.row for e in report.entries if e.topic in ("skipped", "merged")}
+    for number, row in enumerate(rows[3:], start=4):
+        email = row[at["RecipientEmail"]]
+        assert (email in kept) or (number in listed), (number, email)
+        done = _finished_word(row[at["Finished"]]) if row[at["Finished"]] else (
+            row[at["Progress"]] in ("", "100"))
+        if email and not done:  # each person answers once: left out means not in the cohort
+            assert number in listed and email not in kept
+
+
+def _finished_word(text: str) -> bool:
+    return text in ("True", "1")
