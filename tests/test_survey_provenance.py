@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from html import escape
 from pathlib import Path
 
 import pytest
@@ -121,3 +122,16 @@ def test_cli_rematch_without_the_org_chart_keeps_its_exclusions(tmp_path: Path,
     # the rematch read the survey again: its result keeps that read's report
     assert mm.ReadReport.model_validate(after.provenance.read_report).files == (
         "pilot_survey.csv",)
+
+
+def test_the_html_report_says_how_the_survey_was_read(tmp_path: Path) -> None:
+    survey = tmp_path / "s.csv"
+    survey.write_text("ID,Role,Topics,Mentors wanted\ne1,mentee,QI,1\nr1,mentor,QI,\n")
+    cohort, read = mm.read_survey(survey, report=True)
+    [warning] = read.warnings  # no capacity column: every mentor gets 1, unstated
+    html = mm.report.render_report(mm.match(cohort, read_report=read), figures=False)
+    assert "<h2>How the survey was read</h2>" in html
+    assert "s.csv: 2 rows -&gt; 1 mentee, 1 mentor; 1 warning." in html
+    assert f"<td>{escape(warning.message)}</td>" in html
+    plain = mm.report.render_report(mm.match(cohort), figures=False)
+    assert "How the survey was read" not in plain

@@ -22,6 +22,7 @@ from mentormatch.report._demand import topic_demand
 from mentormatch.report._guidelines import Guidelines
 from mentormatch.report._plots import plot_result, plot_topic_demand
 from mentormatch.scoring import suggested_slots
+from mentormatch.survey import ReadReport
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -254,6 +255,19 @@ class IdNames:
         return "; ".join(f"{i} is {self.names[i]}" for i in found)
 
 
+def _read(result: MatchResult) -> list[str]:
+    """How the survey was read (kept in the provenance): its summary and every warning."""
+    if result.provenance.read_report is None:
+        return []
+    read = ReadReport.model_validate(result.provenance.read_report)
+    parts = ["<h2>How the survey was read</h2>", f"<p>{escape(read.summary)}.</p>"]
+    rows = [[w.file, w.row if w.row is not None else "", w.column or "", w.message]
+            for w in read.warnings]
+    if rows:
+        parts.append(_table(["file", "row", "column", "warning"], rows))
+    return parts
+
+
 def _notes(result: MatchResult, people: IdNames) -> list[str]:
     parts = []
     for note in result.notes:
@@ -345,6 +359,7 @@ def render_report(result: MatchResult, *, cohort: Cohort | None = None,
         f"solver <code>{escape(result.provenance.solver)}</code>; mentormatch "
         f"{escape(result.provenance.library_version)}.</p>",
     ]
+    parts.extend(_read(result))
     if result.notes:
         parts.append("<h2>Notes</h2>")
         parts.extend(_notes(result, people))
@@ -382,9 +397,10 @@ def write_report(result: MatchResult, path: str | Path, *, cohort: Cohort | None
                  guidelines: Guidelines | None = None) -> Path:
     """Write a self-contained HTML report of a result, atomically.
 
-    The report holds the pairs with ids and names, shared topics and
-    reasons and suggested first-meeting slots, under a line saying what the
-    score means; who is unmatched or
+    The report says how the survey was read (the read report's summary and
+    warnings, when the result keeps it), then holds the pairs with ids and
+    names, shared topics and reasons and suggested first-meeting slots, under
+    a line saying what the score means; who is unmatched or
     short of mentors and why; the result's notes (with the names of the people
     they mention by id) and changes; the metrics; topic supply and demand; and
     the figures as embedded PNG images (no external file or link); and the
