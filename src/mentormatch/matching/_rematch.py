@@ -44,11 +44,9 @@ def rematch(result: MatchResult, release: Sequence[tuple[str, str]] = (), *,
     - ``new_mentees``: new faculty join mid-year; they are added to the cohort
       and matched from the remaining capacity.
 
-    Pairs the first match kept apart (``result.provenance.excluded``: forbidden
-    pairs, supervisor and org-chart relations) stay apart even when ``cohort``
-    no longer excludes them (read again without the org chart): they are
-    forbidden again, and a note lists them. The result keeps the read report
-    of ``result``'s survey.
+    Pairs ``result`` kept apart (``provenance.excluded``) stay apart even when
+    ``cohort`` no longer excludes them (read without the org chart); a note
+    lists them. The read report of ``result`` is kept.
 
     Every other pair of ``result`` is kept exactly as it was (it is locked);
     the mentees who lost a mentor, the newcomers (and anyone still short) get
