@@ -24,8 +24,7 @@ from ._objective import choose_objective, objective_note, priority_note
 def match(cohort: Cohort, solver: str | None = None, *, scorer: Scorer | None = None,
           min_score: float | None = None, candidates: int | None = None,
           objective: str | None = None, priority: str | Iterable[str] | None = None,
-          read_report: BaseModel | None = None,
-          **options: Any) -> MatchResult:
+          read_report: BaseModel | None = None, **options: Any) -> MatchResult:
     """Score every pair of a cohort, solve, and explain each pair made.
 
     Parameters
@@ -67,9 +66,7 @@ def match(cohort: Cohort, solver: str | None = None, *, scorer: Scorer | None = 
         (``mm.solvers.supporting("priority")``: ``flow``, ``ilp``), and not
         with ``candidates=``. ``metrics.priority_matched`` and a note report it.
     read_report : ReadReport, optional
-        The read report of the survey ``cohort`` was read from
-        (``mm.read_survey(..., report=True)``): kept in
-        ``provenance.read_report``, so the result says how its cohort was read.
+        How ``cohort`` was read (``read_survey``): kept in ``provenance``.
     **options
         Passed to the solver.
 
@@ -105,10 +102,8 @@ def match(cohort: Cohort, solver: str | None = None, *, scorer: Scorer | None = 
                 "priority level); match without candidates=, with solver 'flow' or 'ilp'")
         if objective is not None:
             options["objective"] = objective
-        large = match_candidates(cohort, solver or DEFAULT_SOLVER, k=candidates, scorer=scorer,
-                                 min_score=min_score, **options)
-        return large.model_copy(update={"provenance": large.provenance.model_copy(
-            update={"read_report": read})})
+        return _kept(match_candidates(cohort, solver or DEFAULT_SOLVER, k=candidates,
+                                      scorer=scorer, min_score=min_score, **options), read)
     scorer = scorer or default_scorer(cohort)
     table = scorer.score(cohort)
     problem = build_problem(cohort, table, min_score=min_score,
@@ -123,11 +118,16 @@ def match(cohort: Cohort, solver: str | None = None, *, scorer: Scorer | None = 
     notes = (*objective_note(choice, result), *priority_note(priority, result),
              *diagnosis.messages)
     provenance = result.provenance.model_copy(update={"objective": choice.objective,
-                                                      "objective_why": choice.why,
-                                                      "read_report": read})
-    return result.model_copy(update={"notes": (*result.notes, *notes),
-                                     "provenance": provenance})
+                                                      "objective_why": choice.why})
+    return _kept(result.model_copy(update={"notes": (*result.notes, *notes),
+                                           "provenance": provenance}), read)
 
+
+
+def _kept(result: MatchResult, read: dict[str, Any] | None) -> MatchResult:
+    """Return ``result`` with the read report in its provenance."""
+    return result.model_copy(update={"provenance": result.provenance.model_copy(
+        update={"read_report": read})})
 
 
 def _read_report_data(read_report: object) -> dict[str, Any] | None:
