@@ -55,6 +55,13 @@ def schemas(dictionary: Path = FORMS / "redcap_dictionary.csv") -> dict[str, mm.
         "qualtrics": mm.SurveySchema(
             preset="qualtrics", role="Q1", topics=["Q2", "Q3"], types="Q4", demand="Q5",
             capacity="Q6", supervisors="Q7", values=VALUES, vocabulary=VOCAB),
+        "qualtrics_numeric": mm.SurveySchema(
+            preset="qualtrics", data_dictionary=str(FORMS / "qualtrics_survey.qsf"), role="Q1",
+            topics=["Q2", "Q3"], types="Q4", demand="Q5", capacity="Q6", supervisors="Q7",
+            values=VALUES, vocabulary=VOCAB),
+        "surveymonkey": mm.SurveySchema(
+            preset="surveymonkey", **QUESTIONS, duplicates="keep_last", values=VALUES,
+            vocabulary=VOCAB),
         "redcap_raw": mm.SurveySchema(
             preset="redcap", data_dictionary=str(dictionary), id="email",
             name="{first_name} {last_name}", role="role", topics="topics",
@@ -127,8 +134,12 @@ def microsoft_forms(answers: list[Answer], folder: Path) -> Path:
     return path
 
 
-def qualtrics(answers: list[Answer], folder: Path) -> Path:
-    """Qualtrics' CSV: BOM, codes / question text / ImportId rows, ',' joins, a matrix."""
+def qualtrics(answers: list[Answer], folder: Path, *, numeric: bool = False) -> Path:
+    """Qualtrics' CSV: BOM, codes / question text / ImportId rows, ',' joins, a matrix.
+
+    ``numeric``: exported with "Use numeric values" (choice numbers, the matrix's
+    recode values 0 / 2 and Yes/No recoded 1 / 0, as ``qualtrics_survey.qsf`` says).
+    """
     meta = ["StartDate", "EndDate", "Status", "Progress", "Finished", "ResponseId",
             "RecipientLastName", "RecipientFirstName", "RecipientEmail", "DistributionChannel"]
     text = ["Start Date", "End Date", "Response Type", "Progress", "Finished", "Response ID",
@@ -142,18 +153,52 @@ def qualtrics(answers: list[Answer], folder: Path) -> Path:
     import_ids = [json.dumps({"ImportId": c if c in meta else "QID" + c[1:]},
                              separators=(",", ":")) for c in codes]
     rows = [codes, text, import_ids]
+    choice = (lambda labels, k: str(k + 1)) if numeric else (lambda labels, k: labels[k])
+    level = {True: "2", False: "0"} if numeric else {True: "Very interested",
+                                                       False: "Not interested"}
     for n, a in enumerate(answers):
         asks = a.role in ("mentee", "both")
         offers = a.role in ("mentor", "both")
-        chosen = [TOPICS[k] for k in a.topics] + (["Other"] if a.other else [])
-        matrix = [("Very interested" if k in a.topics else "Not interested") if offers else ""
-                  for k in range(len(TOPICS))]
-        rows.append(["2024-08-26 09:00:00", "2024-08-26 09:05:00", "IP Address", "100", "True",
-                     f"R_{n:015d}", a.last, a.first, a.email, "email", ROLES[a.role],
+        chosen = [choice(TOPICS, k) for k in a.topics] + (
+            [choice([*TOPICS, "Other"], len(TOPICS))] if a.other else [])
+        matrix = [level[k in a.topics] if offers else "" for k in range(len(TOPICS))]
+        role = str(list(ROLES).index(a.role) + 1) if numeric else ROLES[a.role]
+        demand = {"Yes": "1", "No": "0", "": ""}[a.demand] if numeric else a.demand
+        capacity = (str(CAPACITIES.index(a.capacity) + 1) if numeric and a.capacity
+                    else a.capacity)
+        rows.append(["2024-08-26 09:00:00", "2024-08-26 09:05:00",
+                     "0" if numeric else "IP Address", "100", "1" if numeric else "True",
+                     f"R_{n:015d}", a.last, a.first, a.email, "email", role,
                      ",".join(chosen) if asks else "", a.other if asks else "", *matrix,
-                     ",".join(TYPES[k] for k in a.types), a.demand, a.capacity, a.supervisor])
+                     ",".join(choice(TYPES, k) for k in a.types), demand, capacity,
+                     a.supervisor])
     path = folder / "qualtrics.csv"
     path.write_bytes(b"\xef\xbb\xbf" + _csv(rows).encode("utf-8"))
+    return path
+
+
+def qualtrics_numeric(answers: list[Answer], folder: Path) -> Path:
+    """Qualtrics' CSV exported with "Use numeric values" (read with qualtrics_survey.qsf)."""
+    return qualtrics(answers, folder, numeric=True)
+
+
+def surveymonkey(answers: list[Answer], folder: Path) -> Path:
+    """SurveyMonkey's "All individual responses" CSV: two header rows, a column per option."""
+    meta = ["Respondent ID", "Collector ID", "Start Date", "End Date", "IP Address",
+            "Email Address", "First Name", "Last Name", "Custom Data 1"]
+    questions = [*meta, Q_ROLE, Q_TOPICS, *[""] * len(TOPICS), Q_TYPES,
+                 *[""] * (len(TYPES) - 1), Q_DEMAND, Q_CAP, Q_SUP]
+    options = [*[""] * len(meta), "Response", *TOPICS, "Other (please specify)", *TYPES,
+               "Response", "Response", "Open-Ended Response"]
+    rows = [questions, options]
+    for n, a in enumerate(answers, start=1):
+        rows.append([str(114800000000 + n), "431905286", "08/26/2024 09:00:00 AM",
+                     "08/26/2024 09:05:00 AM", "142.68.0.10", a.email, a.first, a.last, "",
+                     ROLES[a.role], *(t if k in a.topics else "" for k, t in enumerate(TOPICS)),
+                     a.other, *(t if k in a.types else "" for k, t in enumerate(TYPES)),
+                     a.demand, a.capacity, a.supervisor])
+    path = folder / "surveymonkey.csv"
+    path.write_text(_csv(rows), encoding="utf-8")
     return path
 
 
@@ -198,4 +243,6 @@ def redcap_labels(answers: list[Answer], folder: Path) -> Path:
 
 
 WRITERS = {"google_forms": google_forms, "microsoft_forms": microsoft_forms,
-           "qualtrics": qualtrics, "redcap_raw": redcap_raw, "redcap_labels": redcap_labels}
+           "qualtrics": qualtrics, "qualtrics_numeric": qualtrics_numeric,
+           "surveymonkey": surveymonkey, "redcap_raw": redcap_raw,
+           "redcap_labels": redcap_labels}

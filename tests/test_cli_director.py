@@ -70,10 +70,35 @@ def test_shortlist(tmp_path: Path, capsys) -> None:
     assert main(["shortlist", str(mm.example_survey_path()), "-k", "3",
                  "--out", str(out)]) == 0
     text = capsys.readouterr().out
-    assert "new-07:" in text and "  3. mentor-" in text
+    assert "new-07 (Dr. Sage Ellis):" in text and "  3. mentor-" in text
+    assert "  1. mentor-24 (Dr. Devon Murphy)" in text  # names beside ids
     rows = list(csv.DictReader(io.StringIO(out.read_text())))
     assert len(rows) == 7 * 3
     assert not any((r["mentee"], r["mentor"]) == ("new-02", "mentor-03") for r in rows)
+
+
+def test_tables_and_notes_show_names_beside_ids_and_stay_aligned(tmp_path: Path,
+                                                                 capsys) -> None:
+    survey = tmp_path / "s.csv"
+    survey.write_text(
+        "Email,Role,Name,Topics,Capacity,Mentors wanted,Supervisors\n"
+        "ann.lee@long-hospital-name.example,mentee,Dr. Ann Lee,QI,,1,4\n"
+        "bo@x.example,mentee,Bo Chan,QI; Teaching,,2,\n"
+        "4,mentor,Prof. Cy Roy,QI,1,,\n"
+        "rita.long.mentor.name@long-hospital-name.example,mentor,Rita Ng,QI,1,,\n")
+    schema = tmp_path / "schema.json"
+    schema.write_text(json.dumps({"id": "Email"}))
+    assert main(["match", str(survey), "--schema", str(schema)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    pair_lines = [line for line in lines if "@" in line and not line.startswith(("NOTE",
+                                                                                 "SHORT"))]
+    # every score starts in the same column however long the ids are
+    assert len({line.index(" 0.") for line in pair_lines}) == 1
+    note = next(line for line in lines if "supervises" in line)
+    assert note.endswith("(4 is Prof. Cy Roy; ann.lee@long-hospital-name.example is "
+                         "Dr. Ann Lee)")
+    assert any(line.startswith("SHORT     bo@x.example (Bo Chan): asked 2, got 1")
+               for line in lines)
 
 
 def test_rematch_release_leave_and_join(tmp_path: Path, capsys) -> None:

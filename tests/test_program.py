@@ -58,3 +58,22 @@ def test_cli_program(tmp_path: Path, capsys) -> None:
     assert "circle" in printed and "buddy" in printed and "task" in printed
     assert out.read_text().startswith("round,mentee,mentor")
     assert "long_term" in json.loads(js.read_text())
+
+
+def test_cli_program_on_the_shipped_survey_assigns_buddies_and_tasks(capsys) -> None:
+    """The example survey asks the program-round questions, and the program uses them."""
+    from mentormatch.cli._main import main
+
+    assert main(["program", str(mm.example_survey_path())]) == 0
+    printed = capsys.readouterr().out
+    buddy = [line for line in printed.splitlines() if line.startswith("buddy ")]
+    task = [line for line in printed.splitlines() if line.startswith("task ")]
+    assert len(buddy) == 1 and "new-05" in buddy[0]  # the newcomer trained abroad
+    assert len(task) == 1 and "new-07" in task[0] and "psychopharmacology" in task[0]
+    left = [line for line in printed.splitlines() if line.startswith("NOT PLACED")]
+    assert left and all(" (Dr. " in line for line in left)  # names beside ids
+    cohort = mm.read_survey(mm.example_survey_path())
+    assert [e.id for e in cohort.mentees if e.trained_abroad] == ["new-05"]
+    assert {r.id for r in cohort.mentors if r.trained_abroad or r.relocated} == {
+        "mentor-10", "mentor-20"}
+    assert cohort.mentee("new-07").tasks == ("psychopharmacology",)

@@ -22,7 +22,8 @@ from form_exports import FORMS, QUESTIONS, VALUES, VOCAB, schemas  # type: ignor
 from mentormatch.errors import InvalidInputError, SurveyError, SurveyWarning
 
 FILES = {"google_forms.csv": "google_forms", "microsoft_forms.xlsx": "microsoft_forms",
-         "qualtrics.csv": "qualtrics", "redcap_raw.csv": "redcap_raw",
+         "qualtrics.csv": "qualtrics", "qualtrics_numeric.csv": "qualtrics_numeric",
+         "surveymonkey.csv": "surveymonkey", "redcap_raw.csv": "redcap_raw",
          "redcap_labels.csv": "redcap_labels"}
 # The schema each tool needs: see form_exports.schemas (VALUES and QUESTIONS are the form's).
 SCHEMAS = {name: schemas()[tool] for name, tool in FILES.items()}
@@ -337,8 +338,9 @@ def test_people_resolve_by_id_email_and_name(ref: str, expected_id: str, how: st
                                                  "valid capacity; expected a whole number"),
     ({"values": {"role": {"Be mentored": "protege"}}}, "'protege' is not a valid role"),
     ({"defaults": {"demand": -1}}, "defaults['demand']: -1 is not a valid demand"),
-    ({"preset": "surveymonkey"}, "unknown preset 'surveymonkey'; known presets: google_forms, "
-                                 "microsoft_forms, qualtrics, redcap"),
+    ({"preset": "survey_monkey"}, "unknown preset 'survey_monkey'; did you mean "
+                                  "'surveymonkey'? (known presets: google_forms, "
+                                  "microsoft_forms, qualtrics, redcap, surveymonkey)"),
     ({"name": "{First name {Last name}"}, "unbalanced braces"),
 ])
 def test_schema_mistakes_say_what_to_write(kwargs: dict[str, Any], message: str) -> None:

@@ -269,7 +269,9 @@ def assemble_result(cohort: Cohort, problem: MatchProblem, assignment: Assignmen
     provenance = Provenance(library_version=_library_version(), solver=assignment.solver,
                             options=_jsonable(options), solver_info=_jsonable(assignment.info),
                             scorer=scorer_name,
-                            must_haves=tuple(str(rule) for rule in cohort.must_haves))
+                            must_haves=tuple(str(rule) for rule in cohort.must_haves),
+                            excluded=tuple((e, r, why) for (e, r), why
+                                           in cohort.excluded_pairs().items() if e != r))
     return MatchResult(pairs=pairs, unmatched=tuple(unmatched), shortfall=tuple(shortfall),
                        metrics=metrics, provenance=provenance, cohort=cohort,
                        notes=(*supervision_notes(cohort), *must_have_notes(cohort),

@@ -27,6 +27,7 @@ from mentormatch.progress import Progress
 from mentormatch.report import (
     MAIL_MERGE_COLUMNS,
     Guidelines,
+    IdNames,
     agreement_pages,
     mail_merge_records,
     make_folder,
@@ -40,7 +41,7 @@ __all__ = ["COMMANDS", "check_paths", "format_result", "load_cohort", "parse_pai
 
 
 def format_result(result: MatchResult, width: int = 100) -> str:
-    """Render a result as a readable plain-text table with reasons.
+    """Render a result as a readable plain-text table with reasons, names beside ids.
 
     Examples
     --------
@@ -48,30 +49,35 @@ def format_result(result: MatchResult, width: int = 100) -> str:
     >>> text = format_result(mm.match(mm.example_cohort()))
     >>> text.splitlines()[0].startswith("mentee")
     True
+    >>> [n for n in text.splitlines() if "supervises" in n][0].endswith(
+    ...     "(mentor-03 is Dr. Jesse Cormier; new-02 is Dr. Devon Haddad)")
+    True
     """
-    cohort = result.cohort
-    names = {}
-    if cohort is not None:
-        names = {p.id: p.name or p.id for p in (*cohort.mentees, *cohort.mentors)}
-    lines = [f"{'mentee':<10} {'mentor':<12} {'score':>5}  reasons", "-" * width]
-    indent = " " * 31
+    names = IdNames(result.cohort)
+    e_w = max([len("mentee"), *(len(p.mentee) for p in result.pairs)])
+    r_w = max([len("mentor"), *(len(p.mentor) for p in result.pairs)])
+    lines = [f"{'mentee':<{e_w}} {'mentor':<{r_w}} {'score':>5}  reasons", "-" * width]
+    indent = " " * (e_w + r_w + 9)
     for p in result.pairs:
         mark = " (locked)" if p.locked else ""
-        head = f"{p.mentee:<10} {p.mentor:<12} {p.score:>5.2f}  "
+        head = f"{p.mentee:<{e_w}} {p.mentor:<{r_w}} {p.score:>5.2f}  "
         body = "; ".join(p.reasons) + mark
-        wrapped = textwrap.wrap(body, width=width - len(indent)) or [""]
+        wrapped = textwrap.wrap(body, width=max(width - len(indent), 20)) or [""]
         lines.append(head + wrapped[0])
         lines.extend(indent + w for w in wrapped[1:])
-        if p.mentor in names:
-            lines.append(indent + f"[{names.get(p.mentee, p.mentee)} <- {names[p.mentor]}]")
+        if names.name(p.mentor) or names.name(p.mentee):
+            lines.append(indent + f"[{names.name(p.mentee) or p.mentee} <- "
+                                  f"{names.name(p.mentor) or p.mentor}]")
     for u in result.unmatched:
-        lines.append(f"UNMATCHED {u.mentee}: {u.reason}")
+        lines.append(f"UNMATCHED {names.labelled(u.mentee)}: {u.reason}")
     for s in result.shortfall:
-        lines.append(f"SHORT     {s.mentee}: asked {s.asked}, got {s.given}: {s.reason}")
+        lines.append(f"SHORT     {names.labelled(s.mentee)}: asked {s.asked}, got {s.given}: "
+                     f"{s.reason}")
     for c in result.changes:
-        lines.append(f"{c.action.upper():<9} {c.mentee} - {c.mentor}: {c.why}")
+        lines.append(f"{c.action.upper():<9} {c.mentee} - {c.mentor}: {c.why}"
+                     + _who(names, f"{c.mentee} {c.mentor} {c.why}"))
     for note in result.notes:
-        lines.append(f"NOTE      {note}")
+        lines.append(f"NOTE      {note}" + _who(names, note))
     m = result.metrics
     lines.append("-" * width)
     lines.append(
@@ -80,6 +86,11 @@ def format_result(result: MatchResult, width: int = 100) -> str:
         f"topics covered {m.topic_coverage:.0%}; solver {result.provenance.solver}"
     )
     return "\n".join(lines)
+
+
+def _who(names: IdNames, text: str) -> str:
+    who = names.who(text)
+    return f" ({who})" if who else ""
 
 
 def _n_outputs(args: argparse.Namespace) -> int:
@@ -212,13 +223,14 @@ def cmd_match(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Match a cohort or survey and write the requested files."""
     with Progress(2 + _n_outputs(args), f"match ({args.solver or 'default'})") as bar:
         bar.stage(f"reading {args.input.name}")
-        cohort = load_cohort(args.input, ReadOptions.from_args(args), bar.above(err))
+        cohort, read = load_cohort(args.input, ReadOptions.from_args(args), bar.above(err))
         history = load_history(args)
         bar.update()
         bar.stage(_match_stage(cohort))
         # Without --solver: flow as always, or the choice mm.match makes for quotas.
         solver = args.solver or (None if cohort.quotas else DEFAULT_SOLVER)
         result = match(cohort, solver=solver, priority=args.priority, history=history,
+                       read_report=read,
                        **_solve_options(args))
         bar.update()
         said = _write_outputs(result, args, bar, history=history)
@@ -232,16 +244,20 @@ def cmd_shortlist(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Print (and optionally write) the best ``k`` mentors per mentee."""
     with Progress(2, "shortlist") as bar:
         bar.stage(f"reading {args.input.name}")
-        cohort = load_cohort(args.input, ReadOptions.from_args(args), bar.above(err))
+        cohort, _ = load_cohort(args.input, ReadOptions.from_args(args), bar.above(err))
         bar.update()
         bar.stage(f"scoring {len(cohort.mentees)} mentees x {len(cohort.mentors)} mentors")
         sl = shortlist(cohort, k=args.k, min_score=args.min_score)
         bar.update()
+    names = IdNames(cohort)
+    r_w = max([12, *(len(names.labelled(r.mentor)) for r in sl.recommendations)])
     for mentee in cohort.mentee_ids:
         recs = sl.for_mentee(mentee)
-        print(f"{mentee}:" + ("" if recs else " no admissible mentor"), file=out)
+        print(f"{names.labelled(mentee)}:" + ("" if recs else " no admissible mentor"),
+              file=out)
         for r in recs:
-            print(f"  {r.rank}. {r.mentor:<12} {r.score:.2f}  {'; '.join(r.reasons)}", file=out)
+            print(f"  {r.rank}. {names.labelled(r.mentor):<{r_w}} {r.score:.2f}  "
+                  f"{'; '.join(r.reasons)}", file=out)
     if args.out:
         atomic_write_csv(args.out, ["mentee", "rank", "mentor", "score", "reasons"],
                          ([r.mentee, r.rank, r.mentor, round(r.score, 6), "; ".join(r.reasons)]
@@ -255,7 +271,7 @@ def _read_joining(path: Path, schema: Path | None, err: TextIO) -> list[Mentee]:
         data = read_json(path)
         if isinstance(data, list):
             return [Mentee.model_validate(item) for item in data]
-    return list(load_cohort(path, ReadOptions(schema=schema), err).mentees)
+    return list(load_cohort(path, ReadOptions(schema=schema), err)[0].mentees)
 
 
 def cmd_rematch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -263,7 +279,7 @@ def cmd_rematch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     release = [parse_pair(p) for p in args.release]
     with Progress(2 + _n_outputs(args), "rematch") as bar:
         bar.stage(f"reading {args.cohort.name} and {args.result.name}")
-        cohort = load_cohort(args.cohort, ReadOptions.from_args(args), bar.above(err))
+        cohort, read = load_cohort(args.cohort, ReadOptions.from_args(args), bar.above(err))
         try:
             previous = MatchResult.model_validate_json(
                 args.result.read_text(encoding="utf-8"))
@@ -277,6 +293,9 @@ def cmd_rematch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         result = rematch(previous, release=release, leaving_mentors=args.leaving,
                          new_mentees=joining, cohort=cohort, solver=args.solver,
                          **_solve_options(args))
+        if read is not None:  # the cohort was read again: its report, not the first one's
+            result = result.model_copy(update={"provenance": result.provenance.model_copy(
+                update={"read_report": read.model_dump(mode="json")})})
         bar.update()
         saved = {args.save_cohort: (result.cohort.model_dump_json(indent=1), "updated cohort")} \
             if args.save_cohort and result.cohort is not None else {}

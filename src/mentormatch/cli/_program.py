@@ -9,6 +9,7 @@ from typing import Any, TextIO
 
 from mentormatch.cli._reading import ReadOptions, add_reading_arguments, load_cohort
 from mentormatch.io import csv_text, write_files
+from mentormatch.report import IdNames
 from mentormatch.rounds import Program, ProgramResult
 from mentormatch.solvers import DEFAULT_SOLVER, available
 
@@ -65,32 +66,36 @@ def format_program(result: ProgramResult, width: int = 100) -> str:
         lines.append(f"{row['round']:<10} {row['mentee']:<10} {row['mentor']:<12} "
                      f"{row['score']:>5.2f}  {wrapped[0]}")
         lines.extend(indent + w for w in wrapped[1:])
+    names = IdNames(result.long_term.cohort if result.long_term else None)
+    who = names.labelled
     left: list[tuple[str, str, str]] = []
     if result.long_term:
-        left += [("long_term", u.mentee, u.reason) for u in result.long_term.unmatched]
+        left += [("long_term", who(u.mentee), u.reason) for u in result.long_term.unmatched]
     if result.circles:
-        left += [("circle", u.mentee, u.reason) for u in result.circles.left_out]
+        left += [("circle", who(u.mentee), u.reason) for u in result.circles.left_out]
     if result.peers:
         if result.peers.stable is False:
             left.append(("peer", "-", result.peers.reason))
         else:
-            left += [("peer", u.person, u.reason) for u in result.peers.unpaired]
+            left += [("peer", who(u.person), u.reason) for u in result.peers.unpaired]
     if result.buddies:
-        left += [("buddy", u.mentee, u.reason) for u in result.buddies.unmatched]
+        left += [("buddy", who(u.mentee), u.reason) for u in result.buddies.unmatched]
     if result.tasks:
-        left += [("task", f"{u.mentee} [{u.topic}]", u.reason) for u in result.tasks.unmatched]
+        left += [("task", f"{who(u.mentee)} [{u.topic}]", u.reason)
+                 for u in result.tasks.unmatched]
     if result.mentor_circles:
-        left += [("mentor_circle", u.mentor, u.reason) for u in result.mentor_circles.left_out]
+        left += [("mentor_circle", who(u.mentor), u.reason)
+                 for u in result.mentor_circles.left_out]
     if left:
         lines.append("-" * width)
-    for round_, who, why in left:
-        lines.append(f"NOT PLACED ({round_}) {who}: {why}")
+    for round_, person, why in left:
+        lines.append(f"NOT PLACED ({round_}) {person}: {why}")
     return "\n".join(lines)
 
 
 def cmd_program(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Run a program's rounds on a cohort and write the requested files."""
-    cohort = load_cohort(args.input, ReadOptions.from_args(args), err)
+    cohort, _ = load_cohort(args.input, ReadOptions.from_args(args), err)
     program = Program(cohort=cohort, circle_min=args.circle_min, circle_max=args.circle_max,
                       peer_method=args.peer_method,
                       buddy_can_be_mentor=args.buddy_can_be_mentor,

@@ -30,7 +30,7 @@ from mentormatch.survey import (
 __all__ = ["PRESETS", "ReadOptions", "add_reading_arguments", "is_cohort_json", "load_cohort",
            "parse_pair", "read_json", "read_must_haves"]
 
-PRESETS = ("google_forms", "microsoft_forms", "qualtrics", "redcap")
+PRESETS = ("google_forms", "microsoft_forms", "qualtrics", "redcap", "surveymonkey")
 _SHOWN = 8  # warnings printed before "... more"
 
 
@@ -170,13 +170,15 @@ def is_cohort_json(path: Path) -> Any:
 
 
 def load_cohort(path: Path, options: ReadOptions | None = None,
-                err: TextIO | None = None) -> Cohort:
+                err: TextIO | None = None) -> tuple[Cohort, ReadReport | None]:
     """Read a cohort JSON file or a survey export (chosen by content and extension).
 
     A ``.json`` file with a top-level ``"mentees"`` key and no schema is a
     cohort; anything else is read with :func:`mentormatch.read_survey`. An org
     chart adds supervisor relations (never matched); ``--lock`` and
-    ``--forbid`` add the director's pairs. The read report goes to ``err``.
+    ``--forbid`` add the director's pairs. The read report goes to ``err``
+    and is returned with the cohort (``None`` for a cohort JSON without an
+    org chart), for the result's provenance.
     """
     options = options or ReadOptions()
     report: ReadReport | None = None
@@ -203,7 +205,7 @@ def load_cohort(path: Path, options: ReadOptions | None = None,
                         quotas=(*cohort.quotas, *options.quotas))
     if report is not None:
         _show(report, options, err)
-    return cohort
+    return cohort, report
 
 
 def _show(report: ReadReport, options: ReadOptions, err: TextIO | None) -> None:

@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from pydantic import BaseModel
+
 from mentormatch.diagnosis import diagnose_problem
 from mentormatch.encode import build_problem, priority_mask, quota_notes
-from mentormatch.errors import UnsupportedProblemError
+from mentormatch.errors import InvalidInputError, UnsupportedProblemError
 from mentormatch.explain import explain
 from mentormatch.large import match_candidates
 from mentormatch.models import Cohort, History, MatchResult
@@ -30,7 +32,7 @@ from ._path import (
 def match(cohort: Cohort, solver: str | None = None, *, scorer: Scorer | None = None,
           min_score: float | None = None, candidates: int | None = None,
           objective: str | None = None, priority: str | Iterable[str] | None = None,
-          history: History | None = None,
+          history: History | None = None, read_report: BaseModel | None = None,
           memory_budget: float | None = DEFAULT_MEMORY_BUDGET,
           **options: Any) -> MatchResult:
     """Score every pair of a cohort, solve, and explain each pair made.
@@ -79,6 +81,8 @@ def match(cohort: Cohort, solver: str | None = None, *, scorer: Scorer | None = 
         Last year's pairs and follow-up (:func:`mentormatch.read_followup`):
         continuing pairs locked (unless released or impossible: noted), changing
         pairs forbidden; ``notes`` and ``provenance.options["history"]`` say so.
+    read_report : ReadReport, optional
+        How ``cohort`` was read (``read_survey``): kept in ``provenance``.
     **options
         Passed to the solver.
 
@@ -109,17 +113,26 @@ def match(cohort: Cohort, solver: str | None = None, *, scorer: Scorer | None = 
     >>> result.pairs[0].reasons[0].startswith("offers")
     True
     """
+    read = _read_report_data(read_report)
     if history is not None:
         effects = apply_history(cohort, history)
         return effects.annotate(match(
             effects.cohort, solver, scorer=scorer, min_score=min_score, candidates=candidates,
-            objective=objective, priority=priority, memory_budget=memory_budget, **options))
+            objective=objective, priority=priority, memory_budget=memory_budget,
+            read_report=read_report, **options))
     path = choose_path(cohort, solver, objective, candidates, memory_budget, options,
                        dense_only=_dense_only(cohort, priority))
+    return _kept(_on_path(cohort, path, scorer, min_score, objective, priority, options), read)
+
+
+def _on_path(cohort: Cohort, path: PathChoice, scorer: Scorer | None, min_score: float | None,
+             objective: str | None, priority: str | Iterable[str] | None,
+             options: dict[str, Any]) -> MatchResult:
+    """Match on the path chosen: candidates, or the dense problem."""
     if path.path == "candidates":
         return _on_candidates(cohort, path, scorer, min_score, objective, priority, options)
     try:
-        result = _dense(cohort, solver, scorer, min_score, objective, priority, options)
+        result = _dense(cohort, path.solver, scorer, min_score, objective, priority, options)
     except MemoryError as exc:
         pairs = len(cohort.mentees) * len(cohort.mentors)
         raise too_large(f"memory ran out on the dense problem ({pairs:,} pairs)",
@@ -199,3 +212,20 @@ def _dense_only(cohort: Cohort, priority: str | Iterable[str] | None) -> str | N
     if priority is not None:
         return "priority="
     return "group make-up quotas" if cohort.quotas else None
+
+
+def _kept(result: MatchResult, read: dict[str, Any] | None) -> MatchResult:
+    """Return ``result`` with the read report in its provenance."""
+    return result.model_copy(update={"provenance": result.provenance.model_copy(
+        update={"read_report": read})})
+
+
+def _read_report_data(read_report: object) -> dict[str, Any] | None:
+    """Return the JSON form of a read report, kept in the provenance."""
+    if read_report is None:
+        return None
+    data = read_report.model_dump(mode="json") if isinstance(read_report, BaseModel) else None
+    if not isinstance(data, dict) or "entries" not in data:
+        raise InvalidInputError(f"read_report must be the ReadReport of mm.read_survey(..., "
+                                f"report=True), got {type(read_report).__name__}")
+    return data

@@ -26,6 +26,7 @@ class _Changes:
     leaving: set[str]
     updated: Cohort  # the new cohort as the director sees it (only their locks)
     solved: Cohort  # the same with every kept pair locked: what is solved
+    restored: list[str]  # why of each pair the result kept apart and the cohort given did not
 
 
 def rematch(result: MatchResult, release: Sequence[tuple[str, str]] = (), *,
@@ -42,6 +43,10 @@ def rematch(result: MatchResult, release: Sequence[tuple[str, str]] = (), *,
       mentor is removed from the cohort.
     - ``new_mentees``: new faculty join mid-year; they are added to the cohort
       and matched from the remaining capacity.
+
+    Pairs ``result`` kept apart (``provenance.excluded``) stay apart even when
+    ``cohort`` no longer excludes them (read without the org chart); a note
+    lists them. The read report of ``result`` is kept.
 
     Every other pair of ``result`` is kept exactly as it was (it is locked);
     the mentees who lost a mentor, the newcomers (and anyone still short) get
@@ -118,7 +123,30 @@ def rematch(result: MatchResult, release: Sequence[tuple[str, str]] = (), *,
     made += [Change(action="added", mentee=p.mentee, mentor=p.mentor,
                     why="joined mid-year" if p.mentee in joined else "new mentor after rematch")
              for p in out.pairs if (p.mentee, p.mentor) not in current]
-    return out.model_copy(update={"changes": tuple(made), "cohort": changes.updated})
+    provenance = out.provenance.model_copy(
+        update={"read_report": result.provenance.read_report})
+    return out.model_copy(update={"changes": tuple(made), "cohort": changes.updated,
+                                  "provenance": provenance,
+                                  "notes": (*out.notes, *_restored_note(changes.restored))})
+
+
+def _restored_note(restored: list[str], limit: int = 10) -> tuple[str, ...]:
+    if not restored:
+        return ()
+    n = len(restored)
+    shown = ", ".join(restored[:limit]) + (f" and {n - limit} more" if n > limit else "")
+    return (f"{n} pair{'s' if n != 1 else ''} kept apart in the match being rematched "
+            f"stay{'s' if n == 1 else ''} apart, although the cohort given does not exclude "
+            f"{'them' if n != 1 else 'it'} (an org chart or forbidden pairs not given again): "
+            f"{shown}",)
+
+
+def _restore_exclusions(result: MatchResult, base: Cohort, mentee_ids: set[str],
+                        mentor_ids: set[str]) -> dict[tuple[str, str], str]:
+    """Return the pairs the result kept apart that ``base`` no longer excludes."""
+    excluded = base.excluded_pairs()
+    return {(e, r): why for e, r, why in result.provenance.excluded
+            if e in mentee_ids and r in mentor_ids and (e, r) not in excluded}
 
 
 def _changes(result: MatchResult, base: Cohort, release: Sequence[tuple[str, str]],
@@ -155,10 +183,11 @@ def _changes(result: MatchResult, base: Cohort, release: Sequence[tuple[str, str
     stayed = tuple(m.model_copy(update={"choices": tuple(c for c in m.choices
                                                          if c not in leaving)})
                    if leaving.intersection(m.choices) else m for m in base.mentees)
-    updated = Cohort(mentees=(*stayed, *new_mentees),
-                     mentors=tuple(m for m in base.mentors if m.id not in leaving),
+    mentors = tuple(m for m in base.mentors if m.id not in leaving)
+    restored = _restore_exclusions(result, base, taken, {m.id for m in mentors})
+    updated = Cohort(mentees=(*stayed, *new_mentees), mentors=mentors,
                      forbidden=tuple(dict.fromkeys(
-                         (*filter(stays, base.forbidden), *released))),
+                         (*filter(stays, base.forbidden), *released, *restored))),
                      locked=tuple(filter(stays, base.locked)),
                      vocabulary=base.vocabulary, must_haves=base.must_haves,
                      schedule=base.schedule,
@@ -172,7 +201,7 @@ def _changes(result: MatchResult, base: Cohort, release: Sequence[tuple[str, str
                     vocabulary=updated.vocabulary, must_haves=updated.must_haves,
                     schedule=updated.schedule,
                     quotas=updated.quotas)
-    return _Changes(why_removed, released, leaving, updated, solved)
+    return _Changes(why_removed, released, leaving, updated, solved, list(restored.values()))
 
 
 def _solve(changes: _Changes, solver: str, scorer: Scorer, run_options: dict[str, Any],

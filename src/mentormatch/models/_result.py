@@ -132,6 +132,13 @@ class Provenance(BaseModel):
     ``path_why`` says why (asked for, or the memory budget). All four are
     empty for results not made by ``mm.match``.
     ``must_haves`` lists the cohort's must-haves in words, as applied.
+
+    ``excluded`` lists every pair the match kept apart, as ``(mentee, mentor,
+    why)``: forbidden pairs and supervisor relations (an org chart's too), so
+    that :func:`mentormatch.rematch` keeps them apart even when the cohort it is
+    given was read again without them. ``read_report`` is the read report of the
+    survey the cohort came from (``ReadReport.model_dump(mode="json")``;
+    ``mm.ReadReport.model_validate`` restores it), when it was given.
     """
 
     model_config = _FROZEN
@@ -146,6 +153,8 @@ class Provenance(BaseModel):
     must_haves: tuple[str, ...] = ()
     path: str = ""
     path_why: str = ""
+    excluded: tuple[tuple[str, str, str], ...] = ()
+    read_report: dict[str, Any] | None = None
 
 
 class Change(BaseModel):

@@ -8,6 +8,7 @@ from ._demand import TopicDemand as TopicDemand
 from ._demand import TopicSupply as TopicSupply
 from ._demand import topic_demand as topic_demand
 from ._export import MAIL_MERGE_COLUMNS as MAIL_MERGE_COLUMNS
+from ._export import IdNames as IdNames
 from ._export import mail_merge_records as mail_merge_records
 from ._export import render_report as render_report
 from ._export import write_json as write_json

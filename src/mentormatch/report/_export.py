@@ -23,11 +23,12 @@ from mentormatch.report._guidelines import Guidelines
 from mentormatch.report._history import year_over_year
 from mentormatch.report._plots import plot_result, plot_topic_demand
 from mentormatch.scoring import suggested_slots
+from mentormatch.survey import ReadReport
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-__all__ = ["MAIL_MERGE_COLUMNS", "mail_merge_records", "render_report", "write_json",
+__all__ = ["IdNames", "MAIL_MERGE_COLUMNS", "mail_merge_records", "render_report", "write_json",
            "write_mail_merge", "write_report"]
 
 #: Columns of the mail-merge CSV, in order (the first three are those of ``to_csv``).
@@ -212,8 +213,23 @@ SCORE_MEANING = (
 )
 
 
-class _People:
-    """Names of the people a report mentions by id (blank when a cohort gives none)."""
+class IdNames:
+    """Names of the people a text mentions by id (blank when a cohort gives none).
+
+    What the HTML report and the command line show beside ids: a note reading
+    ``mentor-03 supervises new-02`` is followed by who those two are.
+
+    Examples
+    --------
+    >>> import mentormatch as mm
+    >>> names = IdNames(mm.example_cohort())
+    >>> names.name("new-01")
+    'Dr. Sam Comeau'
+    >>> names.who("mentor-03 supervises new-02")
+    'mentor-03 is Dr. Jesse Cormier; new-02 is Dr. Devon Haddad'
+    >>> names.labelled("new-01"), IdNames(None).labelled("new-01")
+    ('new-01 (Dr. Sam Comeau)', 'new-01')
+    """
 
     def __init__(self, cohort: Cohort | None) -> None:
         self.names: dict[str, str] = {}
@@ -224,7 +240,13 @@ class _People:
         self._ids = re.compile(rf"(?<![\w-])(?:{ids})(?![\w-])") if ids else None
 
     def name(self, ident: str) -> str:
+        """Return the name of ``ident`` ('' when none is known)."""
         return self.names.get(ident, "")
+
+    def labelled(self, ident: str) -> str:
+        """Return ``ident`` with the name beside it, when one is known."""
+        name = self.names.get(ident)
+        return f"{ident} ({name})" if name else ident
 
     def who(self, text: str) -> str:
         """Return the people a text names by id, with their names: ``r2 is Dr. Lee``."""
@@ -234,7 +256,20 @@ class _People:
         return "; ".join(f"{i} is {self.names[i]}" for i in found)
 
 
-def _notes(result: MatchResult, people: _People) -> list[str]:
+def _read(result: MatchResult) -> list[str]:
+    """How the survey was read (kept in the provenance): its summary and every warning."""
+    if result.provenance.read_report is None:
+        return []
+    read = ReadReport.model_validate(result.provenance.read_report)
+    parts = ["<h2>How the survey was read</h2>", f"<p>{escape(read.summary)}.</p>"]
+    rows = [[w.file, w.row if w.row is not None else "", w.column or "", w.message]
+            for w in read.warnings]
+    if rows:
+        parts.append(_table(["file", "row", "column", "warning"], rows))
+    return parts
+
+
+def _notes(result: MatchResult, people: IdNames) -> list[str]:
     parts = []
     for note in result.notes:
         who = people.who(note)
@@ -255,7 +290,7 @@ def _pairs(result: MatchResult, source: Cohort | None) -> str:
          for r in records])
 
 
-def _left_out(result: MatchResult, people: _People) -> list[str]:
+def _left_out(result: MatchResult, people: IdNames) -> list[str]:
     parts = ["<h2>Unmatched</h2>"]
     if result.unmatched:
         parts.append(_table(["mentee id", "mentee name", "reason"],
@@ -325,7 +360,7 @@ def render_report(result: MatchResult, *, cohort: Cohort | None = None,
     (True, True)
     """
     source = _cohort_of(result, cohort)
-    people = _People(source)
+    people = IdNames(source)
     m = result.metrics
     parts = [
         "<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
@@ -336,6 +371,7 @@ def render_report(result: MatchResult, *, cohort: Cohort | None = None,
         f"solver <code>{escape(result.provenance.solver)}</code>; mentormatch "
         f"{escape(result.provenance.library_version)}.</p>",
     ]
+    parts.extend(_read(result))
     if result.notes:
         parts.append("<h2>Notes</h2>")
         parts.extend(_notes(result, people))
@@ -375,9 +411,10 @@ def write_report(result: MatchResult, path: str | Path, *, cohort: Cohort | None
                  history: History | None = None) -> Path:
     """Write a self-contained HTML report of a result, atomically.
 
-    The report holds the pairs with ids and names, shared topics and
-    reasons and suggested first-meeting slots, under a line saying what the
-    score means; who is unmatched or
+    The report says how the survey was read (the read report's summary and
+    warnings, when the result keeps it), then holds the pairs with ids and
+    names, shared topics and reasons and suggested first-meeting slots, under
+    a line saying what the score means; who is unmatched or
     short of mentors and why; the result's notes (with the names of the people
     they mention by id) and changes; the metrics; topic supply and demand; and
     the figures as embedded PNG images (no external file or link); and the

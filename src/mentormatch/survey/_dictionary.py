@@ -7,7 +7,10 @@ Calculations, OR Slider Labels`` written ``1, Clinical work | 2, Research``)
 says what they mean. :func:`apply_dictionary` gives each column its field label
 as a second name, names checkbox columns after their option
 (``topics [Clinical work]``), and decodes radio, dropdown, yes/no and
-true/false answers to their labels, each decoding reported.
+true/false answers to their labels, each decoding reported. A Qualtrics survey
+file (:func:`~mentormatch.survey._qsf.read_qsf`) gives a dictionary of the same
+shape, keyed by column code, with ``multiple`` fields: several codes joined
+with ``,`` in one cell.
 """
 
 from __future__ import annotations
@@ -17,9 +20,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from mentormatch.survey._schema import SurveySchema, key
-from mentormatch.survey._table import Table, load_table
+from mentormatch.survey._table import Cell, Table, load_table
 
-__all__ = ["DataDictionary", "apply_dictionary", "read_data_dictionary"]
+__all__ = ["DataDictionary", "DictionaryField", "apply_dictionary", "read_data_dictionary"]
 
 _CODED = ("radio", "dropdown", "yesno", "truefalse")
 _FIXED = {"yesno": {"1": "Yes", "0": "No"}, "truefalse": {"1": "True", "0": "False"}}
@@ -43,6 +46,7 @@ class DataDictionary:
 
     file: str
     fields: dict[str, DictionaryField]
+    what: str = "the data dictionary"  # how messages name it
 
 
 def _choices(text: str) -> dict[str, str]:
@@ -95,14 +99,14 @@ def read_data_dictionary(path: str | Path) -> tuple[DataDictionary, Table]:
 def apply_dictionary(table: Table, dictionary: DataDictionary) -> None:
     """Name a raw export's columns by label and option, and decode its coded answers."""
     for i, header in enumerate(table.header):
-        var = dictionary.fields.get(header)
+        var = dictionary.fields.get(header) or dictionary.fields.get(table.codes.get(i, ""))
         box = _CHECKBOX.match(header)
         if var is not None:
             table.add_names(i, var.label)
             if var.choices:
                 table.choices[i] = tuple(var.choices.values())
-            if var.kind in _CODED and var.choices:
-                _decode(table, i, var)
+            if var.kind in (*_CODED, "multiple") and var.choices:
+                _decode(table, i, var, dictionary.what)
         elif box and box["var"] in dictionary.fields:
             parent = dictionary.fields[box["var"]]
             label = parent.choices.get(box["code"])
@@ -115,23 +119,35 @@ def apply_dictionary(table: Table, dictionary: DataDictionary) -> None:
             table.add_names(i, f"{parent.name} [{label}]", f"{parent.label} [{label}]")
 
 
-def _decode(table: Table, i: int, var: DictionaryField) -> None:
+def _decode(table: Table, i: int, var: DictionaryField, what: str) -> None:
     used: dict[str, str] = {}
     for number, cells in table.rows:
         cell = cells[i]
         if not isinstance(cell, str) or not cell.strip():
             continue
-        label = var.choices.get(cell.strip())
-        if label is None:
-            if cell.strip() in var.choices.values():
-                continue  # already a label (a labels export)
-            table.problem(number, table.header[i], f"{cell.strip()!r} is not a code of "
-                                                   f"{var.name!r} in the data dictionary (codes: "
-                                                   f"{', '.join(var.choices)})")
+        codes = [c.strip() for c in cell.split(",")] if var.kind == "multiple" else [
+            cell.strip()]
+        labels = [var.choices.get(c) for c in codes]
+        if all(label is not None for label in labels):
+            used.update(zip(codes, (str(label) for label in labels), strict=True))
+            cells[i] = _decoded(var, [str(label) for label in labels])
             continue
-        used[cell.strip()] = label
-        cells[i] = label
+        if cell.strip() in var.choices.values() or not all(_code(c) for c in codes):
+            continue  # already a label (a labels export)
+        unknown = next(c for c, label in zip(codes, labels, strict=True) if label is None)
+        table.problem(number, table.header[i], f"{unknown!r} is not a code of {var.name!r} in "
+                                               f"{what} (codes: "
+                                               f"{', '.join(var.choices)})")
     if used:
         shown = ", ".join(f"{c} = {label!r}" for c, label in sorted(used.items()))
         table.note("info", "decoded", None, table.header[i],
-                   f"codes read with the data dictionary: {shown}")
+                   f"codes read with {what}: {shown}")
+
+
+def _decoded(var: DictionaryField, labels: list[str]) -> Cell:
+    """One label, or the labels of a multiple-answer cell as a list (never split again)."""
+    return tuple(labels) if var.kind == "multiple" else labels[0]
+
+
+def _code(text: str) -> bool:
+    return re.fullmatch(r"-?\d+", text) is not None

@@ -18,7 +18,20 @@ tool's).
     CSV/TSV with three header rows: column codes (``Q3``, ``Q5_1``), question
     text (``Topics - Selected Choice``, ``Interest - Clinical work``) and
     import ids; answers from row 4; multiple answers joined with ``","``;
-    preview, test and spam responses are skipped (``Status``).
+    preview, test and spam responses are skipped (``Status``); unfinished
+    responses (``Finished``, ``Progress``) follow the schema's ``unfinished``.
+    An export made with "Use numeric values" is decoded with the survey's
+    ``.qsf`` file given as ``data_dictionary``.
+``surveymonkey``
+    "All individual responses" (.csv or .xlsx): ``Respondent ID``,
+    ``Collector ID``, ``Start Date``, ``End Date``, ``IP Address``, ``Email
+    Address``, ``First Name``, ``Last Name`` (filled for e-mail invitations),
+    ``Custom Data 1``, then the questions over two header rows: the question
+    once above its columns, and under it ``Response`` (one answer),
+    ``Open-Ended Response`` (text) or, for a checkbox question, one column per
+    option holding the option's text when ticked (``Other (please specify)``
+    holds the typed text); a matrix has one column per row, holding the
+    column's label.
 ``redcap``
     Raw export (``record_id``, variable names, checkboxes as ``topics___1`` =
     0/1, coded radios; decoded with ``data_dictionary``) or labels export
@@ -32,7 +45,7 @@ from typing import Any, Literal
 
 __all__ = ["PRESETS", "Preset"]
 
-Preset = Literal["google_forms", "microsoft_forms", "qualtrics", "redcap"]
+Preset = Literal["google_forms", "microsoft_forms", "qualtrics", "redcap", "surveymonkey"]
 
 _QUALTRICS_SKIPPED = ("Survey Preview", "Survey Test", "Spam", "Preview Spam", "1", "2", "8",
                       "9")
@@ -60,5 +73,11 @@ PRESETS: dict[str, dict[str, Any]] = {
     "redcap": {
         "id": ("record_id", "Record ID"),
         "separators": (", ",),
+    },
+    "surveymonkey": {
+        "id": ("Email Address", "Email address"),
+        "email": ("Email Address", "Email address"),
+        "name": ("{First Name} {Last Name}",),
+        "subheader": True,
     },
 }

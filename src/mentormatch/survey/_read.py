@@ -21,6 +21,7 @@ from mentormatch.errors import MentorMatchError, SurveyError, SurveyProblem, Sur
 from mentormatch.models import Cohort, Mentee, Mentor
 from mentormatch.survey._dictionary import apply_dictionary, read_data_dictionary
 from mentormatch.survey._people import PeopleIndex, is_no_one, split_people
+from mentormatch.survey._qsf import read_qsf
 from mentormatch.survey._ranked import resolve_choices
 from mentormatch.survey._report import ReadReport
 from mentormatch.survey._rows import Row, RowReader
@@ -106,7 +107,8 @@ def read_survey(path: Source, schema: SurveySchema | None = None, *,
         sources = [(path, "mentee"), (mentors_path, "mentor")]
     tables, readers, rows = _load(sources, schema, vocab)
     rows = _deduplicate(rows, schema.duplicates)
-    _resolve_supervisors(rows, schema)
+    left_out = [p for reader in readers.values() for p in reader.left_out]
+    _resolve_supervisors(rows, schema, left_out)
     resolve_choices(rows, schema)
     for row in rows:
         row.table.problems.extend(row.problems)
@@ -144,7 +146,9 @@ def _load(sources: list[tuple[Source, Role | None]], schema: SurveySchema,
     rows: list[Row] = []
     dictionary = None
     if schema.data_dictionary is not None:
-        dictionary, dict_table = read_data_dictionary(schema.data_dictionary)
+        read = read_qsf if schema.data_dictionary.lower().endswith(".qsf") else \
+            read_data_dictionary
+        dictionary, dict_table = read(schema.data_dictionary)
         tables.append(dict_table)
     for source, fixed in sources:
         table = load_table(source, schema)
@@ -198,9 +202,12 @@ def _deduplicate(rows: list[Row], policy: str) -> list[Row]:
     return [r for r in rows if id(r) not in dropped]
 
 
-def _resolve_supervisors(rows: list[Row], schema: SurveySchema) -> None:
-    index = PeopleIndex([(r.ident, r.data.get("email"), r.data.get("name"))
-                         for r in rows if r.ident is not None])
+def _resolve_supervisors(rows: list[Row], schema: SurveySchema,
+                         left_out: list[tuple[str, str | None, str | None]]) -> None:
+    """Resolve supervisor answers; people whose unfinished response was left out count too."""
+    index = PeopleIndex([*((r.ident, r.data.get("email"), r.data.get("name"))
+                           for r in rows if r.ident is not None), *left_out])
+    gone = {ident for ident, _, _ in left_out}
     for row in rows:
         column, text = row.supervisor_column, row.supervisors
         out: list[str] = []
@@ -212,8 +219,11 @@ def _resolve_supervisors(rows: list[Row], schema: SurveySchema) -> None:
                                     "themselves")
             elif found.ident is not None:
                 out.append(found.ident)
-                if found.how != "id":
-                    row.note("info", "name", column, f"{ref!r} -> {found.ident} ({found.how})")
+                away = (", whose unfinished response was left out: no one in the cohort"
+                        if found.ident in gone else "")
+                if found.how != "id" or away:
+                    row.note("info", "name", column,
+                             f"{ref!r} -> {found.ident} ({found.how}){away}")
             else:
                 kept = _unresolved(row, column, ref, found.candidates, index, schema)
                 out.extend(kept)

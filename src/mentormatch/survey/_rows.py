@@ -34,6 +34,9 @@ from mentormatch.topics import TopicVocabulary, normalize_topic
 __all__ = ["Row", "RowReader"]
 
 _COUNT = re.compile(r"^\+?(\d+)(?:\.0*)?$")
+_PERCENT = re.compile(r"^\s*(\d+(?:\.\d*)?)\s*%?\s*$")
+_DONE = {"complete": True, "completed": True, "finished": True, "unverified": True,
+         "incomplete": False, "partial": False, "unfinished": False, "not finished": False}
 _OTHER = re.compile(r"^other(?: \(.*\))?$")
 _STAGES = {"early": "early", "mid": "mid", "middle": "mid", "late": "late", "senior": "late"}
 _SCALARS = ("id", "role", *TEXT_FIELDS, "career_stage", *BOOL_FIELDS, *COUNT_FIELDS,
@@ -96,6 +99,9 @@ class RowReader:
         self.differ = {n: found.find_header(n) for n in schema.must_differ
                        if n != "supervisors"}
         self.ranked = found.find_all("choices")
+        self.status = {n: found.find(n) for n in ("finished", "progress")}
+        # (id, e-mail, name) of unfinished responses left out: still nameable as supervisors
+        self.left_out: list[tuple[str, str | None, str | None]] = []
         self.ok = self._required()
 
     def _required(self) -> bool:
@@ -150,7 +156,8 @@ class RowReader:
         if self.days:
             grid = f"{len(self.days)} day columns ({self.t.header[self.days[0][0]]!r}, ...)"
             out["availability"] = " + ".join(x for x in (out.get("availability"), grid) if x)
-        return {n: out[n] for n in (*COLUMN_FIELDS, "availability") if n in out}
+        out.update({n: s.shown for n, s in self.status.items() if s is not None})
+        return {n: out[n] for n in (*COLUMN_FIELDS, "availability", *self.status) if n in out}
 
     # ------------------------------------------------------------------ rows
 
@@ -167,8 +174,63 @@ class RowReader:
                 self.t.note("info", "skipped", number, skip[0].shown,
                             f"row left out: {skip[0].shown} is {skip[1]!r} (schema skip_rows)")
                 continue
+            if self._unfinished(number, cells) and self.s.unfinished != "keep":
+                continue
             rows.append(self.read(number, cells))
         return rows
+
+    def _unfinished(self, number: int, cells: list[Cell]) -> bool:
+        """Say whether a response is unfinished; report it by the schema's policy."""
+        found = self._status(number, cells)
+        if found is None:
+            return False
+        column, what = found
+        source = self.src["id"]
+        ident = source.text(cells) if source is not None else None
+        who = f"{ident!r}: " if ident else ""
+        if self.s.unfinished == "error":
+            self.t.problem(number, column, f"{who}unfinished response ({what}); set "
+                                           "unfinished='exclude' in the schema to leave such "
+                                           "rows out, or 'keep' to read them")
+            return True
+        if self.s.unfinished == "keep":
+            self.t.note("info", "unfinished", number, column,
+                        f"{who}unfinished response read as it is ({what}; unfinished='keep')")
+            return True
+        if ident:
+            email, name = (src.text(cells) if (src := self.src[n]) else None
+                           for n in ("email", "name"))
+            self.left_out.append((ident, email, name))
+        if "unfinished" in self.s.model_fields_set:
+            self.t.note("info", "skipped", number, column,
+                        f"{who}unfinished response left out ({what}; unfinished='exclude')")
+        else:
+            self.t.note("warning", "skipped", number, column,
+                        f"{who}unfinished response left out ({what}); state "
+                        "unfinished='exclude' in the schema to accept this, or 'keep' to read "
+                        "such rows")
+        return True
+
+    def _status(self, number: int, cells: list[Cell]) -> tuple[str, str] | None:
+        """Return (column, why) for an unfinished response, None for a finished one."""
+        done, progress = self.status["finished"], self.status["progress"]
+        if done is not None and (text := done.text(cells)):
+            hit, value, _ = (self.maps["finished"].get(text) if "finished" in self.maps
+                             else (False, None, None))
+            flag = bool(value) if hit else _finished_word(text, self.s)
+            if flag is None:
+                self.t.problem(number, done.shown, f"expected a completion status (yes/no, "
+                                                   f"1/0, Complete/Incomplete), got {text!r}")
+                return None
+            return None if flag else (done.shown, f"{done.shown} is {text!r}")
+        if progress is not None and (text := progress.text(cells)):
+            m = _PERCENT.match(text)
+            if m is None:
+                self.t.problem(number, progress.shown, f"expected a percentage, got {text!r}")
+                return None
+            if float(m.group(1)) < 100:
+                return progress.shown, f"{progress.shown} is {text}"
+        return None
 
     def read(self, number: int, cells: list[Cell]) -> Row:
         """Read one row into a :class:`Row`."""
@@ -510,3 +572,14 @@ class RowReader:
                 if hit else [item]
             out.extend(n for v in items if (n := self._canonical(row, column, v)))
         return list(dict.fromkeys(out))
+
+
+def _finished_word(text: str, schema: SurveySchema) -> bool | None:
+    """Read a completion status: yes/no words, Complete/Incomplete, 0 = not, 1 or 2 = done."""
+    word = key(text)
+    if word in _DONE:
+        return _DONE[word]
+    m = _COUNT.match(text.strip())
+    if m is not None:  # Qualtrics 0/1; REDCap raw 0 incomplete, 1 unverified, 2 complete
+        return int(m.group(1)) > 0
+    return schema.is_true(text)

@@ -34,7 +34,7 @@ COLUMN_FIELDS = ("id", "role", *TEXT_FIELDS, "career_stage", *BOOL_FIELDS[:1], "
                  "leads_divisions", *CHOICE_FIELDS, "capacity", "demand", *BOOL_FIELDS[1:],
                  *COUNT_FIELDS[2:], "topics", "other_topics", "tasks", "concordance",
                  "choices")
-_VALUE_FIELDS = ("role", *TEXT_FIELDS, "career_stage", *BOOL_FIELDS, *COUNT_FIELDS,
+_VALUE_FIELDS = ("role", *TEXT_FIELDS, "career_stage", *BOOL_FIELDS, "finished", *COUNT_FIELDS,
                  *CHOICE_FIELDS, *TOPIC_FIELDS, *LIST_FIELDS)
 _DEFAULT_FIELDS = ("role", "division", "site", "career_stage", *BOOL_FIELDS, *COUNT_FIELDS,
                    *CHOICE_FIELDS)
@@ -135,7 +135,7 @@ tasks, gender, background, concordance, choices, availability : str or tuple of 
         (``Availability [Tuesday]``) whose cells list parts of the day
         (``Morning, Afternoon``); an answer that is not a slot is reported and
         left out.
-    preset : {"google_forms", "microsoft_forms", "qualtrics", "redcap"}, optional
+    preset : {"google_forms", "microsoft_forms", "qualtrics", "redcap", "surveymonkey"}, optional
         Settings of one form tool (header rows, separators, id column, rows to
         skip); any key given explicitly wins over the preset's.
     values : dict of str to dict of str to value
@@ -152,6 +152,16 @@ tasks, gender, background, concordance, choices, availability : str or tuple of 
     duplicates : {"error", "keep_last", "keep_first"}, default="error"
         Two rows of one person (same id and role): an error, or keep the last
         (a resubmission) or the first; every merge is reported.
+    finished, progress : str or tuple of str or None
+        Columns saying whether a response was completed: ``finished`` holds
+        a yes/no word, ``0``/``1``, ``Complete``/``Incomplete`` (Qualtrics'
+        ``Finished``; REDCap's ``Complete?``, or ``<form>_complete`` = 0, 1, 2
+        in a raw export: name that column), ``progress`` a percentage
+        (Qualtrics' ``Progress``), read when ``finished`` is absent or blank.
+    unfinished : {"exclude", "keep", "error"}, default="exclude"
+        What to do with a response that is not finished: leave it out, read it
+        as it is, or refuse the file. Each is listed in the read report; a row
+        left out under the default the schema does not state is a warning.
     skip_rows : dict of str to tuple of str
         Rows to leave out, by column and answer (Qualtrics previews and tests);
         each is reported.
@@ -183,7 +193,9 @@ tasks, gender, background, concordance, choices, availability : str or tuple of 
     sheet : str, optional
         Worksheet of an XLSX file (default: the first).
     data_dictionary : str, optional
-        Path of a REDCap data dictionary (CSV): decodes raw exports.
+        Path of a REDCap data dictionary (CSV), or of a Qualtrics survey file
+        (``.qsf``, "Export Survey" in Qualtrics): decodes raw REDCap exports and
+        Qualtrics exports made with "Use numeric values".
     unknown_supervisors : {"error", "ignore"}, default="error"
         A supervisor answer naming nobody in the survey: an error, or kept as
         written (reported).
@@ -243,6 +255,9 @@ tasks, gender, background, concordance, choices, availability : str or tuple of 
     defaults: dict[str, Any] = Field(default_factory=dict)
     options: WordLists = Field(default_factory=dict)
     duplicates: Literal["error", "keep_last", "keep_first"] = "error"
+    finished: OptNames = ("Finished", "Complete?")
+    progress: OptNames = ("Progress",)
+    unfinished: Literal["exclude", "keep", "error"] = "exclude"
     skip_rows: WordLists = Field(default_factory=dict)
     must_differ: Words = ()
     role_values: Annotated[dict[str, Role], BeforeValidator(_keyed)] = Field(
@@ -276,8 +291,10 @@ tasks, gender, background, concordance, choices, availability : str or tuple of 
             _check_name(name, list(cls.model_fields), "schema key")
         preset = data.get("preset")
         if preset is not None and preset not in PRESETS:
-            raise InvalidInputError(f"unknown preset {preset!r}; known presets: "
-                                    f"{', '.join(PRESETS)}")
+            close = difflib.get_close_matches(str(preset), list(PRESETS), n=1, cutoff=0.6)
+            hint = f"did you mean {close[0]!r}? (" if close else ""
+            raise InvalidInputError(f"unknown preset {preset!r}; {hint}known presets: "
+                                    f"{', '.join(PRESETS)}{')' if close else ''}")
         return {**PRESETS[preset], **data} if preset is not None else data
 
     @model_validator(mode="after")
@@ -373,7 +390,7 @@ def check_value(name: str, value: Any, where: str) -> None:
         ok = value in ("mentee", "mentor", "both")
     elif name in COUNT_FIELDS:
         ok = isinstance(value, int) and not isinstance(value, bool) and value >= 0
-    elif name in BOOL_FIELDS:
+    elif name in (*BOOL_FIELDS, "finished"):
         ok = isinstance(value, bool)
     elif name == "career_stage":
         ok = value in _STAGES
@@ -387,5 +404,6 @@ def check_value(name: str, value: Any, where: str) -> None:
     if not ok:
         expected = {"role": "'mentee', 'mentor' or 'both'", "career_stage": "early, mid or late"}
         kind = ("a whole number >= 0" if name in COUNT_FIELDS else "true or false"
-                if name in BOOL_FIELDS else expected.get(name, "text (or a list of texts)"))
+                if name in (*BOOL_FIELDS, "finished")
+                else expected.get(name, "text (or a list of texts)"))
         raise InvalidInputError(f"{where}: {value!r} is not a valid {name}; expected {kind}")

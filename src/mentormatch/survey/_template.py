@@ -16,13 +16,17 @@ __all__ = ["example_survey_path", "survey_template"]
 def _columns(schema: SurveySchema, topics: Sequence[str]) -> list[str]:
     out: list[str] = []
     for name in ("id", "role", *TEXT_FIELDS, "career_stage", "newcomer", "supervisors",
-                 "leads_divisions", "types", "modalities", "capacity", "demand"):
+                 "leads_divisions", "types", "modalities", "capacity", "demand",
+                 "trained_abroad", "relocated", "buddy_capacity", "task_capacity",
+                 "tasks_use_capacity", "min_load"):
         names = getattr(schema, name)
         if names:
             out.append(names[0])
     out.extend(f"{schema.topics[0]} [{t[:1].upper()}{t[1:]}]" for t in topics)
-    if schema.other_topics:
-        out.append(schema.other_topics[0])
+    for name in ("other_topics", "tasks"):
+        names = getattr(schema, name)
+        if names:
+            out.append(names[0])
     return out
 
 
