@@ -155,6 +155,6 @@ def test_a_time_budget_still_returns_an_answer_with_a_bound() -> None:
     c = make_cohort(40, 20, seed=1, profile="scarce")
     result = mm.match(c, time_limit=1e-9)
     info = result.provenance.solver_info
-    assert result.pairs and info["method"] in ("flow", "topic flow", "swap")
+    assert result.pairs and info["method"] in ("flow", "marginal flow", "swap")
     assert info["coverage_bound"] >= info["coverage"] >= info["flow_coverage"]
     assert result.metrics.topic_coverage_bound == pytest.approx(info["coverage_bound"])
