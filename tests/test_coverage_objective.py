@@ -158,3 +158,47 @@ def test_a_time_budget_still_returns_an_answer_with_a_bound() -> None:
     assert result.pairs and info["method"] in ("flow", "marginal flow", "swap")
     assert info["coverage_bound"] >= info["coverage"] >= info["flow_coverage"]
     assert result.metrics.topic_coverage_bound == pytest.approx(info["coverage_bound"])
+
+
+@st.composite
+def mid_problems(draw: st.DrawFn) -> mm.MatchProblem:
+    """Problems the MILP solves exactly in milliseconds, with demands up to three."""
+    n_e, n_r, n_t = draw(st.integers(2, 6)), draw(st.integers(2, 6)), draw(st.integers(2, 5))
+    rng = np.random.default_rng(draw(st.integers(0, 2**16)))
+    asked = (rng.random((n_e, n_t)) < 0.6) * rng.integers(1, 3, (n_e, n_t)).astype(float)
+    offered = (rng.random((n_r, n_t)) < 0.4).astype(float)
+    attrs = mm.ProblemAttributes(
+        asked=asked, offered=offered, topics=tuple(f"t{k}" for k in range(n_t)),
+        mentee_group=np.zeros(n_e, int), mentor_group=np.zeros(n_r, int),
+        mentor_leads=np.zeros((n_r, 1), bool), groups=("g",))
+    return mm.MatchProblem(scores=rng.random((n_e, n_r)).round(2),
+                           demand=rng.integers(0, 4, n_e), capacity=rng.integers(0, 3, n_r),
+                           allowed=rng.random((n_e, n_r)) < 0.8, attributes=attrs)
+
+
+@SLOW
+@given(mid_problems())
+def test_the_lp_bound_is_never_below_the_exact_optimum(p: mm.MatchProblem) -> None:
+    exact = mm.solve(p, solver="ilp", coverage=True, leadership_limit=None)
+    a = mm.solve(p, solver="coverage", max_exact_pairs=0)  # flows and the LP bound only
+    assert a.info["coverage_bound"] >= _mean_cov(p, exact) - 1e-9
+    assert a.info["coverage_gap"] >= _mean_cov(p, exact) - _mean_cov(p, a) - 1e-9
+    assert _mean_cov(p, a) >= _mean_cov(p, mm.solve(p, solver="flow")) - 1e-9
+
+
+def test_the_lp_bound_proves_the_scarce_300_cohort_optimal_within_the_budget() -> None:
+    c = make_cohort(300, 80, seed=0, profile="scarce")
+    result = mm.match(c)
+    info = result.provenance.solver_info
+    assert info["optimal"] is True and info["bound_from"] in ("lp", "milp")
+    assert info["seconds"] < 20.0
+    assert result.metrics.topic_coverage > info["flow_coverage"]
+
+
+def test_the_time_budget_covers_the_whole_call() -> None:
+    # Before, the budget bounded HiGHS alone: this cohort took 49-78 s with time_limit=20.
+    c = make_cohort(300, 80, seed=0, profile="university")
+    result = mm.match(c, time_limit=3.0)
+    info = result.provenance.solver_info
+    assert info["seconds"] < 3.0 + 5.0  # the step running when time ran out finishes
+    assert info["coverage_bound"] >= info["coverage"] >= info["flow_coverage"]
