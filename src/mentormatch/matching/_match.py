@@ -16,7 +16,7 @@ from mentormatch.scoring import Scorer, default_scorer
 from mentormatch.solvers import DEFAULT_SOLVER, require
 from mentormatch.solvers import solve as solve_problem
 
-from ._objective import choose_objective, objective_note, priority_note
+from ._objective import candidates_objective, choose_objective, objective_note, priority_note
 
 
 def match(cohort: Cohort, solver: str | None = None, *, scorer: Scorer | None = None,
@@ -77,7 +77,9 @@ def match(cohort: Cohort, solver: str | None = None, *, scorer: Scorer | None = 
     UnsupportedProblemError
         Before solving, if the cohort needs what the solver does not declare
         (minimum loads, ``candidates=``, ``objective="coverage"``,
-        ``priority=``); the message names the solvers that do.
+        ``priority=``); the message names the solvers that do. Topic coverage
+        is refused with ``candidates=`` (the large-cohort path optimises pair
+        scores; a note says so when a mentee asks for more than one mentor).
     InfeasibleError
         If minimum loads cannot be met.
 
@@ -95,10 +97,14 @@ def match(cohort: Cohort, solver: str | None = None, *, scorer: Scorer | None = 
             raise UnsupportedProblemError(
                 "priority= is not available with candidates= (the large-cohort path has no "
                 "priority level); match without candidates=, with solver 'flow' or 'ilp'")
-        if objective is not None:
-            options["objective"] = objective
-        return match_candidates(cohort, solver or DEFAULT_SOLVER, k=candidates, scorer=scorer,
-                                min_score=min_score, **options)
+        large = candidates_objective(cohort, solver or DEFAULT_SOLVER, objective, options)
+        result = match_candidates(cohort, large.solver, k=candidates, scorer=scorer,
+                                  min_score=min_score, **large.options)
+        provenance = result.provenance.model_copy(update={"objective": large.objective,
+                                                          "objective_why": large.why})
+        return result.model_copy(update={"notes": (*result.notes,
+                                                   *objective_note(large, result)),
+                                         "provenance": provenance})
     scorer = scorer or default_scorer(cohort)
     table = scorer.score(cohort)
     problem = build_problem(cohort, table, min_score=min_score,

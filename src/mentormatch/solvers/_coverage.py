@@ -248,7 +248,6 @@ def _answer(problem: MatchProblem, best: Assignment, start: float, *, value: flo
             "coverage_gap": None if gap is None else (0.0 if optimal else gap),
             "optimal": optimal, "exact": optimal, "method": method, "bound_from": bound_from,
             "rounds": 0, "swaps": 0, "flow_coverage": floor, "lp_status": "skipped",
-            "milp_status": status, **(extra or {}),
-            "seconds": time.monotonic() - start}
+            "milp_status": status, **(extra or {})}
     return Assignment.from_pairs(problem, best.mentee_idx, best.mentor_idx, solver="coverage",
                                  info=info)
