@@ -222,3 +222,34 @@ def test_the_large_cohort_path_says_coverage_was_not_optimised() -> None:
     single = mm.match(make_cohort(30, 12, seed=0, profile="scarce", demand_probs=(1.0,)),
                       candidates=5)
     assert not any(n.startswith("objective:") for n in single.notes)
+
+
+@pytest.mark.parametrize("seed", [0, 3])
+def test_the_coverage_table_agrees_with_the_metric_and_names_who_covers(seed: int) -> None:
+    c = make_cohort(7, 12, seed=seed, profile="scarce")
+    result = mm.match(c)
+    table = mm.topic_coverage_table(result)
+    mentors = {e.id: set(result.mentors_of(e.id)) for e in c.mentees}
+    offers = {r.id: set(r.topics) for r in c.mentors}
+    share: dict[str, float] = {}
+    for row in table.rows:
+        assert set(row.covered_by) == {r for r in mentors[row.mentee] if row.topic in offers[r]}
+        assert (row.status == "covered") == bool(row.covered_by)
+        offered = sum(row.topic in t for t in offers.values())
+        assert row.offered_by == offered
+        assert (row.status == "offered by no one") == (offered == 0)
+        share[row.mentee] = share.get(row.mentee, 0.0) + row.share * bool(row.covered_by)
+    asking = [e.id for e in c.mentees if e.demand > 0]
+    mean = sum(share.get(e, 1.0) for e in asking) / len(asking)
+    assert mean == pytest.approx(result.metrics.topic_coverage)
+    frame = table.to_frame()
+    assert len(frame) == len(table.rows) and list(frame.columns)[-1] == "status"
+
+
+def test_the_report_shows_what_each_mentee_s_mentors_cover() -> None:
+    c = mm.Cohort(mentees=[mm.Mentee(id="e1", topics=["qi", "ethics", "teaching"], demand=2)],
+                  mentors=[mm.Mentor(id="r1", topics=["qi"]),
+                           mm.Mentor(id="r2", topics=["teaching"])])
+    html = mm.report.render_report(mm.match(c), figures=False)
+    start = html.index("Topics covered per mentee")
+    assert "<td>qi (r1); teaching (r2)</td><td></td><td>ethics</td>" in html[start:]
