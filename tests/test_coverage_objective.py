@@ -253,3 +253,12 @@ def test_the_report_shows_what_each_mentee_s_mentors_cover() -> None:
     html = mm.report.render_report(mm.match(c), figures=False)
     start = html.index("Topics covered per mentee")
     assert "<td>qi (r1); teaching (r2)</td><td></td><td>ethics</td>" in html[start:]
+
+
+def test_pair_scores_break_coverage_ties_on_the_pilot() -> None:
+    cohort = mm.example_cohort()
+    result = mm.match(cohort)
+    exact = mm.match(cohort, solver="ilp", coverage=True, leadership_limit=None)
+    assert result.provenance.objective == "coverage"
+    assert result.metrics.topic_coverage == pytest.approx(exact.metrics.topic_coverage)
+    assert result.metrics.total_score == pytest.approx(exact.metrics.total_score)

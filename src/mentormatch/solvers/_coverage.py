@@ -16,10 +16,12 @@ compared on those levels in that order:
    answer is proved optimal; otherwise the gap is reported.
 4. A swap search: a mentee trades a mentor for one with room who adds more
    asked topic weight than the one traded away.
-5. If a gap is left and the problem has at most ``max_exact_pairs``
-   admissible pairs: the exact MILP of ``ilp`` with ``coverage=True`` (no
-   leadership rule) within what is left of the budget. HiGHS checks its
-   time limit only now and then, so this step can overrun it a little.
+5. If the problem has at most ``max_exact_pairs`` admissible pairs: the
+   exact MILP of ``ilp`` with ``coverage=True`` (no leadership rule) within
+   what is left of the budget, for the coverage level if a gap is left and
+   for the pair-score level below it (steps 2-4 break coverage ties by pair
+   score only heuristically). HiGHS checks its time limit only now and
+   then, so this step can overrun it a little.
 
 The bound is the MILP's optimum (or its dual bound), else the LP's, else what
 each mentee's admissible mentors with a place offer at all.
@@ -56,7 +58,7 @@ FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
 
 #: Above this many admissible pairs the exact MILP is not attempted.
-MAX_EXACT_PAIRS = 60_000
+MAX_EXACT_PAIRS = 5_000
 #: Seconds the default match gives the coverage objective.
 DEFAULT_TIME_LIMIT = 20.0
 _TOL = 1e-9
@@ -138,8 +140,9 @@ def solve_coverage(problem: MatchProblem, *, coverage: bool = True,
         Seconds for the whole call. When they run out the best answer found
         is returned with its bound and gap; flow on pair scores always runs
         first, so there is always an answer. ``None``: no limit.
-    max_exact_pairs : int, default=60000
-        The MILP is not tried above this many admissible pairs.
+    max_exact_pairs : int, default=5000
+        The MILP is not tried above this many admissible pairs. (Its coverage
+        level can take HiGHS minutes at 300 x 80, past any time limit.)
 
     Returns
     -------
@@ -148,13 +151,15 @@ def solve_coverage(problem: MatchProblem, *, coverage: bool = True,
         mentees asking of the covered share, as ``Metrics.topic_coverage``),
         ``coverage_bound`` (an upper bound on it), ``coverage_gap`` (bound
         minus value; 0.0 when optimal), ``flow_coverage`` (flow's, the floor),
-        ``optimal``, ``method`` (which step gave the answer: "flow",
-        "marginal flow", "swap" or "milp"), ``bound_from`` ("milp", "lp" or
-        "topics offered"), ``rounds`` (marginal flows run), ``swaps``,
-        ``seconds``, ``lp_status`` ("optimal", "time_limit", "no bound") and
-        ``milp_status`` ("skipped" when not run). When no mentee asks for a
-        topic the answer is flow's (``milp_status`` "no topics"); without
-        topic attributes the coverage values are None.
+        ``optimal`` (the coverage level is proved optimal; pair scores among
+        such answers are too when ``milp_status`` is "optimal"), ``method``
+        (which step gave the answer: "flow", "marginal flow", "swap" or
+        "milp"), ``bound_from`` ("milp", "lp" or "topics offered"),
+        ``rounds`` (marginal flows run), ``swaps``, ``lp_status``
+        ("optimal", "time_limit", "no bound") and ``milp_status``
+        ("skipped" when not run). When no mentee asks for a topic the answer
+        is flow's (``milp_status`` "no topics"); without topic attributes the
+        coverage values are None.
 
     Raises
     ------
@@ -224,8 +229,7 @@ def _improve(problem: MatchProblem, attrs: ProblemAttributes, base: Assignment, 
     if swaps:
         best, method = Assignment.from_pairs(problem, ee, rr, solver="coverage"), "swap"
     left = deadline - time.monotonic()
-    gap_left = bound - mean_coverage(problem, attrs, best) > 1e-6
-    if gap_left and problem.edges().size <= max_exact_pairs and left > 0:
+    if problem.edges().size <= max_exact_pairs and left > 0:  # also for the pair-score level
         exact, milp_bound = _milp(problem, attrs, left, no_topic, n_asking)
         status["milp"] = exact.info["status"]
         if coverage_key(problem, attrs, exact) >= coverage_key(problem, attrs, best):

@@ -85,18 +85,18 @@ def slot_rounds(problem: MatchProblem, attrs: ProblemAttributes, start: Assignme
                 deadline: float, good_enough: float) -> tuple[Assignment, int]:
     """Re-solve one freed mentor per mentee at a time while it helps; the answer and rounds.
 
-    Stops when a turn of ``max demand`` rounds gains nothing, when the mean
-    coverage reaches ``good_enough`` (a proved bound), or when the next round
-    would likely end after ``deadline`` (each round is timed).
+    A round is kept when it is better on the objective's levels (coverage, or
+    pair scores at equal coverage). Stops when a turn of ``max demand`` rounds
+    gains nothing, a turn after the mean coverage reaches ``good_enough`` (a
+    proved bound; that turn can only raise pair scores), or when the next
+    round would likely end after ``deadline`` (each round is timed).
     """
     best, best_key = start, coverage_key(problem, attrs, start)
     turn = max(int(problem.demand.max(initial=1)), 1)
     locked = problem.locked_mask
-    k = idle = rounds = 0
+    k = idle = rounds = polish = 0
     last = 0.0
-    while idle < turn and best_key[2] < good_enough - 1e-9:
-        if time.monotonic() + 1.5 * last > deadline:
-            break
+    while idle < turn and polish < turn and time.monotonic() + 1.5 * last <= deadline:
         began = time.monotonic()
         e, r = best.mentee_idx, best.mentor_idx
         order = np.lexsort((r, e))
@@ -107,8 +107,9 @@ def slot_rounds(problem: MatchProblem, attrs: ProblemAttributes, start: Assignme
         hold = (rank != k % np.maximum(counts[e], 1)) | locked[e, r]
         trial = _steered(problem, attrs, e[hold], r[hold], problem.demand)
         rounds += 1
+        polish += best_key[2] >= good_enough - 1e-9
         trial_key = coverage_key(problem, attrs, trial)
-        if trial_key[:3] > best_key[:3]:
+        if trial_key > best_key:
             best, best_key, idle = trial, trial_key, 0
         else:
             idle += 1
