@@ -156,7 +156,7 @@ def solve_coverage(problem: MatchProblem, *, coverage: bool = True,
         (which step gave the answer: "flow", "marginal flow", "swap" or
         "milp"), ``bound_from`` ("milp", "lp" or "topics offered"),
         ``rounds`` (marginal flows run), ``swaps``, ``lp_status``
-        ("optimal", "time_limit", "no bound") and ``milp_status``
+        ("optimal", "stalled", "time_limit", "no bound") and ``milp_status``
         ("skipped" when not run). When no mentee asks for a topic the answer
         is flow's (``milp_status`` "no topics"); without topic attributes the
         coverage values are None.
@@ -184,6 +184,7 @@ def solve_coverage(problem: MatchProblem, *, coverage: bool = True,
     start = time.monotonic()
     deadline = math.inf if time_limit is None else start + float(time_limit)
     base = solve_flow(problem)
+    flow_seconds = time.monotonic() - start
     attrs = problem.attributes
     if attrs is None or not (attrs.asked[problem.demand > 0] > 0).any():
         value = None if attrs is None else mean_coverage(problem, attrs, base)
@@ -197,19 +198,19 @@ def solve_coverage(problem: MatchProblem, *, coverage: bool = True,
         return _answer(problem, base, start, value=floor, bound=floor, method="flow",
                        bound_from="topics offered", floor=floor, status="not needed")
     return _improve(problem, attrs, base, start, deadline, max_exact_pairs,
-                    floor=floor, offered_bound=offered_bound)
+                    floor=floor, offered_bound=offered_bound, flow_seconds=flow_seconds)
 
 
 def _improve(problem: MatchProblem, attrs: ProblemAttributes, base: Assignment, start: float,
              deadline: float, max_exact_pairs: int, *, floor: float,
-             offered_bound: float) -> Assignment:
+             offered_bound: float, flow_seconds: float) -> Assignment:
     """Run steps 2-5 of the module docstring, each only while the budget lasts."""
     asking = problem.demand > 0
     n_asking = max(int(asking.sum()), 1)
     no_topic = int((asking & ~(attrs.asked > 0).any(axis=1)).sum())  # count as covered
     best, method, rounds = base, "flow", 0
     status = {"lp": "skipped", "milp": "skipped"}
-    if time.monotonic() < deadline:
+    if time.monotonic() + 2 * flow_seconds < deadline:  # a flow takes about as long as flow's
         split = two_rounds(problem, attrs)
         rounds = 0 if split is None else 2
         if split is not None and coverage_key(problem, attrs, split) > coverage_key(
@@ -221,7 +222,7 @@ def _improve(problem: MatchProblem, attrs: ProblemAttributes, base: Assignment, 
         if lp is not None and (lp + no_topic) / n_asking < bound:
             bound, bound_from = (lp + no_topic) / n_asking, "lp"
     if time.monotonic() < deadline:
-        improved, more = slot_rounds(problem, attrs, best, deadline, bound)
+        improved, more = slot_rounds(problem, attrs, best, deadline, bound, flow_seconds)
         rounds += more
         if improved is not best:
             best, method = improved, "marginal flow"

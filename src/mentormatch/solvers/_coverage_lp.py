@@ -45,6 +45,8 @@ __all__ = ["coverage_lp_bound"]
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
 
+#: Rounds without progress after which column generation stops (status "stalled").
+_STALL = 3
 #: Added to HiGHS's LP optimum (summed shares): its tolerances are about 1e-7 per row.
 _SLACK = 1e-6
 
@@ -67,20 +69,25 @@ def coverage_lp_bound(problem: MatchProblem, attrs: ProblemAttributes, start: As
     """Return an upper bound on the summed covered share (None if none in time); LP status.
 
     The status is "optimal" (no column would help: the bound is the LP's
-    optimum), "time_limit" (the best bound found before time ran out) or
-    "no bound" (time ran out before the first LP was solved).
+    optimum), "stalled" (past a quarter of ``seconds``, the LP's value and
+    the bound stopped moving for ``_STALL`` rounds, as column generation does
+    on degenerate duals: the rest of the budget is better spent on answers), "time_limit" (the best
+    bound found before time ran out) or "no bound" (time ran out before the
+    first LP was solved).
 
     The sum runs over mentees asking for a mentor and naming a topic (each
     share in [0, 1]); ``start`` is an answer with the optimum counts of the
     levels above coverage (its class pairs make the first columns). See the
     module docstring for the programme and how its columns are generated.
     """
-    deadline = time.monotonic() + seconds
+    began = time.monotonic()
+    deadline = began + seconds
     lp = _programme(problem, attrs, start)
     active = np.zeros(lp.cost.size, dtype=bool)
     active[lp.first] = True
     best: float | None = None
     status = "no bound"
+    history: list[tuple[float, float]] = []  # (LP value, best bound) per round
     while time.monotonic() < deadline:
         cols = np.flatnonzero(active)
         res = run_interruptibly(
@@ -91,22 +98,53 @@ def coverage_lp_bound(problem: MatchProblem, attrs: ProblemAttributes, start: As
             break
         duals = np.minimum(np.asarray(res.ineqlin.marginals, dtype=np.float64), 0.0)
         reduced = lp.cost - lp.rows.T @ duals
-        # Weak duality for any duals <= 0: min cost >= duals.b + sum of min(0, reduced) * hi.
-        bound = -float(duals @ lp.upper + np.minimum(reduced, 0.0) @ lp.col_hi) + _SLACK
+        bound = -float(duals @ lp.upper) + _best_gains(lp, -reduced) + _SLACK
         best = bound if best is None else min(best, bound)
         status = "time_limit"
         entering = np.flatnonzero(~active & (reduced < -1e-9))
-        if entering.size == 0:
+        if entering.size == 0 or best <= -float(res.fun) + _SLACK + 1e-7 * abs(res.fun):
             status = "optimal"
             break
+        history.append((-float(res.fun), best))
+        if len(history) > _STALL and time.monotonic() - began > seconds / 4:
+            (value_then, bound_then), (value_now, _) = history[-1 - _STALL], history[-1]
+            if (value_now <= value_then + 1e-9
+                    and bound_then - best <= 0.01 * (bound_then - value_then)):
+                status = "stalled"
+                break
         take = entering[np.argsort(reduced[entering])[: max(2 * lp.n_classes, 200)]]
         active[take] = True
     return best, status
 
 
+def _best_gains(lp: _Programme, gain: FloatArray) -> float:
+    """Return the most reduced gain any box point within the demand rows collects.
+
+    Weak duality, with the demand rows kept: for duals >= 0 on the rows, the
+    LP optimum is at most duals.upper plus the maximum of (reduced gain).x
+    over 0 <= x <= col_hi with each mentee class's pairs within its demand,
+    a fractional knapsack per class (best gains first).
+    """
+    gain = np.maximum(gain, 0.0)
+    free = np.ones(gain.size, dtype=bool)
+    free[lp.paired] = False
+    total = float(gain[free] @ lp.col_hi[free])  # y and z columns: no demand row
+    g, hi, cls = gain[lp.paired], lp.col_hi[lp.paired], lp.pair_class
+    order = np.lexsort((-g, cls))
+    g, hi, cls = g[order], hi[order], cls[order]
+    cum = np.cumsum(hi)
+    before = cum - hi - np.concatenate([[0.0], cum])[np.searchsorted(cls, cls)]
+    taken = np.clip(lp.demand_cap[cls] - before, 0.0, hi)
+    return total + float(g @ taken)
+
+
 @dataclass(frozen=True)
 class _Programme:
-    """The class LP as ``min cost.x, rows.x <= upper, 0 <= x <= col_hi``; first columns."""
+    """The class LP as ``min cost.x, rows.x <= upper, 0 <= x <= col_hi``; first columns.
+
+    ``paired`` are the columns of pairs (x and s), ``pair_class`` their mentee
+    class and ``demand_cap`` each class's places asked for.
+    """
 
     cost: FloatArray
     rows: sparse.csc_array
@@ -114,6 +152,9 @@ class _Programme:
     col_hi: FloatArray
     first: IntArray
     n_classes: int
+    paired: IntArray
+    pair_class: IntArray
+    demand_cap: FloatArray
 
 
 def _programme(problem: MatchProblem, attrs: ProblemAttributes,
@@ -168,11 +209,13 @@ def _programme(problem: MatchProblem, attrs: ProblemAttributes,
     upper = np.concatenate([np.zeros(n_z), d_i * size_i, cap_j, np.zeros(n_i),
                             [float(problem.capacity[rr].sum()), -float(start.n_pairs),
                              -float(mentees)]])
-    col_hi = np.concatenate([size_i[xi] * size_j[xj], spare, size_i, size_i[zi]])
-    return _Programme(cost, rows, upper, col_hi,
-                      _first_columns(start, ee, rr, of_i, of_j, xi, xj,
-                                     (w_i[xi] * o_j[xj]).sum(axis=1), n_j,
-                                     np.arange(c_s, n_cols)), n_i)
+    places = (d_i * size_i).astype(np.float64)
+    x_hi = np.minimum(np.minimum(size_i[xi] * size_j[xj], places[xi]), cap_j[xj])
+    col_hi = np.concatenate([x_hi, np.minimum(spare, places), size_i, size_i[zi]])
+    first = _first_columns(start, ee, rr, of_i, of_j, xi, xj, (w_i[xi] * o_j[xj]).sum(axis=1),
+                           n_j, np.arange(c_s, n_cols))
+    return _Programme(cost, rows, upper, col_hi, first, n_i, np.arange(c_y),
+                      np.concatenate([xi, np.arange(n_i)]), places)
 
 
 def _first_columns(start: Assignment, ee: IntArray, rr: IntArray, of_i: IntArray,

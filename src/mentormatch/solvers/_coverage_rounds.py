@@ -82,20 +82,22 @@ def two_rounds(problem: MatchProblem, attrs: ProblemAttributes) -> Assignment | 
 
 
 def slot_rounds(problem: MatchProblem, attrs: ProblemAttributes, start: Assignment,
-                deadline: float, good_enough: float) -> tuple[Assignment, int]:
+                deadline: float, good_enough: float,
+                expected: float) -> tuple[Assignment, int]:
     """Re-solve one freed mentor per mentee at a time while it helps; the answer and rounds.
 
     A round is kept when it is better on the objective's levels (coverage, or
     pair scores at equal coverage). Stops when a turn of ``max demand`` rounds
     gains nothing, a turn after the mean coverage reaches ``good_enough`` (a
     proved bound; that turn can only raise pair scores), or when the next
-    round would likely end after ``deadline`` (each round is timed).
+    round would likely end after ``deadline`` (each round is timed; the first
+    is expected to take ``expected`` seconds).
     """
     best, best_key = start, coverage_key(problem, attrs, start)
     turn = max(int(problem.demand.max(initial=1)), 1)
     locked = problem.locked_mask
     k = idle = rounds = polish = 0
-    last = 0.0
+    last = expected
     while idle < turn and polish < turn and time.monotonic() + 1.5 * last <= deadline:
         began = time.monotonic()
         e, r = best.mentee_idx, best.mentor_idx
