@@ -188,20 +188,20 @@ def solve_coverage(problem: MatchProblem, *, coverage: bool = True,
     attrs = problem.attributes
     if attrs is None or not (attrs.asked[problem.demand > 0] > 0).any():
         value = None if attrs is None else mean_coverage(problem, attrs, base)
-        return _answer(problem, base, start, value=value, bound=value, method="flow",
+        return _answer(problem, base, value=value, bound=value, method="flow",
                        bound_from="no topics asked", floor=value, status="no topics")
     floor = mean_coverage(problem, attrs, base)
     offered_bound = topic_coverage_bound(problem, attrs.asked, attrs.offered)
     if floor >= offered_bound - 1e-9:
         # flow already covers all that can be covered; its pair scores are the best possible
         # among answers with as many mentees and pairs, so it is optimal here too.
-        return _answer(problem, base, start, value=floor, bound=floor, method="flow",
+        return _answer(problem, base, value=floor, bound=floor, method="flow",
                        bound_from="topics offered", floor=floor, status="not needed")
-    return _improve(problem, attrs, base, start, deadline, max_exact_pairs,
+    return _improve(problem, attrs, base, deadline, max_exact_pairs,
                     floor=floor, offered_bound=offered_bound, flow_seconds=flow_seconds)
 
 
-def _improve(problem: MatchProblem, attrs: ProblemAttributes, base: Assignment, start: float,
+def _improve(problem: MatchProblem, attrs: ProblemAttributes, base: Assignment,
              deadline: float, max_exact_pairs: int, *, floor: float,
              offered_bound: float, flow_seconds: float) -> Assignment:
     """Run steps 2-5 of the module docstring, each only while the budget lasts."""
@@ -238,12 +238,12 @@ def _improve(problem: MatchProblem, attrs: ProblemAttributes, base: Assignment, 
         if milp_bound is not None and milp_bound <= bound:
             bound, bound_from = milp_bound, "milp"
     value = mean_coverage(problem, attrs, best)
-    return _answer(problem, best, start, value=value, bound=max(bound, value), method=method,
+    return _answer(problem, best, value=value, bound=max(bound, value), method=method,
                    bound_from=bound_from, floor=floor, status=status["milp"],
                    extra={"rounds": rounds, "swaps": swaps, "lp_status": status["lp"]})
 
 
-def _answer(problem: MatchProblem, best: Assignment, start: float, *, value: float | None,
+def _answer(problem: MatchProblem, best: Assignment, *, value: float | None,
             bound: float | None, method: str, bound_from: str, floor: float | None,
             status: str, extra: dict[str, object] | None = None) -> Assignment:
     """Return the coverage solver's answer, with its coverage, bound and gap in ``info``."""
