@@ -97,14 +97,7 @@ def match(cohort: Cohort, solver: str | None = None, *, scorer: Scorer | None = 
             raise UnsupportedProblemError(
                 "priority= is not available with candidates= (the large-cohort path has no "
                 "priority level); match without candidates=, with solver 'flow' or 'ilp'")
-        large = candidates_objective(cohort, solver or DEFAULT_SOLVER, objective, options)
-        result = match_candidates(cohort, large.solver, k=candidates, scorer=scorer,
-                                  min_score=min_score, **large.options)
-        provenance = result.provenance.model_copy(update={"objective": large.objective,
-                                                          "objective_why": large.why})
-        return result.model_copy(update={"notes": (*result.notes,
-                                                   *objective_note(large, result)),
-                                         "provenance": provenance})
+        return _match_large(cohort, solver, candidates, scorer, min_score, objective, options)
     scorer = scorer or default_scorer(cohort)
     table = scorer.score(cohort)
     problem = build_problem(cohort, table, min_score=min_score,
@@ -123,3 +116,15 @@ def match(cohort: Cohort, solver: str | None = None, *, scorer: Scorer | None = 
     return result.model_copy(update={"notes": (*result.notes, *notes),
                                      "provenance": provenance})
 
+
+def _match_large(cohort: Cohort, solver: str | None, candidates: int, scorer: Scorer | None,
+                 min_score: float | None, objective: str | None,
+                 options: dict[str, Any]) -> MatchResult:
+    """Match on the ``candidates=`` path, saying which objective ran and why."""
+    large = candidates_objective(cohort, solver or DEFAULT_SOLVER, objective, options)
+    result = match_candidates(cohort, large.solver, k=candidates, scorer=scorer,
+                              min_score=min_score, **large.options)
+    provenance = result.provenance.model_copy(update={"objective": large.objective,
+                                                      "objective_why": large.why})
+    return result.model_copy(update={"notes": (*result.notes, *objective_note(large, result)),
+                                     "provenance": provenance})
