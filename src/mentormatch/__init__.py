@@ -37,6 +37,8 @@ Recommendation
 Match, and the year after
 =========================
 match                             Score, solve, explain
+topic_coverage_table,             Per mentee, the asked topics their mentors cover (by
+TopicCoverage, TopicCovered       whom), and those nobody in the cohort offers
 rematch                           A change of mentor, a mentor leaving, newcomers
 History, PairFeedback             Last year's pairs and follow-up (``match(history=...)``)
 MatchResult, Pair, Unmatched,     What a match returns
@@ -119,11 +121,14 @@ from mentormatch.problem import GroupQuota as GroupQuota
 from mentormatch.problem import MatchProblem as MatchProblem
 from mentormatch.problem import ProblemAttributes as ProblemAttributes
 from mentormatch.report import Guidelines as Guidelines
+from mentormatch.report import TopicCoverage as TopicCoverage
+from mentormatch.report import TopicCovered as TopicCovered
 from mentormatch.report import TopicDemand as TopicDemand
 from mentormatch.report import TopicSupply as TopicSupply
 from mentormatch.report import plot_result as plot_result
 from mentormatch.report import plot_topic_demand as plot_topic_demand
 from mentormatch.report import render_agreement as render_agreement
+from mentormatch.report import topic_coverage_table as topic_coverage_table
 from mentormatch.report import topic_demand as topic_demand
 from mentormatch.report import write_agreements as write_agreements
 from mentormatch.report import write_json as write_json
@@ -168,7 +173,8 @@ __all__ = [
     "diagnose", "shortlist", "topic_demand",
     # match, and the year after
     "Change", "ChoiceProfile", "History", "MatchResult", "Metrics", "Pair", "PairFeedback",
-    "Provenance", "Shortfall", "Unmatched", "match", "rematch",
+    "Provenance", "Shortfall", "TopicCoverage", "TopicCovered", "Unmatched", "match",
+    "rematch", "topic_coverage_table",
     # check and export
     "CheckReport", "Guidelines", "blocking_pairs", "check", "plot_result",
     "plot_topic_demand", "render_agreement", "write_agreements", "write_json",

@@ -19,7 +19,7 @@ from mentormatch.solvers import DEFAULT_SOLVER, require, supporting
 from mentormatch.solvers import solve as solve_problem
 
 from ._history import apply_history
-from ._objective import choose_objective, objective_note, priority_note
+from ._objective import candidates_objective, choose_objective, objective_note, priority_note
 from ._path import (
     DEFAULT_MEMORY_BUDGET,
     DENSE_BYTES_PER_PAIR,
@@ -98,7 +98,8 @@ def match(cohort: Cohort, solver: str | None = None, *, scorer: Scorer | None = 
     UnsupportedProblemError
         Before solving, if the cohort needs what the solver does not declare
         (minimum loads, ``candidates=``, ``objective="coverage"``, ``priority=``,
-        quotas: dense only); the message names the solvers that do.
+        quotas: dense only); the message names the solvers that do. Topic
+        coverage is refused with ``candidates=`` (pair scores there, noted).
     InfeasibleError
         If minimum loads (or quotas) cannot be met.
     ConstraintConflictError
@@ -151,17 +152,13 @@ def _on_candidates(cohort: Cohort, path: PathChoice, scorer: Scorer | None,
             "priority= is not available with candidates= (the large-cohort path has no "
             "priority level); match without candidates=, with solver 'flow' or 'ilp'")
     _refuse_quotas_on_candidates(cohort, path.solver)  # over the budget: refused above
-    if objective is not None:
-        options = {**options, "objective": objective}
+    large = candidates_objective(cohort, path.solver or DEFAULT_SOLVER, objective, options)
     assert path.k is not None
-    result = match_candidates(cohort, path.solver or DEFAULT_SOLVER, k=path.k, scorer=scorer,
-                              min_score=min_score, **options)
-    update: dict[str, Any] = {"path": path.path, "path_why": path.why}
-    if not result.provenance.objective:
-        update["objective"] = objective or "default"
-        update["objective_why"] = ("asked for" if objective else
-                                   "the solver's own objective (pair scores) on candidates")
-    notes = (*result.notes, path.note) if path.note else result.notes
+    result = match_candidates(cohort, large.solver, k=path.k, scorer=scorer,
+                              min_score=min_score, **large.options)
+    update = {"path": path.path, "path_why": path.why, "objective": large.objective,
+              "objective_why": large.why}
+    notes = (*result.notes, *objective_note(large, result), *((path.note,) if path.note else ()))
     return result.model_copy(update={"notes": notes,
                                      "provenance": result.provenance.model_copy(update=update)})
 

@@ -7,8 +7,8 @@ from typing import Any
 
 import numpy as np
 
-from mentormatch.errors import InvalidInputError
-from mentormatch.models import MatchResult
+from mentormatch.errors import InvalidInputError, UnsupportedProblemError
+from mentormatch.models import Cohort, MatchResult
 from mentormatch.problem import MatchProblem
 from mentormatch.solvers import DEFAULT_SOLVER, get, require, supporting
 
@@ -96,6 +96,42 @@ def priority_note(priority: object, result: MatchResult) -> tuple[str, ...]:
     group = f"the {priority!r} group" if isinstance(priority, str) else "the priority group"
     return (f"priority: {m.priority_matched} of {m.priority_asking} mentees of {group} "
             "matched, covered before anyone else",)
+
+
+def candidates_objective(cohort: Cohort, solver: str, objective: str | None,
+                         options: dict[str, Any]) -> ObjectiveChoice:
+    """Resolve the objective of ``mm.match(..., candidates=k)``: pair scores, said aloud.
+
+    Topic coverage is not optimised on the large-cohort path: its pricing
+    proves pair-score optima only. Asking for it there is refused; when a
+    mentee asks for more than one mentor (where the dense path would
+    optimise coverage) the choice says pair scores ran and why.
+
+    Raises
+    ------
+    UnsupportedProblemError
+        For ``objective="coverage"``.
+    """
+    if objective == "coverage" or (solver == COVERAGE_SOLVER and objective is None):
+        raise UnsupportedProblemError(
+            "topic coverage (objective='coverage', solver 'coverage') is not optimised on the "
+            "large-cohort path (candidates=k proves pair-score optima only); leave out "
+            "candidates= to optimise coverage on the full cohort",
+            solver=solver, missing=("candidates",), supported_by=())
+    if objective is not None:
+        return ObjectiveChoice(objective, solver, {**options, "objective": objective},
+                               f"asked for (objective={objective!r})")
+    if "coverage" in options:
+        return ObjectiveChoice("coverage" if options["coverage"] else "default", solver,
+                               options, f"coverage={options['coverage']!r} was passed")
+    n_multi = sum(1 for e in cohort.mentees if e.demand > 1)
+    if n_multi == 0:
+        return ObjectiveChoice("default", solver, options, _SINGLE)
+    return ObjectiveChoice(
+        "default", solver, options,
+        f"{n_multi} of {len(cohort.mentees)} mentees ask for more than one mentor, but "
+        "candidates= (the large-cohort path) maximises pair scores only: topic coverage "
+        "across a mentee's mentors was not optimised (leave out candidates= for it)")
 
 
 def objective_note(choice: ObjectiveChoice, result: MatchResult) -> tuple[str, ...]:

@@ -1,9 +1,13 @@
 """What a director reads: exports, plots, supply and demand, guidelines and agreements.
 
 Exports are the mail-merge CSV, JSON and the HTML report; the program's
-guidelines travel in each, and every pair gets an agreement page.
+guidelines travel in each, and every pair gets an agreement page. The coverage
+table says which asked topics each mentee's mentors cover, and by whom.
 """
 
+from ._coverage import TopicCoverage as TopicCoverage
+from ._coverage import TopicCovered as TopicCovered
+from ._coverage import topic_coverage_table as topic_coverage_table
 from ._demand import TopicDemand as TopicDemand
 from ._demand import TopicSupply as TopicSupply
 from ._demand import topic_demand as topic_demand

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from mentormatch.io import atomic_write_csv, atomic_write_text
 from mentormatch.models import Cohort, History, MatchResult
+from mentormatch.report._coverage import NOT_COVERED, NOT_OFFERED, topic_coverage_table
 from mentormatch.report._demand import topic_demand
 from mentormatch.report._guidelines import Guidelines
 from mentormatch.report._history import year_over_year
@@ -322,6 +323,29 @@ def _metrics(result: MatchResult) -> str:
     ], row_headers=True)
 
 
+def _coverage(result: MatchResult, source: Cohort | None, people: IdNames) -> list[str]:
+    """One row per mentee asking for topics: covered (by whom), not covered, offered by no one."""
+    if source is None:
+        return []
+    table = topic_coverage_table(result, source)
+    if not table.rows:
+        return []
+    rows: list[list[Any]] = []
+    for mentee in dict.fromkeys(r.mentee for r in table.rows):
+        mine = table.of(mentee)
+        covered = "; ".join(f"{r.topic} ({', '.join(r.covered_by)})" for r in mine
+                            if r.covered_by)
+        missed = "; ".join(r.topic for r in mine if r.status == NOT_COVERED)
+        nobody = "; ".join(r.topic for r in mine if r.status == NOT_OFFERED)
+        rows.append([mentee, people.name(mentee), covered, missed, nobody])
+    return ["<h2>Topics covered per mentee</h2>",
+            '<p class="meaning">Each topic a mentee asked for, and which of their mentors '
+            "offer it; a topic is not covered when no mentor of theirs offers it, and offered "
+            "by no one when no mentor in the cohort does.</p>",
+            _table(["mentee id", "mentee name", "covered (by)", "not covered",
+                    "offered by no one"], rows)]
+
+
 def _supply(source: Cohort | None, figures: bool) -> list[str]:
     if source is None:
         return []
@@ -383,6 +407,7 @@ def render_report(result: MatchResult, *, cohort: Cohort | None = None,
     parts.append(f'<p class="meaning">{escape(SCORE_MEANING)}</p>')
     parts.append(_pairs(result, source))
     parts.extend(_left_out(result, people))
+    parts.extend(_coverage(result, source, people))
     parts.extend(_history_section(history, result))
     parts.append("<h2>Metrics</h2>")
     parts.append(_table(["measure", "value"], [
@@ -414,8 +439,10 @@ def write_report(result: MatchResult, path: str | Path, *, cohort: Cohort | None
     The report says how the survey was read (the read report's summary and
     warnings, when the result keeps it), then holds the pairs with ids and
     names, shared topics and reasons and suggested first-meeting slots, under
-    a line saying what the score means; who is unmatched or
-    short of mentors and why; the result's notes (with the names of the people
+    a line saying what the score means; who is unmatched or short of mentors
+    and why; per mentee, the asked topics their mentors cover (and by whom),
+    those they do not and those nobody in the cohort offers; the result's
+    notes (with the names of the people
     they mention by id) and changes; the metrics; topic supply and demand; and
     the figures as embedded PNG images (no external file or link); and the
     program's guidelines (the default :class:`Guidelines` when none are given), so it can be

@@ -1,27 +1,30 @@
-"""Topic coverage across each mentee's mentors: exact where the budget allows, never below flow.
+"""Topic coverage across each mentee's mentors: proved bounds, never below flow.
 
 The ``coverage`` solver maximises, best first: mentees with a mentor, pairs
 made, the asked topic weight offered by at least one of each mentee's mentors
-(each mentee's share, summed), then the total pair score. It runs four steps
-and keeps the best answer, compared on those levels in that order:
+(each mentee's share, summed), then the total pair score. Within one time
+budget for the whole call it runs these steps and keeps the best answer,
+compared on those levels in that order:
 
-1. ``flow`` on pair scores: the first two levels at their optimum, in
-   milliseconds; the floor the answer never falls below.
-2. ``flow`` on each pair's own share of the mentee's asked topics ("topic
-   flow"): a mentee's coverage is at most the sum of their mentors' shares,
-   so this flow's exact optimum bounds the coverage level, and its answer
-   (overlaps aside) is a good one.
-3. A swap search from the better of the two: a mentee trades a mentor for one
-   with room who adds more asked topic weight than the one traded away (locked
-   pairs and minimum loads kept). Mentees and pairs stay at their optimum.
-4. The exact MILP of ``ilp`` with ``coverage=True`` (and no leadership rule,
-   which the default semantics do not have), within what is left of
-   ``time_limit``. Skipped when the problem has more than ``max_exact_pairs``
-   admissible pairs, where building the MILP alone would use the budget.
+1. ``flow`` on pair scores: the first two levels at their optimum; the floor
+   the answer never falls below (it always runs, whatever the budget).
+2. ``flow`` on marginal coverage, in two rounds and then slot rounds
+   (``_coverage_rounds``): exact flows that each cover at least as much as
+   the answer before.
+3. The bound: the LP relaxation of the coverage model over classes of alike
+   mentees and mentors (``_coverage_lp``). When the answer reaches it, the
+   answer is proved optimal; otherwise the gap is reported.
+4. A swap search: a mentee trades a mentor for one with room who adds more
+   asked topic weight than the one traded away.
+5. If the problem has at most ``max_exact_pairs`` admissible pairs: the
+   exact MILP of ``ilp`` with ``coverage=True`` (no leadership rule) within
+   what is left of the budget, for the coverage level if a gap is left and
+   for the pair-score level below it (steps 2-4 break coverage ties by pair
+   score only heuristically). HiGHS checks its time limit only now and
+   then, so this step can overrun it a little.
 
-The bound: the MILP's optimum, or HiGHS's dual bound when it stopped on the
-coverage level; otherwise the smaller of the topic flow's optimum and each
-mentee's asked weight offered by any admissible mentor with a place.
+The bound is the MILP's optimum (or its dual bound), else the LP's, else what
+each mentee's admissible mentors with a place offer at all.
 """
 
 from __future__ import annotations
@@ -37,8 +40,14 @@ from mentormatch.problem import (
     Assignment,
     MatchProblem,
     ProblemAttributes,
-    topic_coverage,
     topic_coverage_bound,
+)
+from mentormatch.solvers._coverage_lp import coverage_lp_bound
+from mentormatch.solvers._coverage_rounds import (
+    coverage_key,
+    mean_coverage,
+    slot_rounds,
+    two_rounds,
 )
 from mentormatch.solvers._ilp import solve_ilp
 from mentormatch.solvers.flow import solve_flow
@@ -49,25 +58,10 @@ FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
 
 #: Above this many admissible pairs the exact MILP is not attempted.
-MAX_EXACT_PAIRS = 60_000
+MAX_EXACT_PAIRS = 5_000
 #: Seconds the default match gives the coverage objective.
 DEFAULT_TIME_LIMIT = 20.0
 _TOL = 1e-9
-
-
-def _mean_coverage(problem: MatchProblem, attrs: ProblemAttributes, a: Assignment) -> float:
-    """``Metrics.topic_coverage`` of an answer: the mean over mentees asking for a mentor."""
-    asking = problem.demand > 0
-    if not asking.any():
-        return 1.0
-    return float(topic_coverage(attrs.asked, attrs.offered, a)[asking].mean())
-
-
-def _key(problem: MatchProblem, a: Assignment, attrs: ProblemAttributes) -> tuple[float, ...]:
-    counts = a.counts(problem.n_mentees)
-    cov = _mean_coverage(problem, attrs, a)
-    score = float(problem.pair_scores(a.mentee_idx, a.mentor_idx).sum())
-    return float((counts > 0).sum()), float(a.n_pairs), round(cov, 9), round(score, 9)
 
 
 def _swap_search(problem: MatchProblem, start: Assignment, attrs: ProblemAttributes,
@@ -113,23 +107,6 @@ def _swap_search(problem: MatchProblem, start: Assignment, attrs: ProblemAttribu
     return ee, rr, swaps
 
 
-def _topic_flow(problem: MatchProblem, attrs: ProblemAttributes) -> tuple[Assignment, float]:
-    """Flow on each pair's own share of the mentee's asked topics; and the bound it proves.
-
-    A mentee's coverage is at most the sum of their mentors' own shares, so the
-    exact flow optimum of that sum (after mentees and pairs, as the coverage
-    objective) bounds the coverage level; its answer is a good start too.
-    """
-    share = attrs.asked / np.maximum(attrs.asked.sum(axis=1, keepdims=True), _TOL)
-    w = share @ (attrs.offered > 0).T.astype(np.float64)
-    steered = MatchProblem(scores=w, demand=problem.demand, capacity=problem.capacity,
-                           allowed=problem.allowed, locked=problem.locked,
-                           min_load=problem.min_load, attributes=attrs)
-    a = solve_flow(steered)
-    return (Assignment.from_pairs(problem, a.mentee_idx, a.mentor_idx, solver="coverage"),
-            float(w[a.mentee_idx, a.mentor_idx].sum()))
-
-
 def _milp(problem: MatchProblem, attrs: ProblemAttributes, seconds: float, no_topic: int,
           n_asking: int) -> tuple[Assignment, float | None]:
     """Run the exact MILP of ``ilp(coverage=True)`` within ``seconds``; its answer, bound."""
@@ -137,7 +114,7 @@ def _milp(problem: MatchProblem, attrs: ProblemAttributes, seconds: float, no_to
                       time_limit=None if math.isinf(seconds) else seconds)
     info = exact.info
     if info["optimal"] or info["stopped_at"] in ("total_score", "tie_break"):
-        return exact, _mean_coverage(problem, attrs, exact)  # coverage level solved
+        return exact, mean_coverage(problem, attrs, exact)  # coverage level solved
     if "coverage" in info["bounds"]:
         return exact, (info["bounds"]["coverage"] + no_topic) / n_asking
     return exact, None
@@ -150,7 +127,8 @@ def solve_coverage(problem: MatchProblem, *, coverage: bool = True,
 
     Most mentees with a mentor, then most pairs, then the most asked topic
     weight covered across each mentee's set of mentors, then the highest
-    total pair score (module docstring: flow, a swap search, the exact MILP).
+    total pair score (module docstring: flow, flows on marginal coverage, an
+    LP bound, a swap search, the exact MILP on small problems).
 
     Parameters
     ----------
@@ -159,10 +137,12 @@ def solve_coverage(problem: MatchProblem, *, coverage: bool = True,
     coverage : bool, default=True
         Must be True (the keyword every solver declaring ``coverage`` takes).
     time_limit : float or None, default=20.0
-        Seconds for the exact MILP; when it runs out the best answer found
-        is returned with its bound and gap. ``None``: no limit.
-    max_exact_pairs : int, default=60000
-        The MILP is skipped above this many admissible pairs.
+        Seconds for the whole call. When they run out the best answer found
+        is returned with its bound and gap; flow on pair scores always runs
+        first, so there is always an answer. ``None``: no limit.
+    max_exact_pairs : int, default=5000
+        The MILP is not tried above this many admissible pairs. (Its coverage
+        level can take HiGHS minutes at 300 x 80, past any time limit.)
 
     Returns
     -------
@@ -171,12 +151,15 @@ def solve_coverage(problem: MatchProblem, *, coverage: bool = True,
         mentees asking of the covered share, as ``Metrics.topic_coverage``),
         ``coverage_bound`` (an upper bound on it), ``coverage_gap`` (bound
         minus value; 0.0 when optimal), ``flow_coverage`` (flow's, the floor),
-        ``optimal``, ``method`` (which step gave the answer: "flow", "swap"
-        "topic flow" or "milp"), ``bound_from`` ("milp", "topic flow" or
-        "topics offered"), ``swaps``,
-        ``milp_status`` ("skipped" when not run). When no mentee asks for a
-        topic the answer is flow's (``milp_status`` "no topics"); without
-        topic attributes the coverage values are None.
+        ``optimal`` (the coverage level is proved optimal; pair scores among
+        such answers are too when ``milp_status`` is "optimal"), ``method``
+        (which step gave the answer: "flow", "marginal flow", "swap" or
+        "milp"), ``bound_from`` ("milp", "lp" or "topics offered"),
+        ``rounds`` (marginal flows run), ``swaps``, ``lp_status``
+        ("optimal", "stalled", "time_limit", "no bound") and ``milp_status``
+        ("skipped" when not run). When no mentee asks for a topic the answer
+        is flow's (``milp_status`` "no topics"); without topic attributes the
+        coverage values are None.
 
     Raises
     ------
@@ -199,55 +182,77 @@ def solve_coverage(problem: MatchProblem, *, coverage: bool = True,
         raise InvalidInputError("solver 'coverage' maximises topic coverage; coverage must be "
                                 f"True, got {coverage!r} (use solver='flow' for pair scores)")
     start = time.monotonic()
-    limit = math.inf if time_limit is None else float(time_limit)
+    deadline = math.inf if time_limit is None else start + float(time_limit)
     base = solve_flow(problem)
+    flow_seconds = time.monotonic() - start
     attrs = problem.attributes
     if attrs is None or not (attrs.asked[problem.demand > 0] > 0).any():
-        value = None if attrs is None else _mean_coverage(problem, attrs, base)
+        value = None if attrs is None else mean_coverage(problem, attrs, base)
         return _answer(problem, base, value=value, bound=value, method="flow",
-                       bound_from="no topics asked", swaps=0, floor=value, status="no topics")
-    best, method = base, "flow"
-    asking = problem.demand > 0
-    n_asking = max(int(asking.sum()), 1)
-    no_topic = int((asking & ~(attrs.asked > 0).any(axis=1)).sum())  # count as covered
+                       bound_from="no topics asked", floor=value, status="no topics")
+    floor = mean_coverage(problem, attrs, base)
     offered_bound = topic_coverage_bound(problem, attrs.asked, attrs.offered)
-    floor = _mean_coverage(problem, attrs, base)
     if floor >= offered_bound - 1e-9:
         # flow already covers all that can be covered; its pair scores are the best possible
         # among answers with as many mentees and pairs, so it is optimal here too.
         return _answer(problem, base, value=floor, bound=floor, method="flow",
-                       bound_from="topics offered", swaps=0, floor=floor, status="not needed")
-    steered, steered_sum = _topic_flow(problem, attrs)
-    if _key(problem, steered, attrs) > _key(problem, best, attrs):
-        best, method = steered, "topic flow"
-    ee, rr, swaps = _swap_search(problem, best, attrs, start + limit)
+                       bound_from="topics offered", floor=floor, status="not needed")
+    return _improve(problem, attrs, base, deadline, max_exact_pairs,
+                    floor=floor, offered_bound=offered_bound, flow_seconds=flow_seconds)
+
+
+def _improve(problem: MatchProblem, attrs: ProblemAttributes, base: Assignment,
+             deadline: float, max_exact_pairs: int, *, floor: float,
+             offered_bound: float, flow_seconds: float) -> Assignment:
+    """Run steps 2-5 of the module docstring, each only while the budget lasts."""
+    asking = problem.demand > 0
+    n_asking = max(int(asking.sum()), 1)
+    no_topic = int((asking & ~(attrs.asked > 0).any(axis=1)).sum())  # count as covered
+    best, method, rounds = base, "flow", 0
+    status = {"lp": "skipped", "milp": "skipped"}
+    if time.monotonic() + 2 * flow_seconds < deadline:  # a flow takes about as long as flow's
+        split = two_rounds(problem, attrs)
+        rounds = 0 if split is None else 2
+        if split is not None and coverage_key(problem, attrs, split) > coverage_key(
+                problem, attrs, best):
+            best, method = split, "marginal flow"
+    bound, bound_from = offered_bound, "topics offered"
+    if time.monotonic() < deadline:
+        lp, status["lp"] = coverage_lp_bound(problem, attrs, best, deadline - time.monotonic())
+        if lp is not None and (lp + no_topic) / n_asking < bound:
+            bound, bound_from = (lp + no_topic) / n_asking, "lp"
+    if time.monotonic() < deadline:
+        improved, more = slot_rounds(problem, attrs, best, deadline, bound, flow_seconds)
+        rounds += more
+        if improved is not best:
+            best, method = improved, "marginal flow"
+    ee, rr, swaps = _swap_search(problem, best, attrs, deadline)
     if swaps:
         best, method = Assignment.from_pairs(problem, ee, rr, solver="coverage"), "swap"
-    bound, bound_from = min((offered_bound, "topics offered"),
-                            ((steered_sum + no_topic) / n_asking, "topic flow"))
-    milp_status = "skipped"
-    left = limit - (time.monotonic() - start)
-    if problem.edges().size <= max_exact_pairs and left > 0:
+    left = deadline - time.monotonic()
+    if problem.edges().size <= max_exact_pairs and left > 0:  # also for the pair-score level
         exact, milp_bound = _milp(problem, attrs, left, no_topic, n_asking)
-        milp_status = exact.info["status"]
-        if _key(problem, exact, attrs) >= _key(problem, best, attrs):
+        status["milp"] = exact.info["status"]
+        if coverage_key(problem, attrs, exact) >= coverage_key(problem, attrs, best):
             best, method = exact, "milp"
         if milp_bound is not None and milp_bound <= bound:
             bound, bound_from = milp_bound, "milp"
-    value = _mean_coverage(problem, attrs, best)
+    value = mean_coverage(problem, attrs, best)
     return _answer(problem, best, value=value, bound=max(bound, value), method=method,
-                   bound_from=bound_from, swaps=swaps, floor=floor, status=milp_status)
+                   bound_from=bound_from, floor=floor, status=status["milp"],
+                   extra={"rounds": rounds, "swaps": swaps, "lp_status": status["lp"]})
 
 
 def _answer(problem: MatchProblem, best: Assignment, *, value: float | None,
-            bound: float | None, method: str, bound_from: str, swaps: int,
-            floor: float | None, status: str) -> Assignment:
+            bound: float | None, method: str, bound_from: str, floor: float | None,
+            status: str, extra: dict[str, object] | None = None) -> Assignment:
     """Return the coverage solver's answer, with its coverage, bound and gap in ``info``."""
     gap = None if value is None or bound is None else bound - value
     optimal = gap is None or gap < 1e-6
     info = {"objective": "coverage", "coverage": value, "coverage_bound": bound,
             "coverage_gap": None if gap is None else (0.0 if optimal else gap),
             "optimal": optimal, "exact": optimal, "method": method, "bound_from": bound_from,
-            "swaps": swaps, "flow_coverage": floor, "milp_status": status}
+            "rounds": 0, "swaps": 0, "flow_coverage": floor, "lp_status": "skipped",
+            "milp_status": status, **(extra or {})}
     return Assignment.from_pairs(problem, best.mentee_idx, best.mentor_idx, solver="coverage",
                                  info=info)
