@@ -15,6 +15,7 @@ from . import (
     bench_flow,
     bench_hungarian,
     bench_ilp,
+    bench_pilot,
     bench_program,
     bench_quality,
     bench_stable,
@@ -26,5 +27,5 @@ from .results import Study
 STUDIES: dict[str, Study] = {s.name: s for s in (
     bench_sweep.STUDY, bench_flow.STUDY, bench_stable.STUDY, bench_hungarian.STUDY,
     bench_targets.STUDY, bench_quality.STUDY, bench_ilp.STUDY, bench_program.STUDY,
-    bench_coverage.STUDY, bench_fast.STUDY,
+    bench_coverage.STUDY, bench_fast.STUDY, bench_pilot.STUDY,
 )}

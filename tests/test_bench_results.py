@@ -119,6 +119,13 @@ def test_every_study_runs_at_toy_size(tmp_path: Path, name: str) -> None:
         assert all(r["same_objective"] for r in payload["rows"])
     if name == "targets":
         assert payload["dense"]["same_answer"] and payload["national"]["certified"]
+    if name == "pilot":
+        assert all(r["broken"] == 0 for r in payload["must_haves"])
+        assert all(r["slot"] == 1.0 for r in payload["work_hours"]
+                   if r["config"] == "common-slot rule")
+        by = {(r["cohort"], r["config"]): r["newcomers"] for r in payload["newcomers"]}
+        for cohort in {c for c, _ in by}:
+            assert by[(cohort, 'priority="newcomer"')] >= by[(cohort, "default objective")]
 
 
 def test_the_command_line_runs_a_study_into_a_directory(tmp_path: Path) -> None:
