@@ -18,11 +18,9 @@ from mentormatch.synthetic import make_cohort
 SLOW = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
-@st.composite
-def covered_problems(draw: st.DrawFn) -> mm.MatchProblem:
-    n_e, n_r, n_t = draw(st.integers(1, 3)), draw(st.integers(1, 4)), draw(st.integers(1, 4))
-    seed = draw(st.integers(0, 2**16))
-    rng = np.random.default_rng(seed)
+def _problem(rng: np.random.Generator, n_e: int, n_r: int, n_t: int,
+             max_demand: int) -> mm.MatchProblem:
+    """Random scores, asked and offered topics, demands up to ``max_demand``."""
     asked = (rng.random((n_e, n_t)) < 0.6) * rng.integers(1, 3, (n_e, n_t)).astype(float)
     offered = (rng.random((n_r, n_t)) < 0.4).astype(float)
     attrs = mm.ProblemAttributes(
@@ -30,8 +28,16 @@ def covered_problems(draw: st.DrawFn) -> mm.MatchProblem:
         mentee_group=np.zeros(n_e, int), mentor_group=np.zeros(n_r, int),
         mentor_leads=np.zeros((n_r, 1), bool), groups=("g",))
     return mm.MatchProblem(scores=rng.random((n_e, n_r)).round(2),
-                           demand=rng.integers(0, 3, n_e), capacity=rng.integers(0, 3, n_r),
+                           demand=rng.integers(0, max_demand + 1, n_e),
+                           capacity=rng.integers(0, 3, n_r),
                            allowed=rng.random((n_e, n_r)) < 0.8, attributes=attrs)
+
+
+@st.composite
+def covered_problems(draw: st.DrawFn) -> mm.MatchProblem:
+    n_e, n_r, n_t = draw(st.integers(1, 3)), draw(st.integers(1, 4)), draw(st.integers(1, 4))
+    seed = draw(st.integers(0, 2**16))
+    return _problem(np.random.default_rng(seed), n_e, n_r, n_t, max_demand=2)
 
 
 def _mean_cov(p: mm.MatchProblem, a: mm.Assignment) -> float:
@@ -166,15 +172,7 @@ def mid_problems(draw: st.DrawFn) -> mm.MatchProblem:
     """Problems the MILP solves exactly in milliseconds, with demands up to three."""
     n_e, n_r, n_t = draw(st.integers(2, 6)), draw(st.integers(2, 6)), draw(st.integers(2, 5))
     rng = np.random.default_rng(draw(st.integers(0, 2**16)))
-    asked = (rng.random((n_e, n_t)) < 0.6) * rng.integers(1, 3, (n_e, n_t)).astype(float)
-    offered = (rng.random((n_r, n_t)) < 0.4).astype(float)
-    attrs = mm.ProblemAttributes(
-        asked=asked, offered=offered, topics=tuple(f"t{k}" for k in range(n_t)),
-        mentee_group=np.zeros(n_e, int), mentor_group=np.zeros(n_r, int),
-        mentor_leads=np.zeros((n_r, 1), bool), groups=("g",))
-    return mm.MatchProblem(scores=rng.random((n_e, n_r)).round(2),
-                           demand=rng.integers(0, 4, n_e), capacity=rng.integers(0, 3, n_r),
-                           allowed=rng.random((n_e, n_r)) < 0.8, attributes=attrs)
+    return _problem(rng, n_e, n_r, n_t, max_demand=3)
 
 
 @SLOW
