@@ -15,7 +15,6 @@ records whether both answers have the same pairs, mentees matched and total.
 from __future__ import annotations
 
 import multiprocessing as mp
-import resource
 import subprocess
 import sys
 from collections.abc import Callable
@@ -26,6 +25,7 @@ from mentormatch.encode import build_problem
 from mentormatch.scoring import default_scorer
 from mentormatch.synthetic import make_cohort
 
+from .memory import peak_rss_gib
 from .peers import ortools_mcf
 from .results import Payload, Study, fmt_time
 from .runner import quality
@@ -37,12 +37,15 @@ TOY = {"dense": (60, 20, 5), "national": (80, 20, 5)}
 
 def _rss_child(name: str, args: tuple[Any, ...], conn: Any) -> None:
     TARGET_STEPS[name](*args)
-    conn.send(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20)
+    conn.send(peak_rss_gib())
     conn.close()
 
 
 def max_rss_gb(name: str, *args: Any) -> float:
-    """Max RSS (GiB) of a fresh process that runs ``TARGET_STEPS[name](*args)`` once."""
+    """Peak RSS (GiB) of a fresh process that runs ``TARGET_STEPS[name](*args)`` once.
+
+    The child's own peak (``benchmarks.memory``), cohort generation included.
+    """
     ctx = mp.get_context("spawn")
     recv, send = ctx.Pipe(duplex=False)
     proc = ctx.Process(target=_rss_child, args=(name, args, send))
@@ -163,5 +166,6 @@ def _verdict(n: dict[str, Any]) -> str:
 
 
 STUDY = Study("targets", run, tables,
-              ("benchmarks/bench_targets.py", "benchmarks/peers.py", "benchmarks/runner.py"),
+              ("benchmarks/bench_targets.py", "benchmarks/peers.py", "benchmarks/runner.py",
+               "benchmarks/memory.py"),
               "python -m benchmarks run targets")
