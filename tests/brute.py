@@ -38,6 +38,14 @@ def feasible_assignments(problem: mm.MatchProblem) -> Iterator[list[tuple[int, i
     yield from rec(0, cap, [])
 
 
+def meeting_min_loads(problem: mm.MatchProblem) -> Iterator[list[tuple[int, int]]]:
+    """Every feasible set of pairs that also gives each mentor its minimum load."""
+    n_r = problem.n_mentors
+    for pairs in feasible_assignments(problem):
+        if (np.bincount([j for _, j in pairs], minlength=n_r) >= problem.min_load).all():
+            yield pairs
+
+
 def lex_key(problem: mm.MatchProblem, pairs: list[tuple[int, int]]) -> tuple[int, int, float]:
     """(mentees covered, pairs, total score): the default lexicographic objective."""
     covered = len({i for i, _ in pairs})

@@ -36,3 +36,12 @@ def problems(draw: st.DrawFn, max_mentees: int = 4, max_mentors: int = 4, max_de
                     c_left[j] -= 1
     return mm.MatchProblem(scores=scores, demand=demand, capacity=capacity, allowed=allowed,
                            locked=np.array(locked, dtype=np.int64).reshape(-1, 2))
+
+
+@st.composite
+def min_load_problems(draw: st.DrawFn, max_demand: int = 2) -> mm.MatchProblem:
+    """Brute-force-sized :func:`problems` with a minimum load per mentor (up to capacity)."""
+    p = draw(problems(max_mentees=4, max_mentors=3, max_demand=max_demand, max_capacity=3))
+    min_load = np.array([draw(st.integers(0, int(c))) for c in p.capacity.tolist()])
+    return mm.MatchProblem(scores=p.scores, demand=p.demand, capacity=p.capacity,
+                           allowed=p.allowed, locked=p.locked, min_load=min_load)

@@ -10,12 +10,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import mentormatch as mm
-from brute import feasible_assignments
+from brute import meeting_min_loads
 from mentormatch.errors import InfeasibleError, InvalidInputError, UnsupportedProblemError
 from mentormatch.large import build_candidates
 from mentormatch.problem import CandidateProblem, SolverCapabilities, problem_needs
 from mentormatch.solvers import _registry
-from strategies import problems
+from strategies import min_load_problems, problems
 
 
 def _cohort(min_load: int = 0) -> mm.Cohort:
@@ -26,22 +26,12 @@ def _cohort(min_load: int = 0) -> mm.Cohort:
                      locked=c.locked, vocabulary=c.vocabulary)
 
 
-@st.composite
-def with_min_load(draw: st.DrawFn) -> mm.MatchProblem:
-    p = draw(problems(max_mentees=4, max_mentors=3, max_demand=2, max_capacity=3))
-    min_load = np.array([draw(st.integers(0, int(c))) for c in p.capacity.tolist()])
-    return mm.MatchProblem(scores=p.scores, demand=p.demand, capacity=p.capacity,
-                           allowed=p.allowed, locked=p.locked, min_load=min_load)
-
-
 def _meets_min_loads(problem: mm.MatchProblem) -> bool:
-    n_r = problem.n_mentors
-    return any((np.bincount([j for _, j in pairs], minlength=n_r) >= problem.min_load).all()
-               for pairs in feasible_assignments(problem))
+    return next(meeting_min_loads(problem), None) is not None
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(with_min_load())
+@given(min_load_problems())
 def test_every_solver_meets_minimum_loads_or_refuses_them(problem: mm.MatchProblem) -> None:
     needs_min_load = "min_load" in problem_needs(problem)
     possible = _meets_min_loads(problem)

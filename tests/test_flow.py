@@ -6,12 +6,19 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import mentormatch as mm
-from brute import assignment_key, best_key, feasible_assignments, lex_key, same_key
+from brute import (
+    assignment_key,
+    best_key,
+    feasible_assignments,
+    lex_key,
+    meeting_min_loads,
+    same_key,
+)
 from mentormatch.errors import InfeasibleError, InvalidInputError
 from mentormatch.problem import Duals
 from mentormatch.problem._match_problem import Edges
 from mentormatch.solvers.flow import _backends, certify_flow, solve_flow
-from strategies import problems
+from strategies import min_load_problems, problems
 
 BACKENDS = ("ortools", "primal-dual", "highs")
 
@@ -63,20 +70,11 @@ def test_score_objective_maximises_total_score(problem: mm.MatchProblem) -> None
         assert np.isclose(a.objective, best, rtol=0, atol=1e-9)
 
 
-@st.composite
-def with_min_load(draw: st.DrawFn) -> mm.MatchProblem:
-    p = draw(problems(max_mentees=4, max_mentors=3, max_demand=2, max_capacity=3))
-    min_load = np.array([draw(st.integers(0, int(c))) for c in p.capacity.tolist()])
-    return mm.MatchProblem(scores=p.scores, demand=p.demand, capacity=p.capacity,
-                           allowed=p.allowed, locked=p.locked, min_load=min_load)
-
-
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(with_min_load())
+@given(min_load_problems())
 def test_min_load_respected_or_infeasible(problem: mm.MatchProblem) -> None:
     n_r = problem.n_mentors
-    feasible = [p for p in feasible_assignments(problem)
-                if (np.bincount([j for _, j in p], minlength=n_r) >= problem.min_load).all()]
+    feasible = list(meeting_min_loads(problem))
     for backend in BACKENDS:
         if not feasible:
             with pytest.raises(InfeasibleError, match="min"):

@@ -12,11 +12,17 @@ from scipy.optimize import linprog
 from scipy.sparse import coo_array
 
 import mentormatch as mm
-from brute import assignment_key, best_key, feasible_assignments, lex_key, same_key
+from brute import (
+    assignment_key,
+    best_key,
+    lex_key,
+    meeting_min_loads,
+    same_key,
+)
 from mentormatch.errors import InfeasibleError
 from mentormatch.solvers.flow import build_network, run_backend
 from mentormatch.solvers.flow._primal_dual import FlowArcs, primal_dual
-from strategies import problems
+from strategies import min_load_problems, problems
 
 Net = tuple[int, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]
 
@@ -116,21 +122,11 @@ def test_backend_equals_brute_force(problem: mm.MatchProblem) -> None:
     assert same_key(assignment_key(problem, a), best_key(problem))
 
 
-@st.composite
-def min_load_problems(draw: st.DrawFn) -> mm.MatchProblem:
-    """Brute-force-sized problems with minimum loads and demand up to 3."""
-    p = draw(problems(max_mentees=4, max_mentors=3, max_demand=3, max_capacity=3))
-    min_load = np.array([draw(st.integers(0, int(c))) for c in p.capacity.tolist()])
-    return mm.MatchProblem(scores=p.scores, demand=p.demand, capacity=p.capacity,
-                           allowed=p.allowed, locked=p.locked, min_load=min_load)
-
-
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(min_load_problems())
+@given(min_load_problems(max_demand=3))
 def test_backend_equals_brute_force_with_min_loads(problem: mm.MatchProblem) -> None:
     n_r = problem.n_mentors
-    keys = [lex_key(problem, p) for p in feasible_assignments(problem)
-            if (np.bincount([j for _, j in p], minlength=n_r) >= problem.min_load).all()]
+    keys = [lex_key(problem, p) for p in meeting_min_loads(problem)]
     if not keys:
         with pytest.raises(InfeasibleError, match="min"):
             mm.solve(problem, solver="flow", backend="primal-dual")
