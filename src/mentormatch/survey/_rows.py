@@ -104,7 +104,8 @@ class RowReader:
         self.rank_options: list[list[tuple[int, str]]] = []  # per question: (column, option)
         taken = {i for s in self.ranked for i in s.columns}
         for question in schema.choices or ():
-            group = [(i, o) for i, o in found.options("choices", question) if i not in taken]
+            group = [(i, o) for i, o in found.options("choices", question) if i not in taken
+                     and not self.t.codes.get(i, "").upper().endswith("_TEXT")]  # typed "Other"
             taken.update(i for i, _ in group)
             if group:
                 self.rank_options.append(group)
