@@ -125,3 +125,22 @@ def test_an_option_naming_nobody_follows_unknown_choices() -> None:
     cohort, _ = read(["", "", ""], mentors=stranger)  # an option nobody ranked is not read
     assert tuple(cohort.mentees[0].choices) == ()
 
+
+
+def test_a_qualtrics_rank_order_reads_by_its_code_and_skips_the_typed_other() -> None:
+    codes = ["RecipientEmail", "Q0", "Q1", "Q2", "Q8_1", "Q8_2", "Q8_3", "Q8_3_TEXT"]
+    text = ["Recipient Email", "Full name", "Role", "Topics", f"{Q_RANK_MENTORS} - Dr. Ana Diaz",
+            f"{Q_RANK_MENTORS} - Bo Chen", f"{Q_RANK_MENTORS} - Other",
+            f"{Q_RANK_MENTORS} - Other - Text"]
+    rows = [codes, text, ['{"ImportId":"x"}'] * len(codes),
+            ["e@x.org", "Eve Lee", "Mentee", "QI", "2", "1", "", "somebody"],
+            ["a@x.org", "Ana Diaz", "Mentor", "QI", "", "", "", ""],
+            ["b@x.org", "Bo Chen", "Mentor", "QI", "", "", "", ""]]
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "q.csv"
+        with path.open("w", newline="", encoding="utf-8") as out:
+            csv.writer(out).writerows(rows)
+        schema = mm.SurveySchema(preset="qualtrics", role="Q1", topics="Q2", choices="Q8",
+                                 name="Q0", defaults={"capacity": 1, "demand": 1})
+        cohort = mm.read_survey(path, schema)
+    assert tuple(cohort.mentees[0].choices) == ("b@x.org", "a@x.org")
