@@ -246,3 +246,123 @@ WRITERS = {"google_forms": google_forms, "microsoft_forms": microsoft_forms,
            "qualtrics": qualtrics, "qualtrics_numeric": qualtrics_numeric,
            "surveymonkey": surveymonkey, "redcap_raw": redcap_raw,
            "redcap_labels": redcap_labels}
+
+
+# --------------------------------------------------------------------------- ranking questions
+
+Q_RANK_MENTORS = "Rank the mentors you would most like to work with"
+Q_RANK_MENTEES = "Rank the new colleagues you would most like to mentor"
+RANK_LABELS = ["1st choice", "2nd choice", "3rd choice", "4th choice", "5th choice",
+               "6th choice", "7th choice", "8th choice"]
+
+
+@dataclass(frozen=True)
+class Ranker:
+    """One person of a form with a ranking question: ``ranks`` index the other side's people."""
+
+    first: str
+    last: str
+    email: str
+    role: str  # mentee | mentor
+    topic: int  # index into TOPICS
+    ranks: tuple[int, ...]  # the other side's people, best first
+
+    @property
+    def label(self) -> str:
+        """How the form lists this person as an option to rank."""
+        return f"Dr. {self.first} {self.last}" if self.role == "mentor" else (
+            f"{self.first} {self.last}")
+
+
+def rank_schemas() -> dict[str, mm.SurveySchema]:
+    """The schema each tool's export of a ranking question needs."""
+    stated = {"capacity": 1, "demand": 1}
+    common = {"defaults": stated, "vocabulary": VOCAB}
+    return {
+        "qualtrics": mm.SurveySchema(preset="qualtrics", role="Q1", topics="Q2",
+                                     choices=["Q3", "Q4"], **common),
+        "surveymonkey": mm.SurveySchema(preset="surveymonkey", role=Q_ROLE, topics=Q_TOPICS,
+                                        choices=[Q_RANK_MENTORS, Q_RANK_MENTEES],
+                                        **common),
+        "google_forms": mm.SurveySchema(preset="google_forms", name="Full name", role=Q_ROLE,
+                                        topics=Q_TOPICS,
+                                        choices=[Q_RANK_MENTORS, Q_RANK_MENTEES],
+                                        **common),
+    }
+
+
+def _sides(people: list[Ranker]) -> tuple[list[Ranker], list[Ranker]]:
+    return ([p for p in people if p.role == "mentee"], [p for p in people if p.role == "mentor"])
+
+
+def _rank_cells(person: Ranker, role: str, options: list[Ranker],
+                label: list[str] | None = None) -> list[str]:
+    """One cell per option: the rank ``person`` gave it (blank when unranked or not asked)."""
+    if person.role != role:
+        return [""] * len(options)
+    rank = {k: n for n, k in enumerate(person.ranks)}
+    return [("" if k not in rank else label[rank[k]] if label else str(rank[k] + 1))
+            for k in range(len(options))]
+
+
+def qualtrics_ranking(people: list[Ranker], folder: Path) -> Path:
+    """Qualtrics' CSV of two Rank Order questions: ``Q3_1`` ... per option, the rank as value."""
+    mentees, mentors = _sides(people)
+    meta = ["StartDate", "EndDate", "Status", "Progress", "Finished", "ResponseId",
+            "RecipientLastName", "RecipientFirstName", "RecipientEmail"]
+    text = ["Start Date", "End Date", "Response Type", "Progress", "Finished", "Response ID",
+            "Recipient Last Name", "Recipient First Name", "Recipient Email"]
+    codes = [*meta, "Q1", "Q2", *(f"Q3_{k}" for k in range(1, len(mentors) + 1)),
+             *(f"Q4_{k}" for k in range(1, len(mentees) + 1))]
+    text += [Q_ROLE, Q_TOPICS, *(f"{Q_RANK_MENTORS} - {p.label}" for p in mentors),
+             *(f"{Q_RANK_MENTEES} - {p.label}" for p in mentees)]
+    import_ids = [json.dumps({"ImportId": c if c in meta else "QID" + c[1:]},
+                             separators=(",", ":")) for c in codes]
+    rows = [codes, text, import_ids]
+    for n, p in enumerate(people):
+        rows.append(["2024-08-26 09:00:00", "2024-08-26 09:05:00", "IP Address", "100", "True",
+                     f"R_{n:015d}", p.last, p.first, p.email, p.role.title(), TOPICS[p.topic],
+                     *_rank_cells(p, "mentee", mentors), *_rank_cells(p, "mentor", mentees)])
+    path = folder / "qualtrics_ranking.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + _csv(rows).encode("utf-8"))
+    return path
+
+
+def surveymonkey_ranking(people: list[Ranker], folder: Path) -> Path:
+    """SurveyMonkey's CSV of two Ranking questions: the question once, options below, ranks."""
+    mentees, mentors = _sides(people)
+    meta = ["Respondent ID", "Collector ID", "Start Date", "End Date", "IP Address",
+            "Email Address", "First Name", "Last Name", "Custom Data 1"]
+    questions = [*meta, Q_ROLE, Q_TOPICS, Q_RANK_MENTORS, *[""] * (len(mentors) - 1),
+                 Q_RANK_MENTEES, *[""] * (len(mentees) - 1)]
+    options = [*[""] * len(meta), "Response", "Response", *(p.label for p in mentors),
+               *(p.label for p in mentees)]
+    rows = [questions, options]
+    for n, p in enumerate(people, start=1):
+        rows.append([str(114800000000 + n), "431905286", "08/26/2024 09:00:00 AM",
+                     "08/26/2024 09:05:00 AM", "142.68.0.10", p.email, p.first, p.last, "",
+                     p.role.title(), TOPICS[p.topic], *_rank_cells(p, "mentee", mentors),
+                     *_rank_cells(p, "mentor", mentees)])
+    path = folder / "surveymonkey_ranking.csv"
+    path.write_text(_csv(rows), encoding="utf-8")
+    return path
+
+
+def google_forms_ranking(people: list[Ranker], folder: Path) -> Path:
+    """Google Forms' CSV of two multiple-choice grids, people by rank: ``Q [Person]`` = label."""
+    mentees, mentors = _sides(people)
+    rows = [["Timestamp", "Email address", "Full name", Q_ROLE, Q_TOPICS,
+             *(f"{Q_RANK_MENTORS} [{p.label}]" for p in mentors),
+             *(f"{Q_RANK_MENTEES} [{p.label}]" for p in mentees)]]
+    for n, p in enumerate(people):
+        rows.append([f"2024/08/26 {9 + n // 60}:{n % 60:02d}:00 AM GMT-3", p.email,
+                     f"{p.first} {p.last}", p.role.title(), TOPICS[p.topic],
+                     *_rank_cells(p, "mentee", mentors, RANK_LABELS),
+                     *_rank_cells(p, "mentor", mentees, RANK_LABELS)])
+    path = folder / "google_forms_ranking.csv"
+    path.write_text(_csv(rows, quote_all=True), encoding="utf-8")
+    return path
+
+
+RANK_WRITERS = {"qualtrics": qualtrics_ranking, "surveymonkey": surveymonkey_ranking,
+                "google_forms": google_forms_ranking}

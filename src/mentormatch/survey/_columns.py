@@ -99,10 +99,11 @@ class Columns:
             parts.append(hits[0])
         return FieldSource(tuple(parts), header)
 
-    def options(self, name: str) -> list[tuple[int, str]]:
-        """Return the per-option columns of field ``name``: (column, option text)."""
+    def options(self, name: str, question: str | None = None) -> list[tuple[int, str]]:
+        """Return the per-option columns of field ``name`` (or of one of its questions)."""
         out = []
-        questions = [q for q in getattr(self.s, name) or () if "{" not in q]
+        asked = getattr(self.s, name) or () if question is None else (question,)
+        questions = [q for q in asked if "{" not in q]
         for i, names in enumerate(self.t.names):
             found = []
             for alias in names:

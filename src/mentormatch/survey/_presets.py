@@ -8,7 +8,8 @@ tool's).
     "Download responses (.csv)": UTF-8, every cell quoted, a ``Timestamp``
     column, ``Email address`` when e-mails are collected, checkbox answers
     joined with ``", "`` (options containing a comma stay whole when the
-    options are known), grids as ``Question [Row]``. Resubmissions are kept
+    options are known), grids as ``Question [Row]`` (a grid of people by rank
+    holds each person's rank label, ``"2nd choice"``). Resubmissions are kept
     as new rows (``duplicates="keep_last"`` keeps the latest).
 ``microsoft_forms``
     The responses workbook (.xlsx): ``ID`` (the response number, not a
@@ -21,7 +22,8 @@ tool's).
     preview, test and spam responses are skipped (``Status``); unfinished
     responses (``Finished``, ``Progress``) follow the schema's ``unfinished``.
     An export made with "Use numeric values" is decoded with the survey's
-    ``.qsf`` file given as ``data_dictionary``.
+    ``.qsf`` file given as ``data_dictionary``. A Rank Order question is one
+    column per option (``Q8_1``, ``Question - Option``) holding its rank.
 ``surveymonkey``
     "All individual responses" (.csv or .xlsx): ``Respondent ID``,
     ``Collector ID``, ``Start Date``, ``End Date``, ``IP Address``, ``Email
@@ -31,7 +33,7 @@ tool's).
     ``Open-Ended Response`` (text) or, for a checkbox question, one column per
     option holding the option's text when ticked (``Other (please specify)``
     holds the typed text); a matrix has one column per row, holding the
-    column's label.
+    column's label; a Ranking question one column per option, holding its rank.
 ``redcap``
     Raw export (``record_id``, variable names, checkboxes as ``topics___1`` =
     0/1, coded radios; decoded with ``data_dictionary``) or labels export

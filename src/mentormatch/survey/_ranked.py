@@ -11,18 +11,53 @@ Columns are read in the schema's order (one per rank), each cell possibly
 listing several names in order; the rank of a choice is its place in the
 list of names that resolved, so a blank, "N/A" or a name left out under
 ``unknown_choices="ignore"`` moves later choices up (and is reported).
+
+A ranking question exported with one column per option (Qualtrics' Rank
+Order, SurveyMonkey's Ranking, a Google Forms grid of people by rank) holds
+the rank given to each option: ``2``, ``"2nd choice"``, blank for not
+ranked. Ranks are read strictly (:func:`parse_rank`); a tie, a rank that is
+not a number or above the number of options is a problem of the row, a
+missing rank moves later choices up (reported). Each option's label is
+resolved as one name.
 """
 
 from __future__ import annotations
+
+import re
 
 from mentormatch.models import ordinal
 from mentormatch.survey._people import PeopleIndex, Resolution, is_no_one, split_people
 from mentormatch.survey._rows import Row
 from mentormatch.survey._schema import SurveySchema
 
-__all__ = ["resolve_choices"]
+__all__ = ["parse_rank", "resolve_choices"]
 
 _OTHER = {"mentee": "mentor", "mentor": "mentee"}
+_RANK = re.compile(r"^(?:rank(?:ed)?\s*)?(\d{1,4})(?:\.0+)?\s*(st|nd|rd|th)?"
+                   r"(?:\s+(?:choice|preference|pick|place))?$")
+_WORDS = {w: n for n, w in enumerate(("first", "second", "third", "fourth", "fifth", "sixth",
+                                      "seventh", "eighth", "ninth", "tenth"), start=1)}
+
+
+def parse_rank(text: str) -> int | None:
+    """Return the rank a cell gives an option (``"2"``, ``"2nd choice"``), None if not a rank.
+
+    Examples
+    --------
+    >>> [parse_rank(t) for t in ("1", "2nd choice", "Third choice", "Rank 4", "3.0")]
+    [1, 2, 3, 4, 3]
+    >>> [parse_rank(t) for t in ("2st", "two", "1-2", "yes", "0")]
+    [None, None, None, None, 0]
+    """
+    words = " ".join(text.casefold().split())
+    first, _, rest = words.partition(" ")
+    if first in _WORDS and rest in ("", "choice", "preference", "pick", "place"):
+        return _WORDS[first]
+    m = _RANK.match(words)
+    if m is None:
+        return None
+    n = int(m.group(1))
+    return n if m.group(2) is None or ordinal(n).endswith(m.group(2)) else None
 
 
 def _index(rows: list[Row], role: str) -> PeopleIndex:
@@ -36,13 +71,15 @@ def resolve_choices(rows: list[Row], schema: SurveySchema) -> None:
     Problems (unknown or ambiguous names under ``unknown_choices="error"``, a
     person choosing themselves) go on the row; every resolution is a note.
     """
-    if not any(text for row in rows for _, text in row.choice_cells):
+    if not any(text for row in rows for _, text in row.choice_cells) and not any(
+            text for row in rows for group in row.rank_cells for _, _, text in group):
         return
     index = {role: _index(rows, role) for role in ("mentee", "mentor")}
     everyone = PeopleIndex([(r.ident, r.data.get("email"), r.data.get("name"))
                             for r in rows if r.ident is not None])
     for row in rows:
-        if not row.roles or not any(text for _, text in row.choice_cells):
+        options = [o for group in row.rank_cells for o in _by_rank(row, group)]
+        if not row.roles or not (options or any(text for _, text in row.choice_cells)):
             continue
         chosen: dict[str, list[str]] = {role: [] for role in row.roles}
         gap: str | None = None
@@ -59,6 +96,8 @@ def resolve_choices(rows: list[Row], schema: SurveySchema) -> None:
             # Names are cut where the text does not name one person of either side it may name.
             cut = index[_OTHER[row.roles[0]]] if len(row.roles) == 1 else everyone
             _read_cell(row, column, text, index, cut, chosen, schema)
+        for column, option in options:
+            _choose(row, column, option, index, chosen, schema)
         for role, idents in chosen.items():
             row.role_data.setdefault(role, {})["choices"] = tuple(idents)
 
@@ -67,26 +106,72 @@ def _read_cell(row: Row, column: str, text: str, index: dict[str, PeopleIndex],
                cut: PeopleIndex, chosen: dict[str, list[str]], schema: SurveySchema) -> None:
     """Resolve the names of one cell, appending each to the choices of the side it names."""
     for ref, _ in split_people(text, cut, schema.separators):
-        found = {role: index[_OTHER[role]].resolve(ref) for role in row.roles}
-        hits = {role: f for role, f in found.items() if f.ident is not None}
-        if not hits:
-            _unresolved(row, column, ref, found, index, schema)
+        _choose(row, column, ref, index, chosen, schema)
+
+
+def _choose(row: Row, column: str, ref: str, index: dict[str, PeopleIndex],
+            chosen: dict[str, list[str]], schema: SurveySchema) -> None:
+    """Resolve one name and append it to the choices of the side it names."""
+    found = {role: index[_OTHER[role]].resolve(ref) for role in row.roles}
+    hits = {role: f for role, f in found.items() if f.ident is not None}
+    if not hits:
+        _unresolved(row, column, ref, found, index, schema)
+        return
+    for role, f in hits.items():
+        ident = f.ident or ""
+        other = _OTHER[role]
+        if ident == row.ident:
+            row.problem(column, f"{ref!r} is this person's own id; nobody chooses "
+                                "themselves")
+        elif ident in chosen[role]:
+            row.note("warning", "choice", column,
+                     f"{ref!r} -> {other} {ident} is ranked again: kept as "
+                     f"{ordinal(chosen[role].index(ident) + 1)} choice only")
+        else:
+            chosen[role].append(ident)
+            row.note("info", "choice", column,
+                     f"{ref!r} -> {other} {ident} ({f.how}), "
+                     f"{ordinal(len(chosen[role]))} choice")
+
+
+def _by_rank(row: Row, group: list[tuple[str, str, str]]) -> list[tuple[str, str]]:
+    """Order the options of one ranking question by the rank each cell gives: (column, option).
+
+    A cell that is not a rank, a rank above the number of options and a rank
+    given twice are problems of the row (nothing of the question is read);
+    a blank cell is an option not ranked; a missing rank is noted.
+    """
+    ranked: dict[int, list[tuple[str, str]]] = {}
+    bad = False
+    for column, option, text in group:
+        if not text:
             continue
-        for role, f in hits.items():
-            ident = f.ident or ""
-            other = _OTHER[role]
-            if ident == row.ident:
-                row.problem(column, f"{ref!r} is this person's own id; nobody chooses "
-                                    "themselves")
-            elif ident in chosen[role]:
-                row.note("warning", "choice", column,
-                         f"{ref!r} -> {other} {ident} is ranked again: kept as "
-                         f"{ordinal(chosen[role].index(ident) + 1)} choice only")
-            else:
-                chosen[role].append(ident)
-                row.note("info", "choice", column,
-                         f"{ref!r} -> {other} {ident} ({f.how}), "
-                         f"{ordinal(len(chosen[role]))} choice")
+        if is_no_one(text):
+            row.note("info", "choice", column, f"{text!r} read as {option!r} not ranked")
+            continue
+        rank = parse_rank(text)
+        if rank is None or not 1 <= rank <= len(group):
+            bad = True
+            what = (f"rank {rank} is outside 1 to {len(group)} (the number of options)"
+                    if rank is not None else f"expected a rank (1, 2, ... or '1st choice'), "
+                                             f"got {text!r}")
+            row.problem(column, f"{option!r}: {what}")
+            continue
+        ranked.setdefault(rank, []).append((column, option))
+    for rank, tied in sorted(ranked.items()):
+        if len(tied) > 1:
+            bad = True
+            row.problem(tied[1][0], f"{ordinal(rank)} choice given twice: "
+                                    f"{' and '.join(repr(o) for _, o in tied)}; each rank may "
+                                    "be given to one option only")
+    if bad:
+        return []
+    missing = [n for n in range(1, max(ranked, default=0)) if n not in ranked]
+    if missing:
+        row.note("info", "choice", group[0][0],
+                 f"no {', '.join(ordinal(n) for n in missing)} choice: later choices move "
+                 "up a rank")
+    return [pair for _, (pair,) in sorted(ranked.items())]
 
 
 def _unresolved(row: Row, column: str, ref: str, found: dict[str, Resolution],

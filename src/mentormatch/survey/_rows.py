@@ -58,6 +58,8 @@ class Row:
     supervisor_column: str | None = None
     differ: dict[str, str] = field(default_factory=dict)  # must_differ column -> answer key
     choice_cells: list[tuple[str, str | None]] = field(default_factory=list)  # in rank order
+    # one list per ranking question of one column per option: (column, option, rank cell)
+    rank_cells: list[list[tuple[str, str, str]]] = field(default_factory=list)
     role_data: dict[str, dict[str, Any]] = field(default_factory=dict)  # fields of one role
 
     @property
@@ -99,6 +101,14 @@ class RowReader:
         self.differ = {n: found.find_header(n) for n in schema.must_differ
                        if n != "supervisors"}
         self.ranked = found.find_all("choices")
+        self.rank_options: list[list[tuple[int, str]]] = []  # per question: (column, option)
+        taken = {i for s in self.ranked for i in s.columns}
+        for question in schema.choices or ():
+            group = [(i, o) for i, o in found.options("choices", question) if i not in taken
+                     and not self.t.codes.get(i, "").upper().endswith("_TEXT")]  # typed "Other"
+            taken.update(i for i, _ in group)
+            if group:
+                self.rank_options.append(group)
         self.status = {n: found.find(n) for n in ("finished", "progress")}
         # (id, e-mail, name) of unfinished responses left out: still nameable as supervisors
         self.left_out: list[tuple[str, str | None, str | None]] = []
@@ -151,8 +161,11 @@ class RowReader:
                              if len(opts) > 1 else f"option column {self.t.header[opts[0][0]]!r}")
             if shown:
                 out[name] = " + ".join(shown)
-        if self.ranked:
-            out["choices"] = " + ".join(s.shown for s in self.ranked)
+        ranked = [s.shown for s in self.ranked] + [
+            f"{len(g)} option columns ranked by number ({self.t.header[g[0][0]]!r}, ...)"
+            for g in self.rank_options]
+        if ranked:
+            out["choices"] = " + ".join(ranked)
         if self.days:
             grid = f"{len(self.days)} day columns ({self.t.header[self.days[0][0]]!r}, ...)"
             out["availability"] = " + ".join(x for x in (out.get("availability"), grid) if x)
@@ -270,6 +283,8 @@ class RowReader:
         if source is not None:
             row.supervisors, row.supervisor_column = source.text(cells), source.shown
         row.choice_cells = [(s.shown, s.text(cells)) for s in self.ranked]
+        row.rank_cells = [[(self.t.header[i], option, cell_text(cells[i])) for i, option in g]
+                          for g in self.rank_options]
         for name, column in self.differ.items():
             answer = column.text(cells) if column is not None else None
             if answer and not is_no_one(answer):

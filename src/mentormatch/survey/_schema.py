@@ -127,9 +127,14 @@ tasks, gender, background, concordance, choices, availability : str or tuple of 
         may be ``None`` when mentees and mentors come in two files. ``choices``
         are ranked choices of people on the other side (a mentee's mentors, a
         mentor's mentees): one column per rank (``"1st choice of mentor"``,
-        ``"2nd choice of mentor"``, ...) or one cell listing names in order;
-        names are resolved like supervisors (ids, e-mails, names with titles,
-        accents, "Last, First") and each resolution is reported.
+        ``"2nd choice of mentor"``, ...), one cell listing names in order, or
+        a ranking question with one column per person holding the rank given
+        (``Rank your mentors [Dr. Ana Diaz]`` = ``2`` or ``"2nd choice"``;
+        Qualtrics' Rank Order by its code, ``"Q8"``; SurveyMonkey's Ranking
+        under ``subheader``); names are resolved like supervisors (ids,
+        e-mails, names with titles, accents, "Last, First") and each
+        resolution is reported. A rank that is not a number, above the number
+        of options or given twice is an error of the row.
         ``availability`` is a column of weekly slots (``"Tue 09:00-12:00; Thu
         morning"``) and/or a form's checkbox grid, one column per day
         (``Availability [Tuesday]``) whose cells list parts of the day
