@@ -73,14 +73,11 @@ def solve_stable(problem: MatchProblem, *,
     and capacity: a locked partner is never the one a person would drop for a
     blocking partner.
 
-    **A priority group** (``problem.priority``, ``mm.match(...,
-    priority=...)``) is honoured as mentor preference: every mentor ranks the
-    group's mentees above all others, each group in its usual order
-    (:func:`~mentormatch.problem.priority_ranked`), and the answer is stable
-    under those preferences (the mentee-optimal such matching when mentees
-    propose). A priority mentee is never left out of a mentor's group for a
-    mentee outside it, but the number of priority mentees covered is not
-    maximised as ``flow`` and ``ilp`` do (that can break stability).
+    **A priority group** (``problem.priority``) is honoured as mentor
+    preference: every mentor ranks its mentees above all others, each group in
+    its usual order (:func:`~mentormatch.problem.priority_ranked`), and the
+    answer is stable under those preferences. The number of priority mentees
+    covered is not maximised as by ``flow`` and ``ilp`` (that can break stability).
 
     **Minimum loads** are not supported (meeting one can force a blocking
     pair): the registry declares none, so :func:`mentormatch.solve` refuses a
@@ -115,9 +112,6 @@ def solve_stable(problem: MatchProblem, *,
     [1, 0]
     >>> solve_stable(p, proposing="mentors").mentor_idx.tolist()
     [1, 0]
-
-    With a priority group, the one mentor takes the newcomer it rates lower:
-
     >>> q = mm.MatchProblem(scores=[[0.9], [0.2]], priority=[False, True])
     >>> a = solve_stable(q)
     >>> a.mentee_idx.tolist(), a.info["priority"]
