@@ -286,9 +286,13 @@ musts.to_frame()"""),
 Newcomers were at a relative disadvantage in the pilot. `priority="newcomer"` (or a list
 of mentee ids) puts a level above everything else in the objective: as many of the group
 as possible get a mentor before anyone else is covered or given a second mentor. `flow` and
-`ilp` honour it exactly; a solver that cannot is refused with a typed error, never run
-without it. Here places are scarce (four mentors, one place each), and the plain match
-leaves the newcomer out."""),
+`ilp` honour it exactly. `stable` honours it as mentor preference: every mentor ranks the
+newcomers above everyone else, and the result is stable under those preferences, so no
+mentor passes a newcomer over for someone else, but it does not promise to cover as many
+newcomers as possible (that could make a pair prefer each other to what they got). The
+note says which way it was honoured; a solver that honours it neither way is refused
+with a typed error, never run without it. Here places are scarce (four mentors, one place
+each), and the plain match leaves the newcomer out."""),
     ("code", """scarce = mm.Cohort(mentees=cohort.mentees,
                    mentors=[r.model_copy(update={"capacity": 1}) for r in cohort.mentors[:4]],
                    vocabulary=cohort.vocabulary)
@@ -301,14 +305,20 @@ print("left out with priority:   ", [u.mentee for u in first.unmatched])
 for note in first.notes:
     if note.startswith("priority"):
         print("note:", note)
+stable_first = mm.match(scarce, solver="stable", priority="newcomer")
+for note in stable_first.notes:
+    if note.startswith("priority"):
+        print("note:", note)
 try:
-    mm.match(scarce, solver="stable", priority="newcomer")
+    mm.match(scarce, solver="hungarian", priority="newcomer")
 except mm.errors.UnsupportedProblemError as exc:
     print("refused:", exc)
 pd.DataFrame({name: {"newcomers matched": sum(p.mentee in newcomers for p in r.pairs),
                      "mentees matched": r.metrics.mentees_matched,
+                     "blocking pairs": r.metrics.blocking_pairs,
                      "total score": round(r.metrics.total_score, 2)}
-              for name, r in {"flow": plain, "flow, newcomers first": first}.items()})"""),
+              for name, r in {"flow": plain, "flow, newcomers first": first,
+                              "stable, newcomers ranked first": stable_first}.items()})"""),
 
 ]
 

@@ -1,4 +1,4 @@
-"""Newcomer priority: a group covered first, exactly by flow and ilp, refused by the rest."""
+"""Newcomer priority: covered first by flow and ilp, ranked first by stable, else refused."""
 
 from __future__ import annotations
 
@@ -83,8 +83,9 @@ def test_priority_outranks_covering_more_mentees() -> None:
 
 def test_solvers_without_the_declaration_are_refused() -> None:
     p = mm.MatchProblem(scores=[[1.0]], priority=[True])
-    assert set(mm.solvers.supporting("priority")) == {"flow", "ilp"}
-    for solver in ("greedy", "hungarian", "stable", "coverage"):
+    assert set(mm.solvers.supporting("priority")) == {"flow", "ilp", "stable"}
+    assert mm.solvers.supporting("priority_as_preference") == ("stable",)
+    for solver in ("greedy", "hungarian", "coverage"):
         with pytest.raises(UnsupportedProblemError, match="priority"):
             mm.solve(p, solver)
     with pytest.raises(InvalidInputError, match="lexicographic"):

@@ -198,6 +198,12 @@ def blocking_pairs(assignment: Assignment | MatchResult, problem: MatchProblem, 
     "worst current" partner is taken among the unlocked ones: stability is with
     respect to what remains once the locks are placed.
 
+    A problem with a priority group (``problem.priority``, as ``mm.match(...,
+    priority=...)`` builds it) is judged as ``solver="stable"`` honours it:
+    every mentor ranks the group's mentees above all others, each group in
+    its usual order (:func:`mentormatch.problem.priority_ranked`). Judge a
+    plain result against the problem built without the group.
+
     Parameters
     ----------
     assignment : Assignment or MatchResult
@@ -227,6 +233,16 @@ def blocking_pairs(assignment: Assignment | MatchResult, problem: MatchProblem, 
     >>> mm.blocking_pairs(worse, p).tolist()
     [[0, 1]]
     >>> len(mm.blocking_pairs(mm.solve(p, solver="stable"), p))
+    0
+
+    With mentee 1 in a priority group, the mentor ranks it first, so the
+    plain stable answer is blocked by the newcomer:
+
+    >>> plain = mm.MatchProblem(scores=[[0.9], [0.2]])
+    >>> first = mm.MatchProblem(scores=[[0.9], [0.2]], priority=[False, True])
+    >>> mm.blocking_pairs(mm.solve(plain, solver="stable"), first).tolist()
+    [[1, 0]]
+    >>> len(mm.blocking_pairs(mm.solve(first, solver="stable"), first))
     0
     """
     if isinstance(assignment, MatchResult):

@@ -15,7 +15,7 @@ from mentormatch.large import match_candidates
 from mentormatch.models import Cohort, History, MatchResult
 from mentormatch.problem import problem_needs
 from mentormatch.scoring import Scorer, default_scorer
-from mentormatch.solvers import DEFAULT_SOLVER, require, supporting
+from mentormatch.solvers import DEFAULT_SOLVER, get, require, supporting
 from mentormatch.solvers import solve as solve_problem
 
 from ._history import apply_history
@@ -71,12 +71,17 @@ def match(cohort: Cohort, solver: str | None = None, *, scorer: Scorer | None = 
         and the solver, if named, declares it; else the solver's default.
         ``provenance.objective``/``objective_why`` (and ``notes``) say which.
     priority : str or sequence of str, optional
-        A group covered first: a mentee flag (``"newcomer"``,
-        ``"trained_abroad"``, ``"relocated"``) or mentee ids. As many of them
-        get a mentor as possible, before anyone else is covered or given a
-        second mentor; only solvers declaring ``priority`` run it
-        (``mm.solvers.supporting("priority")``: ``flow``, ``ilp``), and not
-        with ``candidates=``. ``metrics.priority_matched`` and a note report it.
+        A group served first: a mentee flag (``"newcomer"``,
+        ``"trained_abroad"``, ``"relocated"``) or mentee ids. ``flow`` and
+        ``ilp`` honour it exactly: as many of them get a mentor as possible,
+        before anyone else is covered or given a second mentor. ``stable``
+        honours it as mentor preference: every mentor ranks the group first,
+        and the result is stable under those preferences (no mentor passes
+        over a priority mentee for someone else, but fewer of them may be
+        covered). Other solvers are refused it
+        (``mm.solvers.supporting("priority")``), and so is ``candidates=``.
+        ``metrics.priority_matched`` and a note report it, saying which way
+        it was honoured (``provenance.solver_info["priority"]`` for ``stable``).
     history : History, optional
         Last year's pairs and follow-up (:func:`mentormatch.read_followup`):
         continuing pairs locked (unless released or impossible: noted), changing
@@ -178,13 +183,30 @@ def _dense(cohort: Cohort, solver: str | None, scorer: Scorer | None,
     result = explain(cohort, table, problem, assignment,
                      options={**choice.options, "min_score": min_score},
                      scorer_name=type(scorer).__name__)
-    notes = (*objective_note(choice, result), *priority_note(priority, result),
+    notes = (*objective_note(choice, result), *_priority_notes(priority, result, choice.solver),
              *_quota_notes(cohort, solver, choice.solver), *diagnosis.messages)
     provenance = result.provenance.model_copy(update={"objective": choice.objective,
                                                       "objective_why": choice.why})
     return result.model_copy(update={"notes": (*result.notes, *notes),
                                      "provenance": provenance})
 
+
+
+def _priority_notes(priority: str | Iterable[str] | None, result: MatchResult,
+                    solver: str) -> tuple[str, ...]:
+    """How the priority group fared, in the words of how the solver honoured it."""
+    if get(solver).capabilities.priority_honoured != "as mentor preference":
+        return priority_note(priority, result)
+    m = result.metrics
+    if priority is None or m.priority_asking is None:
+        return ()
+    group = f"the {priority!r} group" if isinstance(priority, str) else "the priority group"
+    return (f"priority: {m.priority_matched} of {m.priority_asking} mentees of {group} "
+            f"matched; solver {solver!r} honours it as mentor preference (every mentor "
+            "ranks the group first and the result is stable under those preferences), not "
+            "by covering as many of them as possible (solvers that do: "
+            + ", ".join(n for n in supporting("priority")
+                        if get(n).capabilities.priority_honoured == "exactly") + ")",)
 
 
 def _refuse_quotas_on_candidates(cohort: Cohort, solver: str | None) -> None:

@@ -36,3 +36,4 @@ from ._quotas import GroupQuota as GroupQuota
 from ._quotas import group_counts as group_counts
 from ._quotas import quota_violations as quota_violations
 from ._stability import blocking_pair_indices as blocking_pair_indices
+from ._stability import priority_ranked as priority_ranked

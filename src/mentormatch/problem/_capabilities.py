@@ -20,7 +20,7 @@ from mentormatch.problem._match_problem import MatchProblem
 __all__ = ["FEATURES", "Feature", "SolverCapabilities", "problem_needs"]
 
 Feature = Literal["min_load", "multi_mentor", "candidates", "two_sided", "duals", "coverage",
-                  "priority", "quotas"]
+                  "priority", "priority_as_preference", "quotas"]
 
 #: Each feature, in the words an error message uses.
 FEATURES: dict[Feature, str] = {
@@ -30,7 +30,8 @@ FEATURES: dict[Feature, str] = {
     "two_sided": "two-sided preferences",
     "duals": "a dual optimality certificate",
     "coverage": "the topic coverage objective",
-    "priority": "a priority group covered first",
+    "priority": "a priority group (covered first, or ranked first by every mentor)",
+    "priority_as_preference": "a priority group ranked first by every mentor",
     "quotas": "group make-up quotas",
 }
 
@@ -78,7 +79,15 @@ class SolverCapabilities:
         Honours ``problem.priority`` exactly: as many priority mentees
         (newcomers, or any flagged group) covered as possible, before every
         other level (everyone else's coverage, pairs, scores). A solver
-        without it is refused a problem with a priority group.
+        without it or ``priority_as_preference`` is refused a problem with a
+        priority group.
+    priority_as_preference : bool, default=False
+        Honours ``problem.priority`` as mentor preference: every mentor ranks
+        the priority mentees above all others (each group in its usual
+        order), and the answer is stable under those preferences
+        (:func:`~mentormatch.problem.priority_ranked`). A priority mentee is
+        then never left out for someone a mentor would otherwise prefer, but
+        fewer of them may be covered than the exact level would cover.
     quotas : bool, default=False
         Keeps every mentor's group within the problem's make-up quotas
         (``problem.quotas``), or raises :class:`~mentormatch.errors.InfeasibleError`
@@ -99,12 +108,37 @@ class SolverCapabilities:
     duals: bool = False
     coverage: bool = False
     priority: bool = False
+    priority_as_preference: bool = False
     quotas: bool = False
 
     def lacking(self, features: tuple[Feature, ...]) -> tuple[Feature, ...]:
-        """Return the given features this declaration does not support, in the order given."""
+        """Return the given features this declaration does not support, in the order given.
+
+        ``"priority"`` (a problem's need) is met by either way of honouring
+        a priority group; :attr:`priority_honoured` says which.
+        """
         _check_names(features)
-        return tuple(f for f in features if not getattr(self, f))
+        return tuple(f for f in features if not getattr(self, f)
+                     and not (f == "priority" and self.priority_as_preference))
+
+    @property
+    def priority_honoured(self) -> str | None:
+        """How a priority group is honoured, in words: ``"exactly"``, ``"as mentor preference"``.
+
+        ``None`` when it is not (such a solver is refused a priority group).
+
+        Examples
+        --------
+        >>> SolverCapabilities(priority_as_preference=True).priority_honoured
+        'as mentor preference'
+        >>> SolverCapabilities(priority=True).priority_honoured
+        'exactly'
+        >>> SolverCapabilities().priority_honoured is None
+        True
+        """
+        if self.priority:
+            return "exactly"
+        return "as mentor preference" if self.priority_as_preference else None
 
     def supports(self, features: tuple[Feature, ...]) -> bool:
         """Whether every given feature is declared."""

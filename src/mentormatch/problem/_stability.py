@@ -12,6 +12,11 @@ Definitions (many-to-many, each side by its own view, ties broken by index):
 - Locked pairs can never be dropped, so "worst current partner" ranges over the
   partners that are not locked: stability is with respect to the demand and
   capacity left once the locks are placed.
+- A problem with a priority group (``problem.priority``) has every mentor rank
+  the group's mentees above all others, each group in its usual order
+  (:func:`priority_ranked`): that is how ``solver="stable"`` honours a
+  priority group, and stability is judged by those preferences. A problem
+  without one is judged by its plain preferences.
 
 The computation is vectorised over edges; dense problems are read in row blocks
 so that a large cohort never needs its full edge list in memory.
@@ -28,13 +33,44 @@ from mentormatch.errors import InvalidInputError
 from mentormatch.problem._locks import unlocked
 from mentormatch.problem._match_problem import Assignment, Edges, MatchProblem
 
-__all__ = ["blocking_pair_indices", "edge_blocks", "pair_prefs"]
+__all__ = ["blocking_pair_indices", "edge_blocks", "pair_prefs", "priority_ranked"]
 
 IntArray = NDArray[np.int64]
 FloatArray = NDArray[np.float64]
 
 #: Matrix cells read at once when a dense problem is walked in row blocks.
 _BLOCK_CELLS = 1 << 22
+
+
+def priority_ranked(problem: MatchProblem) -> MatchProblem:
+    """Return ``problem`` with every mentor ranking its priority mentees first.
+
+    Each mentor's view (``mentor_prefs``) is replaced by ranks that keep its
+    order, and equal ratings equal (ties are still broken by index), with the
+    priority mentees' ranks lifted above every other mentee's. Everything
+    else (scores, the mentees' view, rules, the priority mask) is kept. A
+    problem without a priority group, or a sparse one (which has none), is
+    returned as it is.
+
+    Examples
+    --------
+    >>> import mentormatch as mm
+    >>> p = mm.MatchProblem(scores=[[0.9], [0.2], [0.5]], priority=[False, True, False])
+    >>> priority_ranked(p).mentor_prefs[:, 0].tolist()
+    [2.0, 3.0, 1.0]
+    >>> priority_ranked(mm.MatchProblem(scores=[[1.0]])).mentor_prefs.tolist()
+    [[1.0]]
+    """
+    if not isinstance(problem, MatchProblem) or problem.priority is None:
+        return problem
+    values, rank = np.unique(problem.mentor_prefs, return_inverse=True)
+    ranked = rank.reshape(problem.shape).astype(np.float64)
+    ranked[problem.priority] += float(values.size)
+    return MatchProblem(scores=problem.scores, demand=problem.demand, capacity=problem.capacity,
+                        allowed=problem.allowed, locked=problem.locked,
+                        mentee_prefs=problem.mentee_prefs, mentor_prefs=ranked,
+                        min_load=problem.min_load, attributes=problem.attributes,
+                        priority=problem.priority, quotas=problem.quotas)
 
 
 def edge_blocks(problem: MatchProblem) -> Iterator[Edges]:
@@ -133,6 +169,7 @@ def blocking_pair_indices(problem: MatchProblem, assignment: Assignment) -> IntA
     >>> blocking_pair_indices(p, a).tolist()
     [[0, 1]]
     """
+    problem = priority_ranked(problem)
     n_e, n_r = problem.shape
     e = np.asarray(assignment.mentee_idx, dtype=np.int64)
     r = np.asarray(assignment.mentor_idx, dtype=np.int64)

@@ -63,9 +63,12 @@ _BUILTIN: dict[str, tuple[str, SolverCapabilities]] = {
             SolverCapabilities(min_load=True, multi_mentor=True, candidates=True,
                                coverage=True, priority=True, quotas=True)),
     # Deferred acceptance on each side's own view, many-to-many (stable for any demand),
-    # from problem.edges() when sparse; a minimum load would break stability.
+    # from problem.edges() when sparse; a minimum load would break stability. A priority
+    # group is ranked first by every mentor (priority_ranked), not covered "as much as
+    # possible": that would break stability too.
     "stable": ("mentormatch.solvers._stable:solve_stable",
-               SolverCapabilities(multi_mentor=True, candidates=True, two_sided=True)),
+               SolverCapabilities(multi_mentor=True, candidates=True, two_sided=True,
+                                  priority_as_preference=True)),
 }
 
 #: The solver used when none is named.
@@ -231,7 +234,8 @@ def supporting(*features: Feature) -> tuple[str, ...]:
     *features : str
         Field names of :class:`~mentormatch.problem.SolverCapabilities`:
         ``"min_load"``, ``"multi_mentor"``, ``"candidates"``, ``"two_sided"``,
-        ``"duals"``, ``"coverage"``, ``"quotas"``.
+        ``"duals"``, ``"coverage"``, ``"priority"`` (honoured either way),
+        ``"priority_as_preference"``, ``"quotas"``.
 
     Raises
     ------

@@ -29,6 +29,7 @@ from mentormatch.problem import (
     MatchProblem,
     free_edges,
     locked_residual,
+    priority_ranked,
 )
 
 __all__ = ["solve_stable"]
@@ -72,6 +73,12 @@ def solve_stable(problem: MatchProblem, *,
     and capacity: a locked partner is never the one a person would drop for a
     blocking partner.
 
+    **A priority group** (``problem.priority``) is honoured as mentor
+    preference: every mentor ranks its mentees above all others, each group in
+    its usual order (:func:`~mentormatch.problem.priority_ranked`), and the
+    answer is stable under those preferences. The number of priority mentees
+    covered is not maximised as by ``flow`` and ``ilp`` (that can break stability).
+
     **Minimum loads** are not supported (meeting one can force a blocking
     pair): the registry declares none, so :func:`mentormatch.solve` refuses a
     problem whose minimum loads the locked pairs do not meet.
@@ -87,8 +94,9 @@ def solve_stable(problem: MatchProblem, *,
     Returns
     -------
     Assignment
-        ``info`` holds ``proposing``, the number of ``proposals`` made and the
-        ``path`` that ran (``"dense"`` or ``"edges"``).
+        ``info`` holds ``proposing``, the number of ``proposals`` made, the
+        ``path`` that ran (``"dense"`` or ``"edges"``) and, with a priority
+        group, ``priority="as mentor preference"``.
 
     Raises
     ------
@@ -104,25 +112,33 @@ def solve_stable(problem: MatchProblem, *,
     [1, 0]
     >>> solve_stable(p, proposing="mentors").mentor_idx.tolist()
     [1, 0]
+    >>> q = mm.MatchProblem(scores=[[0.9], [0.2]], priority=[False, True])
+    >>> a = solve_stable(q)
+    >>> a.mentee_idx.tolist(), a.info["priority"]
+    ([1], 'as mentor preference')
     """
     if proposing not in _PROPOSING:
         raise InvalidInputError(
             f"proposing must be one of {', '.join(map(repr, _PROPOSING))}; got {proposing!r}"
         )
     locked = problem.locked
+    ranked = priority_ranked(problem)
     rest = locked_residual(problem)
     demand, capacity = rest.demand, rest.capacity
     by_mentees = proposing == "mentees"
     dense = isinstance(problem, MatchProblem)
     slots, places = (demand, capacity) if by_mentees else (capacity, demand)
-    rows = (_DenseRows(problem, by_mentees, slots, places) if dense
+    rows = (_DenseRows(ranked, by_mentees, slots, places) if dense
             else _edge_rows(problem, by_mentees))
     path = "dense" if dense else "edges"
     prop, recv, proposals = _deferred_acceptance(rows, slots, places)
     e, r = (prop, recv) if by_mentees else (recv, prop)
+    info: dict[str, object] = {"proposing": proposing, "proposals": proposals, "path": path}
+    if ranked is not problem:
+        info["priority"] = "as mentor preference"
     return Assignment.from_pairs(
         problem, np.concatenate([locked[:, 0], e]), np.concatenate([locked[:, 1], r]),
-        solver="stable", info={"proposing": proposing, "proposals": proposals, "path": path},
+        solver="stable", info=info,
     )
 
 
