@@ -112,6 +112,30 @@ def test_history_never_repeats_a_change_and_keeps_every_kept_pair(
         assert REASON not in result.model_dump_json() and REASON not in str(result.notes)
 
 
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(cohorts(), histories(), st.data())
+def test_a_programs_rounds_keep_the_history(cohort: mm.Cohort, history: mm.History,
+                                            data: st.DataObject) -> None:
+    """Program(history=): the long-term round is match(history=); buddies never repeat."""
+    moved = data.draw(st.sets(st.sampled_from((*cohort.mentee_ids, *cohort.mentor_ids))))
+    cohort = mm.Cohort(
+        mentees=[e.model_copy(update={"newcomer": e.id in moved}) for e in cohort.mentees],
+        mentors=[r.model_copy(update={"relocated": r.id in moved}) for r in cohort.mentors],
+        forbidden=cohort.forbidden)
+    buddies = data.draw(st.lists(st.tuples(st.sampled_from(cohort.mentee_ids),
+                                           st.sampled_from(cohort.mentor_ids)), unique=True))
+    history = mm.History(pairs=history.pairs, released=history.released, buddies=buddies)
+    result = mm.Program(cohort=cohort, history=history, circles=False, peers=False,
+                        tasks=False).run(solver="flow")
+    assert result.long_term is not None and result.buddies is not None
+    made = {(p.mentee, p.mentor) for p in result.long_term.pairs}
+    assert not made & set(history.changing)
+    assert set(expected_kept(cohort, history)) <= made
+    assert result.long_term.pairs == mm.match(cohort, solver="flow", history=history).pairs
+    made_buddies = {(p.mentee, p.mentor) for p in result.buddies.pairs}
+    assert not made_buddies & set(buddies)
+
+
 @settings(max_examples=40, deadline=None)
 @given(st.lists(st.tuples(st.sampled_from(["e1", "e2", "e3"]),
                           st.sampled_from(["r1", "r2"])), unique=True, min_size=1), st.data())

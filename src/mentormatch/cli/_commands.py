@@ -33,11 +33,11 @@ from mentormatch.report import (
     make_folder,
     render_report,
 )
-from mentormatch.solvers import DEFAULT_SOLVER
 from mentormatch.survey import survey_template
 from mentormatch.synthetic import example_cohort
 
-__all__ = ["COMMANDS", "check_paths", "format_result", "load_cohort", "parse_pair"]
+__all__ = ["COMMANDS", "check_paths", "format_result", "load_cohort", "names_beside",
+           "parse_pair", "who_suffix"]
 
 
 def format_result(result: MatchResult, width: int = 100) -> str:
@@ -65,9 +65,8 @@ def format_result(result: MatchResult, width: int = 100) -> str:
         wrapped = textwrap.wrap(body, width=max(width - len(indent), 20)) or [""]
         lines.append(head + wrapped[0])
         lines.extend(indent + w for w in wrapped[1:])
-        if names.name(p.mentor) or names.name(p.mentee):
-            lines.append(indent + f"[{names.name(p.mentee) or p.mentee} <- "
-                                  f"{names.name(p.mentor) or p.mentor}]")
+        if beside := names_beside(names, p.mentee, p.mentor):
+            lines.append(indent + beside)
     for u in result.unmatched:
         lines.append(f"UNMATCHED {names.labelled(u.mentee)}: {u.reason}")
     for s in result.shortfall:
@@ -75,9 +74,9 @@ def format_result(result: MatchResult, width: int = 100) -> str:
                      f"{s.reason}")
     for c in result.changes:
         lines.append(f"{c.action.upper():<9} {c.mentee} - {c.mentor}: {c.why}"
-                     + _who(names, f"{c.mentee} {c.mentor} {c.why}"))
+                     + who_suffix(names, f"{c.mentee} {c.mentor} {c.why}"))
     for note in result.notes:
-        lines.append(f"NOTE      {note}" + _who(names, note))
+        lines.append(f"NOTE      {note}" + who_suffix(names, note))
     m = result.metrics
     lines.append("-" * width)
     lines.append(
@@ -88,7 +87,37 @@ def format_result(result: MatchResult, width: int = 100) -> str:
     return "\n".join(lines)
 
 
-def _who(names: IdNames, text: str) -> str:
+def names_beside(names: IdNames, mentee: str, mentor: str, between: str = " <- ") -> str:
+    """Return the line shown under a pair: ``[mentee's name <- mentor's name]``.
+
+    An id stands in for a person without a name, an empty ``mentee`` is left
+    out (a mentors' circle member), and ``''`` means neither has a name.
+    ``between`` joins the two (``" & "`` for peers, who are not mentor and mentee).
+
+    Examples
+    --------
+    >>> import mentormatch as mm
+    >>> names = IdNames(mm.example_cohort())
+    >>> names_beside(names, "new-01", "mentor-03")
+    '[Dr. Sam Comeau <- Dr. Jesse Cormier]'
+    >>> names_beside(names, "", "mentor-03"), names_beside(IdNames(None), "e1", "r1")
+    ('[Dr. Jesse Cormier]', '')
+    """
+    if not (names.name(mentee) or names.name(mentor)):
+        return ""
+    head = f"{names.name(mentee) or mentee}{between}" if mentee else ""
+    return f"[{head}{names.name(mentor) or mentor}]"
+
+
+def who_suffix(names: IdNames, text: str) -> str:
+    """Return `` (id is name; ...)`` for the people ``text`` names by id, or ``''``.
+
+    Examples
+    --------
+    >>> import mentormatch as mm
+    >>> who_suffix(IdNames(mm.example_cohort()), "new-01 asked")
+    ' (new-01 is Dr. Sam Comeau)'
+    """
     who = names.who(text)
     return f" ({who})" if who else ""
 
@@ -227,11 +256,9 @@ def cmd_match(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         history = load_history(args)
         bar.update()
         bar.stage(_match_stage(cohort))
-        # Without --solver: flow as always, or the choice mm.match makes for quotas.
-        solver = args.solver or (None if cohort.quotas else DEFAULT_SOLVER)
-        result = match(cohort, solver=solver, priority=args.priority, history=history,
-                       read_report=read,
-                       **_solve_options(args))
+        # Without --solver, mm.match chooses (and its notes say why).
+        result = match(cohort, solver=args.solver, priority=args.priority, history=history,
+                       read_report=read, **_solve_options(args))
         bar.update()
         said = _write_outputs(result, args, bar, history=history)
     print(format_result(result), file=out)

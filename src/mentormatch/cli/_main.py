@@ -71,7 +71,10 @@ def _parser() -> argparse.ArgumentParser:
 
     m = sub.add_parser("match", help="match a cohort JSON file or a survey export")
     _add_input(m)
-    _add_solving(m, default=None, said=f"{DEFAULT_SOLVER}; ilp when the cohort has quotas")
+    _add_solving(m, default=None,
+                 said=f"mm.match's choice, said in a NOTE: ilp when the cohort has quotas, "
+                      f"coverage when a mentee asks for more than one mentor, else "
+                      f"{DEFAULT_SOLVER}")
     m.add_argument("--priority", choices=PRIORITY_FLAGS,
                    help="cover this group of mentees first (solvers flow and ilp)")
     _add_outputs(m)

@@ -7,8 +7,11 @@ import textwrap
 from pathlib import Path
 from typing import Any, TextIO
 
+from mentormatch.cli._commands import names_beside, who_suffix
+from mentormatch.cli._history import add_history_arguments, load_history
 from mentormatch.cli._reading import ReadOptions, add_reading_arguments, load_cohort
 from mentormatch.io import csv_text, write_files
+from mentormatch.models import Cohort
 from mentormatch.report import IdNames
 from mentormatch.rounds import Program, ProgramResult
 from mentormatch.solvers import DEFAULT_SOLVER, available
@@ -43,6 +46,7 @@ def add_program_parser(sub: Any) -> None:
                    help="largest mentors' circle (default: 8)")
     p.add_argument("--out", type=Path, help="write every round's pairs as one CSV here")
     p.add_argument("--json", type=Path, help="write the whole result as JSON here")
+    add_history_arguments(p)
 
 
 def format_program(result: ProgramResult, width: int = 100) -> str:
@@ -58,6 +62,7 @@ def format_program(result: ProgramResult, width: int = 100) -> str:
     lines = [f"{'round':<10} {'mentee':<10} {'mentor':<12} {'score':>5}  reasons",
              "-" * width]
     indent = " " * 42
+    names = IdNames(_cohort(result))
     for row in result.to_records():
         tagged = row["topic"] and row["round"] in ("task", "mentor_circle")
         body = (f"[{row['topic']}] " if tagged else "") + \
@@ -66,7 +71,9 @@ def format_program(result: ProgramResult, width: int = 100) -> str:
         lines.append(f"{row['round']:<10} {row['mentee']:<10} {row['mentor']:<12} "
                      f"{row['score']:>5.2f}  {wrapped[0]}")
         lines.extend(indent + w for w in wrapped[1:])
-    names = IdNames(result.long_term.cohort if result.long_term else None)
+        between = " & " if row["round"] == "peer" else " <- "
+        if beside := names_beside(names, row["mentee"], row["mentor"], between):
+            lines.append(indent + beside)
     who = names.labelled
     left: list[tuple[str, str, str]] = []
     if result.long_term:
@@ -86,17 +93,29 @@ def format_program(result: ProgramResult, width: int = 100) -> str:
     if result.mentor_circles:
         left += [("mentor_circle", who(u.mentor), u.reason)
                  for u in result.mentor_circles.left_out]
-    if left:
+    notes = [(round_, note) for round_, res in (("long_term", result.long_term),
+                                                ("buddy", result.buddies))
+             for note in (res.notes if res else ())]
+    if left or notes:
         lines.append("-" * width)
     for round_, person, why in left:
-        lines.append(f"NOT PLACED ({round_}) {person}: {why}")
+        lines.append(f"NOT PLACED ({round_}) {person}: {why}" + who_suffix(names, why))
+    for round_, note in notes:
+        lines.append(f"NOTE ({round_}) {note}" + who_suffix(names, note))
     return "\n".join(lines)
+
+
+def _cohort(result: ProgramResult) -> Cohort | None:
+    """Return the cohort a program ran on, as its matching rounds keep it (for names)."""
+    return next((res.cohort for res in (result.long_term, result.buddies)
+                 if res is not None and res.cohort is not None), None)
 
 
 def cmd_program(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Run a program's rounds on a cohort and write the requested files."""
-    cohort, _ = load_cohort(args.input, ReadOptions.from_args(args), err)
-    program = Program(cohort=cohort, circle_min=args.circle_min, circle_max=args.circle_max,
+    cohort, read = load_cohort(args.input, ReadOptions.from_args(args), err)
+    program = Program(cohort=cohort, history=load_history(args),
+                      circle_min=args.circle_min, circle_max=args.circle_max,
                       peer_method=args.peer_method,
                       buddy_can_be_mentor=args.buddy_can_be_mentor,
                       mentor_circles=args.mentor_circles,
@@ -104,7 +123,7 @@ def cmd_program(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                       mentor_circle_max=args.mentor_circle_max)
     # Only ilp keeps group make-up quotas: without --solver, a cohort with quotas runs it.
     solver = args.solver or (QUOTA_SOLVER if cohort.quotas else DEFAULT_SOLVER)
-    result = program.run(solver=solver)
+    result = program.run(solver=solver, read_report=read)  # kept in long_term's provenance
     print(format_program(result), file=out)
     files: dict[Path, tuple[str, str]] = {}
     if args.out:
