@@ -16,6 +16,14 @@ from mentormatch.solvers import DEFAULT_SOLVER, get, require, supporting
 COVERAGE_SOLVER = "coverage"
 #: The solver that runs a cohort with group make-up quotas when none is named.
 QUOTA_SOLVER = "ilp"
+#: The exact solver that runs the coverage objective on small problems when none is named.
+EXACT_COVERAGE_SOLVER = "ilp"
+#: At most this many admissible pairs, the default coverage match runs the exact MILP
+#: directly: ``coverage`` would end with that same MILP (it tries it up to 5,000 pairs)
+#: after flows and an LP bound that cost more than the MILP saves on problems this small.
+SMALL_EXACT_PAIRS = 1_000
+#: Seconds the exact MILP gets on a small problem (the ``coverage`` solver's default budget).
+SMALL_EXACT_SECONDS = 20.0
 _SINGLE = "no mentee asks for more than one mentor"
 
 
@@ -84,6 +92,16 @@ def choose_objective(problem: MatchProblem, solver: str | None, objective: str |
     if problem.attributes is None or not np.asarray(problem.attributes.asked).any():
         return ObjectiveChoice("default", solver or DEFAULT_SOLVER, options,
                                f"{many}, but no mentee asks for a topic")
+    if solver is None and not options:
+        n_pairs = problem.edges().size
+        if n_pairs <= SMALL_EXACT_PAIRS:
+            return ObjectiveChoice(
+                "coverage", EXACT_COVERAGE_SOLVER,
+                {"coverage": True, "leadership_limit": None, "time_limit": SMALL_EXACT_SECONDS},
+                f"default, because {many}; solver {EXACT_COVERAGE_SOLVER!r} (its exact MILP, "
+                f"no leadership rule) ran instead of {COVERAGE_SOLVER!r} because the problem "
+                f"is small ({n_pairs} admissible pairs, at most {SMALL_EXACT_PAIRS}): "
+                f"{COVERAGE_SOLVER!r} ends with that MILP there, after bounds that cost more")
     return ObjectiveChoice("coverage", solver or COVERAGE_SOLVER,
                            {**options, "coverage": True}, f"default, because {many}")
 
