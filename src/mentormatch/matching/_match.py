@@ -44,7 +44,9 @@ def match(cohort: Cohort, solver: str | None = None, *, scorer: Scorer | None = 
     solver : str, optional
         A name from :func:`mentormatch.solvers.available`. Defaults to ``"ilp"``
         for a cohort with quotas, ``"coverage"`` when the coverage objective
-        runs, else ``DEFAULT_SOLVER``.
+        runs (on a small problem, at most 1,000 admissible pairs and no
+        ``**options``: ``"ilp"``'s exact MILP, the optimum ``"coverage"``
+        reaches there too; said in ``objective_why``), else ``DEFAULT_SOLVER``.
     scorer : Scorer, optional
         Defaults to :func:`mentormatch.scoring.default_scorer`.
     min_score : float, optional
