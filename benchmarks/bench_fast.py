@@ -35,13 +35,14 @@ import sys
 import time
 from collections.abc import Callable
 from heapq import heappush, heapreplace
+from queue import Empty
 from typing import Any
 
 import numpy as np
 
 import mentormatch as mm
 
-from .memory import peak_rss_gib
+from .memory import RSS_SOURCE, peak_rss_gib
 from .results import Payload, Study, fmt_time
 from .timing import timed
 
@@ -199,6 +200,7 @@ def _child(task: str, args: tuple[Any, ...], without_ortools: bool, out: Any) ->
         result = {"error": f"{type(exc).__name__}: {exc}"[:300]}
     result["child_seconds"] = time.perf_counter() - started
     result["peak_rss_gb"] = peak_rss_gib()
+    result["rss_source"] = RSS_SOURCE
     result["load_avg"] = _load()
     out.put(result)
 
@@ -282,7 +284,14 @@ def _sparse_flow(n_e: int, n_r: int, k: int, repeats: int) -> dict[str, Any]:
 
 # -- pairing vs networkx -----------------------------------------------------------------
 
-def _networkx_child(weights: Any, out: Any) -> None:
+def _peer_child(run: Callable[[Any, Any], None], weights: Any, out: Any) -> None:
+    try:
+        run(weights, out)
+    except Exception as exc:  # reported as the peer's error, never as a timeout
+        out.put({"error": f"{type(exc).__name__}: {exc}"[:300]})
+
+
+def _networkx_run(weights: Any, out: Any) -> None:
     import networkx as nx
     from scipy import sparse
 
@@ -302,23 +311,43 @@ def _networkx_child(weights: Any, out: Any) -> None:
              "pairs": len(mate)})
 
 
-def pairing_study(name: str, weights: Any, repeats: int,
-                  timeout: float = PAIRING_TIMEOUT) -> dict[str, Any]:
+def _next_message(proc: Any, queue: Any, timeout: float) -> dict[str, Any]:
+    """The child's next message; ``{"error": ...}`` if it exits first, ``{}`` after ``timeout``."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            wait = max(0.0, min(1.0, deadline - time.monotonic()))
+            got: dict[str, Any] = queue.get(timeout=wait)
+            return got
+        except Empty:
+            if not proc.is_alive():
+                try:  # what it sent just before it exited
+                    got = queue.get(timeout=0.5)
+                    return got
+                except Empty:
+                    return {"error": f"the process exited with code {proc.exitcode} "
+                                     "before answering"}
+            if time.monotonic() >= deadline:
+                return {}
+
+
+def pairing_study(name: str, weights: Any, repeats: int, timeout: float = PAIRING_TIMEOUT,
+                  peer_run: Callable[[Any, Any], None] = _networkx_run) -> dict[str, Any]:
     """``pair_graph`` (timed) vs one networkx run in a child process with a timeout.
 
-    The timeout counts from when networkx's graph is built, as its timing does.
+    The timeout counts from when networkx's graph is built, as its timing does. A
+    peer that fails (an exception, or its process dying) is reported with the
+    error, not as stopped by the timeout.
     """
     load = _load()
     ours_t, ours = timed(lambda: mm.pair_graph(weights, max_cardinality=True), repeats)
     ctx = mp.get_context("fork")
     queue = ctx.Queue()
-    proc = ctx.Process(target=_networkx_child, args=(weights, queue))
+    proc = ctx.Process(target=_peer_child, args=(peer_run, weights, queue))
     proc.start()
-    try:
-        queue.get(timeout=PEER_TIMEOUT)  # the graph is built
-        peer: dict[str, Any] | None = queue.get(timeout=timeout)
-    except Exception:
-        peer = None
+    peer = _next_message(proc, queue, PEER_TIMEOUT)  # the graph is built
+    if peer.get("built"):
+        peer = _next_message(proc, queue, timeout)
     proc.join(timeout=5)
     if proc.is_alive():
         proc.kill()
@@ -326,7 +355,9 @@ def pairing_study(name: str, weights: Any, repeats: int,
     row = {"instance": name, "vertices": int(weights.shape[0]),
            "edges": int(ours.info["edges"]), "load_avg": load, "pair_graph": ours_t.as_dict(),
            "weight": ours.weight, "exact": ours.exact}
-    if peer is None:
+    if "error" in peer:
+        row.update(networkx=None, networkx_note=f"failed: {peer['error']}")
+    elif "seconds" not in peer:
         row.update(networkx=None, networkx_note=f"stopped after {timeout:g} s",
                    ratio_at_least=timeout / ours_t.median)
     else:
@@ -431,7 +462,9 @@ def tables(payload: Payload) -> dict[str, str]:
              "|---" * 7 + "|"]
     for r in payload["pairing"]:
         if r["networkx"] is None:
-            peer, ratio, same = r["networkx_note"], f">= {r['ratio_at_least']:.0f}x", "n/a"
+            at_least = r.get("ratio_at_least")  # none when networkx failed
+            ratio = "n/a" if at_least is None else f">= {at_least:.0f}x"
+            peer, same = r["networkx_note"], "n/a"
         else:
             peer, ratio, same = f"{r['networkx']:.2f} s", f"{r['ratio']:.0f}x", r["same_weight"]
         pairs.append(f"| {r['instance']} | {r['edges']:,} | {_t(r['pair_graph'])} | {peer} "

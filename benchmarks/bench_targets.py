@@ -25,7 +25,7 @@ from mentormatch.encode import build_problem
 from mentormatch.scoring import default_scorer
 from mentormatch.synthetic import make_cohort
 
-from .memory import peak_rss_gib
+from .memory import RSS_SOURCE, peak_rss_gib
 from .peers import ortools_mcf
 from .results import Payload, Study, fmt_time
 from .runner import quality
@@ -78,7 +78,7 @@ def target_national(n_e: int = 100_000, n_r: int = 20_000, k: int = 10,
     t, r = timed(lambda: mm.match(c, solver="flow", candidates=k), repeats)
     info = r.provenance.solver_info["candidates"]
     return {"size": f"{n_e}x{n_r}", "k": k, "match": t.as_dict(),
-            "max_rss_gb": max_rss_gb("national", n_e, n_r, k),
+            "max_rss_gb": max_rss_gb("national", n_e, n_r, k), "rss_source": RSS_SOURCE,
             "matched": r.metrics.mentees_matched, "asking": r.metrics.mentees_asking,
             "pairs": r.metrics.n_pairs, **info}
 

@@ -8,6 +8,7 @@ from concurrent.futures import ProcessPoolExecutor
 
 import numpy as np
 import pytest
+from benchmarks.bench_fast import in_child
 from benchmarks.memory import RSS_SOURCE, peak_rss_gib
 
 
@@ -24,3 +25,9 @@ def test_a_spawned_child_reports_its_own_peak_not_the_parents() -> None:
     del big
     assert parent > 0.7
     assert child < 0.35, f"child reported {child:.2f} GiB: the parent's peak leaked into it"
+
+
+def test_results_with_a_peak_rss_say_where_it_was_read() -> None:
+    row = in_child("plain_match", (12, 4, 3), without_ortools=False, timeout=120.0)
+    assert "error" not in row
+    assert row["peak_rss_gb"] > 0 and row["rss_source"] == RSS_SOURCE

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import time
 from typing import Any
 
+import numpy as np
+import pytest
+from benchmarks.bench_fast import pairing_study
 from benchmarks.instances import Spec
 from benchmarks.runner import Task, comparisons, make_executor, sweep
 
@@ -75,3 +80,36 @@ def test_process_pool_and_dask_give_the_local_results() -> None:
         close()
     assert dasked == local
     assert [r["status"] for r in local].count("ok") == 6
+
+
+def _peer_raises(weights: Any, out: Any) -> None:
+    out.put({"built": True})
+    raise ToyNetworkxError("graph too odd")
+
+
+class ToyNetworkxError(ValueError):
+    """Stands for an exception raised inside networkx."""
+
+
+def _peer_dies(weights: Any, out: Any) -> None:
+    out.put({"built": True})
+    time.sleep(0.2)  # let the message leave before the hard exit
+    os._exit(3)
+
+
+def _peer_hangs(weights: Any, out: Any) -> None:
+    out.put({"built": True})
+    time.sleep(30)
+
+
+@pytest.mark.parametrize(("peer", "note"), [
+    (_peer_raises, "failed: ToyNetworkxError: graph too odd"),
+    (_peer_dies, "failed: the process exited with code 3 before answering"),
+    (_peer_hangs, "stopped after 1 s")])
+def test_pairing_study_tells_a_failing_peer_from_a_timeout(peer: Any, note: str) -> None:
+    weights = np.array([[0.0, 1.0], [1.0, 0.0]])
+    started = time.monotonic()
+    row = pairing_study("toy", weights, 3, timeout=1.0, peer_run=peer)
+    assert row["networkx"] is None and row["networkx_note"] == note
+    assert ("ratio_at_least" in row) == note.startswith("stopped")
+    assert time.monotonic() - started < 10.0  # a failure is not waited out

@@ -102,7 +102,7 @@ def test_default_match_optimises_coverage_on_the_scarce_profile() -> None:
     result = mm.match(c)
     flow = mm.match(c, solver="flow")
     ilp = mm.match(c, solver="ilp", coverage=True, leadership_limit=None)
-    assert result.provenance.solver == "coverage"
+    assert result.provenance.solver == "ilp"  # small: the exact MILP directly
     assert result.provenance.objective == "coverage"
     assert result.metrics.topic_coverage == pytest.approx(ilp.metrics.topic_coverage)
     assert result.metrics.topic_coverage_bound == pytest.approx(result.metrics.topic_coverage)
@@ -111,6 +111,34 @@ def test_default_match_optimises_coverage_on_the_scarce_profile() -> None:
                for n in result.notes)
     assert flow.provenance.objective == "default"
     assert any("solver 'flow' does not optimise topic coverage" in n for n in flow.notes)
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.integers(2, 9), st.integers(2, 8), st.integers(0, 2**16),
+       st.sampled_from(["university", "scarce"]))
+def test_small_cohorts_run_the_exact_milp_with_the_coverage_answer(
+        n_e: int, n_r: int, seed: int, profile: str) -> None:
+    c = make_cohort(n_e, n_r, seed=seed, profile=profile)
+    default = mm.match(c)
+    if default.provenance.objective != "coverage":  # no mentee asking for two and a topic
+        return
+    coverage = mm.match(c, solver="coverage")
+    assert default.provenance.solver == "ilp"
+    assert default.provenance.options["leadership_limit"] is None
+    assert "because the problem is small" in default.provenance.objective_why
+    assert any("solver 'ilp' (its exact MILP" in n for n in default.notes)
+    got, want = default.metrics, coverage.metrics
+    assert (got.mentees_matched, got.n_pairs) == (want.mentees_matched, want.n_pairs)
+    assert got.topic_coverage == pytest.approx(want.topic_coverage, abs=1e-9)
+    assert got.total_score == pytest.approx(want.total_score, abs=1e-9)
+
+
+def test_the_small_cohort_shortcut_is_not_taken_when_asked_otherwise() -> None:
+    c = make_cohort(7, 12, seed=3, profile="scarce")
+    assert mm.match(c, solver="coverage").provenance.solver == "coverage"
+    assert mm.match(c, time_limit=5.0).provenance.solver == "coverage"
+    big = make_cohort(40, 30, seed=3, profile="scarce")  # over 1,000 admissible pairs
+    assert mm.match(big).provenance.solver == "coverage"
 
 
 def test_single_mentor_cohorts_keep_pair_scores_and_notes() -> None:

@@ -42,9 +42,9 @@ def match(cohort: Cohort, solver: str | None = None, *, scorer: Scorer | None = 
     cohort : Cohort
         Mentees, mentors and constraints.
     solver : str, optional
-        A name from :func:`mentormatch.solvers.available`. Defaults to ``"ilp"``
-        for a cohort with quotas, ``"coverage"`` when the coverage objective
-        runs, else ``DEFAULT_SOLVER``.
+        A name from :func:`mentormatch.solvers.available`. Defaults: ``"ilp"`` for
+        quotas; ``"coverage"`` for the coverage objective (``"ilp"``'s exact MILP
+        on small problems, as in ``objective_why``); else ``DEFAULT_SOLVER``.
     scorer : Scorer, optional
         Defaults to :func:`mentormatch.scoring.default_scorer`.
     min_score : float, optional

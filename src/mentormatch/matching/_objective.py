@@ -16,6 +16,14 @@ from mentormatch.solvers import DEFAULT_SOLVER, get, require, supporting
 COVERAGE_SOLVER = "coverage"
 #: The solver that runs a cohort with group make-up quotas when none is named.
 QUOTA_SOLVER = "ilp"
+#: The exact solver that runs the coverage objective on small problems when none is named.
+EXACT_COVERAGE_SOLVER = "ilp"
+#: At most this many admissible pairs, the default coverage match runs the exact MILP
+#: directly: ``coverage`` would end with that same MILP (it tries it up to 5,000 pairs)
+#: after flows and an LP bound that cost more than the MILP saves on problems this small.
+SMALL_EXACT_PAIRS = 1_000
+#: Seconds the exact MILP gets on a small problem (the ``coverage`` solver's default budget).
+SMALL_EXACT_SECONDS = 20.0
 _SINGLE = "no mentee asks for more than one mentor"
 
 
@@ -60,9 +68,7 @@ def choose_objective(problem: MatchProblem, solver: str | None, objective: str |
         return ObjectiveChoice("coverage", name, {**options, "coverage": True},
                                "asked for (objective='coverage')")
     if objective is not None:  # the solver's own pair-score objective
-        return ObjectiveChoice(objective, solver or DEFAULT_SOLVER,
-                               {**options, "objective": objective},
-                               f"asked for (objective={objective!r})")
+        return _named(objective, solver or DEFAULT_SOLVER, options)
     if n_multi == 0:
         return ObjectiveChoice("default", solver or DEFAULT_SOLVER, options, _SINGLE)
     many = (f"{n_multi} of {problem.n_mentees} mentees ask for more than one mentor")
@@ -73,9 +79,7 @@ def choose_objective(problem: MatchProblem, solver: str | None, objective: str |
             f"{COVERAGE_SOLVER!r} has no priority level; pair scores were maximised "
             "(solver='ilp' with objective='coverage' does both)")
     if "coverage" in options:
-        return ObjectiveChoice("coverage" if options["coverage"] else "default",
-                               solver or DEFAULT_SOLVER, options,
-                               f"coverage={options['coverage']!r} was passed")
+        return _passed(solver or DEFAULT_SOLVER, options)
     if solver is not None and not get(solver).capabilities.coverage:
         return ObjectiveChoice(
             "default", solver, options,
@@ -84,8 +88,30 @@ def choose_objective(problem: MatchProblem, solver: str | None, objective: str |
     if problem.attributes is None or not np.asarray(problem.attributes.asked).any():
         return ObjectiveChoice("default", solver or DEFAULT_SOLVER, options,
                                f"{many}, but no mentee asks for a topic")
+    if solver is None and not options:
+        n_pairs = problem.edges().size
+        if n_pairs <= SMALL_EXACT_PAIRS:
+            return ObjectiveChoice(
+                "coverage", EXACT_COVERAGE_SOLVER,
+                {"coverage": True, "leadership_limit": None, "time_limit": SMALL_EXACT_SECONDS},
+                f"default, because {many}; solver {EXACT_COVERAGE_SOLVER!r} (its exact MILP, "
+                f"no leadership rule) ran instead of {COVERAGE_SOLVER!r} because the problem "
+                f"is small ({n_pairs} admissible pairs, at most {SMALL_EXACT_PAIRS}): "
+                f"{COVERAGE_SOLVER!r} ends with that MILP there, after bounds that cost more")
     return ObjectiveChoice("coverage", solver or COVERAGE_SOLVER,
                            {**options, "coverage": True}, f"default, because {many}")
+
+
+def _named(objective: str, solver: str, options: dict[str, Any]) -> ObjectiveChoice:
+    """Return the solver's own pair-score objective named by ``objective=`` (both paths)."""
+    return ObjectiveChoice(objective, solver, {**options, "objective": objective},
+                           f"asked for (objective={objective!r})")
+
+
+def _passed(solver: str, options: dict[str, Any]) -> ObjectiveChoice:
+    """Return the objective that ``coverage=`` (passed to the solver) sets (both paths)."""
+    return ObjectiveChoice("coverage" if options["coverage"] else "default", solver, options,
+                           f"coverage={options['coverage']!r} was passed")
 
 
 def priority_note(priority: object, result: MatchResult) -> tuple[str, ...]:
@@ -119,11 +145,9 @@ def candidates_objective(cohort: Cohort, solver: str, objective: str | None,
             "candidates= to optimise coverage on the full cohort",
             solver=solver, missing=("candidates",), supported_by=())
     if objective is not None:
-        return ObjectiveChoice(objective, solver, {**options, "objective": objective},
-                               f"asked for (objective={objective!r})")
+        return _named(objective, solver, options)
     if "coverage" in options:
-        return ObjectiveChoice("coverage" if options["coverage"] else "default", solver,
-                               options, f"coverage={options['coverage']!r} was passed")
+        return _passed(solver, options)
     n_multi = sum(1 for e in cohort.mentees if e.demand > 1)
     if n_multi == 0:
         return ObjectiveChoice("default", solver, options, _SINGLE)

@@ -12,7 +12,7 @@ when asked, peer circles of mentors by topic (a community of practice).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar, Literal
+from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -28,9 +28,6 @@ from mentormatch.rounds._peers import PeerResult, pair_peers
 from mentormatch.rounds._tasks import TaskResult, match_tasks, task_places
 from mentormatch.scoring import Scorer
 from mentormatch.solvers import DEFAULT_SOLVER
-
-if TYPE_CHECKING:
-    pass
 
 __all__ = ["Program", "ProgramResult"]
 

@@ -27,6 +27,8 @@ only a few exposed vertices with a positive dual, so the trees are few.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 from numpy.typing import NDArray
 
@@ -398,28 +400,32 @@ class Blossoms:
 
     def _valid_to_free(self, free: NDArray[np.bool_]) -> int:
         """Return the free vertex of least slack to an S vertex (-1: none), refreshing."""
-        while True:
-            candidates = np.where(free, self.to_free, np.inf)
-            f = int(np.argmin(candidates))
-            if not np.isfinite(candidates[f]):
-                return -1
-            s = int(self.to_free_from[f])
-            if self.label[self.top[s]] == OUTER and self.epoch[s] == self.to_free_epoch[f]:
-                return f
-            self._recompute_to_free(f)
+        return self._least_valid(free, self.to_free, self.to_free_from, self.to_free_epoch,
+                                 self._recompute_to_free)
 
     def _valid_to_outer(self, outer: NDArray[np.bool_]) -> int:
         """Return the S vertex of least slack to another S blossom (-1: none), refreshing."""
+        return self._least_valid(outer, self.to_outer, self.to_outer_from,
+                                 self.to_outer_epoch, self._recompute_to_outer)
+
+    def _least_valid(self, among: NDArray[np.bool_], slack: FloatArray, source: IntArray,
+                     source_epoch: IntArray, recompute: Callable[[int], None]) -> int:
+        """Return the vertex of ``among`` of least ``slack`` whose record is current (-1: none).
+
+        A record is current when its source vertex is still in an S blossom (other than
+        the vertex's own) of the epoch it was taken in; a stale one is recomputed and the
+        search repeats. A free vertex's blossom is never S, so the check is the same for both.
+        """
         while True:
-            candidates = np.where(outer, self.to_outer, np.inf)
-            s = int(np.argmin(candidates))
-            if not np.isfinite(candidates[s]):
+            candidates = np.where(among, slack, np.inf)
+            v = int(np.argmin(candidates))
+            if not np.isfinite(candidates[v]):
                 return -1
-            p = int(self.to_outer_from[s])
-            if (self.label[self.top[p]] == OUTER and self.top[p] != self.top[s]
-                    and self.epoch[p] == self.to_outer_epoch[s]):
-                return s
-            self._recompute_to_outer(s)
+            u = int(source[v])
+            if (self.label[self.top[u]] == OUTER and self.top[u] != self.top[v]
+                    and self.epoch[u] == source_epoch[v]):
+                return v
+            recompute(v)
 
     def _recompute_to_free(self, f: int) -> None:
         self._refresh_to_free(np.array([f]))
