@@ -72,6 +72,8 @@ def test_shortlist(tmp_path: Path, capsys) -> None:
     text = capsys.readouterr().out
     assert "new-07 (Dr. Sage Ellis):" in text and "  3. mentor-" in text
     assert "  1. mentor-24 (Dr. Devon Murphy)" in text  # names beside ids
+    # the shortlist's notes say which rules filtered it (here: supervision), as match's do
+    assert "NOTE      1 supervisor relation was excluded" in text
     rows = list(csv.DictReader(io.StringIO(out.read_text())))
     assert len(rows) == 7 * 3
     assert not any((r["mentee"], r["mentor"]) == ("new-02", "mentor-03") for r in rows)

@@ -285,6 +285,8 @@ def cmd_shortlist(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         for r in recs:
             print(f"  {r.rank}. {names.labelled(r.mentor):<{r_w}} {r.score:.2f}  "
                   f"{'; '.join(r.reasons)}", file=out)
+    for note in sl.notes:
+        print(f"NOTE      {note}" + who_suffix(names, note), file=out)
     if args.out:
         atomic_write_csv(args.out, ["mentee", "rank", "mentor", "score", "reasons"],
                          ([r.mentee, r.rank, r.mentor, round(r.score, 6), "; ".join(r.reasons)]
