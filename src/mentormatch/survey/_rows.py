@@ -165,7 +165,7 @@ class RowReader:
             groups.append(MUST_HAVE_PHRASES)
         elif name == "mentee_stages":
             groups.append(STAGE_WORDS)
-        elif self.vocab is not None:
+        elif self.vocab is not None and name != "mentee_tracks":
             groups.extend([self.vocab.topics, self.vocab.aliases])
         return options_of(*groups)
 
