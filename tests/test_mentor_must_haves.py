@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -145,3 +146,30 @@ def test_cohort_json_round_trip_keeps_mentor_rules_and_tracks() -> None:
     again = mm.Cohort.model_validate_json(cohort.model_dump_json())
     assert again.must_haves == cohort.must_haves
     assert again.mentees[0].track == "PhD"
+
+
+def test_cli_takes_a_mentors_rule_from_a_rules_file_and_a_survey(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from mentormatch.cli._main import main
+
+    plain = phd_cohort()
+    path = tmp_path / "cohort.json"
+    path.write_text(mm.Cohort(mentees=plain.mentees, mentors=plain.mentors).model_dump_json())
+    rules = tmp_path / "rules.txt"
+    rules.write_text("mentor r1: mentee track must be PhD\n")
+    assert main(["match", str(path), "--solver", "flow", "--must-haves", str(rules)]) == 0
+    assert "r1 takes only mentees whose track is phd" in capsys.readouterr().out
+
+    survey = tmp_path / "survey.csv"
+    survey.write_text("ID,Role,Track,Topics,Mentee tracks accepted\n"
+                      "e1,mentee,PhD,research,\ne2,mentee,Postdoc,research,\n"
+                      "r1,mentor,,research,PhD\n", encoding="utf-8")
+    schema = tmp_path / "schema.json"
+    schema.write_text('{"defaults": {"capacity": 2, "demand": 1}, '
+                      '"program_must_haves": ["not the same advisor or lab"]}')
+    out = tmp_path / "result.json"
+    assert main(["match", str(survey), "--schema", str(schema), "--json", str(out)]) == 0
+    saved = mm.MatchResult.model_validate_json(out.read_text())
+    assert saved.provenance.must_haves == ("not the same advisor or lab",
+                                           "r1's must-have: mentee track must be phd")
+    assert [(p.mentee, p.mentor) for p in saved.pairs] == [("e1", "r1")]
