@@ -173,3 +173,14 @@ def test_cli_takes_a_mentors_rule_from_a_rules_file_and_a_survey(
     assert saved.provenance.must_haves == ("not the same advisor or lab",
                                            "r1's must-have: mentee track must be phd")
     assert [(p.mentee, p.mentor) for p in saved.pairs] == [("e1", "r1")]
+
+
+def test_large_path_honours_a_mentors_rule() -> None:
+    cohort = phd_cohort()
+    two = mm.Cohort(mentees=cohort.mentees,
+                    mentors=[*cohort.mentors, mm.Mentor(id="r2", topics=["research"])],
+                    must_haves=cohort.must_haves)
+    for solver in ("flow", "greedy", "stable"):
+        result = mm.match(two, solver=solver, candidates=1)
+        assert ("e2", "r1") not in {(p.mentee, p.mentor) for p in result.pairs}, solver
+        assert ("e3", "r1") not in {(p.mentee, p.mentor) for p in result.pairs}, solver

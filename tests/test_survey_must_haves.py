@@ -157,3 +157,14 @@ def test_a_phd_only_mentor_from_the_survey_is_honoured_and_explained(tmp_path: P
     result = mm.match(cohort, solver="ilp")
     assert [(p.mentee, p.mentor) for p in result.pairs] == [("e1", "r1")]
     assert result.unmatched[0].reason.endswith("r1 takes only mentees whose track is phd")
+
+
+def test_a_mentee_rule_answered_by_a_mentor_is_reported_not_read(tmp_path: Path) -> None:
+    path = tmp_path / "survey.csv"
+    path.write_text("ID,Role,Topics,Must-haves\nr1,mentor,research,Same site\n",
+                    encoding="utf-8")
+    cohort, report = mm.read_survey(path, mm.SurveySchema(defaults={"capacity": 1}),
+                                    report=True)
+    assert cohort.must_haves == ()
+    assert [e.message for e in report.warnings] == [
+        "'r1' is not a mentee: the mentee's must-have 'same site' is not read"]

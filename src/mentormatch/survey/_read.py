@@ -288,6 +288,10 @@ def _rules(rows: list[Row], schema: SurveySchema, table: Table) -> list[MustHave
         for role, rule in row.must_haves:
             if role in row.roles and row.ident is not None:
                 out.append(rule.model_copy(update={role: row.ident}))
+            elif row.ident is not None:
+                table.note("warning", "must-have", row.number, None,
+                           f"{row.ident!r} is not a {role}: the {role}'s must-have "
+                           f"'{rule.rule}' is not read")
     out = list(dict.fromkeys(out))  # one rule stated twice (a column and a question) is one
     if out:
         owners = {(("mentee" if r.mentee else "mentor"), r.owner) for r in out if r.owner}
