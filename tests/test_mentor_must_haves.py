@@ -184,3 +184,12 @@ def test_large_path_honours_a_mentors_rule() -> None:
         result = mm.match(two, solver=solver, candidates=1)
         assert ("e2", "r1") not in {(p.mentee, p.mentor) for p in result.pairs}, solver
         assert ("e3", "r1") not in {(p.mentee, p.mentor) for p in result.pairs}, solver
+
+
+def test_a_quota_counts_tracks_in_each_group() -> None:
+    cohort = mm.Cohort(
+        mentees=[mm.Mentee(id=f"e{k}", topics=["research"], track="PhD") for k in range(3)],
+        mentors=[mm.Mentor(id="r1", topics=["research"], capacity=3)],
+        quotas=[mm.Quota(attribute="track", max_count=2)])
+    result = mm.match(cohort, solver="ilp")
+    assert len(result.pairs) == 2
