@@ -366,3 +366,49 @@ def google_forms_ranking(people: list[Ranker], folder: Path) -> Path:
 
 RANK_WRITERS = {"qualtrics": qualtrics_ranking, "surveymonkey": surveymonkey_ranking,
                 "google_forms": google_forms_ranking}
+
+
+# ---------------------------------------------------------------- must-haves
+
+Q_TRACK = "Which track are you on?"
+Q_MUSTS = "What must your mentor have?"
+Q_MUST_OFFER = "Which areas must your mentor offer?"
+Q_ACCEPTS = "Which mentees can you take?"
+Q_SAME_SITE = "My mentor must be at the same site"
+TRACKS = ["PhD", "Postdoc", "Clinical fellow"]
+#: The form's must-have answers and the rule each stands for (None: no rule).
+MUST_ANSWERS = {"Someone at my site": "same site", "Someone outside my division":
+                "different division", "Not my advisor's lab": "not the same advisor or lab",
+                "No preference": None}
+MUST_SCHEMA = {"track": Q_TRACK, "must_haves": Q_MUSTS, "must_offer": Q_MUST_OFFER,
+               "mentee_tracks": Q_ACCEPTS, "must_have_questions": {Q_SAME_SITE: "same site"},
+               "values": {**VALUES, "must_haves": MUST_ANSWERS},
+               "options": {"mentee_tracks": TRACKS}}
+
+
+@dataclass(frozen=True)
+class MustAnswer:
+    """One person's answers to the must-have questions of the form."""
+
+    answer: Answer
+    track: str  # one of TRACKS
+    musts: tuple[str, ...]  # keys of MUST_ANSWERS (mentees)
+    must_offer: tuple[int, ...]  # indices into TOPICS (mentees)
+    same_site: str  # "Yes" / "No" / "" (mentees)
+    accepts: tuple[str, ...]  # TRACKS a mentor accepts (mentors)
+
+
+def google_forms_must_haves(answers: list[MustAnswer], folder: Path) -> Path:
+    """Google Forms' responses CSV of the form with its must-have questions."""
+    rows = [["Timestamp", "Email address", "Full name", Q_ROLE, Q_TOPICS, Q_TYPES, Q_DEMAND,
+             Q_CAP, Q_SUP, Q_TRACK, Q_MUSTS, Q_MUST_OFFER, Q_SAME_SITE, Q_ACCEPTS]]
+    for n, m in enumerate(answers):
+        a = m.answer
+        rows.append([f"2024/08/26 9:{n:02d}:00 AM GMT-3", a.email, f"{a.first} {a.last}",
+                     ROLES[a.role], _topics(a, ", "), ", ".join(TYPES[k] for k in a.types),
+                     a.demand, a.capacity, a.supervisor, m.track, ", ".join(m.musts),
+                     ", ".join(TOPICS[k] for k in m.must_offer), m.same_site,
+                     ", ".join(m.accepts)])
+    path = folder / "google_forms_must_haves.csv"
+    path.write_text(_csv(rows, quote_all=True), encoding="utf-8")
+    return path

@@ -126,6 +126,8 @@ class ReadOptions:
 def read_must_haves(path: Path) -> tuple[MustHave, ...]:
     r"""Read a rules file: one rule a line, ``MENTEE: RULE`` for one mentee's must-have.
 
+    ``mentor MENTOR: RULE`` is a mentor's ("mentor r1: mentee track must be phd").
+
     Blank lines and ``#`` comments are skipped; a line that is not a rule is an
     :class:`InvalidInputError` naming the line.
 
@@ -134,9 +136,12 @@ def read_must_haves(path: Path) -> tuple[MustHave, ...]:
     >>> import tempfile
     >>> with tempfile.TemporaryDirectory() as tmp:
     ...     path = Path(tmp) / "rules.txt"
-    ...     _ = path.write_text("same site  # everyone\ne7: mentor must offer research\n")
-    ...     [str(rule) for rule in read_must_haves(path)]
-    ['same site', "e7's must-have: mentor must offer research"]
+    ...     _ = path.write_text("same site  # everyone\ne7: mentor must offer research\n"
+    ...                         "mentor r1: mentee track must be PhD\n")
+    ...     print("\n".join(str(rule) for rule in read_must_haves(path)))
+    same site
+    e7's must-have: mentor must offer research
+    r1's must-have: mentee track must be phd
     """
     out = []
     for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
@@ -144,9 +149,13 @@ def read_must_haves(path: Path) -> tuple[MustHave, ...]:
         if not text:
             continue
         who, sep, rule = text.partition(":")
+        role, _, mentor = who.strip().partition(" ")
         try:
-            out.append(MustHave.parse(rule, mentee=who.strip()) if sep
-                       else MustHave.parse(text))
+            if sep and role.lower() == "mentor" and mentor.strip():
+                out.append(MustHave.parse(rule, mentor=mentor.strip()))
+            else:
+                out.append(MustHave.parse(rule, mentee=who.strip()) if sep
+                           else MustHave.parse(text))
         except InvalidInputError as exc:
             raise InvalidInputError(f"{path}, line {n}: {exc}") from None
     return tuple(out)

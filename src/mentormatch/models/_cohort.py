@@ -175,6 +175,8 @@ class _Person(ValidatedModel):
     division: str | None = None
     site: str | None = None
     career_stage: CareerStage | None = None
+    # A category such as "PhD", "postdoc", "clinical": read by "mentee track" must-haves.
+    track: str | None = None
     newcomer: bool = False
     # Newcomer-buddy round: been through licensing/credentialing abroad; relocated here.
     trained_abroad: bool = False
@@ -244,6 +246,9 @@ class Mentee(_Person):
     name, email, division, site, career_stage, newcomer, modalities, supervisors
         Optional attributes; ``supervisors`` are ids of people who supervise this
         person, never matched as their mentor.
+    track : str, optional
+        A category such as "PhD", "postdoc" or "clinical"; a mentor's must-have
+        "mentee track must be phd" reads it.
     trained_abroad, relocated : bool, default=False
         Trained in another country (licensing, credentialing); moved to the region.
         Used by the newcomer-buddy round (:func:`mentormatch.match_buddies`).
@@ -441,6 +446,8 @@ class Cohort(ValidatedModel):
         for k, rule in enumerate(self.must_haves):
             if rule.mentee is not None and rule.mentee not in pos:
                 raise UnknownIdError(f"must_haves[{k}]: unknown mentee id {rule.mentee!r}")
+            if rule.mentor is not None and rule.mentor not in self.mentor_index():
+                raise UnknownIdError(f"must_haves[{k}]: unknown mentor id {rule.mentor!r}")
             if rule.topic is not None and self.vocabulary is not None:
                 rule = rule.model_copy(update={"topic": self.vocabulary.canonical(
                     rule.topic, where=f"must_haves[{k}]")})

@@ -7,12 +7,14 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from mentormatch.topics import normalize_topic
+
 from ._cohort import Cohort
 from ._must_haves import STAGE_ORDER, MustHave
 
 __all__ = ["MustHaveMask"]
 
-_PLURAL = {"offers": "offer", "is": "are", "shares": "share"}
+_PLURAL = {"offers": "offer", "is": "are", "shares": "share", "accepts": "accept"}
 
 
 def _names(ids: list[str], limit: int = 5) -> str:
@@ -38,6 +40,8 @@ class MustHaveMask:
     rules : tuple of MustHave
     rows : tuple of (ndarray of bool or None)
         Mentees each rule applies to (None: every mentee).
+    cols : tuple of (int or None)
+        The mentor whose rule each is (None: every mentor).
 
     Examples
     --------
@@ -53,11 +57,14 @@ class MustHaveMask:
 
     rules: tuple[MustHave, ...]
     rows: tuple[BoolArray | None, ...]
+    cols: tuple[int | None, ...]
     site: tuple[IntArray, IntArray]
     division: tuple[IntArray, IntArray]
     stage: tuple[IntArray, IntArray]
     supervisors: tuple[BoolArray, BoolArray]
     offers: dict[str, BoolArray]
+    track: IntArray
+    tracks: dict[str, int]
     shape: tuple[int, int]
 
     @classmethod
@@ -91,8 +98,18 @@ class MustHaveMask:
 
         topics = {rule.topic for rule in cohort.must_haves if rule.topic is not None}
         offers = {t: np.array([t in m.topics for m in r], dtype=bool) for t in sorted(topics)}
+        tracks: dict[str, int] = {}
+        for rule in cohort.must_haves:
+            if rule.kind == "mentee_track":
+                for v in rule.values:
+                    tracks.setdefault(v, len(tracks))
+        track = np.array([-1 if p.track is None else tracks.get(normalize_topic(p.track), -1)
+                          for p in e], dtype=np.int64)
+        mentor_pos = cohort.mentor_index()
         return cls(
-            rules=cohort.must_haves, rows=tuple(rows),
+            rules=cohort.must_haves, rows=tuple(rows), track=track, tracks=tracks,
+            cols=tuple(None if rule.mentor is None else mentor_pos[rule.mentor]
+                       for rule in cohort.must_haves),
             site=(_codes([p.site for p in e], sites), _codes([p.site for p in r], sites)),
             division=(_codes([p.division for p in e], divisions),
                       _codes([p.division for p in r], divisions)),
@@ -100,9 +117,26 @@ class MustHaveMask:
             shape=(len(e), len(r)))
 
     def passes(self, k: int, rows: IntArray, cols: IntArray) -> BoolArray:
-        """Where rule ``k`` holds on ``rows`` x ``cols`` (whether or not it applies there)."""
+        """Where rule ``k`` holds on ``rows`` x ``cols`` (whether or not its mentee is there).
+
+        A mentor's rule holds on every column of another mentor.
+        """
+        out = self._holds(k, rows, cols)
+        owner = self.cols[k]
+        if owner is not None:
+            out |= (cols != owner)[None, :]
+        return out
+
+    def _holds(self, k: int, rows: IntArray, cols: IntArray) -> BoolArray:
         rule = self.rules[k]
         kind = rule.kind
+        if kind in ("mentee_track", "mentee_stage"):
+            if kind == "mentee_track":
+                mine, wanted = self.track, [self.tracks[v] for v in rule.values]
+            else:
+                mine, wanted = self.stage[0], [STAGE_ORDER[v] for v in rule.values]
+            fits = np.isin(mine[rows], wanted)
+            return np.broadcast_to(fits[:, None], (rows.size, cols.size)).copy()
         if kind == "mentor_offers":
             assert rule.topic is not None
             return np.broadcast_to(self.offers[rule.topic][cols][None, :],
@@ -155,6 +189,11 @@ class MustHaveMask:
         ...               must_haves=["same site", research])
         >>> print(MustHaveMask.of(c).why_none(c, 0))
         no mentor meets all of e7's must-haves: only r3 offers research, and r3 is at another site
+        >>> phd_only = mm.MustHave.parse("mentee track must be PhD", mentor="r1")
+        >>> c = mm.Cohort(mentees=[mm.Mentee(id="e2", track="postdoc")],
+        ...               mentors=[mm.Mentor(id="r1")], must_haves=[phd_only])
+        >>> print(MustHaveMask.of(c).why_none(c, 0).partition("must-haves: ")[2])
+        no mentor accepts them: r1 takes only mentees whose track is phd
         """
         e_ids, r_ids = cohort.mentee_ids, cohort.mentor_ids
         head = f"no mentor meets all of {e_ids[i]}'s must-haves: "
@@ -167,7 +206,10 @@ class MustHaveMask:
         k = min(ks, key=lambda q: (passing[q].size, self.rules[q].mentee is None, q))
         rule, who = self.rules[k], passing[k]
         if who.size == 0:
-            return head + f"no mentor {rule.success()}"
+            owner = self.cols[k]
+            because = ("" if owner is None else f": {r_ids[owner]} "
+                       f"{rule.failure(cohort.mentees[i], cohort.mentors[owner])}")
+            return head + f"no mentor {rule.success()}" + because
         verb, _, rest = rule.success().partition(" ")
         said = (f"only {r_ids[who[0]]} {verb} {rest}" if who.size == 1 else
                 f"only {_names([r_ids[j] for j in who], 3)} {_PLURAL.get(verb, verb)} {rest}")

@@ -21,7 +21,8 @@ from mentormatch.topics import normalize_topic
 __all__ = ["MUST_HAVE_PHRASES", "MustHave", "MustHaveKind", "STAGE_ORDER", "parse_must_have"]
 
 MustHaveKind = Literal["mentor_offers", "same_site", "different_site", "same_division",
-                       "different_division", "no_shared_supervisor", "later_career_stage"]
+                       "different_division", "no_shared_supervisor", "later_career_stage",
+                       "mentee_track", "mentee_stage"]
 
 #: Career stages in order, for "mentor at a later career stage than the mentee".
 STAGE_ORDER = {"early": 0, "mid": 1, "late": 2}
@@ -38,6 +39,9 @@ MUST_HAVE_PHRASES: dict[str, MustHaveKind] = {
     "later career stage": "later_career_stage",
 }
 _OFFERS = re.compile(r"^(?:the )?mentor (?:must )?offers? (?P<topic>.+)$")
+_MENTEE_IS = re.compile(r"^(?:the )?mentee (?P<attr>track|career stage) (?:must be|is) "
+                        r"(?P<values>.+)$")
+_ATTR = {"track": "mentee_track", "career stage": "mentee_stage"}
 
 _TEXT: dict[str, str] = {
     "same_site": "same site", "different_site": "different site",
@@ -57,6 +61,8 @@ class _PersonLike(Protocol):
     @property
     def career_stage(self) -> Any: ...
     @property
+    def track(self) -> str | None: ...
+    @property
     def supervisors(self) -> tuple[str, ...]: ...
     @property
     def topics(self) -> dict[str, float]: ...
@@ -72,11 +78,19 @@ class MustHave(BaseModel):
         ``"different_site"``, ``"same_division"``, ``"different_division"``,
         ``"no_shared_supervisor"`` (no supervisor, advisor or lab head in
         common; the cohort knows labs only through ``supervisors``) or
-        ``"later_career_stage"`` (early < mid < late).
+        ``"later_career_stage"`` (early < mid < late); on the mentee alone,
+        ``"mentee_track"`` and ``"mentee_stage"`` (needs ``values``: the mentee's
+        ``track`` or ``career_stage`` must be one of them).
     topic : str, optional
         The topic the mentor must offer.
+    values : tuple of str, default=()
+        The tracks (compared like topics: case, accents and spaces ignored) or
+        career stages a mentee must have.
     mentee : str, optional
         The mentee whose must-have this is; ``None``: every mentee.
+    mentor : str, optional
+        The mentor whose must-have this is ("PhD mentees only"): the rule binds
+        only pairs with this mentor. At most one of ``mentee`` and ``mentor``.
 
     Examples
     --------
@@ -85,13 +99,17 @@ class MustHave(BaseModel):
     ('mentor_offers', 'research', "e7's must-have: mentor must offer research")
     >>> str(MustHave.parse("same site"))
     'same site'
+    >>> str(MustHave(kind="mentee_track", values=["PhD"], mentor="r1"))
+    "r1's must-have: mentee track must be phd"
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     kind: MustHaveKind
     topic: str | None = None
+    values: tuple[str, ...] = ()
     mentee: str | None = None
+    mentor: str | None = None
 
     def __init__(self, /, **data: Any) -> None:
         try:
@@ -108,28 +126,64 @@ class MustHave(BaseModel):
                                     "when the kind is 'mentor_offers'")
         if self.topic is not None:
             object.__setattr__(self, "topic", normalize_topic(self.topic))
+        if self.kind.startswith("mentee_") != bool(self.values):
+            raise InvalidInputError(f"must-have {self.kind!r}: values are needed exactly "
+                                    "when the kind is 'mentee_track' or 'mentee_stage'")
+        if self.kind == "mentee_track":
+            object.__setattr__(self, "values",
+                               tuple(dict.fromkeys(normalize_topic(v) for v in self.values)))
+        if self.kind == "mentee_stage":
+            bad = [v for v in self.values if v not in STAGE_ORDER]
+            if bad:
+                raise InvalidInputError(f"must-have 'mentee_stage': unknown career stage "
+                                        f"{shorten(bad[0])}; expected early, mid or late")
+            object.__setattr__(self, "values", tuple(dict.fromkeys(self.values)))
+        if self.mentee is not None and self.mentor is not None:
+            raise InvalidInputError(f"must-have {self.kind!r}: give a mentee or a mentor "
+                                    "whose rule it is, not both")
         return self
 
     @classmethod
-    def parse(cls, text: str, *, mentee: str | None = None) -> MustHave:
-        """Read a rule written in words (see ``MUST_HAVE_PHRASES``, or "mentor must offer X")."""
-        return parse_must_have(text, mentee=mentee)
+    def parse(cls, text: str, *, mentee: str | None = None,
+              mentor: str | None = None) -> MustHave:
+        """Read a rule written in words (see :func:`parse_must_have`)."""
+        return parse_must_have(text, mentee=mentee, mentor=mentor)
 
     @property
     def rule(self) -> str:
         """The rule in words, without whose it is."""
         if self.kind == "mentor_offers":
             return f"mentor must offer {self.topic}"
+        if self.kind.startswith("mentee_"):
+            return f"mentee {self._attribute} must be {' or '.join(self.values)}"
         return _TEXT[self.kind]
 
+    @property
+    def _attribute(self) -> str:
+        return "track" if self.kind == "mentee_track" else "career stage"
+
+    @property
+    def owner(self) -> str | None:
+        """The mentee or mentor whose must-have this is (``None``: program-wide)."""
+        return self.mentee if self.mentee is not None else self.mentor
+
     def __str__(self) -> str:
-        return self.rule if self.mentee is None else f"{self.mentee}'s must-have: {self.rule}"
+        return self.rule if self.owner is None else f"{self.owner}'s must-have: {self.rule}"
 
     def holds(self, mentee: _PersonLike, mentor: _PersonLike) -> bool:
-        """Whether the pair meets this rule (an unknown attribute does not meet it)."""
+        """Whether the pair meets this rule (an unknown attribute does not meet it).
+
+        A mentor's rule holds on every pair with another mentor.
+        """
         kind = self.kind
+        if self.mentor is not None and mentor.id != self.mentor:
+            return True
         if kind == "mentor_offers":
             return self.topic in mentor.topics
+        if kind == "mentee_track":
+            return mentee.track is not None and normalize_topic(mentee.track) in self.values
+        if kind == "mentee_stage":
+            return str(mentee.career_stage or "") in self.values
         if kind in ("same_site", "different_site"):
             a, b = mentee.site, mentor.site
         elif kind in ("same_division", "different_division"):
@@ -149,6 +203,10 @@ class MustHave(BaseModel):
         kind = self.kind
         if kind == "mentor_offers":
             return f"does not offer {self.topic}"
+        if kind.startswith("mentee_"):
+            unknown = (mentee.track if kind == "mentee_track" else mentee.career_stage) is None
+            return (f"takes only mentees whose {self._attribute} is {' or '.join(self.values)}"
+                    + (f", and {mentee.id}'s is not known" if unknown else ""))
         if kind == "no_shared_supervisor":
             return f"shares a supervisor with {mentee.id}"
         if kind == "later_career_stage":
@@ -165,6 +223,8 @@ class MustHave(BaseModel):
         kind = self.kind
         if kind == "mentor_offers":
             return f"offers {self.topic}"
+        if kind.startswith("mentee_"):
+            return "accepts them"
         return {"same_site": "is at the same site", "different_site": "is at another site",
                 "same_division": "is in the same division",
                 "different_division": "is in another division",
@@ -172,8 +232,13 @@ class MustHave(BaseModel):
                 "later_career_stage": "is at a later career stage"}[kind]
 
 
-def parse_must_have(text: Any, *, mentee: str | None = None) -> MustHave:
+def parse_must_have(text: Any, *, mentee: str | None = None,
+                    mentor: str | None = None) -> MustHave:
     """Read a must-have written in words.
+
+    The forms are ``MUST_HAVE_PHRASES``, "mentor must offer <topic>", and "mentee
+    track must be <track> [or <track> ...]" / "mentee career stage must be
+    early [or mid]" (usually a mentor's rule: pass ``mentor``).
 
     Raises
     ------
@@ -186,15 +251,22 @@ def parse_must_have(text: Any, *, mentee: str | None = None) -> MustHave:
     'no_shared_supervisor'
     >>> parse_must_have("mentor offers QI", mentee="e1").topic
     'qi'
+    >>> parse_must_have("Mentee track must be PhD or MD", mentor="r1").values
+    ('phd', 'md')
     """
     if not isinstance(text, str):
         raise InvalidInputError(f"a must-have is a sentence, got {shorten(text)}")
     words = " ".join(re.sub(r"[^\w\s-]", " ", text.lower()).split())
     if words in MUST_HAVE_PHRASES:
-        return MustHave(kind=MUST_HAVE_PHRASES[words], mentee=mentee)
+        return MustHave(kind=MUST_HAVE_PHRASES[words], mentee=mentee, mentor=mentor)
     found = _OFFERS.match(words)
     if found:
-        return MustHave(kind="mentor_offers", topic=found["topic"], mentee=mentee)
+        return MustHave(kind="mentor_offers", topic=found["topic"], mentee=mentee,
+                        mentor=mentor)
+    found = _MENTEE_IS.match(words)
+    if found:
+        return MustHave(kind=_ATTR[found["attr"]], values=found["values"].split(" or "),
+                        mentee=mentee, mentor=mentor)
     known = ", ".join(repr(p) for p in MUST_HAVE_PHRASES)
     raise InvalidInputError(f"unknown must-have {shorten(text)}; write 'mentor must offer "
-                            f"<topic>' or one of: {known}")
+                            f"<topic>', 'mentee track must be <track>' or one of: {known}")

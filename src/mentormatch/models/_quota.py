@@ -22,7 +22,7 @@ from mentormatch.models._base import SENSITIVE_FIELDS, Count, Id, ValidatedModel
 
 __all__ = ["QUOTA_ATTRIBUTES", "Quota", "QuotaAttribute", "person_value"]
 
-QuotaAttribute = Literal["gender", "background", "division", "site", "career_stage"]
+QuotaAttribute = Literal["gender", "background", "division", "site", "career_stage", "track"]
 #: Attributes a quota may count (one value per person).
 QUOTA_ATTRIBUTES: tuple[str, ...] = get_args(QuotaAttribute)
 
@@ -76,7 +76,7 @@ class Quota(ValidatedModel):
 
     Parameters
     ----------
-    attribute : {"gender", "background", "division", "site", "career_stage"}
+    attribute : {"gender", "background", "division", "site", "career_stage", "track"}
         The mentees' attribute counted. Gender and background are sensitive:
         their values never appear in a message, note or export.
     value : str, optional

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from typing import Any, Literal, overload
 
 from mentormatch.errors import MentorMatchError, SurveyError, SurveyProblem, SurveyWarning
-from mentormatch.models import Cohort, Mentee, Mentor
+from mentormatch.models import Cohort, Mentee, Mentor, MustHave, parse_must_have
 from mentormatch.survey._dictionary import apply_dictionary, read_data_dictionary
 from mentormatch.survey._people import PeopleIndex, is_no_one, split_people
 from mentormatch.survey._qsf import read_qsf
@@ -119,13 +119,15 @@ def read_survey(path: Source, schema: SurveySchema | None = None, *,
         raise SurveyError(_in_order(problems, tables))
     data_tables = [t for t in tables if id(t) in readers]
     _must_differ(rows, schema, data_tables, note=True)
+    rules = _rules(rows, schema, data_tables[0])
     read = _report(data_tables, readers, people)
     if strict and read.warnings:
         raise SurveyError(read.problems())
     try:
         cohort = Cohort(mentees=people["mentee"], mentors=people["mentor"],
-                        forbidden=_must_differ(rows, schema, data_tables), vocabulary=vocab)
-    except MentorMatchError as exc:  # pragma: no cover - rows are checked above
+                        forbidden=_must_differ(rows, schema, data_tables), vocabulary=vocab,
+                        must_haves=rules, quotas=schema.quotas)
+    except MentorMatchError as exc:  # a quota naming a mentor not in the survey
         raise SurveyError([SurveyProblem(tables[0].file, None, None, str(exc))]) from None
     if report:
         return cohort, read
@@ -277,6 +279,31 @@ def _must_differ(rows: list[Row], schema: SurveySchema, tables: list[Table], *,
                            f"{len(found)} pairs never matched: same answer to {name!r}"
                            + (f" ({shown})" if found else ""))
     return list(pairs)
+
+
+def _rules(rows: list[Row], schema: SurveySchema, table: Table) -> list[MustHave]:
+    """Return the schema's program-wide rules, then each person's (owned by them), reported."""
+    out = [parse_must_have(p) for p in schema.program_must_haves]
+    for row in rows:
+        for role, rule in row.must_haves:
+            if role in row.roles and row.ident is not None:
+                out.append(rule.model_copy(update={role: row.ident}))
+            elif row.ident is not None:
+                table.note("warning", "must-have", row.number, None,
+                           f"{row.ident!r} is not a {role}: the {role}'s must-have "
+                           f"'{rule.rule}' is not read")
+    out = list(dict.fromkeys(out))  # one rule stated twice (a column and a question) is one
+    if out:
+        owners = {(("mentee" if r.mentee else "mentor"), r.owner) for r in out if r.owner}
+        n_e = sum(1 for role, _ in owners if role == "mentee")
+        table.note("info", "must-have", None, None,
+                   f"{len(out)} must-have{'s' if len(out) > 1 else ''} read: "
+                   f"{len(schema.program_must_haves)} program-wide (schema), those of {n_e} "
+                   f"mentee(s) and {len(owners) - n_e} mentor(s)")
+    if schema.quotas:
+        table.note("info", "quota", None, None,
+                   f"{len(schema.quotas)} quota(s) on mentors' groups from the schema")
+    return out
 
 
 def _model_default(role: str, name: str) -> Any:

@@ -13,16 +13,24 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from mentormatch.errors import InvalidSlotError, MentorMatchError, SurveyProblem
-from mentormatch.models import MODALITY_ALIASES, TYPE_ALIASES, parse_slot
+from mentormatch.models import (
+    MODALITY_ALIASES,
+    MUST_HAVE_PHRASES,
+    TYPE_ALIASES,
+    MustHave,
+    parse_slot,
+)
 from mentormatch.survey._choices import ValueMap, option_key, options_of, split_choices
 from mentormatch.survey._columns import Columns, FieldSource, cell_text, is_code
 from mentormatch.survey._people import is_no_one, name_key
 from mentormatch.survey._report import Level, ReadEntry
+from mentormatch.survey._rules import STAGE_WORDS, read_rules
 from mentormatch.survey._schema import (
     BOOL_FIELDS,
     COLUMN_FIELDS,
     COUNT_FIELDS,
     LIST_FIELDS,
+    RULE_COLUMNS,
     TEXT_FIELDS,
     Role,
     SurveySchema,
@@ -38,7 +46,6 @@ _PERCENT = re.compile(r"^\s*(\d+(?:\.\d*)?)\s*%?\s*$")
 _DONE = {"complete": True, "completed": True, "finished": True, "unverified": True,
          "incomplete": False, "partial": False, "unfinished": False, "not finished": False}
 _OTHER = re.compile(r"^other(?: \(.*\))?$")
-_STAGES = {"early": "early", "mid": "mid", "middle": "mid", "late": "late", "senior": "late"}
 _SCALARS = ("id", "role", *TEXT_FIELDS, "career_stage", *BOOL_FIELDS, *COUNT_FIELDS,
             "supervisors", *LIST_FIELDS, "other_topics", "availability")
 
@@ -61,6 +68,7 @@ class Row:
     # one list per ranking question of one column per option: (column, option, rank cell)
     rank_cells: list[list[tuple[str, str, str]]] = field(default_factory=list)
     role_data: dict[str, dict[str, Any]] = field(default_factory=dict)  # fields of one role
+    must_haves: list[tuple[str, MustHave]] = field(default_factory=list)  # (role, rule)
 
     @property
     def ident(self) -> str | None:
@@ -90,7 +98,8 @@ class RowReader:
         self.src: dict[str, FieldSource | None] = {n: found.find(n) for n in _SCALARS}
         self.multi = {n: found.find_all(n) if n == "topics" else
                       [f for f in [found.find(n)] if f] for n in ("topics", "types",
-                                                                 "modalities", "tasks")}
+                                                                 "modalities", "tasks",
+                                                                 *RULE_COLUMNS)}
         self.opts = {n: found.options(n) for n in ("topics", "types", "modalities")}
         self.days = found.options("availability")  # a checkbox grid: one column per day
         self.maps = {n: ValueMap(m) for n, m in schema.values.items()}
@@ -109,6 +118,8 @@ class RowReader:
             taken.update(i for i, _ in group)
             if group:
                 self.rank_options.append(group)
+        self.questions = {h: (found.find_header(h), rule)
+                          for h, rule in schema.must_have_questions.items()}
         self.status = {n: found.find(n) for n in ("finished", "progress")}
         # (id, e-mail, name) of unfinished responses left out: still nameable as supervisors
         self.left_out: list[tuple[str, str | None, str | None]] = []
@@ -124,6 +135,10 @@ class RowReader:
         for name, source in self.differ.items():
             if source is None:
                 ok = self._missing(name, f"the column {name!r} named in must_differ")
+        for header, (source, _) in self.questions.items():
+            if source is None:
+                ok = self._missing(header, f"the column {header!r} named in "
+                                           "must_have_questions")
         if self.fixed is None and self.src["role"] is None and "role" not in self.s.defaults:
             ok = self._missing("role", "a role column (mentee / mentor); or pass mentors_path= "
                                        "to read mentors from a second file")
@@ -146,7 +161,11 @@ class RowReader:
             groups.append(TYPE_ALIASES)
         elif name == "modalities":
             groups.append(MODALITY_ALIASES)
-        elif self.vocab is not None:
+        elif name == "must_haves":
+            groups.append(MUST_HAVE_PHRASES)
+        elif name == "mentee_stages":
+            groups.append(STAGE_WORDS)
+        elif self.vocab is not None and name != "mentee_tracks":
             groups.extend([self.vocab.topics, self.vocab.aliases])
         return options_of(*groups)
 
@@ -170,7 +189,11 @@ class RowReader:
             grid = f"{len(self.days)} day columns ({self.t.header[self.days[0][0]]!r}, ...)"
             out["availability"] = " + ".join(x for x in (out.get("availability"), grid) if x)
         out.update({n: s.shown for n, s in self.status.items() if s is not None})
-        return {n: out[n] for n in (*COLUMN_FIELDS, "availability", *self.status) if n in out}
+        asked = [s.shown for s, _ in self.questions.values() if s is not None]
+        if asked:
+            out["must_have_questions"] = " + ".join(repr(a) for a in asked)
+        return {n: out[n] for n in (*COLUMN_FIELDS, "availability", "must_have_questions",
+                                    *self.status) if n in out}
 
     # ------------------------------------------------------------------ rows
 
@@ -285,6 +308,7 @@ class RowReader:
         row.choice_cells = [(s.shown, s.text(cells)) for s in self.ranked]
         row.rank_cells = [[(self.t.header[i], option, cell_text(cells[i])) for i, option in g]
                           for g in self.rank_options]
+        row.must_haves = self._rules(row, cells)
         for name, column in self.differ.items():
             answer = column.text(cells) if column is not None else None
             if answer and not is_no_one(answer):
@@ -292,6 +316,18 @@ class RowReader:
         return row
 
     # ------------------------------------------------------------------ fields
+
+    def _rules(self, row: Row, cells: list[Cell]) -> list[tuple[str, MustHave]]:
+        """Return the must-haves this row states (see :mod:`mentormatch.survey._rules`)."""
+        questions = [(source.shown, rule, text)
+                     for source, rule in self.questions.values()
+                     if source is not None and (text := source.text(cells))]
+        return read_rules(
+            {n: [(c, p) for c, p, _ in self._items(row, cells, n)] for n in RULE_COLUMNS},
+            questions, self.s, self.vocab,
+            mapped=lambda n, column, text: self._mapped(row, n, column, text),
+            problem=row.problem, note=lambda level, column, message: row.note(
+                level, "must-have", column, message))
 
     def _text(self, row: Row, cells: list[Cell], name: str, mapped: bool = True) -> str | None:
         source = self.src[name]
@@ -386,7 +422,7 @@ class RowReader:
         if hit:
             return str(value) if value is not None else None
         words = key(text).split()
-        stage = _STAGES.get(words[0]) if words else None
+        stage = STAGE_WORDS.get(words[0]) if words else None
         if stage is None:
             row.problem(source.shown, f"unknown career stage {text!r}; expected early, mid or "
                                       "late (or map answers with values={'career_stage': ...})")

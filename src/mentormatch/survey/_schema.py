@@ -9,23 +9,32 @@ from typing import Annotated, Any, Literal
 from pydantic import BeforeValidator, Field, model_validator
 
 from mentormatch.errors import InvalidInputError, MentorMatchError
-from mentormatch.models import MODALITY_ALIASES, TYPE_ALIASES, ValidatedModel
+from mentormatch.models import (
+    MODALITY_ALIASES,
+    TYPE_ALIASES,
+    Quota,
+    ValidatedModel,
+    parse_must_have,
+)
 from mentormatch.survey._presets import PRESETS, Preset
 from mentormatch.topics import TopicVocabulary, normalize_topic
 
 __all__ = [
     "BOOL_FIELDS", "CHOICE_FIELDS", "COLUMN_FIELDS", "COUNT_FIELDS", "LIST_FIELDS",
-    "MENTEE_ONLY", "MENTOR_ONLY", "Role", "SurveySchema", "TEXT_FIELDS", "TOPIC_FIELDS", "key",
+    "MENTEE_ONLY", "MENTOR_ONLY", "RULE_COLUMNS", "Role", "SurveySchema", "TEXT_FIELDS",
+    "TOPIC_FIELDS", "key",
 ]
 
 Role = Literal["mentee", "mentor", "both"]
 
-TEXT_FIELDS = ("name", "email", "division", "site", "gender", "background")
+TEXT_FIELDS = ("name", "email", "division", "site", "track", "gender", "background")
 BOOL_FIELDS = ("newcomer", "trained_abroad", "relocated", "tasks_use_capacity")
 COUNT_FIELDS = ("capacity", "demand", "buddy_capacity", "task_capacity", "min_load")
 CHOICE_FIELDS = ("types", "modalities")
 LIST_FIELDS = ("leads_divisions", "concordance")
 TOPIC_FIELDS = ("topics", "tasks")
+#: Multi-select columns of must-haves (a mentee's rules; whom a mentor accepts).
+RULE_COLUMNS = ("must_haves", "must_offer", "mentee_tracks", "mentee_stages")
 MENTEE_ONLY = ("demand", "tasks")
 MENTOR_ONLY = ("capacity", "leads_divisions", "buddy_capacity", "task_capacity",
                "tasks_use_capacity", "min_load")
@@ -33,12 +42,12 @@ MENTOR_ONLY = ("capacity", "leads_divisions", "buddy_capacity", "task_capacity",
 COLUMN_FIELDS = ("id", "role", *TEXT_FIELDS, "career_stage", *BOOL_FIELDS[:1], "supervisors",
                  "leads_divisions", *CHOICE_FIELDS, "capacity", "demand", *BOOL_FIELDS[1:],
                  *COUNT_FIELDS[2:], "topics", "other_topics", "tasks", "concordance",
-                 "choices")
+                 "choices", *RULE_COLUMNS)
 _VALUE_FIELDS = ("role", *TEXT_FIELDS, "career_stage", *BOOL_FIELDS, "finished", *COUNT_FIELDS,
-                 *CHOICE_FIELDS, *TOPIC_FIELDS, *LIST_FIELDS)
+                 *CHOICE_FIELDS, *TOPIC_FIELDS, *LIST_FIELDS, *RULE_COLUMNS)
 _DEFAULT_FIELDS = ("role", "division", "site", "career_stage", *BOOL_FIELDS, *COUNT_FIELDS,
                    *CHOICE_FIELDS)
-_OPTION_FIELDS = (*TOPIC_FIELDS, *CHOICE_FIELDS)
+_OPTION_FIELDS = (*TOPIC_FIELDS, *CHOICE_FIELDS, *RULE_COLUMNS)
 _STAGES = ("early", "mid", "late")
 
 
@@ -209,6 +218,25 @@ tasks, gender, background, concordance, choices, availability : str or tuple of 
         an error, or left out with a warning (later choices move up a rank).
     vocabulary : TopicVocabulary, optional
         Canonical topics and aliases; answers outside it are reported.
+    track, must_haves, must_offer, mentee_tracks, mentee_stages : str or tuple of str or None
+        Must-have columns (:class:`~mentormatch.MustHave`). ``track`` is a
+        person's category ("PhD", "Postdoc"). A mentee's ``must_haves`` is a
+        multi-select of rules in words ("Same site", "Different division",
+        "Mentor must offer research"; map other wordings with
+        ``values={"must_haves": {"My mentor must be at my site": "same site"}}``),
+        ``must_offer`` a multi-select of topics the mentor must offer. A
+        mentor's ``mentee_tracks`` ("PhD mentees only": ``PhD``) and
+        ``mentee_stages`` (``Early career``) list the mentees they accept.
+        "No preference", "N/A" (or an answer mapped to ``None``) states no
+        rule; any other answer that is not a rule is a problem of its row.
+    must_have_questions : dict of str to str
+        Yes/no questions, each header and the rule a "yes" states for the
+        mentee: ``{"My mentor must be at the same site": "same site"}``.
+    program_must_haves : tuple of str, default=()
+        Rules for every pair, in words (as ``Cohort(must_haves=...)``).
+    quotas : tuple of Quota, default=()
+        Group make-up rules for the cohort read (the objects of ``--quotas
+        FILE``); quotas are program-wide, so a survey has no column for them.
 
     Examples
     --------
@@ -254,6 +282,14 @@ tasks, gender, background, concordance, choices, availability : str or tuple of 
     choices: OptNames = ("Ranked choices", "1st choice", "2nd choice", "3rd choice",
                          "4th choice", "5th choice")
     availability: OptNames = ("Availability", "When are you free?")
+    track: OptNames = ("Track",)
+    must_haves: OptNames = ("Must-haves",)
+    must_offer: OptNames = ("Mentor must offer",)
+    mentee_tracks: OptNames = ("Mentee tracks accepted",)
+    mentee_stages: OptNames = ("Mentee career stages accepted",)
+    must_have_questions: dict[str, str] = Field(default_factory=dict)
+    program_must_haves: Words = ()
+    quotas: tuple[Quota, ...] = ()
 
     preset: Preset | None = None
     values: dict[str, dict[str, Any]] = Field(default_factory=dict)
@@ -322,6 +358,13 @@ tasks, gender, background, concordance, choices, availability : str or tuple of 
         for name in COLUMN_FIELDS:
             for header in getattr(self, name) or ():
                 _check_template(name, header)
+        for where, phrase in (*((f"must_have_questions[{h!r}]", p)
+                                for h, p in self.must_have_questions.items()),
+                              *(("program_must_haves", p) for p in self.program_must_haves)):
+            try:
+                parse_must_have(phrase)
+            except InvalidInputError as exc:
+                raise InvalidInputError(f"{where}: {exc}") from None
         return self
 
     @classmethod
@@ -399,6 +442,12 @@ def check_value(name: str, value: Any, where: str) -> None:
         ok = isinstance(value, bool)
     elif name == "career_stage":
         ok = value in _STAGES
+    elif name == "must_haves":
+        try:
+            parse_must_have(value)
+        except InvalidInputError as exc:
+            raise InvalidInputError(f"{where}: {exc}") from None
+        ok = True
     elif name in CHOICE_FIELDS:
         table = TYPE_ALIASES if name == "types" else MODALITY_ALIASES
         items = value if isinstance(value, list | tuple) else [value]

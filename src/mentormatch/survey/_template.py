@@ -15,7 +15,9 @@ __all__ = ["example_survey_path", "survey_template"]
 
 def _columns(schema: SurveySchema, topics: Sequence[str]) -> list[str]:
     out: list[str] = []
-    for name in ("id", "role", *TEXT_FIELDS, "career_stage", "newcomer", "supervisors",
+    # Optional columns (track and the must-haves, availability, choices) are left to the director.
+    text = [n for n in TEXT_FIELDS if n != "track"]
+    for name in ("id", "role", *text, "career_stage", "newcomer", "supervisors",
                  "leads_divisions", "types", "modalities", "capacity", "demand",
                  "trained_abroad", "relocated", "buddy_capacity", "task_capacity",
                  "tasks_use_capacity", "min_load"):

@@ -1,0 +1,195 @@
+"""A mentor's must-have on the mentee ("PhD mentees only"): masks, solvers, diagnosis, check."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import mentormatch as mm
+from brute import assignment_key, best_key, same_key
+from mentormatch.encode import build_problem
+from mentormatch.errors import ConstraintConflictError, InvalidInputError, UnknownIdError
+from mentormatch.scoring import default_scorer
+
+TRACKS = ("PhD", "postdoc", "MD", None)
+STAGES = ("early", "mid", "late", None)
+RULES = ("mentee track must be phd", "mentee track must be phd or md",
+         "mentee career stage must be early", "mentee career stage must be early or mid",
+         "same site")
+
+
+def by_definition(rule: str, e: mm.Mentee, r: mm.Mentor) -> bool:
+    """The rule read straight from its words, for a pair with the rule's own mentor."""
+    if rule == "same site":
+        return e.site is not None and e.site == r.site
+    allowed = rule.rsplit(" must be ", 1)[1].split(" or ")
+    value = e.track.lower() if rule.startswith("mentee track") and e.track else (
+        e.career_stage if rule.startswith("mentee career") else None)
+    return value is not None and value in allowed
+
+
+@st.composite
+def cohorts(draw: st.DrawFn) -> tuple[mm.Cohort, list[tuple[str, str]]]:
+    def person(kind: type[Any], ident: str, **extra: Any) -> Any:
+        return kind(id=ident, site=draw(st.sampled_from(("A", "B"))),
+                    career_stage=draw(st.sampled_from(STAGES)),
+                    topics=draw(st.lists(st.sampled_from(("research", "qi")), min_size=1,
+                                         unique=True)), **extra)
+
+    n_e, n_r = draw(st.integers(1, 3)), draw(st.integers(1, 3))
+    mentees = [person(mm.Mentee, f"e{i}", track=draw(st.sampled_from(TRACKS)),
+                      demand=draw(st.integers(0, 2))) for i in range(n_e)]
+    mentors = [person(mm.Mentor, f"r{j}", capacity=draw(st.integers(0, 2)))
+               for j in range(n_r)]
+    rules = draw(st.lists(st.tuples(st.sampled_from([m.id for m in mentors]),
+                                    st.sampled_from(RULES)), max_size=3, unique=True))
+    must = [mm.MustHave.parse(text, mentor=who) for who, text in rules]
+    return mm.Cohort(mentees=mentees, mentors=mentors, must_haves=must), rules
+
+
+@settings(max_examples=120, deadline=None)
+@given(cohorts())
+def test_exact_solvers_reach_the_brute_force_optimum_under_mentor_rules(
+        case: tuple[mm.Cohort, list[tuple[str, str]]]) -> None:
+    cohort, rules = case
+    plain = mm.Cohort(mentees=cohort.mentees, mentors=cohort.mentors)
+    base = build_problem(plain, default_scorer().score(plain))
+    allowed = base.allowed.copy()
+    for i, e in enumerate(cohort.mentees):
+        for j, r in enumerate(cohort.mentors):
+            if any(who == r.id and not by_definition(text, e, r) for who, text in rules):
+                allowed[i, j] = False
+    reference = mm.MatchProblem(scores=base.scores, demand=base.demand,
+                                capacity=base.capacity, allowed=allowed)
+    problem = build_problem(cohort, default_scorer().score(cohort))
+    assert (problem.allowed == reference.allowed).all()
+    best = best_key(reference)
+    multi = bool((problem.demand > 1).any())
+    for solver in mm.solvers.available():
+        if solver == "coverage" or (multi and not mm.solvers.get(solver).capabilities
+                                    .multi_mentor):
+            continue
+        result = mm.match(cohort, solver=solver, objective="lexicographic"
+                          if solver in ("flow", "ilp") else None)
+        assert mm.check(result, problem).ok, (solver, mm.check(result, problem).violations)
+        if solver in ("flow", "ilp") or (solver == "hungarian" and not multi):
+            a = mm.Assignment.from_pairs(
+                problem, [cohort.mentee_ids.index(p.mentee) for p in result.pairs],
+                [cohort.mentor_ids.index(p.mentor) for p in result.pairs], solver=solver)
+            assert same_key(assignment_key(reference, a), best), solver
+
+
+def phd_cohort() -> mm.Cohort:
+    return mm.Cohort(
+        mentees=[mm.Mentee(id="e1", topics=["research"], track="PhD"),
+                 mm.Mentee(id="e2", topics=["research"], track="Postdoc"),
+                 mm.Mentee(id="e3", topics=["research"])],
+        mentors=[mm.Mentor(id="r1", topics=["research"], capacity=3)],
+        must_haves=[mm.MustHave.parse("mentee track must be PhD", mentor="r1")])
+
+
+def test_diagnosis_and_unmatched_reason_name_the_mentors_rule() -> None:
+    cohort = phd_cohort()
+    result = mm.match(cohort, solver="flow")
+    assert [(p.mentee, p.mentor) for p in result.pairs] == [("e1", "r1")]
+    why = {u.mentee: u.reason for u in result.unmatched}
+    assert why["e2"] == ("no admissible mentor: no mentor meets all of e2's must-haves: no "
+                         "mentor accepts them: r1 takes only mentees whose track is phd")
+    assert why["e3"].endswith("r1 takes only mentees whose track is phd, and e3's is not known")
+    assert any("r1 takes only mentees whose track is phd" in m
+               for m in mm.diagnose(cohort).messages)
+    assert result.provenance.must_haves == ("r1's must-have: mentee track must be phd",)
+
+
+def test_check_names_a_pair_breaking_the_mentors_rule() -> None:
+    cohort = phd_cohort()
+    plain = mm.Cohort(mentees=cohort.mentees, mentors=cohort.mentors)
+    made = mm.match(plain, solver="flow")
+    problem = build_problem(plain, default_scorer().score(plain))
+    assert ("pair ('e2', 'r1') breaks the must-have 'r1's must-have: mentee track must be "
+            "phd': r1 takes only mentees whose track is phd"
+            in mm.check(made, problem, cohort=cohort).violations)
+
+
+def test_a_mentors_rule_leaves_other_mentors_free() -> None:
+    cohort = phd_cohort().model_copy()
+    two = mm.Cohort(mentees=cohort.mentees,
+                    mentors=[*cohort.mentors, mm.Mentor(id="r2", topics=["research"])],
+                    must_haves=cohort.must_haves)
+    result = mm.match(two, solver="ilp")
+    assert {(p.mentee, p.mentor) for p in result.pairs} >= {("e1", "r1")}
+    assert all(p.mentor == "r2" for p in result.pairs if p.mentee != "e1")
+
+
+def test_rules_refuse_bad_input() -> None:
+    with pytest.raises(InvalidInputError, match="unknown career stage 'senior'"):
+        mm.MustHave(kind="mentee_stage", values=["senior"], mentor="r1")
+    with pytest.raises(InvalidInputError, match="values are needed"):
+        mm.MustHave(kind="mentee_track", mentor="r1")
+    with pytest.raises(InvalidInputError, match="not both"):
+        mm.MustHave.parse("same site", mentee="e1", mentor="r1")
+    with pytest.raises(UnknownIdError, match="unknown mentor id 'r9'"):
+        mm.Cohort(mentees=[mm.Mentee(id="e1")], mentors=[mm.Mentor(id="r1")],
+                  must_haves=[mm.MustHave.parse("mentee track must be phd", mentor="r9")])
+    with pytest.raises(ConstraintConflictError, match="r1 takes only mentees whose track"):
+        mm.Cohort(mentees=[mm.Mentee(id="e1", track="MD")], mentors=[mm.Mentor(id="r1")],
+                  locked=[("e1", "r1")],
+                  must_haves=[mm.MustHave.parse("mentee track must be phd", mentor="r1")])
+
+
+def test_cohort_json_round_trip_keeps_mentor_rules_and_tracks() -> None:
+    cohort = phd_cohort()
+    again = mm.Cohort.model_validate_json(cohort.model_dump_json())
+    assert again.must_haves == cohort.must_haves
+    assert again.mentees[0].track == "PhD"
+
+
+def test_cli_takes_a_mentors_rule_from_a_rules_file_and_a_survey(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from mentormatch.cli._main import main
+
+    plain = phd_cohort()
+    path = tmp_path / "cohort.json"
+    path.write_text(mm.Cohort(mentees=plain.mentees, mentors=plain.mentors).model_dump_json())
+    rules = tmp_path / "rules.txt"
+    rules.write_text("mentor r1: mentee track must be PhD\n")
+    assert main(["match", str(path), "--solver", "flow", "--must-haves", str(rules)]) == 0
+    assert "r1 takes only mentees whose track is phd" in capsys.readouterr().out
+
+    survey = tmp_path / "survey.csv"
+    survey.write_text("ID,Role,Track,Topics,Mentee tracks accepted\n"
+                      "e1,mentee,PhD,research,\ne2,mentee,Postdoc,research,\n"
+                      "r1,mentor,,research,PhD\n", encoding="utf-8")
+    schema = tmp_path / "schema.json"
+    schema.write_text('{"defaults": {"capacity": 2, "demand": 1}, '
+                      '"program_must_haves": ["not the same advisor or lab"]}')
+    out = tmp_path / "result.json"
+    assert main(["match", str(survey), "--schema", str(schema), "--json", str(out)]) == 0
+    saved = mm.MatchResult.model_validate_json(out.read_text())
+    assert saved.provenance.must_haves == ("not the same advisor or lab",
+                                           "r1's must-have: mentee track must be phd")
+    assert [(p.mentee, p.mentor) for p in saved.pairs] == [("e1", "r1")]
+
+
+def test_large_path_honours_a_mentors_rule() -> None:
+    cohort = phd_cohort()
+    two = mm.Cohort(mentees=cohort.mentees,
+                    mentors=[*cohort.mentors, mm.Mentor(id="r2", topics=["research"])],
+                    must_haves=cohort.must_haves)
+    for solver in ("flow", "greedy", "stable"):
+        result = mm.match(two, solver=solver, candidates=1)
+        assert ("e2", "r1") not in {(p.mentee, p.mentor) for p in result.pairs}, solver
+        assert ("e3", "r1") not in {(p.mentee, p.mentor) for p in result.pairs}, solver
+
+
+def test_a_quota_counts_tracks_in_each_group() -> None:
+    cohort = mm.Cohort(
+        mentees=[mm.Mentee(id=f"e{k}", topics=["research"], track="PhD") for k in range(3)],
+        mentors=[mm.Mentor(id="r1", topics=["research"], capacity=3)],
+        quotas=[mm.Quota(attribute="track", max_count=2)])
+    result = mm.match(cohort, solver="ilp")
+    assert len(result.pairs) == 2
