@@ -104,7 +104,8 @@ def test_match_without_solver_reports_the_library_default_choice(
     expected = mm.match(mm.example_cohort())
     out, _ = _run(capsys, "match", str(cohort))
     assert out.splitlines()[-1].endswith(f"solver {expected.provenance.solver}")
-    assert expected.provenance.solver == "coverage"  # 3 of 7 mentees ask for two mentors
+    # 3 of 7 mentees ask for two mentors: coverage, whose exact MILP runs alone when small
+    assert expected.provenance.solver == "ilp"
     assert any(line.startswith("NOTE      objective: topic coverage") and
                "default, because 3 of 7 mentees ask for more than one mentor" in line
                for line in out.splitlines())
@@ -120,3 +121,13 @@ def test_match_solver_help_names_the_default_choice(
     help_text = " ".join(capsys.readouterr().out.split())
     assert "default: mm.match's choice" in help_text
     assert json.dumps(help_text)  # plain text
+
+
+def test_program_without_solver_lets_match_choose_the_long_term_solver() -> None:
+    cohort = mm.example_cohort()
+    alone = mm.match(cohort)
+    long_term = mm.Program(cohort=cohort, circle_min=1).run(progress=False).long_term
+    assert long_term is not None
+    assert long_term.provenance.solver == alone.provenance.solver
+    assert long_term.metrics.total_score == pytest.approx(alone.metrics.total_score)
+    assert not any("does not optimise topic coverage" in n for n in long_term.notes)

@@ -16,9 +16,6 @@ from mentormatch.report import IdNames
 from mentormatch.rounds import Program, ProgramResult
 from mentormatch.solvers import DEFAULT_SOLVER, available
 
-#: The solver of a cohort with group make-up quotas when none is named (as mm.match).
-QUOTA_SOLVER = "ilp"
-
 __all__ = ["add_program_parser", "cmd_program", "format_program"]
 
 
@@ -31,8 +28,8 @@ def add_program_parser(sub: Any) -> None:
                    help="cohort JSON, or a survey export (.csv, .xlsx, .json)")
     add_reading_arguments(p)
     p.add_argument("--solver", choices=available(), default=None,
-                   help=f"solver of the matching rounds (default: {DEFAULT_SOLVER}; ilp when "
-                        "the cohort has group make-up quotas)")
+                   help="solver of the matching rounds (default: the long-term round "
+                        f"takes mm.match's choice, the buddy and task rounds {DEFAULT_SOLVER})")
     p.add_argument("--circle-min", type=int, default=3, help="smallest circle (default: 3)")
     p.add_argument("--circle-max", type=int, default=8, help="largest circle (default: 8)")
     p.add_argument("--peer-method", choices=["max_weight", "stable"], default="max_weight")
@@ -121,9 +118,7 @@ def cmd_program(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                       mentor_circles=args.mentor_circles,
                       mentor_circle_min=args.mentor_circle_min,
                       mentor_circle_max=args.mentor_circle_max)
-    # Only ilp keeps group make-up quotas: without --solver, a cohort with quotas runs it.
-    solver = args.solver or (QUOTA_SOLVER if cohort.quotas else DEFAULT_SOLVER)
-    result = program.run(solver=solver, read_report=read)  # kept in long_term's provenance
+    result = program.run(solver=args.solver, read_report=read)  # kept in long_term's provenance
     print(format_program(result), file=out)
     files: dict[Path, tuple[str, str]] = {}
     if args.out:

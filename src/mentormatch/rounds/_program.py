@@ -137,14 +137,16 @@ class Program(BaseModel):
     mentor_circle_min: int = Field(default=3, ge=1)
     mentor_circle_max: int = Field(default=8, ge=1)
 
-    def run(self, solver: str = DEFAULT_SOLVER, *, scorer: Scorer | None = None,
+    def run(self, solver: str | None = None, *, scorer: Scorer | None = None,
             progress: bool | None = None, **options: Any) -> ProgramResult:
         """Run every round in order and check the rules across rounds.
 
         Parameters
         ----------
-        solver : str, default=DEFAULT_SOLVER
-            Solver of the long-term, buddy and task rounds.
+        solver : str, optional
+            Solver of the long-term, buddy and task rounds. By default the
+            long-term round takes :func:`mentormatch.match`'s own choice (and
+            its note says why), and the buddy and task rounds ``DEFAULT_SOLVER``.
         scorer : Scorer, optional
             Scorer of the long-term round.
         progress : bool, optional
@@ -190,12 +192,14 @@ class Program(BaseModel):
             if self.buddies:
                 bar.stage("newcomer buddies")
                 buddies = match_buddies(cohort, mentors_of=mentors_of,
-                                        allow_mentor=self.buddy_can_be_mentor, solver=solver,
+                                        allow_mentor=self.buddy_can_be_mentor,
+                                        solver=solver or DEFAULT_SOLVER,
                                         history=self.history)
                 bar.update()
             if self.tasks:
                 bar.stage("task-focused matches")
-                tasks = match_tasks(cohort, long_term_loads=loads, solver=solver)
+                tasks = match_tasks(cohort, long_term_loads=loads,
+                                    solver=solver or DEFAULT_SOLVER)
                 bar.update()
             if self.mentor_circles:
                 bar.stage("mentors' peer circles")
