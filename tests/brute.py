@@ -64,3 +64,26 @@ def best_key(problem: mm.MatchProblem) -> tuple[int, int, float]:
 
 def same_key(a: tuple[int, int, float], b: tuple[int, int, float]) -> bool:
     return a[:2] == b[:2] and bool(np.isclose(a[2], b[2], rtol=0, atol=1e-9))
+
+
+def assert_solvers_reach_the_optimum(cohort: mm.Cohort, problem: mm.MatchProblem,
+                                     reference: mm.MatchProblem) -> None:
+    """Every solver's match passes ``mm.check``; exact ones reach ``reference``'s best.
+
+    ``problem`` is the cohort's own encoding, ``reference`` the same problem
+    built from the rules' definitions (the caller asserts they agree).
+    """
+    best = best_key(reference)
+    multi = bool((problem.demand > 1).any())
+    for solver in mm.solvers.available():
+        if solver == "coverage" or (multi and not mm.solvers.get(solver).capabilities
+                                    .multi_mentor):
+            continue
+        result = mm.match(cohort, solver=solver, objective="lexicographic"
+                          if solver in ("flow", "ilp") else None)
+        assert mm.check(result, problem).ok, (solver, mm.check(result, problem).violations)
+        if solver in ("flow", "ilp") or (solver == "hungarian" and not multi):
+            a = mm.Assignment.from_pairs(
+                problem, [cohort.mentee_ids.index(p.mentee) for p in result.pairs],
+                [cohort.mentor_ids.index(p.mentor) for p in result.pairs], solver=solver)
+            assert same_key(assignment_key(reference, a), best), solver

@@ -6,6 +6,7 @@ Python loops over the definitions, full sorts, no laziness.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -23,7 +24,14 @@ def prefers(values: np.ndarray, a: int, b: int) -> bool:
     return bool(values[a] > values[b] or (values[a] == values[b] and a < b))
 
 
-def brute_blocking(problem: mm.MatchProblem, pairs: Pairs) -> set[tuple[int, int]]:
+def plain_mentor_prefers(problem: mm.MatchProblem, j: int, a: int, b: int) -> bool:
+    """Whether mentor ``j`` prefers mentee ``a`` to ``b`` by their own view."""
+    return prefers(problem.mentor_prefs[:, j], a, b)
+
+
+def brute_blocking(problem: mm.MatchProblem, pairs: Pairs,
+                   mentor_prefers: Callable[[mm.MatchProblem, int, int, int], bool]
+                   = plain_mentor_prefers) -> set[tuple[int, int]]:
     """Blocking pairs straight from the definition (locked partners are never dropped)."""
     used = set(pairs)
     locked = {(int(i), int(j)) for i, j in problem.locked}
@@ -38,7 +46,7 @@ def brute_blocking(problem: mm.MatchProblem, pairs: Pairs) -> set[tuple[int, int
                 prefers(problem.mentee_prefs[i], j, b) for b in mine if (i, b) not in locked)
             theirs = [a for a, b in used if b == j]
             mentor_wants = len(theirs) < problem.capacity[j] or any(
-                prefers(problem.mentor_prefs[:, j], i, a) for a in theirs if (a, j) not in locked)
+                mentor_prefers(problem, j, i, a) for a in theirs if (a, j) not in locked)
             if mentee_wants and mentor_wants:
                 out.add((i, j))
     return out

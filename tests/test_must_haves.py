@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import mentormatch as mm
-from brute import assignment_key, best_key, same_key
+from brute import assert_solvers_reach_the_optimum
 from mentormatch.encode import build_problem
 from mentormatch.errors import ConstraintConflictError, InvalidInputError, UnknownIdError
 from mentormatch.scoring import default_scorer
@@ -85,20 +85,7 @@ def test_exact_solvers_reach_the_brute_force_optimum_under_the_rules(
     reference = reference_problem(cohort, rules)
     problem = build_problem(cohort, default_scorer().score(cohort))
     assert (problem.allowed == reference.allowed).all()
-    best = best_key(reference)
-    multi = bool((problem.demand > 1).any())
-    for solver in mm.solvers.available():
-        if solver == "coverage" or (multi and not mm.solvers.get(solver).capabilities
-                                    .multi_mentor):
-            continue
-        result = mm.match(cohort, solver=solver, objective="lexicographic"
-                          if solver in ("flow", "ilp") else None)
-        assert mm.check(result, problem).ok, (solver, mm.check(result, problem).violations)
-        if solver in ("flow", "ilp") or (solver == "hungarian" and not multi):
-            a = mm.Assignment.from_pairs(
-                problem, [cohort.mentee_ids.index(p.mentee) for p in result.pairs],
-                [cohort.mentor_ids.index(p.mentor) for p in result.pairs], solver=solver)
-            assert same_key(assignment_key(reference, a), best), solver
+    assert_solvers_reach_the_optimum(cohort, problem, reference)
 
 
 def site_cohort() -> mm.Cohort:

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 import mentormatch as mm
 from brute import feasible_assignments
 from mentormatch.encode import build_problem, priority_mask
-from stable_brute import Pairs, pairs_of, prefers, stable_problems
+from stable_brute import Pairs, brute_blocking, pairs_of, prefers, stable_problems
 
 SIDES = ("mentees", "mentors")
 
@@ -38,23 +38,8 @@ def mentor_prefers(problem: mm.MatchProblem, j: int, a: int, b: int) -> bool:
 
 def adjusted_blocking(problem: mm.MatchProblem, pairs: Pairs) -> set[tuple[int, int]]:
     """Blocking pairs from the definition, mentors ranking the priority group first."""
-    used = set(pairs)
-    locked = {(int(i), int(j)) for i, j in problem.locked}
-    n_e, n_r = problem.shape
-    out = set()
-    for i in range(n_e):
-        for j in range(n_r):
-            if not problem.allowed[i, j] or (i, j) in used:
-                continue
-            mine = [b for a, b in used if a == i]
-            mentee_wants = len(mine) < problem.demand[i] or any(
-                prefers(problem.mentee_prefs[i], j, b) for b in mine if (i, b) not in locked)
-            theirs = [a for a, b in used if b == j]
-            mentor_wants = len(theirs) < problem.capacity[j] or any(
-                mentor_prefers(problem, j, i, a) for a in theirs if (a, j) not in locked)
-            if mentee_wants and mentor_wants:
-                out.add((i, j))
-    return out
+    blocking: set[tuple[int, int]] = brute_blocking(problem, pairs, mentor_prefers)
+    return blocking
 
 
 def mentee_optimal(problem: mm.MatchProblem, stable: list[Pairs]) -> list[Pairs]:
