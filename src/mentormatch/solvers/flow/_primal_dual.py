@@ -130,10 +130,10 @@ def primal_dual(arcs: FlowArcs, cost: IntArray, supply: IntArray, *,
         phases += 1
         reduced = cost + potential[arcs.tail] - potential[arcs.head]
         room_up, room_down = arcs.upper - flow, flow - arcs.lower
-        weight = np.concatenate([
-            np.where(room_up > 0, np.maximum(reduced, 0), -1),
-            np.where(room_down > 0, np.maximum(-reduced, 0), -1)]).astype(np.float64)
-        weight[weight < 0] = np.inf
+        weight = np.full(2 * n_arcs, np.inf)
+        up, down = room_up > 0, room_down > 0
+        weight[:n_arcs][up] = np.maximum(reduced[up], 0)
+        weight[n_arcs:][down] = np.maximum(-reduced[down], 0)
         distance = dijkstra(layout.graph(weight), directed=True, indices=surplus,
                             min_only=True)
         shortage = distance[balance < 0]
@@ -186,10 +186,11 @@ class _Layout:
         cols = np.concatenate([arcs.head, arcs.tail, nodes, np.full(n, n + 1)])
         self._n = n
         self._width = np.int64(n + 2)
-        self._keys = rows * self._width + cols
-        self._order = np.argsort(self._keys, kind="stable")
+        keys = rows * self._width + cols
+        self._order = np.argsort(keys, kind="stable")
         self._rows = rows[self._order]
         self._cols = cols[self._order]
+        self._sorted_keys = keys[self._order]
         self._n_graph = 2 * arcs.tail.size  # entries of the residual graph proper
         # The residual graph keeps all its entries (an absent residual arc weighs inf,
         # which Dijkstra never relaxes), so its structure is built once.
@@ -232,7 +233,7 @@ class _Layout:
             flows = csr_array((flows.data[order], flows.indices[order], flows.indptr),
                               shape=flows.shape)
             keys = keys[order]
-        at = np.searchsorted(keys, self._keys[self._order[keep]])
+        at = np.searchsorted(keys, self._sorted_keys[keep])
         out = np.zeros(capacity.size, dtype=np.int64)
         out[self._order[keep]] = np.asarray(flows.data, dtype=np.int64)[at]
         return out
