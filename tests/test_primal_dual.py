@@ -81,6 +81,55 @@ def test_engine_equals_the_lp_optimum_and_proves_it(net: Net) -> None:
     assert (reduced[flow > arcs.lower] <= 0).all()
 
 
+@settings(max_examples=200, deadline=None)
+@given(networks(), st.booleans(), st.integers(0, 2**16))
+def test_engine_is_exact_on_wide_costs(net: Net, tied: bool, seed: int) -> None:
+    # Costs up to a million (tied or not): many distance levels per phase.
+    n, tail, head, lower, upper, cost, supply = net
+    rng = np.random.default_rng(seed)
+    wide = cost * (200_000 if tied else rng.integers(1, 200_001, cost.size))
+    arcs = FlowArcs.of(int(n), tail, head, lower, upper)
+    result = primal_dual(arcs, arcs.costs(wide.astype(np.int64)), supply)
+    best = lp_optimum(int(n), tail, head, lower, upper, wide, supply)
+    assert result.feasible == (best is not None)
+    if best is not None:
+        assert int(arcs.costs(wide.astype(np.int64)) @ result.flow) == round(best)
+
+
+@st.composite
+def wide_cost_problems(draw: st.DrawFn) -> mm.MatchProblem:
+    """Problems with enough units that the backend scales costs of up to a million."""
+    rng = np.random.default_rng(draw(st.integers(0, 2**16)))
+    n_e, n_r = draw(st.integers(21, 32)), draw(st.integers(4, 12))
+    top = draw(st.sampled_from([10**3, 10**6]))
+    scores = rng.integers(-top // 10, top, (n_e, n_r)).astype(np.float64)
+    if draw(st.booleans()):  # ties: a few distinct wide values
+        scores = rng.choice(scores.ravel()[:5], (n_e, n_r))
+    allowed = rng.random((n_e, n_r)) < draw(st.sampled_from([0.4, 0.8, 1.0]))
+    capacity = rng.integers(0, draw(st.sampled_from([7, 30])), n_r)
+    min_load = np.zeros(n_r, dtype=np.int64)
+    if draw(st.booleans()):
+        min_load = np.minimum(capacity, rng.integers(0, 2, n_r))
+    return mm.MatchProblem(scores=scores, demand=rng.integers(2, 4, n_e), capacity=capacity,
+                           allowed=allowed, min_load=min_load)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(wide_cost_problems(), st.booleans())
+def test_cost_scaled_backend_equals_ortools_on_wide_costs(problem: mm.MatchProblem,
+                                                          lexicographic: bool) -> None:
+    # The backend alone (no certificate to repair it): the same optimal cost as OR-Tools.
+    pytest.importorskip("ortools")
+    network = build_network(problem, "lexicographic" if lexicographic else "saturate")
+    theirs = run_backend(network, "ortools", lexicographic)
+    ours = run_backend(network, "primal-dual", lexicographic)
+    assert (ours.flow is None) == (theirs.flow is None)
+    if ours.flow is None or theirs.flow is None:
+        return
+    assert int(network.level @ ours.flow) == int(network.level @ theirs.flow) or not lexicographic
+    assert float(network.cost @ ours.flow) == float(network.cost @ theirs.flow)
+
+
 @st.composite
 def larger_problems(draw: st.DrawFn) -> mm.MatchProblem:
     """Problems wider than the first core (so pricing runs), with ties, locks, min loads."""

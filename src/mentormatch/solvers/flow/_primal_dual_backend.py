@@ -99,15 +99,12 @@ def run_primal_dual(network: Network, lexicographic: bool) -> PrimalDualFlow:
     potential: IntArray | None = None
     phases = rounds = 0
     pricer = _Pricer(network, costs.arc[:n_pair], core)
+    arcs = _core_arcs(network, base, core)
     for stage in range(costs.stages + 1):
         divisor = _RATIO ** (costs.stages - stage)
         pair_cost = pricer.at(divisor)
         join = np.zeros(0, dtype=np.int64)
         while True:
-            arcs = FlowArcs.of(network.n_nodes, np.concatenate([base[0], network.tail[core]]),
-                               np.concatenate([base[1], network.head[core]]),
-                               np.concatenate([base[2], network.lower[core]]),
-                               np.concatenate([base[3], network.upper[core]]))
             cost = arcs.costs(np.concatenate([base[4] // divisor, pair_cost[core]]))
             if flow is not None and potential is not None:
                 if join.size:  # joining arcs start full, before the split arcs' halves
@@ -126,6 +123,7 @@ def run_primal_dual(network: Network, lexicographic: bool) -> PrimalDualFlow:
             rounds += 1
             pricer.add(join)
             core = np.concatenate([core, join])
+            arcs = _core_arcs(network, base, core)
     assert flow is not None and potential is not None
     if not result.feasible or flow[:needy.size].any():  # no feasible flow
         return _answer(network, None, potential, costs, phases, rounds)
@@ -133,6 +131,18 @@ def run_primal_dual(network: Network, lexicographic: bool) -> PrimalDualFlow:
     out[n_pair:] = flow[needy.size:base[0].size]
     out[core] = flow[base[0].size:arcs.n_input]
     return _answer(network, out, potential, costs, phases, rounds)
+
+
+def _core_arcs(network: Network, base: tuple[IntArray, ...], core: IntArray) -> FlowArcs:
+    """Return the base arcs (dear, source and sink arcs), then the core's pair arcs.
+
+    Built anew only when the core grows: a stage that keeps the core keeps
+    the arcs and the sparse layout cached on them.
+    """
+    return FlowArcs.of(network.n_nodes, np.concatenate([base[0], network.tail[core]]),
+                       np.concatenate([base[1], network.head[core]]),
+                       np.concatenate([base[2], network.lower[core]]),
+                       np.concatenate([base[3], network.upper[core]]))
 
 
 def _needy(network: Network) -> IntArray:
