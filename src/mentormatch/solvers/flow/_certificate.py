@@ -112,14 +112,19 @@ def certify_network(network: Network, flow: IntArray, max_cycles: int = 10_000,
     """
     n_nodes = network.n_nodes
     tolerance = _REL_TOL * max(1.0, float(np.abs(network.cost).max(initial=0.0)))
+    sweeps = 0
     if start is not None and start[0].shape == (n_nodes,) and start[1].shape == (n_nodes,):
         level = np.array(start[0], dtype=np.int64)
         value = np.array(start[1], dtype=np.float64)
-        if _settled(network, flow, level, value, tolerance):
-            return NetworkCertificate(level, value, 0, 0, tolerance, True)
+    elif not network.level.any():
+        # One cost key only: the same shortest distances, found by sweeps (below).
+        level = np.zeros(n_nodes, dtype=np.int64)
+        value, sweeps = _single_key_distances(network, flow, tolerance)
     else:
         level = np.zeros(n_nodes, dtype=np.int64)
         value = np.zeros(n_nodes, dtype=np.float64)
+    if (start is not None or sweeps) and _settled(network, flow, level, value, tolerance):
+        return NetworkCertificate(level, value, 0, sweeps, tolerance, True)
     graph = _ResidualGraph.of(network)
     predecessor = np.full(n_nodes, -1, dtype=np.int64)
     frontier = np.arange(n_nodes)
@@ -148,6 +153,46 @@ def certify_network(network: Network, flow: IntArray, max_cycles: int = 10_000,
         frontier = np.union1d(frontier, graph.tail[cycle])
         predecessor[:] = -1
         since_cancel = 0
+
+
+def _single_key_distances(network: Network, flow: IntArray, tolerance: float,
+                          max_sweeps: int = 200) -> tuple[FloatArray, int]:
+    """Shortest residual distances from a virtual root (0 to every node), levels all zero.
+
+    Bellman-Ford by sweeps: the mentors and hubs whose distance fell push along
+    their residual arcs, then the mentees do, so a sweep follows a path two arcs
+    on (the graph is bipartite but for the hubs). The distances come out as the
+    general search's would; they are a start only: :func:`_settled` is the proof,
+    and a negative cycle (no end after ``max_sweeps``) is left to the general search.
+    Returns the distances and the sweeps run.
+    """
+    n_nodes, n_e = network.n_nodes, network.n_mentees
+    forward, backward = flow < network.upper, flow > network.lower
+    tail = np.concatenate([network.tail[forward], network.head[backward]])
+    head = np.concatenate([network.head[forward], network.tail[backward]])
+    cost = np.concatenate([network.cost[forward], -network.cost[backward]])
+    order = np.argsort(tail, kind="stable")
+    tail, head, cost = tail[order], head[order], cost[order]
+    indptr = np.searchsorted(tail, np.arange(n_nodes + 1))
+    is_mentee = np.arange(n_nodes) < n_e
+    value = np.zeros(n_nodes, dtype=np.float64)
+    fell = np.ones(n_nodes, dtype=bool)
+    sweeps = 0
+    while fell.any() and sweeps < max_sweeps:
+        sweeps += 1
+        for side in (~is_mentee, is_mentee):
+            nodes = np.flatnonzero(fell & side)
+            fell[nodes] = False
+            starts = indptr[nodes]
+            counts = indptr[nodes + 1] - starts
+            arcs = np.repeat(starts - (np.cumsum(counts) - counts), counts) + np.arange(
+                int(counts.sum()))
+            best = np.full(n_nodes, np.inf)
+            np.minimum.at(best, head[arcs], value[tail[arcs]] + cost[arcs])
+            lower = best < value - tolerance
+            value[lower] = best[lower]
+            fell |= lower
+    return value, sweeps
 
 
 def _relax(graph: _ResidualGraph, flow: IntArray, frontier: IntArray, level: IntArray,
