@@ -108,23 +108,25 @@ def certify_network(network: Network, flow: IntArray, max_cycles: int = 10_000,
     ``flow`` is updated in place. Bellman-Ford by rounds from a virtual root at
     distance 0 (Jacobi order, only arcs leaving nodes changed in the last round),
     or label-correcting from ``start`` node potentials (a previous proof on the
-    same nodes: only what changed since has to settle).
+    same nodes: only what changed since has to settle). A network with one cost
+    key (all levels zero: "saturate", "score") first tries the faster sweeps of
+    :func:`_single_key_sweeps`; the general rounds run only if they leave no proof.
     """
     n_nodes = network.n_nodes
     tolerance = _REL_TOL * max(1.0, float(np.abs(network.cost).max(initial=0.0)))
-    sweeps = 0
     if start is not None and start[0].shape == (n_nodes,) and start[1].shape == (n_nodes,):
         level = np.array(start[0], dtype=np.int64)
         value = np.array(start[1], dtype=np.float64)
-    elif not network.level.any():
-        # One cost key only: the same shortest distances, found by sweeps (below).
-        level = np.zeros(n_nodes, dtype=np.int64)
-        value, sweeps = _single_key_distances(network, flow, tolerance)
+        if _settled(network, flow, level, value, tolerance):
+            return NetworkCertificate(level, value, 0, 0, tolerance, True)
     else:
         level = np.zeros(n_nodes, dtype=np.int64)
         value = np.zeros(n_nodes, dtype=np.float64)
-    if (start is not None or sweeps) and _settled(network, flow, level, value, tolerance):
-        return NetworkCertificate(level, value, 0, sweeps, tolerance, True)
+    if not network.level.any() and not level.any():
+        # One cost key only: the same shortest distances, found faster by sweeps (below).
+        sweeps = _single_key_sweeps(network, flow, value, tolerance)
+        if _settled(network, flow, level, value, tolerance):
+            return NetworkCertificate(level, value, 0, sweeps, tolerance, True)
     graph = _ResidualGraph.of(network)
     predecessor = np.full(n_nodes, -1, dtype=np.int64)
     frontier = np.arange(n_nodes)
@@ -155,16 +157,19 @@ def certify_network(network: Network, flow: IntArray, max_cycles: int = 10_000,
         since_cancel = 0
 
 
-def _single_key_distances(network: Network, flow: IntArray, tolerance: float,
-                          max_sweeps: int = 200) -> tuple[FloatArray, int]:
-    """Shortest residual distances from a virtual root (0 to every node), levels all zero.
+def _single_key_sweeps(network: Network, flow: IntArray, value: FloatArray, tolerance: float,
+                       max_sweeps: int = 200) -> int:
+    """Lower ``value`` (in place) to shortest residual distances, levels all zero.
+
+    From zeros, the distances from a virtual root with a 0 arc to every node;
+    from a start's potentials, only what changed since has to settle.
 
     Bellman-Ford by sweeps: the mentors and hubs whose distance fell push along
     their residual arcs, then the mentees do, so a sweep follows a path two arcs
     on (the graph is bipartite but for the hubs). The distances come out as the
     general search's would; they are a start only: :func:`_settled` is the proof,
     and a negative cycle (no end after ``max_sweeps``) is left to the general search.
-    Returns the distances and the sweeps run.
+    Returns the sweeps run.
     """
     n_nodes, n_e = network.n_nodes, network.n_mentees
     forward, backward = flow < network.upper, flow > network.lower
@@ -175,7 +180,6 @@ def _single_key_distances(network: Network, flow: IntArray, tolerance: float,
     tail, head, cost = tail[order], head[order], cost[order]
     indptr = np.searchsorted(tail, np.arange(n_nodes + 1))
     is_mentee = np.arange(n_nodes) < n_e
-    value = np.zeros(n_nodes, dtype=np.float64)
     fell = np.ones(n_nodes, dtype=bool)
     sweeps = 0
     while fell.any() and sweeps < max_sweeps:
@@ -192,7 +196,7 @@ def _single_key_distances(network: Network, flow: IntArray, tolerance: float,
             lower = best < value - tolerance
             value[lower] = best[lower]
             fell |= lower
-    return value, sweeps
+    return sweeps
 
 
 def _relax(graph: _ResidualGraph, flow: IntArray, frontier: IntArray, level: IntArray,
