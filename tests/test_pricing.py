@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from threadpoolctl import threadpool_info
 
 import mentormatch as mm
 import mentormatch.large._pricing as pricing
@@ -145,3 +146,30 @@ def test_fluid_prices_are_seeded_and_price_the_contested_mentors():
     # Too few mentees to sample: no prices, no rooms.
     small = pricing._fluid_prices(setup, scanner, rows[:300], 0.1, 7, 1.0)
     assert not small.price.any() and small.room is None
+
+
+@pytest.mark.parametrize("n_rows", [40, 400])
+def test_every_scanner_pass_holds_blas_to_one_thread(n_rows: int) -> None:
+    # A few blocks run on the calling thread, many on the pool: BLAS threads
+    # on 32-row products cost several times the work in both.
+    c = make_cohort(n_rows, 20, seed=1, profile="national")
+    scanner = _setup(c).scanner(0)
+
+    def blas_threads(block: np.ndarray) -> int:
+        return max((p["num_threads"] for p in threadpool_info() if p["user_api"] == "blas"),
+                   default=1)
+
+    assert set(scanner._each_block(np.arange(n_rows, dtype=np.int64), blas_threads)) == {1}
+
+
+def test_rounds_and_phase_seconds_land_in_provenance() -> None:
+    c = make_cohort(600, 120, seed=3, profile="national")
+    r = match_candidates(c, "flow", k=2)
+    info = r.provenance.solver_info["candidates"]
+    assert info["certified"] is True
+    assert info["rounds"] >= 1
+    assert len(info["added"]) == len(info["solve_seconds"]) == info["rounds"]
+    assert info["added"][-1] == 0
+    assert set(info["seconds"]) == {"sample", "pool", "solve", "price"}
+    assert all(v >= 0 for v in info["seconds"].values())
+    assert sum(info["solve_seconds"]) == pytest.approx(info["seconds"]["solve"], abs=0.01)

@@ -139,16 +139,19 @@ class Scanner:
                     progress: Progress | None = None) -> list[_T]:
         """``work`` on every block of ``rows``, on :data:`_WORKERS` threads.
 
-        numpy releases the GIL in the heavy calls; BLAS is held to one thread
-        meanwhile so that the threads do not oversubscribe the cores.
+        numpy releases the GIL in the heavy calls. BLAS is held to one thread
+        throughout: a block's products are too small to share (on a few
+        blocks, BLAS threads cost ten times the work), and on
+        :data:`_WORKERS` threads they would oversubscribe the cores.
         """
         blocks = [rows[lo:lo + _BLOCK_ROWS] for lo in range(0, rows.size, _BLOCK_ROWS)]
         out: list[_T] = []
         if len(blocks) < 4 * _WORKERS:
-            for block in blocks:
-                out.append(work(block))
-                if progress is not None:
-                    progress.update(block.size)
+            with threadpool_limits(limits=1):
+                for block in blocks:
+                    out.append(work(block))
+                    if progress is not None:
+                        progress.update(block.size)
             return out
         with threadpool_limits(limits=1), ThreadPoolExecutor(_WORKERS) as pool:
             for block, result in zip(blocks, pool.map(work, blocks), strict=True):
