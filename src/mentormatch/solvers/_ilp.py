@@ -568,7 +568,8 @@ def solve_ilp(problem: MatchProblem, *,
         ``exact`` (same), ``mip_gap`` (of the level that stopped; 0.0 when
         optimal), ``levels``, ``values`` and ``bounds`` (per solved level:
         value reached, HiGHS's bound), ``tolerance`` (per level, the shortfall
-        ``exact`` allows: module notes), ``stopped_at``, ``solves``, ``retries``,
+        ``exact`` allows: module notes), ``stopped_at``, ``solves`` (MILPs run),
+        ``retries``, ``flow_levels`` (the levels flow settled: module notes),
         ``tie_break_done`` (False when only the tie-break ran out) and ``backend``.
 
     Raises
