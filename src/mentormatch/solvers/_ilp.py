@@ -608,20 +608,21 @@ def solve_ilp(problem: MatchProblem, *,
                             "leadership_limit": leadership_limit, "same_group": same_group,
                             "levels": names, "backend": "scipy.optimize.milp (HiGHS)"}
     if model.n_x == 0:  # no pair to decide
-        if (problem.min_load > 0).any():
-            raise InfeasibleError(_explain_infeasible(problem))
-        info.update(status="optimal", optimal=True, exact=True, mip_gap=0.0, values={},
-                    bounds={}, tolerance={}, stopped_at=None, solves=0, flow_levels=[])
-        return Assignment.from_pairs(problem, [], [], solver="ilp", info=info)
+        return _no_pairs(problem, info)
     assert [lv.name for lv in levels] == names
-    flowable = (objective != "score" and same_group is None and not _has_priority(problem)
-                and not problem.quotas
-                and not (leadership_limit is not None
-                         and _leader_edges(problem.attributes, ee, rr).any()))
-    settled = _flow_settled(problem, model, levels, ee, rr) if flowable else None
+    settled = _flow_settled(problem, model, levels, ee, rr, leadership_limit)
     v, report = _solve_levels(problem, model, levels, time_limit, settled, began)
     x = v[: model.n_x] > 0.5
     return Assignment.from_pairs(problem, ee[x], rr[x], solver="ilp", info={**info, **report})
+
+
+def _no_pairs(problem: MatchProblem, info: dict[str, Any]) -> Assignment:
+    """Return the empty answer when no pair is admissible (infeasible with minimum loads)."""
+    if (problem.min_load > 0).any():
+        raise InfeasibleError(_explain_infeasible(problem))
+    info.update(status="optimal", optimal=True, exact=True, mip_gap=0.0, values={},
+                bounds={}, tolerance={}, stopped_at=None, solves=0, flow_levels=[])
+    return Assignment.from_pairs(problem, [], [], solver="ilp", info=info)
 
 
 @dataclass(frozen=True)
@@ -633,8 +634,13 @@ class _Settled:
 
 
 def _flow_settled(problem: MatchProblem, model: _Model, levels: list[_Level], ee: IntArray,
-                  rr: IntArray) -> _Settled | None:
-    """Return the levels flow's answer settles (module notes), or None if flow is unproved."""
+                  rr: IntArray, leadership_limit: int | None) -> _Settled | None:
+    """Return the levels flow's answer settles (module notes); None if flow cannot run."""
+    names = [lv.name for lv in levels]
+    # Priority comes before mentees, the division rule between mentees and pairs.
+    if names[:2] != ["mentees", "pairs"] or problem.quotas or (
+            leadership_limit is not None and _leader_edges(problem.attributes, ee, rr).any()):
+        return None
     try:
         flow = solve_flow(problem)
     except InfeasibleError:
@@ -645,8 +651,6 @@ def _flow_settled(problem: MatchProblem, model: _Model, levels: list[_Level], ee
     raw = np.zeros(model.n_vars)
     raw[np.searchsorted(ee * n_r + rr, flow.mentee_idx * n_r + flow.mentor_idx)] = 1.0
     v = model.clean(raw)
-    names = [lv.name for lv in levels]
-    assert names[:2] == ["mentees", "pairs"]
     n = 2
     if names[n] == "coverage":
         z = levels[n].c != 0  # the topics some admissible mentor offers
