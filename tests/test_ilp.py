@@ -15,6 +15,7 @@ import mentormatch as mm
 from brute import assignment_key, best_key, feasible_assignments
 from mentormatch.encode import build_problem
 from mentormatch.errors import InfeasibleError, InvalidInputError
+from mentormatch.problem import GroupQuota
 from mentormatch.scoring import default_scorer
 from mentormatch.solvers._ilp import mentee_scores, worst_off
 from strategies import problems
@@ -405,12 +406,11 @@ def test_a_level_cut_short_reports_its_gap_and_bound(monkeypatch: pytest.MonkeyP
     import scipy.optimize
 
     real = scipy.optimize.milp
-    calls: list[int] = []
 
     def stopped_third(*args: Any, **kwargs: Any) -> Any:
         res = real(*args, **kwargs)
-        calls.append(1)
-        if len(calls) == 3:
+        fixed = kwargs["constraints"][1:]  # the rows keeping the levels done (flow's or not)
+        if fixed and fixed[0].A.shape[0] == 2:  # mentees and pairs kept: the coverage level
             return SimpleNamespace(status=1, x=res.x, mip_gap=0.25, message="Time limit",
                                    mip_dual_bound=res.fun - 100.0)
         return res
@@ -509,3 +509,15 @@ def test_mentee_scores_and_worst_off_agree_with_definition() -> None:
     a = mm.Assignment.from_pairs(p, [0, 1], [1, 2], solver="manual")
     assert mentee_scores(p, a).tolist() == [0.2, 0.3]
     assert worst_off(p, a) == 0.2
+
+
+def test_maxmin_with_a_quota_reads_the_mentees_own_pairs() -> None:
+    # The quota's helper binaries come before the mentee ones: the worst-off value
+    # must still be computed from each mentee's pairs (was an IndexError).
+    quota = GroupQuota(label=np.array([1, 1, 1, 1]), n_values=2, mentors=np.array([True]),
+                       no_lone=True, name="a rule")
+    p = mm.MatchProblem(scores=[[0.5], [0.4], [0.9], [0.8]], demand=[0, 0, 1, 1],
+                        capacity=[2], quotas=(quota,))
+    a = mm.solve(p, solver="ilp", objective="maxmin")
+    assert sorted(a.mentee_idx.tolist()) == [2, 3]
+    assert a.info["values"]["worst_off"] == pytest.approx(0.8)
