@@ -168,3 +168,15 @@ def test_a_mentee_rule_answered_by_a_mentor_is_reported_not_read(tmp_path: Path)
     assert cohort.must_haves == ()
     assert [e.message for e in report.warnings] == [
         "'r1' is not a mentee: the mentee's must-have 'same site' is not read"]
+
+
+def test_a_rule_not_read_is_reported_at_its_own_file_row_and_column(tmp_path: Path) -> None:
+    mentees, mentors = tmp_path / "mentees.csv", tmp_path / "mentors.csv"
+    mentees.write_text("ID,Topics\ne1,research\ne2,research\n", encoding="utf-8")
+    mentors.write_text("ID,Topics,Must-haves\nr1,research,Same site\n", encoding="utf-8")
+    cohort, report = mm.read_survey(
+        mentees, mm.SurveySchema(defaults={"capacity": 1, "demand": 1}), mentors_path=mentors,
+        report=True)
+    assert cohort.must_haves == ()
+    [entry] = report.find("must-have")
+    assert (entry.file, entry.row, entry.column) == ("mentors.csv", 2, "Must-haves")
