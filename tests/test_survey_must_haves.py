@@ -180,3 +180,26 @@ def test_a_rule_not_read_is_reported_at_its_own_file_row_and_column(tmp_path: Pa
     assert cohort.must_haves == ()
     [entry] = report.find("must-have")
     assert (entry.file, entry.row, entry.column) == ("mentors.csv", 2, "Must-haves")
+
+
+def test_an_answer_mapped_to_several_topics_or_tracks_states_each(tmp_path: Path) -> None:
+    path = tmp_path / "survey.csv"
+    path.write_text("ID,Role,Topics,Mentor must offer,Mentee tracks accepted\n"
+                    "e1,mentee,research,Research stuff,\nr1,mentor,research;qi,,Doctors\n",
+                    encoding="utf-8")
+    schema = mm.SurveySchema(defaults={"capacity": 1, "demand": 1}, values={
+        "must_offer": {"Research stuff": ["research", "qi"]},
+        "mentee_tracks": {"Doctors": ["PhD", "MD"]}})
+    cohort, _ = mm.read_survey(path, schema, report=True)
+    assert [str(r) for r in cohort.must_haves] == [
+        "e1's must-have: mentor must offer research", "e1's must-have: mentor must offer qi",
+        "r1's must-have: mentee track must be phd or md"]
+
+
+def test_an_answer_mapped_to_no_career_stage_is_refused_by_the_schema() -> None:
+    with pytest.raises(InvalidInputError, match=r"values\['mentee_stages'\]\['Junior'\]"):
+        mm.SurveySchema(values={"mentee_stages": {"Junior": "rookie"}})
+    with pytest.raises(InvalidInputError, match=r"expected early, mid or late"):
+        mm.SurveySchema(values={"mentee_stages": {"Any": ["early", "rookie"]}})
+    assert mm.SurveySchema(values={"mentee_stages": {"Any": ["early", "mid"]},
+                                   "must_haves": {"Both": ["same site", "same division"]}})

@@ -67,30 +67,26 @@ def read_rules(answers: dict[str, list[tuple[str, str]]], questions: list[tuple[
                 if not hit:
                     note("info", column, f"{answer!r} states no must-have")
                 continue
-            text = str(value) if hit else answer
-            try:
-                if field == "must_haves":
-                    out.append((role, column, parse_must_have(text)))
-                elif field == "must_offer":
-                    topic = vocab.canonical(text, where=column) if vocab else text
-                    out.append((role, column, MustHave(kind="mentor_offers", topic=topic)))
-                elif field == "mentee_stages":
-                    words = key(text).split()
-                    stage = STAGE_WORDS.get(words[0]) if words else None
-                    if stage is None:
-                        problem(column, f"unknown career stage {answer!r}; expected early, mid "
-                                        "or late (or map answers with values={'mentee_stages'"
-                                        ": ...})")
-                    else:
-                        values.append(stage)
-                        columns.append(column)
+            # a map may name several topics or tracks for one answer: each is stated
+            texts = ([str(v) for v in value] if isinstance(value, list | tuple)
+                     else [str(value)]) if hit else [answer]
+            for text in texts:
+                try:
+                    found = _read_one(field, text, vocab, column)
+                except MentorMatchError as exc:
+                    hint = (f" (map answers to rules with values={{{field!r}: {{{answer!r}: "
+                            "'same site'}})" if field == "must_haves" else "")
+                    problem(column, f"{exc}{hint}")
+                    continue
+                if isinstance(found, MustHave):
+                    out.append((role, column, found))
+                elif found is None:
+                    problem(column, f"unknown career stage {answer!r}; expected early, mid "
+                                    "or late (or map answers with values={'mentee_stages': "
+                                    "...})")
                 else:
-                    values.append(text)
+                    values.append(found)
                     columns.append(column)
-            except MentorMatchError as exc:
-                hint = (f" (map answers to rules with values={{{field!r}: {{{answer!r}: "
-                        "'same site'}})" if field == "must_haves" else "")
-                problem(column, f"{exc}{hint}")
         if values:
             kind = "mentee_track" if field == "mentee_tracks" else "mentee_stage"
             out.append((role, " + ".join(dict.fromkeys(columns)),
@@ -102,3 +98,17 @@ def read_rules(answers: dict[str, list[tuple[str, str]]], questions: list[tuple[
         elif flag:
             out.append(("mentee", column, parse_must_have(phrase)))
     return out
+
+
+def _read_one(field: str, text: str, vocab: TopicVocabulary | None,
+              column: str) -> MustHave | str | None:
+    """Read one answer of a rule field: a rule, a track or stage (None: not a stage)."""
+    if field == "must_haves":
+        return parse_must_have(text)
+    if field == "must_offer":
+        topic = vocab.canonical(text, where=column) if vocab else text
+        return MustHave(kind="mentor_offers", topic=topic)
+    if field == "mentee_stages":
+        words = key(text).split()
+        return STAGE_WORDS.get(words[0]) if words else None
+    return text
