@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 from numpy.typing import NDArray
@@ -159,6 +160,12 @@ class MustHaveMask:
         cols = np.asarray(cols, dtype=np.int64)
         out = np.ones((rows.size, cols.size), dtype=bool)
         for k, applies in enumerate(self.rows):
+            owner = self.cols[k]
+            if owner is not None:  # a mentor's rule: only that mentor's column can break it
+                at = np.flatnonzero(cols == owner)
+                if at.size:
+                    out[:, at] &= self._holds(k, rows, cols[at])
+                continue
             if applies is None:
                 out &= self.passes(k, rows, cols)
                 continue
@@ -175,6 +182,42 @@ class MustHaveMask:
     def for_mentee(self, i: int) -> tuple[int, ...]:
         """Return the indices of the rules that apply to mentee ``i``."""
         return tuple(k for k, applies in enumerate(self.rows) if applies is None or applies[i])
+
+    def for_pair(self, i: int, j: int) -> tuple[int, ...]:
+        """Return the indices of the rules that bind the pair of mentee ``i`` and mentor ``j``.
+
+        Those of every pair, mentee ``i``'s own and mentor ``j``'s own, in rule order;
+        looked up, not searched, so checking many pairs against many owned rules stays
+        linear.
+
+        Examples
+        --------
+        >>> import mentormatch as mm
+        >>> c = mm.Cohort(mentees=[mm.Mentee(id="e1")], mentors=[mm.Mentor(id="r1"),
+        ...               mm.Mentor(id="r2")], must_haves=["same site", mm.MustHave.parse(
+        ...               "mentee track must be phd", mentor="r2")])
+        >>> musts = MustHaveMask.of(c)
+        >>> musts.for_pair(0, 0), musts.for_pair(0, 1)
+        ((0,), (0, 1))
+        """
+        everyone, of_mentee, of_mentor = self._owned
+        return tuple(sorted((*everyone, *of_mentee.get(i, ()), *of_mentor.get(j, ()))))
+
+    @cached_property
+    def _owned(self) -> tuple[list[int], dict[int, list[int]], dict[int, list[int]]]:
+        """Rule indices: program-wide, by mentee index, by mentor index."""
+        everyone: list[int] = []
+        of_mentee: dict[int, list[int]] = {}
+        of_mentor: dict[int, list[int]] = {}
+        for k, (applies, owner) in enumerate(zip(self.rows, self.cols, strict=True)):
+            if owner is not None:
+                of_mentor.setdefault(owner, []).append(k)
+            elif applies is None:
+                everyone.append(k)
+            else:
+                for i in np.flatnonzero(applies).tolist():
+                    of_mentee.setdefault(i, []).append(k)
+        return everyone, of_mentee, of_mentor
 
     def why_none(self, cohort: Cohort, i: int) -> str:
         """Say why no mentor meets all of mentee ``i``'s must-haves, naming who comes closest.
