@@ -268,3 +268,20 @@ def test_a_locked_pair_is_checked_against_its_own_rules_only(
                                                       "breaks the must-have 'r3's must-have"):
         mm.Cohort(mentees=base.mentees, mentors=base.mentors, must_haves=base.must_haves,
                   locked=[("e0", "r3")])
+
+
+def test_when_every_mentor_refuses_by_its_own_rule_no_mentor_is_said_to_accept() -> None:
+    mentors = [mm.Mentor(id=f"r{j}", site="A", topics=["research"] if j == 2 else [])
+               for j in range(5)]
+    e1 = mm.Mentee(id="e1", track="postdoc", site="A")
+    phd_only = [mm.MustHave.parse("mentee track must be phd", mentor=f"r{j}") for j in range(5)]
+    cohort = mm.Cohort(mentees=[e1], mentors=mentors, must_haves=phd_only)
+    why = mm.models.MustHaveMask.of(cohort).why_none(cohort, 0)
+    assert why == ("no mentor meets all of e1's must-haves: no mentor accepts them: r0 takes "
+                   "only mentees whose track is phd, r1 takes only mentees whose track is phd,"
+                   " r2 takes only mentees whose track is phd, and 2 more")
+    research = mm.MustHave.parse("mentor must offer research", mentee="e1")
+    cohort = mm.Cohort(mentees=[e1], mentors=mentors, must_haves=[*phd_only, research])
+    why = mm.models.MustHaveMask.of(cohort).why_none(cohort, 0)
+    assert why == ("no mentor meets all of e1's must-haves: only r2 offers research, and r2 "
+                   "takes only mentees whose track is phd")

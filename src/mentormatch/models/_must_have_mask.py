@@ -244,19 +244,24 @@ class MustHaveMask:
             return head + "the cohort has no mentors"
         ks = self.for_mentee(i)
         row, cols = np.array([i]), np.arange(len(r_ids))
-        passing = {k: np.flatnonzero(self.passes(k, row, cols)[0]) for k in ks}
-        # The scarcest rule first; on a tie the mentee's own must-have before a program-wide one.
-        k = min(ks, key=lambda q: (passing[q].size, self.rules[q].mentee is None, q))
+        mentee = cohort.mentees[i]
+        shared = [k for k in ks if self.cols[k] is None]
+        if not shared:  # only mentors' own rules: each mentor refuses by its rule
+            refused = [f"{r_ids[j]} {self.rules[k].failure(mentee, cohort.mentors[j])}"
+                       for k in ks if (j := self.cols[k]) is not None
+                       and not self.passes(k, row, np.array([j]))[0, 0]]
+            more = f", and {len(refused) - 3} more" if len(refused) > 3 else ""
+            return head + "no mentor accepts them: " + ", ".join(refused[:3]) + more
+        passing = {k: np.flatnonzero(self.passes(k, row, cols)[0]) for k in shared}
+        # The scarcest rule first; on a tie the mentee's own must-have before a program-wide
+        # one. A mentor's rule is never the scarcest: every other mentor meets it.
+        k = min(shared, key=lambda q: (passing[q].size, self.rules[q].mentee is None, q))
         rule, who = self.rules[k], passing[k]
         if who.size == 0:
-            owner = self.cols[k]
-            because = ("" if owner is None else f": {r_ids[owner]} "
-                       f"{rule.failure(cohort.mentees[i], cohort.mentors[owner])}")
-            return head + f"no mentor {rule.success()}" + because
+            return head + f"no mentor {rule.success()}"
         verb, _, rest = rule.success().partition(" ")
         said = (f"only {r_ids[who[0]]} {verb} {rest}" if who.size == 1 else
                 f"only {_names([r_ids[j] for j in who], 3)} {_PLURAL.get(verb, verb)} {rest}")
-        mentee = cohort.mentees[i]
         why = []
         for j in who[:3].tolist():
             other = next((q for q in ks if q != k
