@@ -285,3 +285,24 @@ def test_when_every_mentor_refuses_by_its_own_rule_no_mentor_is_said_to_accept()
     why = mm.models.MustHaveMask.of(cohort).why_none(cohort, 0)
     assert why == ("no mentor meets all of e1's must-haves: only r2 offers research, and r2 "
                    "takes only mentees whose track is phd")
+
+
+@pytest.mark.parametrize(("text", "values"), [
+    ("Mentee track must be PhD, MD or postdoc", ("phd", "md", "postdoc")),
+    ("mentee track must be M.D.", ("m.d",)),
+    ("mentee track must be PhD; MD", ("phd", "md")),
+    ("the mentee career stage must be Early, mid", ("early", "mid")),
+    ("mentee career stage is late.", ("late",)),
+])
+def test_a_rule_lists_values_as_written_and_compares_them_as_a_mentee_has_them(
+        text: str, values: tuple[str, ...]) -> None:
+    rule = mm.MustHave.parse(text, mentor="r1")
+    assert rule.values == values
+    if rule.kind == "mentee_track":
+        mentee = mm.Mentee(id="e1", track=text.rpartition(" ")[2].upper())
+        assert rule.holds(mentee, mm.Mentor(id="r1"))
+
+
+def test_a_topic_with_punctuation_is_the_topic_a_mentor_offers() -> None:
+    rule = mm.MustHave.parse("mentor must offer Q.I.", mentee="e1")
+    assert rule.holds(mm.Mentee(id="e1"), mm.Mentor(id="r1", topics=["Q.I."]))
