@@ -306,3 +306,14 @@ def test_a_rule_lists_values_as_written_and_compares_them_as_a_mentee_has_them(
 def test_a_topic_with_punctuation_is_the_topic_a_mentor_offers() -> None:
     rule = mm.MustHave.parse("mentor must offer Q.I.", mentee="e1")
     assert rule.holds(mm.Mentee(id="e1"), mm.Mentor(id="r1", topics=["Q.I."]))
+
+
+def test_a_track_no_mentee_has_is_said_in_the_notes() -> None:
+    cohort = mm.Cohort(
+        mentees=[mm.Mentee(id="e1", track="Ph.D."), mm.Mentee(id="e2", track="MD")],
+        mentors=[mm.Mentor(id="r1")],
+        must_haves=[mm.MustHave.parse("mentee track must be PhD or MD", mentor="r1")])
+    notes = mm.explain.must_have_notes(cohort)
+    assert notes[1] == ("r1's must-have names a track no mentee has: 'phd' (the mentees' "
+                        "tracks: 'md', 'ph.d')")
+    assert len(mm.explain.must_have_notes(_phd_only_cohort(4))) == 1
