@@ -9,6 +9,7 @@ import pytest
 
 import mentormatch as mm
 from mentormatch.cli._main import main
+from mentormatch.errors import InvalidInputError
 from mentormatch.io import csv_text
 
 REASON = "SENTINEL-5c1 personal reason"
@@ -131,3 +132,22 @@ def test_program_without_solver_lets_match_choose_the_long_term_solver() -> None
     assert long_term.provenance.solver == alone.provenance.solver
     assert long_term.metrics.total_score == pytest.approx(alone.metrics.total_score)
     assert not any("does not optimise topic coverage" in n for n in long_term.notes)
+
+
+def test_a_pairs_csv_of_an_unknown_round_is_refused_naming_its_line(tmp_path: Path) -> None:
+    from mentormatch.cli._history import _last_year
+
+    path = tmp_path / "pairs.csv"
+    path.write_text("round,mentee,mentor\nlong_term,e1,r1\nbuddy,e2,r2\npeer,e3,e4\n"
+                    "long-term,e5,r5\n", encoding="utf-8")
+    with pytest.raises(InvalidInputError, match=r"pairs\.csv, line 5: round 'long-term' "
+                                                r"is not one of"):
+        _last_year(path)
+    path.write_text("round,mentee,mentor\nlong_term,e1,r1\nbuddy,e2,r2\npeer,e3,e4\n",
+                    encoding="utf-8")
+    assert _last_year(path) == ([("e1", "r1")], [("e2", "r2")])
+
+
+def test_every_round_a_program_writes_is_one_its_pairs_csv_reads_back() -> None:
+    result = mm.Program(cohort=mm.example_cohort(), mentor_circles=True).run()
+    assert {r["round"] for r in result.to_records()} <= set(result.ROUNDS)

@@ -180,3 +180,140 @@ def test_a_quota_counts_tracks_in_each_group() -> None:
         quotas=[mm.Quota(attribute="track", max_count=2)])
     result = mm.match(cohort, solver="ilp")
     assert len(result.pairs) == 2
+
+
+def _phd_only_cohort(n: int) -> mm.Cohort:
+    """``n`` mentees and ``n`` mentors, every mentor taking only PhD mentees (one rule each)."""
+    return mm.Cohort(
+        mentees=[mm.Mentee(id=f"e{i}", track="PhD" if i % 2 else "MD", topics=["research"])
+                 for i in range(n)],
+        mentors=[mm.Mentor(id=f"r{j}", topics=["research"]) for j in range(n)],
+        must_haves=[mm.MustHave.parse("mentee track must be phd", mentor=f"r{j}")
+                    for j in range(n)])
+
+
+def test_a_mentors_rule_is_evaluated_on_its_own_column_only(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # Mentor rules scale with the cohort (one per mentor from a survey): evaluating each on
+    # every column would make the mask cost rules x mentees x mentors.
+    cohort = _phd_only_cohort(30)
+    musts = mm.models.MustHaveMask.of(cohort)
+    widths: list[int] = []
+    holds = type(musts)._holds
+
+    def spy(self: Any, k: int, rows: Any, cols: Any) -> Any:
+        widths.append(cols.size)
+        return holds(self, k, rows, cols)
+
+    monkeypatch.setattr(type(musts), "_holds", spy)
+    dense = musts.dense()
+    assert max(widths) == 1
+    expected = [[by_definition("mentee track must be phd", e, r) for r in cohort.mentors]
+                for e in cohort.mentees]
+    assert dense.tolist() == expected
+
+
+def test_checking_a_result_reads_only_the_rules_of_each_pair(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    cohort = _phd_only_cohort(30)
+    pairs = [(f"e{i}", f"r{i}") for i in range(30)]
+    problem = mm.MatchProblem(scores=[[1.0] * 30] * 30)
+    idx = cohort.pair_indices(pairs)
+    a = mm.Assignment.from_pairs(problem, idx[:, 0], idx[:, 1], solver="manual")
+    calls: list[int] = []
+    passes = mm.models.MustHaveMask.passes
+
+    def spy(self: Any, k: int, rows: Any, cols: Any) -> Any:
+        calls.append(k)
+        return passes(self, k, rows, cols)
+
+    monkeypatch.setattr(mm.models.MustHaveMask, "passes", spy)
+    broken = mm.checks.must_have_violations(a, cohort)
+    assert len(calls) == 30
+    assert broken == tuple(f"pair ('e{i}', 'r{i}') breaks the must-have 'r{i}'s must-have: "
+                           f"mentee track must be phd': r{i} takes only mentees whose track is "
+                           "phd" for i in range(0, 30, 2))
+
+
+def test_a_cohort_indexes_its_mentors_once_for_all_mentor_rules(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[int] = []
+    index = mm.Cohort.mentor_index
+
+    def spy(self: mm.Cohort) -> dict[str, int]:
+        calls.append(1)
+        return index(self)
+
+    monkeypatch.setattr(mm.Cohort, "mentor_index", spy)
+    _phd_only_cohort(40)
+    assert len(calls) < 40
+
+
+def test_a_locked_pair_is_checked_against_its_own_rules_only(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    base = _phd_only_cohort(30)
+    phd = [e.id for e in base.mentees if e.track == "PhD"]
+    calls: list[int] = []
+    holds = mm.MustHave.holds
+
+    def spy(self: mm.MustHave, mentee: Any, mentor: Any) -> bool:
+        calls.append(1)
+        return holds(self, mentee, mentor)
+
+    monkeypatch.setattr(mm.MustHave, "holds", spy)
+    mm.Cohort(mentees=base.mentees, mentors=base.mentors, must_haves=base.must_haves,
+              locked=[(e, f"r{k}") for k, e in enumerate(phd)])
+    assert len(calls) == len(phd)
+    with pytest.raises(ConstraintConflictError, match=r"locked\[0\]: pair \('e0', 'r3'\) "
+                                                      "breaks the must-have 'r3's must-have"):
+        mm.Cohort(mentees=base.mentees, mentors=base.mentors, must_haves=base.must_haves,
+                  locked=[("e0", "r3")])
+
+
+def test_when_every_mentor_refuses_by_its_own_rule_no_mentor_is_said_to_accept() -> None:
+    mentors = [mm.Mentor(id=f"r{j}", site="A", topics=["research"] if j == 2 else [])
+               for j in range(5)]
+    e1 = mm.Mentee(id="e1", track="postdoc", site="A")
+    phd_only = [mm.MustHave.parse("mentee track must be phd", mentor=f"r{j}") for j in range(5)]
+    cohort = mm.Cohort(mentees=[e1], mentors=mentors, must_haves=phd_only)
+    why = mm.models.MustHaveMask.of(cohort).why_none(cohort, 0)
+    assert why == ("no mentor meets all of e1's must-haves: no mentor accepts them: r0 takes "
+                   "only mentees whose track is phd, r1 takes only mentees whose track is phd,"
+                   " r2 takes only mentees whose track is phd, and 2 more")
+    research = mm.MustHave.parse("mentor must offer research", mentee="e1")
+    cohort = mm.Cohort(mentees=[e1], mentors=mentors, must_haves=[*phd_only, research])
+    why = mm.models.MustHaveMask.of(cohort).why_none(cohort, 0)
+    assert why == ("no mentor meets all of e1's must-haves: only r2 offers research, and r2 "
+                   "takes only mentees whose track is phd")
+
+
+@pytest.mark.parametrize(("text", "values"), [
+    ("Mentee track must be PhD, MD or postdoc", ("phd", "md", "postdoc")),
+    ("mentee track must be M.D.", ("m.d",)),
+    ("mentee track must be PhD; MD", ("phd", "md")),
+    ("the mentee career stage must be Early, mid", ("early", "mid")),
+    ("mentee career stage is late.", ("late",)),
+])
+def test_a_rule_lists_values_as_written_and_compares_them_as_a_mentee_has_them(
+        text: str, values: tuple[str, ...]) -> None:
+    rule = mm.MustHave.parse(text, mentor="r1")
+    assert rule.values == values
+    if rule.kind == "mentee_track":
+        mentee = mm.Mentee(id="e1", track=text.rpartition(" ")[2].upper())
+        assert rule.holds(mentee, mm.Mentor(id="r1"))
+
+
+def test_a_topic_with_punctuation_is_the_topic_a_mentor_offers() -> None:
+    rule = mm.MustHave.parse("mentor must offer Q.I.", mentee="e1")
+    assert rule.holds(mm.Mentee(id="e1"), mm.Mentor(id="r1", topics=["Q.I."]))
+
+
+def test_a_track_no_mentee_has_is_said_in_the_notes() -> None:
+    cohort = mm.Cohort(
+        mentees=[mm.Mentee(id="e1", track="Ph.D."), mm.Mentee(id="e2", track="MD")],
+        mentors=[mm.Mentor(id="r1")],
+        must_haves=[mm.MustHave.parse("mentee track must be PhD or MD", mentor="r1")])
+    notes = mm.explain.must_have_notes(cohort)
+    assert notes[1] == ("r1's must-have names a track no mentee has: 'phd' (the mentees' "
+                        "tracks: 'md', 'ph.d')")
+    assert len(mm.explain.must_have_notes(_phd_only_cohort(4))) == 1

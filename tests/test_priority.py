@@ -136,3 +136,16 @@ def test_cli_match_with_priority(tmp_path: Path, capsys: pytest.CaptureFixture[s
     assert "priority: 1 of 1 mentees of the 'newcomer' group matched" in capsys.readouterr().out
     assert main(["match", str(path), "--priority", "newcomer", "--solver", "greedy"]) != 0
     assert "priority" in capsys.readouterr().err
+
+
+def test_cli_priority_help_names_every_solver_that_honours_it(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    from mentormatch.cli._main import main
+
+    with pytest.raises(SystemExit):
+        main(["match", "--help"])
+    said = " ".join(capsys.readouterr().out.split())
+    help_ = said.rpartition("--priority")[2].partition(" --")[0]
+    for name in mm.solvers.supporting("priority"):
+        assert name in help_
+    assert "as mentor preference" in help_

@@ -168,3 +168,38 @@ def test_a_mentee_rule_answered_by_a_mentor_is_reported_not_read(tmp_path: Path)
     assert cohort.must_haves == ()
     assert [e.message for e in report.warnings] == [
         "'r1' is not a mentee: the mentee's must-have 'same site' is not read"]
+
+
+def test_a_rule_not_read_is_reported_at_its_own_file_row_and_column(tmp_path: Path) -> None:
+    mentees, mentors = tmp_path / "mentees.csv", tmp_path / "mentors.csv"
+    mentees.write_text("ID,Topics\ne1,research\ne2,research\n", encoding="utf-8")
+    mentors.write_text("ID,Topics,Must-haves\nr1,research,Same site\n", encoding="utf-8")
+    cohort, report = mm.read_survey(
+        mentees, mm.SurveySchema(defaults={"capacity": 1, "demand": 1}), mentors_path=mentors,
+        report=True)
+    assert cohort.must_haves == ()
+    [entry] = report.find("must-have")
+    assert (entry.file, entry.row, entry.column) == ("mentors.csv", 2, "Must-haves")
+
+
+def test_an_answer_mapped_to_several_topics_or_tracks_states_each(tmp_path: Path) -> None:
+    path = tmp_path / "survey.csv"
+    path.write_text("ID,Role,Topics,Mentor must offer,Mentee tracks accepted\n"
+                    "e1,mentee,research,Research stuff,\nr1,mentor,research;qi,,Doctors\n",
+                    encoding="utf-8")
+    schema = mm.SurveySchema(defaults={"capacity": 1, "demand": 1}, values={
+        "must_offer": {"Research stuff": ["research", "qi"]},
+        "mentee_tracks": {"Doctors": ["PhD", "MD"]}})
+    cohort, _ = mm.read_survey(path, schema, report=True)
+    assert [str(r) for r in cohort.must_haves] == [
+        "e1's must-have: mentor must offer research", "e1's must-have: mentor must offer qi",
+        "r1's must-have: mentee track must be phd or md"]
+
+
+def test_an_answer_mapped_to_no_career_stage_is_refused_by_the_schema() -> None:
+    with pytest.raises(InvalidInputError, match=r"values\['mentee_stages'\]\['Junior'\]"):
+        mm.SurveySchema(values={"mentee_stages": {"Junior": "rookie"}})
+    with pytest.raises(InvalidInputError, match=r"expected early, mid or late"):
+        mm.SurveySchema(values={"mentee_stages": {"Any": ["early", "rookie"]}})
+    assert mm.SurveySchema(values={"mentee_stages": {"Any": ["early", "mid"]},
+                                   "must_haves": {"Both": ["same site", "same division"]}})

@@ -154,7 +154,7 @@ def must_have_violations(assignment: Assignment, cohort: Cohort) -> tuple[str, .
     for i, j in zip(assignment.mentee_idx.tolist(), assignment.mentor_idx.tolist(),
                     strict=True):
         mentee, mentor = cohort.mentees[i], cohort.mentors[j]
-        for k in musts.for_mentee(i):
+        for k in musts.for_pair(i, j):
             if not musts.passes(k, np.array([i]), np.array([j]))[0, 0]:
                 rule = musts.rules[k]
                 out.append(f"pair ({mentee.id!r}, {mentor.id!r}) breaks the must-have "

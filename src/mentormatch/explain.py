@@ -36,6 +36,7 @@ from mentormatch.problem import (
     topic_coverage_bound,
 )
 from mentormatch.scoring import ScoreTable, slot_rule
+from mentormatch.topics import normalize_topic
 
 
 @functools.cache
@@ -119,7 +120,24 @@ def must_have_notes(cohort: Cohort, limit: int = 10) -> tuple[str, ...]:
     shown = "; ".join(rules[:limit]) + (f"; and {n - limit} more" if n > limit else "")
     what = "must-have applied before solving (no pair breaking it is matched)" if n == 1 \
         else "must-haves applied before solving (no pair breaking one is matched)"
-    return (f"{n} {what}: {shown}",)
+    return (f"{n} {what}: {shown}", *_unknown_tracks(cohort, limit))
+
+
+def _unknown_tracks(cohort: Cohort, limit: int) -> list[str]:
+    """Say which tracks a rule names that no mentee has (a typo refuses every mentee)."""
+    tracks = sorted({normalize_topic(e.track) for e in cohort.mentees if e.track is not None})
+    out = []
+    for rule in cohort.must_haves:
+        unknown = [v for v in rule.values if rule.kind == "mentee_track" and v not in tracks]
+        if unknown:
+            whose = f"{rule.owner}'s must-have" if rule.owner else "the must-have"
+            known = ", ".join(repr(t) for t in tracks[:limit]) + (
+                ", ..." if len(tracks) > limit else "")
+            out.append(f"{whose} names a track no mentee has: "
+                       f"{', '.join(repr(v) for v in unknown)} "
+                       f"(the mentees' tracks: {known or 'none given'})")
+    return out[:limit] + ([f"and {len(out) - limit} more must-haves name a track no mentee "
+                           "has"] if len(out) > limit else [])
 
 
 def explain(cohort: Cohort, table: ScoreTable, problem: MatchProblem, assignment: Assignment,

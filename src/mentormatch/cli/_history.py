@@ -62,6 +62,10 @@ def _last_year(path: Path) -> LastYear:
         raise InvalidInputError(f"{path}: expected 'mentee' and 'mentor' columns (a pairs CSV "
                                 "written by mentormatch)")
     rounds = [row.get("round", "long_term") for row in rows]
+    for line, r in enumerate(rounds, start=2):
+        if r not in ProgramResult.ROUNDS:  # a pair of no known round is never dropped unsaid
+            raise InvalidInputError(f"{path}, line {line}: round {r!r} is not one of "
+                                    f"{', '.join(ProgramResult.ROUNDS)}")
     return ([(row["mentee"], row["mentor"]) for row, r in zip(rows, rounds, strict=True)
              if r == "long_term"],
             [(row["mentee"], row["mentor"]) for row, r in zip(rows, rounds, strict=True)

@@ -442,22 +442,30 @@ class Cohort(ValidatedModel):
     def _check_must_haves(self) -> None:
         """Known mentees, known topics (with a vocabulary), and no locked pair breaking one."""
         rules = []
-        pos = self.mentee_index()
+        pos, mentors = self.mentee_index(), self.mentor_index()
         for k, rule in enumerate(self.must_haves):
             if rule.mentee is not None and rule.mentee not in pos:
                 raise UnknownIdError(f"must_haves[{k}]: unknown mentee id {rule.mentee!r}")
-            if rule.mentor is not None and rule.mentor not in self.mentor_index():
+            if rule.mentor is not None and rule.mentor not in mentors:
                 raise UnknownIdError(f"must_haves[{k}]: unknown mentor id {rule.mentor!r}")
             if rule.topic is not None and self.vocabulary is not None:
                 rule = rule.model_copy(update={"topic": self.vocabulary.canonical(
                     rule.topic, where=f"must_haves[{k}]")})
             rules.append(rule)
         object.__setattr__(self, "must_haves", tuple(rules))
-        mentors = self.mentor_index()
+        if not self.locked:
+            return
+        # Each lock meets its own rules only (a survey may give one rule per person).
+        owned: dict[tuple[str, str | None], list[tuple[int, MustHave]]] = {}
+        for k, rule in enumerate(rules):
+            side = "mentee" if rule.mentee is not None else "mentor"
+            owned.setdefault((side, rule.owner), []).append((k, rule))
         for k, (e, r) in enumerate(self.locked):
             mentee, mentor = self.mentees[pos[e]], self.mentors[mentors[r]]
-            for rule in rules:
-                if rule.mentee in (None, e) and not rule.holds(mentee, mentor):
+            for _, rule in sorted((*owned.get(("mentor", None), ()),
+                                   *owned.get(("mentee", e), ()),
+                                   *owned.get(("mentor", r), ())), key=lambda kr: kr[0]):
+                if not rule.holds(mentee, mentor):
                     raise ConstraintConflictError(
                         f"locked[{k}]: pair ({e!r}, {r!r}) breaks the must-have "
                         f"'{rule}': {r} {rule.failure(mentee, mentor)}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 from numpy.typing import NDArray
@@ -159,6 +160,12 @@ class MustHaveMask:
         cols = np.asarray(cols, dtype=np.int64)
         out = np.ones((rows.size, cols.size), dtype=bool)
         for k, applies in enumerate(self.rows):
+            owner = self.cols[k]
+            if owner is not None:  # a mentor's rule: only that mentor's column can break it
+                at = np.flatnonzero(cols == owner)
+                if at.size:
+                    out[:, at] &= self._holds(k, rows, cols[at])
+                continue
             if applies is None:
                 out &= self.passes(k, rows, cols)
                 continue
@@ -175,6 +182,42 @@ class MustHaveMask:
     def for_mentee(self, i: int) -> tuple[int, ...]:
         """Return the indices of the rules that apply to mentee ``i``."""
         return tuple(k for k, applies in enumerate(self.rows) if applies is None or applies[i])
+
+    def for_pair(self, i: int, j: int) -> tuple[int, ...]:
+        """Return the indices of the rules that bind the pair of mentee ``i`` and mentor ``j``.
+
+        Those of every pair, mentee ``i``'s own and mentor ``j``'s own, in rule order;
+        looked up, not searched, so checking many pairs against many owned rules stays
+        linear.
+
+        Examples
+        --------
+        >>> import mentormatch as mm
+        >>> c = mm.Cohort(mentees=[mm.Mentee(id="e1")], mentors=[mm.Mentor(id="r1"),
+        ...               mm.Mentor(id="r2")], must_haves=["same site", mm.MustHave.parse(
+        ...               "mentee track must be phd", mentor="r2")])
+        >>> musts = MustHaveMask.of(c)
+        >>> musts.for_pair(0, 0), musts.for_pair(0, 1)
+        ((0,), (0, 1))
+        """
+        everyone, of_mentee, of_mentor = self._owned
+        return tuple(sorted((*everyone, *of_mentee.get(i, ()), *of_mentor.get(j, ()))))
+
+    @cached_property
+    def _owned(self) -> tuple[list[int], dict[int, list[int]], dict[int, list[int]]]:
+        """Rule indices: program-wide, by mentee index, by mentor index."""
+        everyone: list[int] = []
+        of_mentee: dict[int, list[int]] = {}
+        of_mentor: dict[int, list[int]] = {}
+        for k, (applies, owner) in enumerate(zip(self.rows, self.cols, strict=True)):
+            if owner is not None:
+                of_mentor.setdefault(owner, []).append(k)
+            elif applies is None:
+                everyone.append(k)
+            else:
+                for i in np.flatnonzero(applies).tolist():
+                    of_mentee.setdefault(i, []).append(k)
+        return everyone, of_mentee, of_mentor
 
     def why_none(self, cohort: Cohort, i: int) -> str:
         """Say why no mentor meets all of mentee ``i``'s must-haves, naming who comes closest.
@@ -201,19 +244,24 @@ class MustHaveMask:
             return head + "the cohort has no mentors"
         ks = self.for_mentee(i)
         row, cols = np.array([i]), np.arange(len(r_ids))
-        passing = {k: np.flatnonzero(self.passes(k, row, cols)[0]) for k in ks}
-        # The scarcest rule first; on a tie the mentee's own must-have before a program-wide one.
-        k = min(ks, key=lambda q: (passing[q].size, self.rules[q].mentee is None, q))
+        mentee = cohort.mentees[i]
+        shared = [k for k in ks if self.cols[k] is None]
+        if not shared:  # only mentors' own rules: each mentor refuses by its rule
+            refused = [f"{r_ids[j]} {self.rules[k].failure(mentee, cohort.mentors[j])}"
+                       for k in ks if (j := self.cols[k]) is not None
+                       and not self.passes(k, row, np.array([j]))[0, 0]]
+            more = f", and {len(refused) - 3} more" if len(refused) > 3 else ""
+            return head + "no mentor accepts them: " + ", ".join(refused[:3]) + more
+        passing = {k: np.flatnonzero(self.passes(k, row, cols)[0]) for k in shared}
+        # The scarcest rule first; on a tie the mentee's own must-have before a program-wide
+        # one. A mentor's rule is never the scarcest: every other mentor meets it.
+        k = min(shared, key=lambda q: (passing[q].size, self.rules[q].mentee is None, q))
         rule, who = self.rules[k], passing[k]
         if who.size == 0:
-            owner = self.cols[k]
-            because = ("" if owner is None else f": {r_ids[owner]} "
-                       f"{rule.failure(cohort.mentees[i], cohort.mentors[owner])}")
-            return head + f"no mentor {rule.success()}" + because
+            return head + f"no mentor {rule.success()}"
         verb, _, rest = rule.success().partition(" ")
         said = (f"only {r_ids[who[0]]} {verb} {rest}" if who.size == 1 else
                 f"only {_names([r_ids[j] for j in who], 3)} {_PLURAL.get(verb, verb)} {rest}")
-        mentee = cohort.mentees[i]
         why = []
         for j in who[:3].tolist():
             other = next((q for q in ks if q != k

@@ -42,6 +42,8 @@ _OFFERS = re.compile(r"^(?:the )?mentor (?:must )?offers? (?P<topic>.+)$")
 _MENTEE_IS = re.compile(r"^(?:the )?mentee (?P<attr>track|career stage) (?:must be|is) "
                         r"(?P<values>.+)$")
 _ATTR = {"track": "mentee_track", "career stage": "mentee_stage"}
+_AS_WRITTEN = re.compile(r"\b(?:must\s+be|is|offers?)\s+(?P<rest>.+?)[\s.!?]*$",
+                         re.IGNORECASE | re.DOTALL)
 
 _TEXT: dict[str, str] = {
     "same_site": "same site", "different_site": "different site",
@@ -232,6 +234,11 @@ class MustHave(BaseModel):
                 "later_career_stage": "is at a later career stage"}[kind]
 
 
+def _unquoted(text: str) -> str:
+    """Return ``text`` without surrounding spaces and quotes."""
+    return text.strip().strip("\"'“”‘’").strip()
+
+
 def parse_must_have(text: Any, *, mentee: str | None = None,
                     mentor: str | None = None) -> MustHave:
     """Read a must-have written in words.
@@ -259,14 +266,23 @@ def parse_must_have(text: Any, *, mentee: str | None = None,
     words = " ".join(re.sub(r"[^\w\s-]", " ", text.lower()).split())
     if words in MUST_HAVE_PHRASES:
         return MustHave(kind=MUST_HAVE_PHRASES[words], mentee=mentee, mentor=mentor)
+    # The form is read from the words; the topic or values as written (a track "M.D." or a
+    # topic "Q.I." compares as a person's own does), split at commas, semicolons and "or".
+    written = _AS_WRITTEN.search(text)
     found = _OFFERS.match(words)
     if found:
-        return MustHave(kind="mentor_offers", topic=found["topic"], mentee=mentee,
+        topic = _unquoted(written["rest"]) if written else found["topic"]
+        return MustHave(kind="mentor_offers", topic=topic or found["topic"], mentee=mentee,
                         mentor=mentor)
     found = _MENTEE_IS.match(words)
     if found:
-        return MustHave(kind=_ATTR[found["attr"]], values=found["values"].split(" or "),
-                        mentee=mentee, mentor=mentor)
+        kind = _ATTR[found["attr"]]
+        pieces = re.split(r"\s*[,;]\s*|\s+or\s+", written["rest"] if written else found["values"],
+                          flags=re.IGNORECASE)
+        values = [" ".join(re.sub(r"[^\w\s-]", " ", v.lower()).split())
+                  if kind == "mentee_stage" else _unquoted(v) for v in pieces]
+        return MustHave(kind=kind, values=[v for v in values if v], mentee=mentee,
+                        mentor=mentor)
     known = ", ".join(repr(p) for p in MUST_HAVE_PHRASES)
     raise InvalidInputError(f"unknown must-have {shorten(text)}; write 'mentor must offer "
                             f"<topic>', 'mentee track must be <track>' or one of: {known}")

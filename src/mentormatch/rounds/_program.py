@@ -48,6 +48,9 @@ class ProgramResult(BaseModel, Table):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     COLUMNS: ClassVar[tuple[str, ...]] = ("round", "mentee", "mentor", "topic", "score", "reasons")
+    #: The ``round`` of each record, in the order :meth:`to_records` lists them.
+    ROUNDS: ClassVar[tuple[str, ...]] = ("long_term", "buddy", "circle", "peer", "task",
+                                         "mentor_circle")
 
     long_term: MatchResult | None = None
     circles: CircleResult | None = None

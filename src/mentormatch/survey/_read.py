@@ -285,13 +285,13 @@ def _rules(rows: list[Row], schema: SurveySchema, table: Table) -> list[MustHave
     """Return the schema's program-wide rules, then each person's (owned by them), reported."""
     out = [parse_must_have(p) for p in schema.program_must_haves]
     for row in rows:
-        for role, rule in row.must_haves:
+        for role, column, rule in row.must_haves:
             if role in row.roles and row.ident is not None:
                 out.append(rule.model_copy(update={role: row.ident}))
             elif row.ident is not None:
-                table.note("warning", "must-have", row.number, None,
-                           f"{row.ident!r} is not a {role}: the {role}'s must-have "
-                           f"'{rule.rule}' is not read")
+                row.table.note("warning", "must-have", row.number, column,
+                               f"{row.ident!r} is not a {role}: the {role}'s must-have "
+                               f"'{rule.rule}' is not read")
     out = list(dict.fromkeys(out))  # one rule stated twice (a column and a question) is one
     if out:
         owners = {(("mentee" if r.mentee else "mentor"), r.owner) for r in out if r.owner}

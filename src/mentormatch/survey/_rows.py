@@ -68,7 +68,8 @@ class Row:
     # one list per ranking question of one column per option: (column, option, rank cell)
     rank_cells: list[list[tuple[str, str, str]]] = field(default_factory=list)
     role_data: dict[str, dict[str, Any]] = field(default_factory=dict)  # fields of one role
-    must_haves: list[tuple[str, MustHave]] = field(default_factory=list)  # (role, rule)
+    # (role, column, rule) of each must-have the row states
+    must_haves: list[tuple[str, str, MustHave]] = field(default_factory=list)
 
     @property
     def ident(self) -> str | None:
@@ -317,7 +318,7 @@ class RowReader:
 
     # ------------------------------------------------------------------ fields
 
-    def _rules(self, row: Row, cells: list[Cell]) -> list[tuple[str, MustHave]]:
+    def _rules(self, row: Row, cells: list[Cell]) -> list[tuple[str, str, MustHave]]:
         """Return the must-haves this row states (see :mod:`mentormatch.survey._rules`)."""
         questions = [(source.shown, rule, text)
                      for source, rule in self.questions.values()

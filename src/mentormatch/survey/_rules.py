@@ -37,8 +37,8 @@ Note = Callable[[Level, str, str], None]  # (level, column, message)
 
 def read_rules(answers: dict[str, list[tuple[str, str]]], questions: list[tuple[str, str, str]],
                schema: SurveySchema, vocab: TopicVocabulary | None, *, mapped: Mapped,
-               problem: Problem, note: Note) -> list[tuple[str, MustHave]]:
-    """Return (role, rule without its owner) for every must-have a row states.
+               problem: Problem, note: Note) -> list[tuple[str, str, MustHave]]:
+    """Return (role, column, rule without its owner) for every must-have a row states.
 
     ``answers`` holds each rule field's (column, answer) pieces; ``questions``
     holds (column, rule phrase, cell) of the yes/no questions answered.
@@ -52,14 +52,14 @@ def read_rules(answers: dict[str, list[tuple[str, str]]], questions: list[tuple[
     ...     [("Mentor at my site?", "same site", "No")], SurveySchema(), None,
     ...     mapped=lambda f, c, a: (False, None), problem=lambda c, m: said.append(m),
     ...     note=lambda lvl, c, m: said.append(m))
-    >>> [(role, rule.rule) for role, rule in rules]
-    [('mentee', 'same site'), ('mentor', 'mentee track must be phd')]
+    >>> [(role, column, rule.rule) for role, column, rule in rules]
+    [('mentee', 'Must-haves', 'same site'), ('mentor', 'Accepts', 'mentee track must be phd')]
     >>> said
     ["'No preference' states no must-have"]
     """
-    out: list[tuple[str, MustHave]] = []
+    out: list[tuple[str, str, MustHave]] = []
     for field, pieces in answers.items():
-        role, values = RULE_FIELDS[field], []
+        role, values, columns = RULE_FIELDS[field], [], []
         for column, answer in pieces:
             hit, value = mapped(field, column, answer)
             if hit and value is None or not hit and (is_no_one(answer)
@@ -67,35 +67,48 @@ def read_rules(answers: dict[str, list[tuple[str, str]]], questions: list[tuple[
                 if not hit:
                     note("info", column, f"{answer!r} states no must-have")
                 continue
-            text = str(value) if hit else answer
-            try:
-                if field == "must_haves":
-                    out.append((role, parse_must_have(text)))
-                elif field == "must_offer":
-                    topic = vocab.canonical(text, where=column) if vocab else text
-                    out.append((role, MustHave(kind="mentor_offers", topic=topic)))
-                elif field == "mentee_stages":
-                    words = key(text).split()
-                    stage = STAGE_WORDS.get(words[0]) if words else None
-                    if stage is None:
-                        problem(column, f"unknown career stage {answer!r}; expected early, mid "
-                                        "or late (or map answers with values={'mentee_stages'"
-                                        ": ...})")
-                    else:
-                        values.append(stage)
+            # a map may name several topics or tracks for one answer: each is stated
+            texts = ([str(v) for v in value] if isinstance(value, list | tuple)
+                     else [str(value)]) if hit else [answer]
+            for text in texts:
+                try:
+                    found = _read_one(field, text, vocab, column)
+                except MentorMatchError as exc:
+                    hint = (f" (map answers to rules with values={{{field!r}: {{{answer!r}: "
+                            "'same site'}})" if field == "must_haves" else "")
+                    problem(column, f"{exc}{hint}")
+                    continue
+                if isinstance(found, MustHave):
+                    out.append((role, column, found))
+                elif found is None:
+                    problem(column, f"unknown career stage {answer!r}; expected early, mid "
+                                    "or late (or map answers with values={'mentee_stages': "
+                                    "...})")
                 else:
-                    values.append(text)
-            except MentorMatchError as exc:
-                hint = (f" (map answers to rules with values={{{field!r}: {{{answer!r}: "
-                        "'same site'}})" if field == "must_haves" else "")
-                problem(column, f"{exc}{hint}")
+                    values.append(found)
+                    columns.append(column)
         if values:
             kind = "mentee_track" if field == "mentee_tracks" else "mentee_stage"
-            out.append((role, MustHave(kind=kind, values=values)))
+            out.append((role, " + ".join(dict.fromkeys(columns)),
+                        MustHave(kind=kind, values=values)))
     for column, phrase, cell in questions:
         flag = schema.is_true(cell)
         if flag is None:
             problem(column, f"expected yes or no, got {cell!r}")
         elif flag:
-            out.append(("mentee", parse_must_have(phrase)))
+            out.append(("mentee", column, parse_must_have(phrase)))
     return out
+
+
+def _read_one(field: str, text: str, vocab: TopicVocabulary | None,
+              column: str) -> MustHave | str | None:
+    """Read one answer of a rule field: a rule, a track or stage (None: not a stage)."""
+    if field == "must_haves":
+        return parse_must_have(text)
+    if field == "must_offer":
+        topic = vocab.canonical(text, where=column) if vocab else text
+        return MustHave(kind="mentor_offers", topic=topic)
+    if field == "mentee_stages":
+        words = key(text).split()
+        return STAGE_WORDS.get(words[0]) if words else None
+    return text

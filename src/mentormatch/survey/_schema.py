@@ -442,9 +442,12 @@ def check_value(name: str, value: Any, where: str) -> None:
         ok = isinstance(value, bool)
     elif name == "career_stage":
         ok = value in _STAGES
+    elif name == "mentee_stages":
+        ok = all(v in _STAGES for v in (value if isinstance(value, list | tuple) else [value]))
     elif name == "must_haves":
         try:
-            parse_must_have(value)
+            for rule in value if isinstance(value, list | tuple) else [value]:
+                parse_must_have(rule)
         except InvalidInputError as exc:
             raise InvalidInputError(f"{where}: {exc}") from None
         ok = True
@@ -456,7 +459,8 @@ def check_value(name: str, value: Any, where: str) -> None:
         items = value if isinstance(value, list | tuple) else [value]
         ok = all(isinstance(v, str) and key(v) for v in items)
     if not ok:
-        expected = {"role": "'mentee', 'mentor' or 'both'", "career_stage": "early, mid or late"}
+        expected = {"role": "'mentee', 'mentor' or 'both'", "career_stage": "early, mid or late",
+                    "mentee_stages": "early, mid or late (or a list of them)"}
         kind = ("a whole number >= 0" if name in COUNT_FIELDS else "true or false"
                 if name in (*BOOL_FIELDS, "finished")
                 else expected.get(name, "text (or a list of texts)"))
