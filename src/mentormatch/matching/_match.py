@@ -15,7 +15,7 @@ from mentormatch.large import match_candidates
 from mentormatch.models import Cohort, History, MatchResult
 from mentormatch.problem import problem_needs
 from mentormatch.scoring import Scorer, default_scorer
-from mentormatch.solvers import DEFAULT_SOLVER, get, require, supporting
+from mentormatch.solvers import DEFAULT_SOLVER, require, supporting
 from mentormatch.solvers import solve as solve_problem
 
 from ._history import apply_history
@@ -183,30 +183,13 @@ def _dense(cohort: Cohort, solver: str | None, scorer: Scorer | None,
     result = explain(cohort, table, problem, assignment,
                      options={**choice.options, "min_score": min_score},
                      scorer_name=type(scorer).__name__)
-    notes = (*objective_note(choice, result), *_priority_notes(priority, result, choice.solver),
+    notes = (*objective_note(choice, result), *priority_note(priority, result, choice.solver),
              *_quota_notes(cohort, solver, choice.solver), *diagnosis.messages)
     provenance = result.provenance.model_copy(update={"objective": choice.objective,
                                                       "objective_why": choice.why})
     return result.model_copy(update={"notes": (*result.notes, *notes),
                                      "provenance": provenance})
 
-
-
-def _priority_notes(priority: str | Iterable[str] | None, result: MatchResult,
-                    solver: str) -> tuple[str, ...]:
-    """How the priority group fared, in the words of how the solver honoured it."""
-    if get(solver).capabilities.priority_honoured != "as mentor preference":
-        return priority_note(priority, result)
-    m = result.metrics
-    if priority is None or m.priority_asking is None:
-        return ()
-    group = f"the {priority!r} group" if isinstance(priority, str) else "the priority group"
-    return (f"priority: {m.priority_matched} of {m.priority_asking} mentees of {group} "
-            f"matched; solver {solver!r} honours it as mentor preference (every mentor "
-            "ranks the group first and the result is stable under those preferences), not "
-            "by covering as many of them as possible (solvers that do: "
-            + ", ".join(n for n in supporting("priority")
-                        if get(n).capabilities.priority_honoured == "exactly") + ")",)
 
 
 def _refuse_quotas_on_candidates(cohort: Cohort, solver: str | None) -> None:

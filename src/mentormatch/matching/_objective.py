@@ -114,14 +114,20 @@ def _passed(solver: str, options: dict[str, Any]) -> ObjectiveChoice:
                            f"coverage={options['coverage']!r} was passed")
 
 
-def priority_note(priority: object, result: MatchResult) -> tuple[str, ...]:
-    """Say how the priority group fared (nothing without one)."""
+def priority_note(priority: object, result: MatchResult, solver: str) -> tuple[str, ...]:
+    """Say how the priority group fared, in the words of how ``solver`` honoured it."""
     m = result.metrics
     if priority is None or m.priority_asking is None:
         return ()
     group = f"the {priority!r} group" if isinstance(priority, str) else "the priority group"
-    return (f"priority: {m.priority_matched} of {m.priority_asking} mentees of {group} "
-            "matched, covered before anyone else",)
+    fared = f"priority: {m.priority_matched} of {m.priority_asking} mentees of {group} matched"
+    if get(solver).capabilities.priority_honoured != "as mentor preference":
+        return (f"{fared}, covered before anyone else",)
+    exact = [n for n in supporting("priority")
+             if get(n).capabilities.priority_honoured == "exactly"]
+    return (f"{fared}; solver {solver!r} honours it as mentor preference (every mentor "
+            "ranks the group first and the result is stable under those preferences), not "
+            f"by covering as many of them as possible (solvers that do: {', '.join(exact)})",)
 
 
 def candidates_objective(cohort: Cohort, solver: str, objective: str | None,
