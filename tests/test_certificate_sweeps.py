@@ -31,11 +31,15 @@ def residual_distances(network: Network, flow: np.ndarray) -> np.ndarray:
     return np.array(dist)
 
 
-def single_key_network(problem: mm.MatchProblem, kind: str) -> Network | None:
+def solved_single_key(problem: mm.MatchProblem,
+                      kind: str) -> tuple[Network, np.ndarray] | None:
+    """The one-key network of ``kind`` and HiGHS's optimal flow on it (None if it has none)."""
     try:
-        return build_network(problem, "saturate" if kind == "saturate" else "score")
+        network = build_network(problem, "saturate" if kind == "saturate" else "score")
     except InfeasibleError:
         return None
+    flow = run_backend(network, "highs", lexicographic=False).flow
+    return None if flow is None else (network, flow)
 
 
 both = st.one_of(problems(max_mentees=5, max_mentors=4, max_demand=3, max_capacity=3),
@@ -46,17 +50,15 @@ both = st.one_of(problems(max_mentees=5, max_mentors=4, max_demand=3, max_capaci
 @given(both, st.sampled_from(["saturate", "score"]))
 def test_sweeps_give_the_shortest_distances_and_a_proof(problem: mm.MatchProblem,
                                                         kind: str) -> None:
-    network = single_key_network(problem, kind)
-    if network is None:
+    solved = solved_single_key(problem, kind)
+    if solved is None:
         return
-    got = run_backend(network, "highs", lexicographic=False)
-    if got.flow is None:
-        return
-    flow = got.flow.copy()
+    network, optimal = solved
+    flow = optimal.copy()
     proof = certify_network(network, flow)
     assert proof.proved and proof.cycles_canceled == 0
     assert not proof.node_level.any()
-    np.testing.assert_allclose(proof.node_value, residual_distances(network, got.flow),
+    np.testing.assert_allclose(proof.node_value, residual_distances(network, optimal),
                                atol=1e-9)
 
 
@@ -65,18 +67,16 @@ def test_sweeps_give_the_shortest_distances_and_a_proof(problem: mm.MatchProblem
 def test_a_flow_optimal_for_other_scores_is_repaired_to_the_optimum(
         problem: mm.MatchProblem, kind: str, data: st.DataObject) -> None:
     """The sweeps cannot end on a negative cycle: the general search cancels it."""
-    network = single_key_network(problem, kind)
-    if network is None:
+    solved = solved_single_key(problem, kind)
+    if solved is None:
         return
-    got = run_backend(network, "highs", lexicographic=False)
-    if got.flow is None:
-        return
+    network, optimal = solved
     costs = data.draw(st.lists(st.integers(-6, 2).map(float), min_size=network.n_pair,
                                max_size=network.n_pair))
     cost = network.cost.copy()
     cost[:network.n_pair] = costs
     other = dataclasses.replace(network, cost=cost)
-    flow = got.flow.copy()
+    flow = optimal.copy()
     proof = certify_network(other, flow)
     assert proof.proved
     best = run_backend(other, "highs", lexicographic=False).flow
