@@ -101,3 +101,20 @@ def test_locked_residual_and_unlocked_match_a_count_by_hand(problem: mm.MatchPro
     e, r = (a.ravel().astype(np.int64) for a in np.indices((n_e, n_r)))
     free = unlocked(p, e, r)
     assert free.tolist() == [(i, j) not in locked for i, j in zip(e.tolist(), r.tolist())]
+
+
+@given(st.lists(st.tuples(st.integers(0, 3), st.integers(0, 3)), unique=True), st.booleans())
+def test_from_pairs_sorts_the_pairs_and_leaves_the_callers_arrays_alone(
+        given_pairs: list[tuple[int, int]], presorted: bool) -> None:
+    """Sorted or not, the pairs come out sorted by mentee then mentor, in copies."""
+    p = mm.MatchProblem(scores=np.arange(16.0).reshape(4, 4), demand=4, capacity=4)
+    if presorted:
+        given_pairs = sorted(given_pairs)
+    e = np.array([i for i, _ in given_pairs], dtype=np.int64)
+    r = np.array([j for _, j in given_pairs], dtype=np.int64)
+    a = mm.Assignment.from_pairs(p, e, r, solver="manual")
+    assert list(zip(a.mentee_idx.tolist(), a.mentor_idx.tolist(), strict=True)) == sorted(
+        given_pairs)
+    assert a.objective == sum(4.0 * i + j for i, j in given_pairs)
+    assert e.flags.writeable and r.flags.writeable
+    assert not a.mentee_idx.flags.writeable

@@ -367,10 +367,12 @@ class Assignment:
                    *, solver: str, info: dict[str, Any] | None = None,
                    duals: Duals | None = None) -> Assignment:
         """Build an assignment from index pairs: sorted, with the objective computed."""
-        e = np.asarray(mentee_idx, dtype=np.int64).ravel()
-        r = np.asarray(mentor_idx, dtype=np.int64).ravel()
-        order = np.lexsort((r, e))
-        e, r = e[order], r[order]
+        e = np.array(mentee_idx, dtype=np.int64).ravel()  # copies: made read-only below
+        r = np.array(mentor_idx, dtype=np.int64).ravel()
+        step = np.diff(e)
+        if not ((step > 0) | ((step == 0) & (np.diff(r) >= 0))).all():  # often sorted already
+            order = np.lexsort((r, e))
+            e, r = e[order], r[order]
         objective = float(problem.pair_scores(e, r).sum()) if e.size else 0.0
         return cls(_readonly(e), _readonly(r), objective, solver, dict(info or {}), duals)
 

@@ -90,15 +90,49 @@ class _ResidualGraph:
 
     def open_arcs(self, flow: IntArray, nodes: IntArray) -> IntArray:
         """Residual arcs leaving ``nodes`` (those with room at ``flow``)."""
-        starts = self.indptr[nodes]
-        counts = self.indptr[nodes + 1] - starts
-        offsets = np.cumsum(counts) - counts
-        arcs = np.repeat(starts - offsets, counts) + np.arange(int(counts.sum()))
+        arcs = _leaving(self.indptr, nodes)
         arc_flow = flow[self.arc[arcs]]
         room = np.where(self.forward[arcs], arc_flow < self.limit[arcs],
                         arc_flow > self.limit[arcs])
         out: IntArray = arcs[room]
         return out
+
+
+@dataclass(frozen=True, eq=False)
+class _OpenArcs:
+    """The residual arcs of one flow, costs only (no levels), sorted by tail.
+
+    The single-key sweeps run on them, and the proof is checked on them.
+    """
+
+    tail: IntArray
+    head: IntArray
+    cost: FloatArray
+    indptr: IntArray  # arcs leaving node u: indptr[u] .. indptr[u + 1]
+
+    @classmethod
+    def of(cls, network: Network, flow: IntArray) -> _OpenArcs:
+        forward, backward = flow < network.upper, flow > network.lower
+        tail = np.concatenate([network.tail[forward], network.head[backward]])
+        order = np.argsort(tail, kind="stable")
+        tail = tail[order]
+        return cls(tail=tail,
+                   head=np.concatenate([network.head[forward], network.tail[backward]])[order],
+                   cost=np.concatenate([network.cost[forward], -network.cost[backward]])[order],
+                   indptr=np.searchsorted(tail, np.arange(network.n_nodes + 1)))
+
+    def prove(self, value: FloatArray, tolerance: float) -> bool:
+        """Return True if no arc has a reduced cost below ``-tolerance`` under ``value``."""
+        return not (value[self.tail] + self.cost - value[self.head] < -tolerance).any()
+
+
+def _leaving(indptr: IntArray, nodes: IntArray) -> IntArray:
+    """Positions of the arcs leaving ``nodes``, of arcs sorted by tail (CSR ``indptr``)."""
+    starts = indptr[nodes]
+    counts = indptr[nodes + 1] - starts
+    offsets = np.cumsum(counts) - counts
+    out: IntArray = np.repeat(starts - offsets, counts) + np.arange(int(counts.sum()))
+    return out
 
 
 def certify_network(network: Network, flow: IntArray, max_cycles: int = 10_000,
@@ -124,8 +158,9 @@ def certify_network(network: Network, flow: IntArray, max_cycles: int = 10_000,
         value = np.zeros(n_nodes, dtype=np.float64)
     if not network.level.any() and not level.any():
         # One cost key only: the same shortest distances, found faster by sweeps (below).
-        sweeps = _single_key_sweeps(network, flow, value, tolerance)
-        if _settled(network, flow, level, value, tolerance):
+        arcs = _OpenArcs.of(network, flow)
+        sweeps = _single_key_sweeps(arcs, network.n_mentees, value, tolerance)
+        if arcs.prove(value, tolerance):
             return NetworkCertificate(level, value, 0, sweeps, tolerance, True)
     graph = _ResidualGraph.of(network)
     predecessor = np.full(n_nodes, -1, dtype=np.int64)
@@ -157,42 +192,36 @@ def certify_network(network: Network, flow: IntArray, max_cycles: int = 10_000,
         since_cancel = 0
 
 
-def _single_key_sweeps(network: Network, flow: IntArray, value: FloatArray, tolerance: float,
+def _single_key_sweeps(arcs: _OpenArcs, n_mentees: int, value: FloatArray, tolerance: float,
                        max_sweeps: int = 200) -> int:
-    """Lower ``value`` (in place) to shortest residual distances, levels all zero.
+    """Lower ``value`` (in place) to shortest distances along ``arcs``, levels all zero.
 
     From zeros, the distances from a virtual root with a 0 arc to every node;
     from a start's potentials, only what changed since has to settle.
 
     Bellman-Ford by sweeps: the mentors and hubs whose distance fell push along
     their residual arcs, then the mentees do, so a sweep follows a path two arcs
-    on (the graph is bipartite but for the hubs). The distances come out as the
-    general search's would; they are a start only: :func:`_settled` is the proof,
-    and a negative cycle (no end after ``max_sweeps``) is left to the general search.
-    Returns the sweeps run.
+    on (the graph is bipartite but for the hubs). When most of a side fell, all
+    its arcs push (one slice, no gather): an arc whose tail did not fall lowers
+    nothing. The distances come out as the general search's would; they are a
+    start only: :meth:`_OpenArcs.prove` is the proof, and a negative cycle (no
+    end after ``max_sweeps``) is left to the general search. Returns the sweeps run.
     """
-    n_nodes, n_e = network.n_nodes, network.n_mentees
-    forward, backward = flow < network.upper, flow > network.lower
-    tail = np.concatenate([network.tail[forward], network.head[backward]])
-    head = np.concatenate([network.head[forward], network.tail[backward]])
-    cost = np.concatenate([network.cost[forward], -network.cost[backward]])
-    order = np.argsort(tail, kind="stable")
-    tail, head, cost = tail[order], head[order], cost[order]
-    indptr = np.searchsorted(tail, np.arange(n_nodes + 1))
-    is_mentee = np.arange(n_nodes) < n_e
+    n_nodes = value.size
+    indptr = arcs.indptr
     fell = np.ones(n_nodes, dtype=bool)
     sweeps = 0
     while fell.any() and sweeps < max_sweeps:
         sweeps += 1
-        for side in (~is_mentee, is_mentee):
-            nodes = np.flatnonzero(fell & side)
+        for first, end in ((n_mentees, n_nodes), (0, n_mentees)):
+            nodes = first + np.flatnonzero(fell[first:end])
             fell[nodes] = False
-            starts = indptr[nodes]
-            counts = indptr[nodes + 1] - starts
-            arcs = np.repeat(starts - (np.cumsum(counts) - counts), counts) + np.arange(
-                int(counts.sum()))
+            pushing: slice | IntArray = slice(indptr[first], indptr[end])
+            if 2 * int((indptr[nodes + 1] - indptr[nodes]).sum()) < indptr[end] - indptr[first]:
+                pushing = _leaving(indptr, nodes)
             best = np.full(n_nodes, np.inf)
-            np.minimum.at(best, head[arcs], value[tail[arcs]] + cost[arcs])
+            np.minimum.at(best, arcs.head[pushing],
+                          value[arcs.tail[pushing]] + arcs.cost[pushing])
             lower = best < value - tolerance
             value[lower] = best[lower]
             fell |= lower

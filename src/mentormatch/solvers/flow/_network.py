@@ -123,10 +123,13 @@ def build_network(problem: MatchProblem, objective: NetworkObjective) -> Network
     demand, capacity, min_load = left.demand, left.capacity, left.min_load
     edges = problem.edges()
     e, r, s = edges.mentee, edges.mentor, edges.score
-    keep = (demand[e] > 0) & (capacity[r] > 0) & unlocked(problem, e, r)
+    keep = (demand[e] > 0) & (capacity[r] > 0)
+    if problem.locked.size:
+        keep &= unlocked(problem, e, r)
     if objective == "score" and not min_load.any():
         keep &= s > 0  # never worth making without a min load to meet
-    e, r, s = e[keep], r[keep], s[keep]
+    if not keep.all():  # else the edge arrays serve as they are, uncopied
+        e, r, s = e[keep], r[keep], s[keep]
     _check_min_loads(problem, e, r, demand, min_load, left.mentor_locks)
 
     src, snk = n_e + n_r, n_e + n_r + 1
@@ -139,9 +142,9 @@ def build_network(problem: MatchProblem, objective: NetworkObjective) -> Network
     lex = objective == "lexicographic"
     # "saturate": every unit of demand must flow (no bypass), so levels are moot.
     bypass = 0 if objective == "saturate" else total
-    parts = [
+    # The pair arcs e -> n_e + r come first, with bounds 0..1 and level 0; then these:
+    after_pairs = [
         # (tail, head, lower, upper, level)
-        (e, n_e + r, np.zeros_like(e), np.ones_like(e), np.zeros_like(e)),
         (np.full(first.size, src), first, np.zeros_like(first), np.ones_like(first),
          _first_levels(problem, first) if lex else np.zeros_like(first)),
         (np.full(further.size, src), further, np.zeros_like(further),
@@ -151,15 +154,22 @@ def build_network(problem: MatchProblem, objective: NetworkObjective) -> Network
          np.zeros_like(offering)),
         (np.array([src]), np.array([snk]), np.array([0]), np.array([bypass]), np.array([0])),
     ]
-    tail, head, lower, upper, level = (
-        np.concatenate([np.asarray(p[k], dtype=np.int64) for p in parts]) for k in range(5))
-    cost = np.zeros(tail.size, dtype=np.float64)
-    cost[:e.size] = -s
+    n_pair = int(e.size)
+    n_arcs = n_pair + first.size + further.size + offering.size + 1
+    tail, head = np.empty(n_arcs, dtype=np.int64), np.empty(n_arcs, dtype=np.int64)
+    tail[:n_pair] = e
+    np.add(r, n_e, out=head[:n_pair])
+    lower, upper = np.zeros(n_arcs, dtype=np.int64), np.ones(n_arcs, dtype=np.int64)
+    level = np.zeros(n_arcs, dtype=np.int64)
+    for k, column in enumerate((tail, head, lower, upper, level)):
+        column[n_pair:] = np.concatenate([part[k] for part in after_pairs])
+    cost = np.zeros(n_arcs, dtype=np.float64)
+    np.negative(s, out=cost[:n_pair])
     supply = np.zeros(n_e + n_r + 2, dtype=np.int64)
     supply[src], supply[snk] = total, -total
     mentee_open = np.zeros(n_e, dtype=bool)
     mentee_open[wanting] = True
-    return Network(n_e, n_r, tail, head, lower, upper, level, cost, supply, int(e.size), e, r,
+    return Network(n_e, n_r, tail, head, lower, upper, level, cost, supply, n_pair, e, r,
                    mentee_open, capacity > 0, first, further, offering)
 
 
