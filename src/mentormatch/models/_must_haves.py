@@ -287,6 +287,11 @@ class OwnedRules:
                              *self.of_mentor.get(j, ()))))
 
 
+def _words(text: str) -> str:
+    """Return ``text`` lower-cased, punctuation dropped, one space between words."""
+    return " ".join(re.sub(r"[^\w\s-]", " ", text.lower()).split())
+
+
 def _unquoted(text: str) -> str:
     """Return ``text`` without surrounding spaces and quotes."""
     return text.strip().strip("\"'“”‘’").strip()
@@ -316,7 +321,7 @@ def parse_must_have(text: Any, *, mentee: str | None = None,
     """
     if not isinstance(text, str):
         raise InvalidInputError(f"a must-have is a sentence, got {shorten(text)}")
-    words = " ".join(re.sub(r"[^\w\s-]", " ", text.lower()).split())
+    words = _words(text)
     if words in MUST_HAVE_PHRASES:
         return MustHave(kind=MUST_HAVE_PHRASES[words], mentee=mentee, mentor=mentor)
     # The form is read from the words; the topic or values as written (a track "M.D." or a
@@ -332,8 +337,7 @@ def parse_must_have(text: Any, *, mentee: str | None = None,
         kind = _ATTR[found["attr"]]
         pieces = re.split(r"\s*[,;]\s*|\s+or\s+", written["rest"] if written else found["values"],
                           flags=re.IGNORECASE)
-        values = [" ".join(re.sub(r"[^\w\s-]", " ", v.lower()).split())
-                  if kind == "mentee_stage" else _unquoted(v) for v in pieces]
+        values = [_words(v) if kind == "mentee_stage" else _unquoted(v) for v in pieces]
         return MustHave(kind=kind, values=[v for v in values if v], mentee=mentee,
                         mentor=mentor)
     known = ", ".join(repr(p) for p in MUST_HAVE_PHRASES)
