@@ -729,11 +729,15 @@ def _milp(*args: Any, **kwargs: Any) -> Any:
 
 
 def _run_level(model: _Model, c: FloatArray, done: _Progress, options: dict[str, Any]) -> Any:
-    """Maximise ``c`` with the levels done kept; retry once if HiGHS misjudges them."""
+    """Maximise ``c`` with the levels done kept; retry once if HiGHS misjudges them.
+
+    ``options`` is the caller's and stays as given: the extra HiGHS options and the
+    retry's switched presolve go into a copy.
+    """
     from scipy import sparse
     from scipy.optimize import Bounds, LinearConstraint
 
-    options.update(_HIGHS_EXTRA)
+    options = {**options, **_HIGHS_EXTRA}
     constraints = [LinearConstraint(model.rows, model.row_lo, model.row_hi)]
     if done.fixed_c:
         constraints.append(LinearConstraint(sparse.csr_array(np.vstack(done.fixed_c)),
