@@ -454,6 +454,20 @@ def test_a_level_leaves_the_callers_options_as_given(monkeypatch: pytest.MonkeyP
     assert all(o.items() >= _ilp._HIGHS_EXTRA.items() for o in seen)
 
 
+def test_the_extra_highs_options_are_stated_and_only_their_warning_is_filtered() -> None:
+    from scipy.optimize import LinearConstraint
+
+    from mentormatch.solvers import _ilp
+
+    a = mm.solve(_attrs_problem(), solver="ilp")
+    assert a.info["highs_options"] == _ilp._HIGHS_EXTRA
+    tiny = {"c": np.array([-1.0]), "integrality": np.array([1]),
+            "constraints": [LinearConstraint(np.array([[1.0]]), 0.0, 1.0)]}
+    assert _ilp._milp(**tiny, options=dict(_ilp._HIGHS_EXTRA)).status == 0
+    with pytest.warns(RuntimeWarning, match="Unrecognized options detected"):
+        _ilp._milp(**tiny, options={**_ilp._HIGHS_EXTRA, "mip_max_leaves": 10})
+
+
 # --------------------------------------------------------------------------- end to end
 
 def test_match_with_coverage_end_to_end() -> None:
