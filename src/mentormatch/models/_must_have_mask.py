@@ -106,8 +106,10 @@ class MustHaveMask:
             if rule.kind == "mentee_track":
                 for v in rule.values:
                     tracks.setdefault(v, len(tracks))
-        track = np.array([-1 if p.track is None else tracks.get(normalize_topic(p.track), -1)
-                          for p in e], dtype=np.int64)
+        # Tracks are read (and normalised) only when a rule names one.
+        track = np.array([-1 if p.track is None or not tracks
+                          else tracks.get(normalize_topic(p.track), -1) for p in e],
+                         dtype=np.int64)
         mentor_pos = cohort.mentor_index()
         return cls(
             rules=cohort.must_haves, rows=tuple(rows), track=track, tracks=tracks,
