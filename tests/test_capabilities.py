@@ -137,6 +137,17 @@ def test_unknown_features_and_unregistering_builtins_are_errors() -> None:
         _registry._unregister("flow")
 
 
+def test_solvers_honouring_priority_split_those_that_support_it_by_how() -> None:
+    exactly = mm.solvers.honouring_priority("exactly")
+    preference = mm.solvers.honouring_priority("as mentor preference")
+    assert sorted((*exactly, *preference)) == sorted(mm.solvers.supporting("priority"))
+    assert not set(exactly) & set(preference)
+    assert "ilp" in exactly and "stable" in preference
+    assert all(mm.solvers.get(n).capabilities.priority_honoured == "exactly" for n in exactly)
+    with pytest.raises(InvalidInputError, match="unknown way of honouring"):
+        mm.solvers.honouring_priority("roughly")
+
+
 def test_declarations_are_true() -> None:
     caps = {name: mm.solvers.get(name).capabilities for name in mm.solvers.available()}
     assert [n for n, c in caps.items() if c.duals] == ["flow"]

@@ -428,6 +428,46 @@ def test_a_level_cut_short_reports_its_gap_and_bound(monkeypatch: pytest.MonkeyP
     assert (a.counts(p.n_mentees) > 0).sum() == info["values"]["mentees"]
 
 
+def test_a_level_leaves_the_callers_options_as_given(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The retry switches presolve and the extra HiGHS options are added: in a copy.
+    from types import SimpleNamespace
+
+    import scipy.optimize
+
+    from mentormatch.solvers import _ilp
+
+    real, seen = scipy.optimize.milp, []
+
+    def misjudged_first(*args: Any, **kwargs: Any) -> Any:
+        seen.append(dict(kwargs["options"]))
+        return SimpleNamespace(status=2) if len(seen) == 1 else real(*args, **kwargs)
+
+    monkeypatch.setattr(scipy.optimize, "milp", misjudged_first)
+    p = _attrs_problem()
+    model, levels, _, _ = _ilp._build(p, "lexicographic", False, None, None, True)
+    done = _ilp._Progress(best=np.zeros(model.n_vars))
+    options: dict[str, Any] = {"mip_rel_gap": 0.0, "presolve": False}
+    res = _ilp._run_level(model, levels[0].c, done, options)
+    assert res.status == 0 and done.retries == 1
+    assert options == {"mip_rel_gap": 0.0, "presolve": False}
+    assert [o["presolve"] for o in seen] == [False, True]
+    assert all(o.items() >= _ilp._HIGHS_EXTRA.items() for o in seen)
+
+
+def test_the_extra_highs_options_are_stated_and_only_their_warning_is_filtered() -> None:
+    from scipy.optimize import LinearConstraint
+
+    from mentormatch.solvers import _ilp
+
+    a = mm.solve(_attrs_problem(), solver="ilp")
+    assert a.info["highs_options"] == _ilp._HIGHS_EXTRA
+    tiny = {"c": np.array([-1.0]), "integrality": np.array([1]),
+            "constraints": [LinearConstraint(np.array([[1.0]]), 0.0, 1.0)]}
+    assert _ilp._milp(**tiny, options=dict(_ilp._HIGHS_EXTRA)).status == 0
+    with pytest.warns(RuntimeWarning, match="Unrecognized options detected"):
+        _ilp._milp(**tiny, options={**_ilp._HIGHS_EXTRA, "mip_max_leaves": 10})
+
+
 # --------------------------------------------------------------------------- end to end
 
 def test_match_with_coverage_end_to_end() -> None:

@@ -317,3 +317,13 @@ def test_a_track_no_mentee_has_is_said_in_the_notes() -> None:
     assert notes[1] == ("r1's must-have names a track no mentee has: 'phd' (the mentees' "
                         "tracks: 'md', 'ph.d')")
     assert len(mm.explain.must_have_notes(_phd_only_cohort(4))) == 1
+
+
+def test_a_track_no_rule_reads_does_not_stop_a_match() -> None:
+    # "-" normalises to nothing; without a track rule nothing should read it (the mask
+    # and the notes each normalised every mentee's track before looking at the rules).
+    cohort = mm.Cohort(mentees=[mm.Mentee(id="e1", site="A", track="-")],
+                       mentors=[mm.Mentor(id="r1", site="A")], must_haves=["same site"])
+    assert mm.explain.must_have_notes(cohort) == (
+        "1 must-have applied before solving (no pair breaking it is matched): same site",)
+    assert mm.match(cohort).metrics.n_pairs == 1

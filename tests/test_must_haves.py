@@ -205,6 +205,40 @@ def test_cli_reads_rules_from_flags_and_a_rules_file(tmp_path: Path,
     assert "bad.txt, line 1: unknown must-have" in capsys.readouterr().err
 
 
+def test_a_rules_files_unknown_id_is_refused_at_its_file_and_line(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from mentormatch.cli._main import main
+    from mentormatch.cli._reading import ReadOptions, load_cohort, read_must_haves
+
+    plain = site_cohort()
+    path = tmp_path / "cohort.json"
+    path.write_text(mm.Cohort(mentees=plain.mentees, mentors=plain.mentors).model_dump_json())
+    for line, role, ident in (("e99: same site", "mentee", "e99"),
+                              ("mentor r99: mentee track must be phd", "mentor", "r99")):
+        rules = tmp_path / "rules.txt"
+        rules.write_text(f"# rules\ne7: mentor must offer research\n{line}\n")
+        options = ReadOptions(must_haves=read_must_haves(rules))
+        with pytest.raises(UnknownIdError) as err:
+            load_cohort(path, options)
+        assert str(err.value) == f"{rules}, line 3: unknown {role} id {ident!r}"
+        assert main(["match", str(path), "--must-haves", str(rules)]) != 0
+        assert f"rules.txt, line 3: unknown {role} id {ident!r}" in capsys.readouterr().err
+
+
+def test_a_rules_line_for_the_mentor_side_without_a_mentor_is_refused(tmp_path: Path) -> None:
+    # "mentor: RULE" was read as the must-have of a mentee whose id is "mentor".
+    from mentormatch.cli._reading import read_must_haves
+
+    rules = tmp_path / "rules.txt"
+    for line in ("mentor: same site", "Mentor : mentor must offer research"):
+        rules.write_text(f"same division\n\n{line}\n")
+        with pytest.raises(InvalidInputError, match=r"rules\.txt, line 3: .* names no mentor"):
+            read_must_haves(rules)
+    rules.write_text("mentor r1: same site\ne1: same site\n")
+    assert [(r.mentor, r.mentee) for r, _ in read_must_haves(rules)] == [("r1", None),
+                                                                         (None, "e1")]
+
+
 def test_rematch_keeps_the_cohorts_must_haves() -> None:
     result = mm.match(site_cohort(), solver="flow")
     again = mm.rematch(result, release=[("e8", "r5")])

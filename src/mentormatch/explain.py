@@ -125,10 +125,13 @@ def must_have_notes(cohort: Cohort, limit: int = 10) -> tuple[str, ...]:
 
 def _unknown_tracks(cohort: Cohort, limit: int) -> list[str]:
     """Say which tracks a rule names that no mentee has (a typo refuses every mentee)."""
+    track_rules = [rule for rule in cohort.must_haves if rule.kind == "mentee_track"]
+    if not track_rules:
+        return []
     tracks = sorted({normalize_topic(e.track) for e in cohort.mentees if e.track is not None})
     out = []
-    for rule in cohort.must_haves:
-        unknown = [v for v in rule.values if rule.kind == "mentee_track" and v not in tracks]
+    for rule in track_rules:
+        unknown = [v for v in rule.values if v not in tracks]
         if unknown:
             whose = f"{rule.owner}'s must-have" if rule.owner else "the must-have"
             known = ", ".join(repr(t) for t in tracks[:limit]) + (

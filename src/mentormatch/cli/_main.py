@@ -27,7 +27,7 @@ from mentormatch.cli._reading import add_reading_arguments
 from mentormatch.cli._schema import add_schema_parser, cmd_schema
 from mentormatch.encode import PRIORITY_FLAGS
 from mentormatch.errors import MentorMatchError
-from mentormatch.solvers import DEFAULT_SOLVER, available, get, supporting
+from mentormatch.solvers import DEFAULT_SOLVER, available, honouring_priority
 
 __all__ = ["format_result", "main"]
 
@@ -62,11 +62,6 @@ def _add_outputs(p: argparse.ArgumentParser) -> None:
                         "(default: the built-in text drawn from the pilot study)")
 
 
-def _honouring(how: str) -> list[str]:
-    """Return the solvers that honour a priority group ``how`` (as the registry declares)."""
-    return [n for n in supporting("priority") if get(n).capabilities.priority_honoured == how]
-
-
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="mentormatch",
                                      description="Pair mentees with mentors, with reasons.")
@@ -82,9 +77,9 @@ def _parser() -> argparse.ArgumentParser:
                       f"{DEFAULT_SOLVER}")
     m.add_argument("--priority", choices=PRIORITY_FLAGS,
                    help="serve this group of mentees first: covered first by "
-                        + ", ".join(_honouring("exactly")) + "; ranked first by every mentor "
-                        "(as mentor preference) by " + ", ".join(
-                            _honouring("as mentor preference")))
+                        + ", ".join(honouring_priority("exactly")) + "; ranked first by every "
+                        "mentor (as mentor preference) by "
+                        + ", ".join(honouring_priority("as mentor preference")))
     _add_outputs(m)
     add_history_arguments(m)
 

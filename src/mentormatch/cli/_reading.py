@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from mentormatch.cli._quota_option import parse_quota, read_quotas
-from mentormatch.errors import InvalidInputError
+from mentormatch.errors import InvalidInputError, UnknownIdError
 from mentormatch.io import atomic_write_text
 from mentormatch.models import Cohort, MustHave, Quota
 from mentormatch.survey import (
@@ -71,7 +71,8 @@ def add_reading_arguments(p: argparse.ArgumentParser, *, constraints: bool = Tru
                             "division\", \"mentor must offer research\" (repeatable)")
         p.add_argument("--must-haves", type=Path, metavar="FILE",
                        help="a text file of hard rules, one a line; 'MENTEE: RULE' makes "
-                            "one mentee's must-have ('#' starts a comment)")
+                            "one mentee's must-have, 'mentor MENTOR: RULE' one mentor's ('#' "
+                            "starts a comment)")
         p.add_argument("--quota", action="append", default=[], metavar="ATTRIBUTE:RULES",
                        help="make-up of each mentor's group, e.g. 'gender:max=3,no-lone' "
                             "(rules: min=N, max=N, min-share=X, max-share=X, no-lone, "
@@ -92,7 +93,8 @@ class ReadOptions:
     org_chart: Path | None = None
     lock: tuple[tuple[str, str], ...] = field(default_factory=tuple)
     forbid: tuple[tuple[str, str], ...] = field(default_factory=tuple)
-    must_haves: tuple[MustHave, ...] = field(default_factory=tuple)
+    #: Each rule with where it was written (``--must-have`` or the file and line).
+    must_haves: tuple[tuple[MustHave, str], ...] = field(default_factory=tuple)
     quotas: tuple[Quota, ...] = field(default_factory=tuple)
 
     @classmethod
@@ -106,7 +108,8 @@ class ReadOptions:
                    org_chart=get("org_chart"),
                    lock=tuple(parse_pair(t, "--lock") for t in get("lock") or ()),
                    forbid=tuple(parse_pair(t, "--forbid") for t in get("forbid") or ()),
-                   must_haves=(*(MustHave.parse(t) for t in get("must_have") or ()),
+                   must_haves=(*((MustHave.parse(t), "--must-have") for t in
+                                 get("must_have") or ()),
                                *(read_must_haves(get("must_haves"))
                                  if get("must_haves") else ())),
                    quotas=(*(read_quotas(get("quotas")) if get("quotas") else ()),
@@ -123,13 +126,16 @@ class ReadOptions:
         return SurveySchema.model_validate({**data, "preset": self.preset})
 
 
-def read_must_haves(path: Path) -> tuple[MustHave, ...]:
+def read_must_haves(path: Path) -> tuple[tuple[MustHave, str], ...]:
     r"""Read a rules file: one rule a line, ``MENTEE: RULE`` for one mentee's must-have.
 
     ``mentor MENTOR: RULE`` is a mentor's ("mentor r1: mentee track must be phd").
+    Each rule comes with where it was written ("rules.txt, line 3"), for errors
+    about it once the cohort is known.
 
-    Blank lines and ``#`` comments are skipped; a line that is not a rule is an
-    :class:`InvalidInputError` naming the line.
+    Blank lines and ``#`` comments are skipped; a line that is not a rule, or
+    ``mentor: RULE`` (no mentor named), is an :class:`InvalidInputError` naming
+    the file and line.
 
     Examples
     --------
@@ -138,10 +144,11 @@ def read_must_haves(path: Path) -> tuple[MustHave, ...]:
     ...     path = Path(tmp) / "rules.txt"
     ...     _ = path.write_text("same site  # everyone\ne7: mentor must offer research\n"
     ...                         "mentor r1: mentee track must be PhD\n")
-    ...     print("\n".join(str(rule) for rule in read_must_haves(path)))
-    same site
-    e7's must-have: mentor must offer research
-    r1's must-have: mentee track must be phd
+    ...     for rule, where in read_must_haves(path):
+    ...         print(f"{rule} ({where.rpartition(', ')[2]})")
+    same site (line 1)
+    e7's must-have: mentor must offer research (line 2)
+    r1's must-have: mentee track must be phd (line 3)
     """
     out = []
     for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
@@ -150,15 +157,33 @@ def read_must_haves(path: Path) -> tuple[MustHave, ...]:
             continue
         who, sep, rule = text.partition(":")
         role, _, mentor = who.strip().partition(" ")
+        where = f"{path}, line {n}"
         try:
-            if sep and role.lower() == "mentor" and mentor.strip():
-                out.append(MustHave.parse(rule, mentor=mentor.strip()))
+            if sep and role.lower() == "mentor" and not mentor.strip():
+                raise InvalidInputError(
+                    f"{text!r} names no mentor: write 'mentor MENTOR: RULE' for one "
+                    "mentor's must-have, 'MENTEE: RULE' for one mentee's, or the rule alone "
+                    "for every pair")
+            if sep and role.lower() == "mentor":
+                out.append((MustHave.parse(rule, mentor=mentor.strip()), where))
             else:
-                out.append(MustHave.parse(rule, mentee=who.strip()) if sep
-                           else MustHave.parse(text))
+                out.append((MustHave.parse(rule, mentee=who.strip()) if sep
+                            else MustHave.parse(text), where))
         except InvalidInputError as exc:
-            raise InvalidInputError(f"{path}, line {n}: {exc}") from None
+            raise InvalidInputError(f"{where}: {exc}") from None
     return tuple(out)
+
+
+def _check_owners(cohort: Cohort, rules: tuple[tuple[MustHave, str], ...]) -> None:
+    """Refuse a rule of a mentee or mentor the cohort lacks, naming where it was written.
+
+    The cohort would refuse it too, but by its position among the cohort's rules.
+    """
+    known = {"mentee": set(cohort.mentee_ids), "mentor": set(cohort.mentor_ids)}
+    for rule, where in rules:
+        for role, ident in (("mentee", rule.mentee), ("mentor", rule.mentor)):
+            if ident is not None and ident not in known[role]:
+                raise UnknownIdError(f"{where}: unknown {role} id {ident!r}")
 
 
 def read_json(path: Path) -> Any:
@@ -206,10 +231,12 @@ def load_cohort(path: Path, options: ReadOptions | None = None,
                                          report=True)
         report = chart if report is None else report.combined(chart)
     if options.lock or options.forbid or options.must_haves or options.quotas:
+        _check_owners(cohort, options.must_haves)
         cohort = Cohort(mentees=cohort.mentees, mentors=cohort.mentors,
                         forbidden=(*cohort.forbidden, *options.forbid),
                         locked=(*cohort.locked, *options.lock), vocabulary=cohort.vocabulary,
-                        must_haves=(*cohort.must_haves, *options.must_haves),
+                        must_haves=(*cohort.must_haves,
+                                    *(rule for rule, _ in options.must_haves)),
                         schedule=cohort.schedule,
                         quotas=(*cohort.quotas, *options.quotas))
     if report is not None:

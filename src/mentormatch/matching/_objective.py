@@ -10,7 +10,7 @@ import numpy as np
 from mentormatch.errors import InvalidInputError, UnsupportedProblemError
 from mentormatch.models import Cohort, MatchResult
 from mentormatch.problem import MatchProblem
-from mentormatch.solvers import DEFAULT_SOLVER, get, require, supporting
+from mentormatch.solvers import DEFAULT_SOLVER, get, honouring_priority, require, supporting
 
 #: The solver that runs the coverage objective when none is named.
 COVERAGE_SOLVER = "coverage"
@@ -123,8 +123,7 @@ def priority_note(priority: object, result: MatchResult, solver: str) -> tuple[s
     fared = f"priority: {m.priority_matched} of {m.priority_asking} mentees of {group} matched"
     if get(solver).capabilities.priority_honoured != "as mentor preference":
         return (f"{fared}, covered before anyone else",)
-    exact = [n for n in supporting("priority")
-             if get(n).capabilities.priority_honoured == "exactly"]
+    exact = honouring_priority("exactly")
     return (f"{fared}; solver {solver!r} honours it as mentor preference (every mentor "
             "ranks the group first and the result is stable under those preferences), not "
             f"by covering as many of them as possible (solvers that do: {', '.join(exact)})",)

@@ -42,7 +42,7 @@ from mentormatch.models._base import (
 from mentormatch.models._quota import Quota
 from mentormatch.topics import TopicVocabulary, normalize_topic
 
-from ._must_haves import MustHave, parse_must_have
+from ._must_haves import MustHave, OwnedRules, parse_must_have
 
 __all__ = [
     "CareerStage",
@@ -456,15 +456,11 @@ class Cohort(ValidatedModel):
         if not self.locked:
             return
         # Each lock meets its own rules only (a survey may give one rule per person).
-        owned: dict[tuple[str, str | None], list[tuple[int, MustHave]]] = {}
-        for k, rule in enumerate(rules):
-            side = "mentee" if rule.mentee is not None else "mentor"
-            owned.setdefault((side, rule.owner), []).append((k, rule))
+        owned = OwnedRules.of(rules, pos, mentors)
         for k, (e, r) in enumerate(self.locked):
-            mentee, mentor = self.mentees[pos[e]], self.mentors[mentors[r]]
-            for _, rule in sorted((*owned.get(("mentor", None), ()),
-                                   *owned.get(("mentee", e), ()),
-                                   *owned.get(("mentor", r), ())), key=lambda kr: kr[0]):
+            i, j = pos[e], mentors[r]
+            mentee, mentor = self.mentees[i], self.mentors[j]
+            for rule in (rules[q] for q in owned.for_pair(i, j)):
                 if not rule.holds(mentee, mentor):
                     raise ConstraintConflictError(
                         f"locked[{k}]: pair ({e!r}, {r!r}) breaks the must-have "

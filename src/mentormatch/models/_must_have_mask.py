@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cached_property
 
 import numpy as np
 from numpy.typing import NDArray
@@ -11,7 +10,7 @@ from numpy.typing import NDArray
 from mentormatch.topics import normalize_topic
 
 from ._cohort import Cohort
-from ._must_haves import STAGE_ORDER, MustHave
+from ._must_haves import STAGE_ORDER, MustHave, OwnedRules
 
 __all__ = ["MustHaveMask"]
 
@@ -43,6 +42,8 @@ class MustHaveMask:
         Mentees each rule applies to (None: every mentee).
     cols : tuple of (int or None)
         The mentor whose rule each is (None: every mentor).
+    owned : OwnedRules
+        The rules by whose each is, for :meth:`for_pair`.
 
     Examples
     --------
@@ -59,6 +60,7 @@ class MustHaveMask:
     rules: tuple[MustHave, ...]
     rows: tuple[BoolArray | None, ...]
     cols: tuple[int | None, ...]
+    owned: OwnedRules
     site: tuple[IntArray, IntArray]
     division: tuple[IntArray, IntArray]
     stage: tuple[IntArray, IntArray]
@@ -104,13 +106,16 @@ class MustHaveMask:
             if rule.kind == "mentee_track":
                 for v in rule.values:
                     tracks.setdefault(v, len(tracks))
-        track = np.array([-1 if p.track is None else tracks.get(normalize_topic(p.track), -1)
-                          for p in e], dtype=np.int64)
+        # Tracks are read (and normalised) only when a rule names one.
+        track = np.array([-1 if p.track is None or not tracks
+                          else tracks.get(normalize_topic(p.track), -1) for p in e],
+                         dtype=np.int64)
         mentor_pos = cohort.mentor_index()
         return cls(
             rules=cohort.must_haves, rows=tuple(rows), track=track, tracks=tracks,
             cols=tuple(None if rule.mentor is None else mentor_pos[rule.mentor]
                        for rule in cohort.must_haves),
+            owned=OwnedRules.of(cohort.must_haves, pos, mentor_pos),
             site=(_codes([p.site for p in e], sites), _codes([p.site for p in r], sites)),
             division=(_codes([p.division for p in e], divisions),
                       _codes([p.division for p in r], divisions)),
@@ -200,24 +205,7 @@ class MustHaveMask:
         >>> musts.for_pair(0, 0), musts.for_pair(0, 1)
         ((0,), (0, 1))
         """
-        everyone, of_mentee, of_mentor = self._owned
-        return tuple(sorted((*everyone, *of_mentee.get(i, ()), *of_mentor.get(j, ()))))
-
-    @cached_property
-    def _owned(self) -> tuple[list[int], dict[int, list[int]], dict[int, list[int]]]:
-        """Rule indices: program-wide, by mentee index, by mentor index."""
-        everyone: list[int] = []
-        of_mentee: dict[int, list[int]] = {}
-        of_mentor: dict[int, list[int]] = {}
-        for k, (applies, owner) in enumerate(zip(self.rows, self.cols, strict=True)):
-            if owner is not None:
-                of_mentor.setdefault(owner, []).append(k)
-            elif applies is None:
-                everyone.append(k)
-            else:
-                for i in np.flatnonzero(applies).tolist():
-                    of_mentee.setdefault(i, []).append(k)
-        return everyone, of_mentee, of_mentor
+        return self.owned.for_pair(i, j)
 
     def why_none(self, cohort: Cohort, i: int) -> str:
         """Say why no mentor meets all of mentee ``i``'s must-haves, naming who comes closest.

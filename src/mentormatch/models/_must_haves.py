@@ -10,6 +10,8 @@ rule, and diagnosis says so.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any, Literal, Protocol
 
 import pydantic
@@ -18,7 +20,8 @@ from pydantic import BaseModel, ConfigDict, model_validator
 from mentormatch.errors import InvalidInputError, shorten
 from mentormatch.topics import normalize_topic
 
-__all__ = ["MUST_HAVE_PHRASES", "MustHave", "MustHaveKind", "STAGE_ORDER", "parse_must_have"]
+__all__ = ["MUST_HAVE_PHRASES", "MustHave", "MustHaveKind", "OwnedRules", "STAGE_ORDER",
+           "parse_must_have"]
 
 MustHaveKind = Literal["mentor_offers", "same_site", "different_site", "same_division",
                        "different_division", "no_shared_supervisor", "later_career_stage",
@@ -234,6 +237,61 @@ class MustHave(BaseModel):
                 "later_career_stage": "is at a later career stage"}[kind]
 
 
+@dataclass(frozen=True)
+class OwnedRules:
+    """Must-have indices by whose rule each is, so a pair's rules are looked up, not searched.
+
+    Checking many pairs against many owned rules stays linear: a pair meets the
+    program-wide rules, its mentee's own and its mentor's own, and no others.
+
+    Attributes
+    ----------
+    everyone : tuple of int
+        The program-wide rules.
+    of_mentee, of_mentor : dict of int to tuple of int
+        Each person's own rules, by their position among the mentees or mentors.
+
+    Examples
+    --------
+    >>> rules = [MustHave.parse("same site"), MustHave.parse("mentor offers qi", mentee="e2"),
+    ...          MustHave.parse("mentee track is phd", mentor="r1")]
+    >>> owned = OwnedRules.of(rules, {"e1": 0, "e2": 1}, {"r1": 0, "r2": 1})
+    >>> owned.for_pair(1, 0), owned.for_pair(0, 1)
+    ((0, 1, 2), (0,))
+    """
+
+    everyone: tuple[int, ...]
+    of_mentee: dict[int, tuple[int, ...]]
+    of_mentor: dict[int, tuple[int, ...]]
+
+    @classmethod
+    def of(cls, rules: Sequence[MustHave], mentee_pos: Mapping[str, int],
+           mentor_pos: Mapping[str, int]) -> OwnedRules:
+        """Index ``rules``, their owners placed by ``mentee_pos`` and ``mentor_pos``."""
+        everyone: list[int] = []
+        of_mentee: dict[int, list[int]] = {}
+        of_mentor: dict[int, list[int]] = {}
+        for k, rule in enumerate(rules):
+            if rule.mentor is not None:
+                of_mentor.setdefault(mentor_pos[rule.mentor], []).append(k)
+            elif rule.mentee is not None:
+                of_mentee.setdefault(mentee_pos[rule.mentee], []).append(k)
+            else:
+                everyone.append(k)
+        return cls(tuple(everyone), {i: tuple(ks) for i, ks in of_mentee.items()},
+                   {j: tuple(ks) for j, ks in of_mentor.items()})
+
+    def for_pair(self, i: int, j: int) -> tuple[int, ...]:
+        """Return the rules that bind mentee ``i`` with mentor ``j``, in rule order."""
+        return tuple(sorted((*self.everyone, *self.of_mentee.get(i, ()),
+                             *self.of_mentor.get(j, ()))))
+
+
+def _words(text: str) -> str:
+    """Return ``text`` lower-cased, punctuation dropped, one space between words."""
+    return " ".join(re.sub(r"[^\w\s-]", " ", text.lower()).split())
+
+
 def _unquoted(text: str) -> str:
     """Return ``text`` without surrounding spaces and quotes."""
     return text.strip().strip("\"'“”‘’").strip()
@@ -263,7 +321,7 @@ def parse_must_have(text: Any, *, mentee: str | None = None,
     """
     if not isinstance(text, str):
         raise InvalidInputError(f"a must-have is a sentence, got {shorten(text)}")
-    words = " ".join(re.sub(r"[^\w\s-]", " ", text.lower()).split())
+    words = _words(text)
     if words in MUST_HAVE_PHRASES:
         return MustHave(kind=MUST_HAVE_PHRASES[words], mentee=mentee, mentor=mentor)
     # The form is read from the words; the topic or values as written (a track "M.D." or a
@@ -279,8 +337,7 @@ def parse_must_have(text: Any, *, mentee: str | None = None,
         kind = _ATTR[found["attr"]]
         pieces = re.split(r"\s*[,;]\s*|\s+or\s+", written["rest"] if written else found["values"],
                           flags=re.IGNORECASE)
-        values = [" ".join(re.sub(r"[^\w\s-]", " ", v.lower()).split())
-                  if kind == "mentee_stage" else _unquoted(v) for v in pieces]
+        values = [_words(v) if kind == "mentee_stage" else _unquoted(v) for v in pieces]
         return MustHave(kind=kind, values=[v for v in values if v], mentee=mentee,
                         mentor=mentor)
     known = ", ".join(repr(p) for p in MUST_HAVE_PHRASES)

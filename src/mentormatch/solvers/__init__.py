@@ -16,6 +16,7 @@ from mentormatch.solvers._registry import DEFAULT_SOLVER as DEFAULT_SOLVER
 from mentormatch.solvers._registry import SolverSpec as SolverSpec
 from mentormatch.solvers._registry import available as available
 from mentormatch.solvers._registry import get as get
+from mentormatch.solvers._registry import honouring_priority as honouring_priority
 from mentormatch.solvers._registry import register as register
 from mentormatch.solvers._registry import require as require
 from mentormatch.solvers._registry import solve as solve
@@ -24,5 +25,5 @@ from mentormatch.solvers.pairing import GraphMatching as GraphMatching
 from mentormatch.solvers.pairing import pair_graph as pair_graph
 
 __all__ = ["DEFAULT_SOLVER", "GraphMatching", "SolverCapabilities", "SolverSpec", "available",
-           "get", "pair_graph", "register", "require", "run_interruptibly", "solve",
-           "supporting", "unbalanceable_groups"]
+           "get", "honouring_priority", "pair_graph", "register", "require",
+           "run_interruptibly", "solve", "supporting", "unbalanceable_groups"]

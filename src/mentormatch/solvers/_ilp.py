@@ -72,6 +72,7 @@ level is retried once with presolve switched (``info["retries"]``).
 from __future__ import annotations
 
 import math
+import re
 import time
 import warnings
 from collections.abc import Callable
@@ -106,10 +107,16 @@ _REAL_SCALE = 1e3
 #: largest coefficient, above HiGHS's feasibility tolerance so re-imposing it stays clean.
 _REAL_FIX_TOL = 1e-3
 _HARD_LEVELS = frozenset({"coverage", "worst_off"})
-#: HiGHS options scipy's ``milp`` does not name (it passes them on, with a warning).
-#: Feasibility jump, a primal heuristic, cost about 4 ms of a 12 ms level on the pilot
-#: and changed no answer in 300 random small problems: off.
+#: HiGHS options scipy's ``milp`` does not name (it passes them on, with a warning);
+#: ``info["highs_options"]`` states them. Feasibility jump, a primal heuristic, cost about
+#: 4 ms of a 12 ms level on the pilot (``mm.match`` of the pilot: median 68 ms with it
+#: off, 93 ms on, on a loaded 2-core machine) and changed no answer in 300 random small
+#: problems: off.
 _HIGHS_EXTRA = {"mip_heuristic_run_feasibility_jump": False}
+#: scipy's warning about exactly those options, word for word (any other still shows).
+_HIGHS_EXTRA_WARNING = re.escape(
+    f"Unrecognized options detected: {set(_HIGHS_EXTRA)}. These will be passed to HiGHS "
+    "verbatim.") + r"\Z"
 
 
 def mentee_scores(problem: MatchProblem, assignment: Assignment) -> FloatArray:
@@ -567,15 +574,15 @@ def solve_ilp(problem: MatchProblem, *,
     Returns
     -------
     Assignment
-        ``info`` holds ``status`` (``"optimal"``, ``"time_limit"``, or
-        ``"numerical"``: HiGHS could not re-impose a level even after a retry,
-        the answer is optimal for the levels before it), ``optimal``,
-        ``exact`` (same), ``mip_gap`` (of the level that stopped; 0.0 when
-        optimal), ``levels``, ``values`` and ``bounds`` (per solved level:
-        value reached, HiGHS's bound), ``tolerance`` (per level, the shortfall
-        ``exact`` allows: module notes), ``stopped_at``, ``solves`` (MILPs run),
-        ``retries``, ``flow_levels`` (the levels flow settled: module notes),
-        ``tie_break_done`` (False when only the tie-break ran out) and ``backend``.
+        ``info`` holds ``status`` (``"optimal"``, ``"time_limit"``, or ``"numerical"``:
+        HiGHS could not re-impose a level even after a retry, the answer is optimal for
+        the levels before it), ``optimal``, ``exact`` (same), ``mip_gap`` (of the level
+        that stopped; 0.0 when optimal), ``levels``, ``values`` and ``bounds`` (per
+        solved level: value reached, HiGHS's bound), ``tolerance`` (per level, the
+        shortfall ``exact`` allows: module notes), ``stopped_at``, ``solves`` (MILPs
+        run), ``retries``, ``flow_levels`` (the levels flow settled: module notes),
+        ``tie_break_done`` (False when only the tie-break ran out), ``backend`` and
+        ``highs_options`` (HiGHS options set beyond scipy's own: module notes).
 
     Raises
     ------
@@ -611,7 +618,8 @@ def solve_ilp(problem: MatchProblem, *,
     names = _level_names(objective, coverage, same_group, tie_break, _has_priority(problem))
     info: dict[str, Any] = {"objective": objective, "coverage": bool(coverage),
                             "leadership_limit": leadership_limit, "same_group": same_group,
-                            "levels": names, "backend": "scipy.optimize.milp (HiGHS)"}
+                            "levels": names, "backend": "scipy.optimize.milp (HiGHS)",
+                            "highs_options": dict(_HIGHS_EXTRA)}
     if model.n_x == 0:  # no pair to decide
         return _no_pairs(problem, info)
     assert [lv.name for lv in levels] == names
@@ -721,19 +729,24 @@ def _milp(*args: Any, **kwargs: Any) -> Any:
     """Return scipy's ``milp``, given ``_HIGHS_EXTRA``, without its warning about them."""
     from scipy.optimize import milp
 
-    # Runs in run_interruptibly's worker while the caller only waits; an older HiGHS
-    # without an option warns the same words and runs without it.
+    # catch_warnings swaps the process's filter list (not thread-safe before Python
+    # 3.14's context-aware warnings); this runs in run_interruptibly's worker while the
+    # caller only waits, and the filter matches scipy's message about _HIGHS_EXTRA alone.
     with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", "Unrecognized options detected")
+        warnings.filterwarnings("ignore", _HIGHS_EXTRA_WARNING, RuntimeWarning)
         return milp(*args, **kwargs)
 
 
 def _run_level(model: _Model, c: FloatArray, done: _Progress, options: dict[str, Any]) -> Any:
-    """Maximise ``c`` with the levels done kept; retry once if HiGHS misjudges them."""
+    """Maximise ``c`` with the levels done kept; retry once if HiGHS misjudges them.
+
+    ``options`` is the caller's and stays as given: the extra HiGHS options and the
+    retry's switched presolve go into a copy.
+    """
     from scipy import sparse
     from scipy.optimize import Bounds, LinearConstraint
 
-    options.update(_HIGHS_EXTRA)
+    options = {**options, **_HIGHS_EXTRA}
     constraints = [LinearConstraint(model.rows, model.row_lo, model.row_hi)]
     if done.fixed_c:
         constraints.append(LinearConstraint(sparse.csr_array(np.vstack(done.fixed_c)),

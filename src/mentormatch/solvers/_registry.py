@@ -33,8 +33,8 @@ from mentormatch.problem import (
     violations,
 )
 
-__all__ = ["DEFAULT_SOLVER", "SolverSpec", "available", "get", "register", "require", "solve",
-           "supporting"]
+__all__ = ["DEFAULT_SOLVER", "SolverSpec", "available", "get", "honouring_priority", "register",
+           "require", "solve", "supporting"]
 
 SolverFunc = Callable[..., Assignment]
 
@@ -252,6 +252,40 @@ def supporting(*features: Feature) -> tuple[str, ...]:
     """
     SolverCapabilities().lacking(features)  # validates the names
     return tuple(name for name in available() if _capabilities(name).supports(features))
+
+
+#: The ways a solver may honour a priority group (``SolverCapabilities.priority_honoured``).
+_PRIORITY_WAYS = ("exactly", "as mentor preference")
+
+
+def honouring_priority(how: str) -> tuple[str, ...]:
+    """Return the names of the solvers that honour a priority group ``how``, sorted.
+
+    Parameters
+    ----------
+    how : {"exactly", "as mentor preference"}
+        ``"exactly"``: as many of the group matched as possible, before anyone
+        else; ``"as mentor preference"``: every mentor ranks the group first
+        (:attr:`~mentormatch.problem.SolverCapabilities.priority_honoured`).
+
+    Raises
+    ------
+    InvalidInputError
+        For any other ``how``.
+
+    Examples
+    --------
+    >>> import mentormatch as mm
+    >>> [n for n in mm.solvers.honouring_priority("exactly") if n in ("flow", "ilp", "stable")]
+    ['flow', 'ilp']
+    >>> "stable" in mm.solvers.honouring_priority("as mentor preference")
+    True
+    """
+    if how not in _PRIORITY_WAYS:
+        raise InvalidInputError(f"unknown way of honouring a priority group {shorten(how)}; "
+                                f"expected {' or '.join(repr(w) for w in _PRIORITY_WAYS)}")
+    return tuple(name for name in supporting("priority")
+                 if _capabilities(name).priority_honoured == how)
 
 
 def require(solver: str, needs: Mapping[Feature, str]) -> SolverSpec:

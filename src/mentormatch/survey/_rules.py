@@ -16,7 +16,7 @@ from mentormatch.errors import MentorMatchError
 from mentormatch.models import MustHave, parse_must_have
 from mentormatch.survey._people import is_no_one
 from mentormatch.survey._report import Level
-from mentormatch.survey._schema import SurveySchema, key
+from mentormatch.survey._schema import SurveySchema, as_items, key
 from mentormatch.topics import TopicVocabulary
 
 __all__ = ["RULE_FIELDS", "STAGE_WORDS", "read_rules"]
@@ -68,8 +68,7 @@ def read_rules(answers: dict[str, list[tuple[str, str]]], questions: list[tuple[
                     note("info", column, f"{answer!r} states no must-have")
                 continue
             # a map may name several topics or tracks for one answer: each is stated
-            texts = ([str(v) for v in value] if isinstance(value, list | tuple)
-                     else [str(value)]) if hit else [answer]
+            texts = [str(v) for v in as_items(value)] if hit else [answer]
             for text in texts:
                 try:
                     found = _read_one(field, text, vocab, column)

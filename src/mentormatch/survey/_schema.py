@@ -22,7 +22,7 @@ from mentormatch.topics import TopicVocabulary, normalize_topic
 __all__ = [
     "BOOL_FIELDS", "CHOICE_FIELDS", "COLUMN_FIELDS", "COUNT_FIELDS", "LIST_FIELDS",
     "MENTEE_ONLY", "MENTOR_ONLY", "RULE_COLUMNS", "Role", "SurveySchema", "TEXT_FIELDS",
-    "TOPIC_FIELDS", "key",
+    "TOPIC_FIELDS", "as_items", "key",
 ]
 
 Role = Literal["mentee", "mentor", "both"]
@@ -57,6 +57,14 @@ def key(text: str) -> str:
         return normalize_topic(text)
     except MentorMatchError:
         return ""
+
+
+def as_items(value: Any) -> list[Any]:
+    """Return a list or tuple's items as a list, anything else as a list of itself.
+
+    A mapped answer or a schema value may be one value or several.
+    """
+    return list(value) if isinstance(value, list | tuple) else [value]
 
 
 def _names(value: Any) -> Any:
@@ -443,21 +451,20 @@ def check_value(name: str, value: Any, where: str) -> None:
     elif name == "career_stage":
         ok = value in _STAGES
     elif name == "mentee_stages":
-        ok = all(v in _STAGES for v in (value if isinstance(value, list | tuple) else [value]))
+        ok = all(v in _STAGES for v in as_items(value))
     elif name == "must_haves":
         try:
-            for rule in value if isinstance(value, list | tuple) else [value]:
+            for rule in as_items(value):
                 parse_must_have(rule)
         except InvalidInputError as exc:
             raise InvalidInputError(f"{where}: {exc}") from None
         ok = True
     elif name in CHOICE_FIELDS:
         table = TYPE_ALIASES if name == "types" else MODALITY_ALIASES
-        items = value if isinstance(value, list | tuple) else [value]
-        ok = all(isinstance(v, str) and (key(v) in table or v in table.values()) for v in items)
+        ok = all(isinstance(v, str) and (key(v) in table or v in table.values())
+                 for v in as_items(value))
     else:
-        items = value if isinstance(value, list | tuple) else [value]
-        ok = all(isinstance(v, str) and key(v) for v in items)
+        ok = all(isinstance(v, str) and key(v) for v in as_items(value))
     if not ok:
         expected = {"role": "'mentee', 'mentor' or 'both'", "career_stage": "early, mid or late",
                     "mentee_stages": "early, mid or late (or a list of them)"}
