@@ -327,3 +327,12 @@ def test_a_track_no_rule_reads_does_not_stop_a_match() -> None:
     assert mm.explain.must_have_notes(cohort) == (
         "1 must-have applied before solving (no pair breaking it is matched): same site",)
     assert mm.match(cohort).metrics.n_pairs == 1
+
+
+def test_a_track_a_rule_cannot_read_is_refused_naming_the_mentee() -> None:
+    # With a track rule, "-" was normalised by the mask and failed as "empty topic name",
+    # naming neither the mentee nor the track field.
+    with pytest.raises(InvalidInputError, match=r"mentee 'e2': track '-' has no letters"):
+        mm.Cohort(mentees=[mm.Mentee(id="e1", track="PhD"), mm.Mentee(id="e2", track="-")],
+                  mentors=[mm.Mentor(id="r1")],
+                  must_haves=[mm.MustHave.parse("mentee track must be PhD", mentor="r1")])

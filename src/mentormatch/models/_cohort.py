@@ -453,6 +453,8 @@ class Cohort(ValidatedModel):
                     rule.topic, where=f"must_haves[{k}]")})
             rules.append(rule)
         object.__setattr__(self, "must_haves", tuple(rules))
+        if any(rule.kind == "mentee_track" for rule in rules):
+            self._check_tracks()
         if not self.locked:
             return
         # Each lock meets its own rules only (a survey may give one rule per person).
@@ -465,6 +467,19 @@ class Cohort(ValidatedModel):
                     raise ConstraintConflictError(
                         f"locked[{k}]: pair ({e!r}, {r!r}) breaks the must-have "
                         f"'{rule}': {r} {rule.failure(mentee, mentor)}")
+
+    def _check_tracks(self) -> None:
+        """Refuse a track a "mentee track" must-have cannot read (no letters or digits)."""
+        for mentee in self.mentees:
+            if mentee.track is None:
+                continue
+            try:
+                normalize_topic(mentee.track)
+            except InvalidInputError:
+                raise InvalidInputError(
+                    f"mentee {shorten(mentee.id)}: track {shorten(mentee.track)} has no letters "
+                    "or digits, so a 'mentee track' must-have cannot read it (leave it blank "
+                    "when the mentee has no track)") from None
 
     def _check_choices(self, mentee_pos: dict[str, int], mentor_pos: dict[str, int]) -> None:
         """Refuse a ranked choice naming nobody on the other side."""
