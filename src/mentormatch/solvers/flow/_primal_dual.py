@@ -231,7 +231,7 @@ class _Layout:
                          shape=(self._n, self._n))
 
     def max_flow(self, entry: IntArray, capacity: IntArray) -> tuple[IntArray, IntArray]:
-        """A maximum flow from the super source to the super sink, on the given entries.
+        """Return a maximum flow from the super source to the super sink on the given entries.
 
         ``entry`` lists the entries of positive ``capacity`` (each once). Returns
         the entries that carry flow and the flow on each: scipy's flow is
