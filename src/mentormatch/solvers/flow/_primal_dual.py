@@ -130,10 +130,13 @@ def primal_dual(arcs: FlowArcs, cost: IntArray, supply: IntArray, *,
         phases += 1
         reduced = cost + potential[arcs.tail] - potential[arcs.head]
         room_up, room_down = arcs.upper - flow, flow - arcs.lower
-        weight = np.full(2 * n_arcs, np.inf)
         up, down = room_up > 0, room_down > 0
-        weight[:n_arcs][up] = np.maximum(reduced[up], 0)
-        weight[n_arcs:][down] = np.maximum(-reduced[down], 0)
+        weight = np.empty(2 * n_arcs)  # forward entries, then backward; inf: no residual arc
+        np.copyto(weight[:n_arcs], reduced, casting="unsafe")
+        np.negative(reduced, out=weight[n_arcs:], casting="unsafe")
+        np.maximum(weight, 0, out=weight)
+        weight[:n_arcs][~up] = np.inf
+        weight[n_arcs:][~down] = np.inf
         distance = dijkstra(layout.graph(weight), directed=True, indices=surplus,
                             min_only=True)
         shortage = distance[balance < 0]
