@@ -130,10 +130,13 @@ def primal_dual(arcs: FlowArcs, cost: IntArray, supply: IntArray, *,
         phases += 1
         reduced = cost + potential[arcs.tail] - potential[arcs.head]
         room_up, room_down = arcs.upper - flow, flow - arcs.lower
-        weight = np.full(2 * n_arcs, np.inf)
         up, down = room_up > 0, room_down > 0
-        weight[:n_arcs][up] = np.maximum(reduced[up], 0)
-        weight[n_arcs:][down] = np.maximum(-reduced[down], 0)
+        weight = np.empty(2 * n_arcs)  # forward entries, then backward; inf: no residual arc
+        np.copyto(weight[:n_arcs], reduced, casting="unsafe")
+        np.negative(reduced, out=weight[n_arcs:], casting="unsafe")
+        np.maximum(weight, 0, out=weight)
+        weight[:n_arcs][~up] = np.inf
+        weight[n_arcs:][~down] = np.inf
         distance = dijkstra(layout.graph(weight), directed=True, indices=surplus,
                             min_only=True)
         shortage = distance[balance < 0]
@@ -147,13 +150,27 @@ def primal_dual(arcs: FlowArcs, cost: IntArray, supply: IntArray, *,
         reduced += step[arcs.tail] - step[arcs.head]
         # Shortest paths to the reached shortages stay within distance ``reach``.
         tight = (reduced == 0) & near[arcs.tail] & near[arcs.head]
-        capacity = np.concatenate([np.where(tight & (room_up > 0), room_up, 0),
-                                   np.where(tight & (room_down > 0), room_down, 0),
-                                   np.maximum(balance, 0), np.maximum(-balance, 0)])
-        moved = layout.max_flow(capacity)
-        flow += np.maximum(moved[:n_arcs], 0) - np.maximum(moved[n_arcs:2 * n_arcs], 0)
-        balance += moved[2 * n_arcs + n_nodes:] - moved[2 * n_arcs:2 * n_arcs + n_nodes]
+        forward, backward = np.flatnonzero(tight & up), np.flatnonzero(tight & down)
+        needing = np.flatnonzero(balance < 0)
+        entry, moved = layout.max_flow(
+            np.concatenate([forward, n_arcs + backward, 2 * n_arcs + surplus,
+                            2 * n_arcs + n_nodes + needing]),
+            np.concatenate([room_up[forward], room_down[backward], balance[surplus],
+                            -balance[needing]]))
+        _move(entry, moved, flow, balance)
     return PrimalDualResult(flow, potential, phases, False)
+
+
+def _move(entry: IntArray, amount: IntArray, flow: IntArray, balance: IntArray) -> None:
+    """Apply a maximum flow's positive entries (see :meth:`_Layout.max_flow`) in place."""
+    n_arcs, n_nodes = flow.size, balance.size
+    kind = np.searchsorted(np.array([n_arcs, 2 * n_arcs, 2 * n_arcs + n_nodes]), entry,
+                           side="right")
+    # Each residual arc is its own node pair, so no index repeats within a kind.
+    flow[entry[kind == 0]] += amount[kind == 0]
+    flow[entry[kind == 1] - n_arcs] -= amount[kind == 1]
+    balance[entry[kind == 2] - 2 * n_arcs] -= amount[kind == 2]
+    balance[entry[kind == 3] - 2 * n_arcs - n_nodes] += amount[kind == 3]
 
 
 def _root_distances(arcs: FlowArcs, cost: IntArray, flow: IntArray) -> IntArray:
@@ -191,6 +208,8 @@ class _Layout:
         self._rows = rows[self._order]
         self._cols = cols[self._order]
         self._sorted_keys = keys[self._order]
+        self._position = np.empty_like(self._order)
+        self._position[self._order] = np.arange(self._order.size)
         self._n_graph = 2 * arcs.tail.size  # entries of the residual graph proper
         # The residual graph keeps all its entries (an absent residual arc weighs inf,
         # which Dijkstra never relaxes), so its structure is built once.
@@ -214,33 +233,25 @@ class _Layout:
         return csr_array((weight[self._graph_entry], self._graph_cols, self._graph_indptr),
                          shape=(self._n, self._n))
 
-    def max_flow(self, capacity: IntArray) -> IntArray:
-        """Flow per entry of a maximum flow from the super source to the super sink.
+    def max_flow(self, entry: IntArray, capacity: IntArray) -> tuple[IntArray, IntArray]:
+        """Return a maximum flow from the super source to the super sink on the given entries.
 
-        Only entries of positive ``capacity`` go to scipy; its flow is
+        ``entry`` lists the entries of positive ``capacity`` (each once). Returns
+        the entries that carry flow and the flow on each: scipy's flow is
         antisymmetric, so an entry's own flow is the positive part.
         """
         n = self._n
-        ordered = capacity[self._order]
-        keep = ordered > 0
-        graph = self._matrix(np.minimum(ordered[keep], 2**31 - 1).astype(np.int32), keep,
-                             n + 2)
+        keep = np.zeros(self._order.size, dtype=bool)
+        keep[self._position[entry]] = True
+        at = np.flatnonzero(keep)  # the kept entries in (row, column) order, without a sort
+        ordered = np.zeros(self._order.size, dtype=np.int64)
+        ordered[self._position[entry]] = capacity
+        indptr = np.searchsorted(self._rows[at], np.arange(n + 3))
+        graph = csr_array((np.minimum(ordered[at], 2**31 - 1).astype(np.int32), self._cols[at],
+                           indptr), shape=(n + 2, n + 2))
         flows = maximum_flow(graph, n, n + 1, method="dinic").flow
-        rows = np.repeat(np.arange(n + 2, dtype=np.int64), np.diff(flows.indptr))
-        keys = rows * self._width + flows.indices
-        if not flows.has_sorted_indices:  # pragma: no cover - scipy sorts them
-            order = np.argsort(keys, kind="stable")
-            flows = csr_array((flows.data[order], flows.indices[order], flows.indptr),
-                              shape=flows.shape)
-            keys = keys[order]
-        at = np.searchsorted(keys, self._sorted_keys[keep])
-        out = np.zeros(capacity.size, dtype=np.int64)
-        out[self._order[keep]] = np.asarray(flows.data, dtype=np.int64)[at]
-        return out
-
-    def _matrix(self, data: NDArray[np.generic], keep: NDArray[np.bool_], size: int,
-                ) -> csr_array:
-        counts = np.bincount(self._rows[keep], minlength=size)[:size]
-        indptr = np.zeros(size + 1, dtype=np.int64)
-        np.cumsum(counts, out=indptr[1:])
-        return csr_array((data, self._cols[keep], indptr), shape=(size, size))
+        positive = np.flatnonzero(flows.data > 0)
+        rows = np.searchsorted(flows.indptr, positive, side="right") - 1
+        found = np.searchsorted(self._sorted_keys,
+                                rows * self._width + flows.indices[positive].astype(np.int64))
+        return self._order[found], np.asarray(flows.data[positive], dtype=np.int64)

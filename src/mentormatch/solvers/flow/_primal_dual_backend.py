@@ -88,12 +88,14 @@ def run_primal_dual(network: Network, lexicographic: bool) -> PrimalDualFlow:
     n_pair = network.n_pair
     needy = _needy(network)
     costs = _integer_costs(network, lexicographic, dear_arcs=needy.size > 0)
-    base = (np.concatenate([np.full(needy.size, network.source), network.tail[n_pair:]]),
-            np.concatenate([needy, network.head[n_pair:]]),
-            np.concatenate([np.zeros(needy.size, np.int64), network.lower[n_pair:]]),
+    merged = _Merged.of(network.tail[n_pair:], network.head[n_pair:], network.lower[n_pair:],
+                        network.upper[n_pair:], costs.arc[n_pair:])
+    base = (np.concatenate([np.full(needy.size, network.source), merged.tail]),
+            np.concatenate([needy, merged.head]),
+            np.concatenate([np.zeros(needy.size, np.int64), merged.lower]),
             np.concatenate([np.full(needy.size, int(network.supply[network.source])),
-                            network.upper[n_pair:]]),
-            np.concatenate([np.full(needy.size, costs.dear), costs.arc[n_pair:]]))
+                            merged.upper]),
+            np.concatenate([np.full(needy.size, costs.dear), merged.cost]))
     core = _first_core(network)
     flow: IntArray | None = None
     potential: IntArray | None = None
@@ -128,9 +130,59 @@ def run_primal_dual(network: Network, lexicographic: bool) -> PrimalDualFlow:
     if not result.feasible or flow[:needy.size].any():  # no feasible flow
         return _answer(network, None, potential, costs, phases, rounds)
     out = np.zeros(network.tail.size, dtype=np.int64)
-    out[n_pair:] = flow[needy.size:base[0].size]
+    out[n_pair:] = merged.spread(flow[needy.size:base[0].size])
     out[core] = flow[base[0].size:arcs.n_input]
     return _answer(network, out, potential, costs, phases, rounds)
+
+
+@dataclass(frozen=True, eq=False)
+class _Merged:
+    """Parallel arcs of the same cost as one arc of their summed bounds.
+
+    A mentee's demand arrives as one unit arc per unit; merged, the residual
+    graph loses the node that would split each copy (on 10k x 3k top-50
+    noisy scores, 10,000 of 23,000 nodes).
+    """
+
+    tail: IntArray
+    head: IntArray
+    lower: IntArray
+    upper: IntArray
+    cost: IntArray
+    group: IntArray  # each input arc's merged arc
+    input_lower: IntArray
+    input_upper: IntArray
+
+    @classmethod
+    def of(cls, tail: IntArray, head: IntArray, lower: IntArray, upper: IntArray,
+           cost: IntArray) -> _Merged:
+        unique, first, group = np.unique(np.stack([tail, head, cost], axis=1), axis=0,
+                                         return_index=True, return_inverse=True)
+        order = np.argsort(first, kind="stable")  # merged arcs in the order they first appear
+        rank = np.empty_like(order)
+        rank[order] = np.arange(order.size)
+        group = rank[group.ravel()]
+        size = order.size
+        return cls(unique[order, 0], unique[order, 1],
+                   np.bincount(group, lower, minlength=size).astype(np.int64),
+                   np.bincount(group, upper, minlength=size).astype(np.int64),
+                   unique[order, 2], group, lower, upper)
+
+    def spread(self, flow: IntArray) -> IntArray:
+        """Split each merged arc's flow over its arcs: lower bounds, then in arc order.
+
+        The arcs of a group share their cost, so any split within the bounds
+        keeps the flow optimal under the same potentials.
+        """
+        order = np.argsort(self.group, kind="stable")
+        group = self.group[order]
+        room = (self.input_upper - self.input_lower)[order]
+        before = np.cumsum(room) - room  # the room of earlier arcs, then of earlier in group
+        first = np.r_[True, group[1:] != group[:-1]]
+        before -= np.maximum.accumulate(np.where(first, before, 0))
+        out = self.input_lower.copy()
+        out[order] += np.clip(flow[group] - self.lower[group] - before, 0, room)
+        return out
 
 
 def _core_arcs(network: Network, base: tuple[IntArray, ...], core: IntArray) -> FlowArcs:

@@ -1,0 +1,40 @@
+"""The primal-dual backend merges parallel arcs of one cost, and splits their flow back."""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from mentormatch.solvers.flow._primal_dual_backend import _Merged
+
+
+@st.composite
+def parallel_arcs(draw: st.DrawFn) -> tuple[np.ndarray, ...]:
+    """Arcs among 3 nodes with 2 costs (so many are parallel), bounds and a merged flow seed."""
+    m = draw(st.integers(1, 12))
+    ints = lambda lo, hi: np.array(draw(st.lists(st.integers(lo, hi), min_size=m,  # noqa: E731
+                                                 max_size=m)), dtype=np.int64)
+    tail, head, cost = ints(0, 2), ints(0, 2), ints(0, 1)
+    upper = ints(0, 3)
+    lower = np.minimum(upper, ints(0, 2))
+    return tail, head, lower, upper, cost, ints(0, 2**16)
+
+
+@settings(max_examples=300, deadline=None)
+@given(parallel_arcs())
+def test_spread_splits_each_merged_flow_within_the_arcs_bounds(arcs: tuple[np.ndarray, ...],
+                                                               ) -> None:
+    tail, head, lower, upper, cost, seed = arcs
+    merged = _Merged.of(tail, head, lower, upper, cost)
+    # One merged arc per distinct (tail, head, cost), in the order they first appear.
+    keys = list(zip(tail.tolist(), head.tolist(), cost.tolist(), strict=True))
+    assert list(zip(merged.tail.tolist(), merged.head.tolist(), merged.cost.tolist(),
+                    strict=True)) == list(dict.fromkeys(keys))
+    assert (merged.lower == np.bincount(merged.group, lower)).all()
+    assert (merged.upper == np.bincount(merged.group, upper)).all()
+    # Any flow within a merged arc's bounds splits back within every arc's own bounds.
+    flow = merged.lower + seed[:merged.lower.size] % (merged.upper - merged.lower + 1)
+    out = merged.spread(flow)
+    assert ((out >= lower) & (out <= upper)).all()
+    assert (np.bincount(merged.group, out, minlength=flow.size) == flow).all()
