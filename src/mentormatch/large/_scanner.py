@@ -219,9 +219,9 @@ class Scanner:
                 if picks:
                     # A column subset: argpartition is slow on rows of many equal -inf.
                     best = _top_columns(jittered[:, room_cols], picks)
-                    best_scores = np.take_along_axis(scores[:, room_cols], best, axis=1)
-                    raw_mentor[at, raw:] = np.where(np.isfinite(best_scores),
-                                                    perm[room_cols[best]], -1)
+                    best = room_cols[best]
+                    best_scores = np.take_along_axis(scores, best, axis=1)
+                    raw_mentor[at, raw:] = np.where(np.isfinite(best_scores), perm[best], -1)
                     raw_score[at, raw:] = best_scores
                 key = np.subtract(scores, price_perm, out=jittered)
             else:
