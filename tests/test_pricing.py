@@ -173,3 +173,43 @@ def test_rounds_and_phase_seconds_land_in_provenance() -> None:
     assert set(info["seconds"]) == {"sample", "pool", "solve", "price"}
     assert all(v >= 0 for v in info["seconds"].values())
     assert sum(info["solve_seconds"]) == pytest.approx(info["seconds"]["solve"], abs=0.01)
+
+
+@settings(max_examples=10, deadline=None)
+@given(seed=st.integers(0, 10_000), start=st.integers(0, 40))
+def test_a_rows_pool_does_not_depend_on_the_rows_scanned_with_it(seed, start):
+    # Consecutive rows read their jitter as a view, scattered rows as a copy:
+    # the pools, raw picks and bounds must not tell the two apart.
+    c = make_cohort(120, 30, seed=seed, profile="national")
+    setup = _setup(c)
+    price = np.random.default_rng(seed).uniform(0, 0.3, 30)
+    room = np.random.default_rng(seed + 1).random(30) < 0.5
+    every = np.arange(120, dtype=np.int64)
+    some = np.sort(np.random.default_rng(seed).choice(every, 70, replace=False))[start % 7:]
+    pool_all, raw_all = setup.scanner(seed).fill(every, price, 6, raw=2, room=room)
+    pool_some, raw_some = setup.scanner(seed).fill(some, price, 6, raw=2, room=room)
+    assert raw_all is not None and raw_some is not None
+    np.testing.assert_array_equal(pool_all.mentor[some], pool_some.mentor[some])
+    np.testing.assert_array_equal(pool_all.score[some], pool_some.score[some])
+    np.testing.assert_array_equal(pool_all.bound[some], pool_some.bound[some])
+    np.testing.assert_array_equal(raw_all[0][some], raw_some[0][some])
+
+
+@settings(max_examples=50, deadline=None)
+@given(seed=st.integers(0, 10_000), n_r=st.integers(1, 12), n_rows=st.integers(1, 8))
+def test_a_row_is_cleared_only_when_the_other_reference_clears_all_it_would_rescore(
+        seed, n_r, n_rows):
+    rng = np.random.default_rng(seed)
+    grid = lambda *shape: np.round(rng.uniform(-1, 1, shape) * 4) / 4  # noqa: E731  (ties)
+    prices = pricing._Prices(grid(n_rows), np.where(rng.random(n_r) < 0.2, np.inf, grid(n_r)),
+                             0.0)
+    rows, perm = np.arange(n_rows, dtype=np.int64), rng.permutation(n_r).astype(np.int64)
+    mine = pricing._rescore_counts(grid(n_r), grid(n_rows), prices, rows, perm)
+    other = pricing._rescore_counts(grid(n_r), grid(n_rows), prices, rows, perm)
+    cleared = pricing._cleared(mine, other)
+    for i in range(n_rows):
+        # The columns mine would rescore: those whose fall beats the row's slack.
+        wanted = np.flatnonzero(mine.fall > mine.slack[i])
+        assert sorted(mine.order[:mine.need[i]].tolist()) == wanted.tolist()
+        expect = wanted.size > 0 and bool((other.fall[wanted] <= other.slack[i]).all())
+        assert cleared[i] == expect

@@ -346,20 +346,27 @@ def _improving_pairs(scanner: Scanner, rows: IntArray, pool: Pool, pool_size: in
     """
     n_r = scanner.n_mentors
     perm = scanner.scorer.perm
-    need, order = _rescore_counts(pool.price, pool.bound, prices, rows, perm)
-    if int(need.sum()) > rows.size * n_r // 3:
+    by_pool = _rescore_counts(pool.price, pool.bound, prices, rows, perm)
+    if int(by_pool.need.sum()) > rows.size * n_r // 3:
         # Prices moved too much for the bounds: new pools at the duals' prices.
         pool, _ = scanner.fill(rows, prices.mentor, pool_size)
-        need, order = _rescore_counts(pool.price, pool.bound, prices, rows, perm)
+        by_pool = _rescore_counts(pool.price, pool.bound, prices, rows, perm)
+    need, order = by_pool.need, by_pool.order
     # A mentee the last round proved needs only what the duals' changes since
     # could open (in the tail rounds, next to nothing): the cheaper reference wins.
     need_ref, order_ref = np.zeros_like(need), order
     if proof is not None:
         before = proof.prices
         bound = np.nan_to_num(before.mentee + before.tolerance, posinf=np.finfo(np.float64).max)
-        need_ref, order_ref = _rescore_counts(before.mentor, bound, prices, rows, perm)
-        use_ref = proof.proved[rows] & (need_ref < need)
+        by_proof = _rescore_counts(before.mentor, bound, prices, rows, perm)
+        need_ref, order_ref = by_proof.need, by_proof.order
+        proved = proof.proved[rows]
+        use_ref = proved & (need_ref < need)
         need, need_ref = np.where(use_ref, 0, need), np.where(use_ref, need_ref, 0)
+        # Each reference bounds every pair it covers: a row whose mentors to
+        # rescore by one reference are all cleared by the other has nothing to rescore.
+        need[proved & _cleared(by_pool, by_proof)] = 0
+        need_ref[_cleared(by_proof, by_pool)] = 0
     found = [_pool_violators(pool, rows, candidates, prices)]
     # Rows with improving pool pairs get those; the others rescore what their
     # bound cannot clear (after a refill: nothing, unless the pool is too small).
@@ -384,8 +391,17 @@ def _pool_violators(pool: Pool, rows: IntArray, candidates: CandidateSet,
     return ImprovingPairs(mentee[hit], mentor[hit], score[hit], gain[hit])
 
 
+class _Reference(NamedTuple):
+    """What a reference (a pool, or the last proof) leaves to rescore, per row of ``rows``."""
+
+    need: IntArray  # how many of the most-fallen mentors the row must rescore
+    order: IntArray  # ``perm`` positions by fall, largest first
+    fall: FloatArray  # per ``perm`` position: how far the price fell since the reference
+    slack: FloatArray  # per row: a mentor must have fallen further to need rescoring
+
+
 def _rescore_counts(ref_price: FloatArray, ref_bound: FloatArray, prices: _Prices,
-                    rows: IntArray, perm: IntArray) -> tuple[IntArray, IntArray]:
+                    rows: IntArray, perm: IntArray) -> _Reference:
     """Per row, how many mentors a reference's bound cannot clear at the duals.
 
     A reference holds, for every pair ``(i, j)`` it covers,
@@ -403,7 +419,22 @@ def _rescore_counts(ref_price: FloatArray, ref_bound: FloatArray, prices: _Price
     slack = prices.mentee[rows] + prices.tolerance - ref_bound[rows]
     order = np.argsort(-drop, kind="stable")
     need = np.searchsorted(-drop[order], -slack, side="left").astype(np.int64)
-    return need, order
+    return _Reference(need, order, drop, slack)
+
+
+def _cleared(mine: _Reference, other: _Reference) -> BoolArray:
+    """Rows whose mentors to rescore by ``mine`` the ``other`` reference all clears.
+
+    ``mine``'s mentors of a row are a prefix of its order; the other clears
+    a mentor when its fall since the other is at most the row's slack there.
+    """
+    width = int(mine.need.max(initial=0))
+    if width == 0:
+        return np.zeros(mine.need.size, dtype=bool)
+    worst = np.maximum.accumulate(other.fall[mine.order[:width]])
+    cleared: BoolArray = (mine.need > 0) & (
+        worst[np.maximum(mine.need - 1, 0)] <= other.slack)
+    return cleared
 
 
 def _buckets(need: IntArray, rows: IntArray, order: IntArray,

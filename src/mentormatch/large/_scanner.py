@@ -108,12 +108,16 @@ def _member(sorted_keys: IntArray, keys: IntArray) -> BoolArray:
     return out
 
 
-def _best_of(scores: FloatArray, key: FloatArray, m: int) -> tuple[IntArray, FloatArray]:
-    """Each row's ``m`` best columns by ``key`` (best first), and their ``scores``."""
-    best = np.argpartition(key, key.shape[1] - m, axis=1)[:, key.shape[1] - m:]
+def _top_columns(key: FloatArray, m: int) -> IntArray:
+    """Each row's ``m`` largest columns of ``key``, largest first (``m`` <= columns)."""
+    n = key.shape[1]
+    if m < n:
+        best = np.argpartition(key, n - m, axis=1)[:, n - m:]
+    else:
+        best = np.broadcast_to(np.arange(n), key.shape)
     order = np.argsort(-np.take_along_axis(key, best, axis=1), axis=1, kind="stable")
-    best = np.take_along_axis(best, order, axis=1)
-    return best, np.take_along_axis(scores, best, axis=1)
+    out: IntArray = np.take_along_axis(best, order, axis=1)
+    return out
 
 
 class Scanner:
@@ -128,6 +132,20 @@ class Scanner:
         eps = 1e-7 * max(1.0, scorer.max_score())
         self.jitter = eps * np.random.default_rng(seed).random((_PATTERNS, self.n_mentors))
         self.max_demand = max_demand
+
+    def _jitter(self, block: IntArray) -> FloatArray:
+        """Return the tie-spreading jitter of ``block``'s rows (a view if in pattern order).
+
+        Blocks of consecutive rows starting at a multiple of their size (the
+        usual case: every mentee) read consecutive patterns, so no copy is made.
+        """
+        first = int(block[0]) % _PATTERNS
+        if (first + block.size <= _PATTERNS
+                and int(block[-1]) - int(block[0]) == block.size - 1):
+            view: FloatArray = self.jitter[first:first + block.size]
+            return view
+        copy: FloatArray = self.jitter[block % _PATTERNS]
+        return copy
 
     def scores(self, block: IntArray, columns: ColumnSubset | None = None) -> FloatArray:
         """Admissible scores (else -inf) of ``block``, columns in ``perm`` order."""
@@ -190,29 +208,31 @@ class Scanner:
             at = np.searchsorted(rows, block) if compact else block
             # The jitter only spreads ties (which mentor of equals a mentee keeps);
             # the bound is taken on the true key.
-            jitter = self.jitter[block % _PATTERNS]
+            jitter = self._jitter(block)
             if 0 < raw < n_r:
-                best, best_scores = _best_of(scores, scores - jitter, raw)
+                # One jittered copy serves both the raw picks and the picks with room.
+                jittered = scores - jitter
+                best = _top_columns(jittered, raw)
+                best_scores = np.take_along_axis(scores, best, axis=1)
                 raw_mentor[at, :raw] = np.where(np.isfinite(best_scores), perm[best], -1)
                 raw_score[at, :raw] = best_scores
-            if picks:
-                # A column subset: argpartition is slow on rows of many equal -inf.
-                sub = scores[:, room_cols]
-                best, best_scores = _best_of(sub, sub - jitter[:, room_cols], picks)
-                raw_mentor[at, raw:] = np.where(np.isfinite(best_scores),
-                                                perm[room_cols[best]], -1)
-                raw_score[at, raw:] = best_scores
-            key = scores - price_perm
-            jittered = key - jitter
+                if picks:
+                    # A column subset: argpartition is slow on rows of many equal -inf.
+                    best = _top_columns(jittered[:, room_cols], picks)
+                    best = room_cols[best]
+                    best_scores = np.take_along_axis(scores, best, axis=1)
+                    raw_mentor[at, raw:] = np.where(np.isfinite(best_scores), perm[best], -1)
+                    raw_score[at, raw:] = best_scores
+                key = np.subtract(scores, price_perm, out=jittered)
+            else:
+                key = scores - price_perm
+            jittered = np.subtract(key, jitter, out=jitter if jitter.base is None else None)
             if size < n_r:
-                top = np.argpartition(jittered, n_r - size - 1, axis=1)[:, n_r - size:]
+                top = _top_columns(jittered, size)
                 np.put_along_axis(key, top, -np.inf, axis=1)
                 bound[at] = key.max(axis=1)
             else:
-                top = np.broadcast_to(np.arange(n_r), (block.size, n_r))
-            order = np.argsort(-np.take_along_axis(jittered, top, axis=1), axis=1,
-                               kind="stable")
-            top = np.take_along_axis(top, order, axis=1)
+                top = _top_columns(jittered, n_r)
             top_scores = np.take_along_axis(scores, top, axis=1)
             ok = np.isfinite(top_scores)
             mentor[at] = np.where(ok, perm[top], -1)
