@@ -59,6 +59,9 @@ def _entries(name: str, matrix: Any) -> tuple[IntArray, IntArray, FloatArray]:
     if not sparse.issparse(matrix) or len(matrix.shape) != 2:
         raise InvalidProblemError(f"{name} must be a 2-D scipy.sparse matrix")
     coo = sparse.coo_array(matrix)
+    if coo.dtype.kind not in "biuf":
+        raise InvalidProblemError(f"{name} must hold real numbers (int or float), got dtype "
+                                  f"{coo.dtype} (strings and complex are refused)")
     rows, cols = coo.row.astype(np.int64), coo.col.astype(np.int64)
     order = np.lexsort((cols, rows))
     data = np.asarray(coo.data, dtype=np.float64)[order]
