@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 import mentormatch as mm
 from mentormatch.cli import main
-from mentormatch.errors import ExportError
+from mentormatch.errors import ExportError, InvalidInputError
 from mentormatch.io import (
     atomic_write_csv,
     csv_text,
@@ -181,3 +181,7 @@ def test_text_utf8_cannot_hold_is_an_export_error_and_nothing_is_written(tmp_pat
         mm.write_mail_merge(result, target)
     assert not any(tmp_path.iterdir())
 
+
+def test_an_id_holding_a_lone_surrogate_is_refused_where_it_is_read() -> None:
+    with pytest.raises(InvalidInputError, match="lone surrogate"):
+        mm.Mentee(id="e\ud800", topics=["qi"])
