@@ -444,3 +444,25 @@ def test_must_differ_turns_same_lab_or_same_supervisor_into_exclusions(tmp_path:
         "2 pairs never matched: same answer to 'supervisors' (e1-r2, e2-r2)"]
     with pytest.raises(SurveyError, match="missing the column 'Room' named in must_differ"):
         mm.read_survey(path, mm.SurveySchema(must_differ=["Room"]))
+
+
+@pytest.mark.parametrize(("name", "heading"), [
+    ("google_forms.csv", 1), ("qualtrics.csv", 3), ("surveymonkey.csv", 2),
+    ("redcap_labels.csv", 1)])
+def test_header_rows_repeated_mid_file_are_left_out_and_reported(tmp_path: Path, name: str,
+                                                                  heading: int) -> None:
+    # two exports pasted into one file: the second one's header rows used to be read as a
+    # response ("unknown role 'Which best describes you?'")
+    text = (FORMS / name).read_text(encoding="utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    pasted = rows[:heading + 1] + rows[:heading] + rows[heading + 1:]
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\r\n").writerows(pasted)
+    target = tmp_path / name
+    target.write_text(buffer.getvalue(), encoding="utf-8")
+    cohort, report = mm.read_survey(target, SCHEMAS[name], report=True)
+    assert cohort == expected()
+    skipped = [e for e in report.find("skipped", level="warning") if "repeats row" in e.message]
+    assert [e.row for e in skipped] == list(range(heading + 2, 2 * heading + 2))
+    with pytest.raises(SurveyError, match=f"row {heading + 2}.*repeats row 1"):
+        mm.read_survey(target, SCHEMAS[name], strict=True)

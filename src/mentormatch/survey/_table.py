@@ -345,8 +345,16 @@ def _split_header(raw: list[tuple[int, list[Cell]]], schema: SurveySchema,
     table.codes = {k: c.strip() for k, c in enumerate(codes[:len(table.header)])
                    if isinstance(c, str) and c.strip()}
     table.names = [_aliases(h, table.codes.get(k, "")) for k, h in enumerate(table.header)]
+    heading = {_stripped(cells, width): n for n, cells in raw
+               if n < first and any(_filled(c) for c in cells)}
     for number, cells in raw:
         if number < first or not any(_filled(c) for c in cells):
+            continue
+        again = heading.get(_stripped(cells, width))
+        if again is not None:
+            table.note("warning", "skipped", number, None,
+                       f"row left out: it repeats row {again} of the header (two exports "
+                       "pasted into one file?)")
             continue
         extra = [c for c in cells[width:] if _filled(c)]
         if extra:
@@ -358,6 +366,12 @@ def _split_header(raw: list[tuple[int, list[Cell]]], schema: SurveySchema,
     table.n_read = len(table.rows)
     if not table.rows and not table.problems:
         table.problem(None, None, "the file holds no responses (only a header)")
+
+
+def _stripped(cells: list[Cell], width: int) -> tuple[Cell, ...]:
+    """Return a row's first ``width`` cells, stripped and padded, to compare rows."""
+    cut = [c.strip() if isinstance(c, str) else c for c in cells[:width]]
+    return tuple(cut + [""] * (width - len(cut)))
 
 
 def _aliases(header: str, code: str = "") -> tuple[str, ...]:
