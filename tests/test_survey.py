@@ -483,6 +483,24 @@ def test_xlsx_problems_use_sheet_row_numbers(tmp_path: Path) -> None:
         mm.read_survey(tmp_path / "s.xlsx", mm.SurveySchema(sheet="Answers"))
 
 
+def test_an_empty_first_sheet_names_the_other_sheets(tmp_path: Path) -> None:
+    # a notes or blank sheet in front of the answers used to be reported as "the file is empty"
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    book.active.title = "Notes"
+    answers = book.create_sheet("Form1")
+    answers.append(["ID", "Role", "Capacity", "Topics"])
+    answers.append(["r1", "mentor", 2, "QI"])
+    answers.append(["e1", "mentee", None, "QI"])
+    book.save(tmp_path / "s.xlsx")
+    with pytest.raises(SurveyError, match="first worksheet, 'Notes', is empty; the workbook "
+                                          "also has 'Form1'"):
+        mm.read_survey(tmp_path / "s.xlsx")
+    cohort = mm.read_survey(tmp_path / "s.xlsx", mm.SurveySchema(sheet="Form1",
+                                                                 defaults={"demand": 1}))
+    assert (cohort.mentee_ids, cohort.mentor_ids) == (("e1",), ("r1",))
+
+
 # ---------------------------------------------------------------------------- fuzzing
 
 FIXTURE_OK = [HealthCheck.function_scoped_fixture]  # tmp_path is overwritten per example

@@ -244,6 +244,12 @@ def _read_xlsx(path: Path, schema: SurveySchema,
         rows: list[tuple[int, list[Cell]]] = []
         for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
             rows.append((number, [_text(v) for v in values]))
+        others = [name for name in book.sheetnames if name != sheet.title]
+        if schema.sheet is None and others and not any(any(c for c in r) for _, r in rows):
+            table.problem(None, None, f"the first worksheet, {sheet.title!r}, is empty; the "
+                                      f"workbook also has {', '.join(map(repr, others))}: name "
+                                      "the one holding the answers with sheet=... in the schema")
+            return None
         return rows
     finally:
         book.close()
