@@ -145,7 +145,7 @@ def _decode(data: bytes, schema: SurveySchema, table: Table) -> str | None:
         else:
             encoding = "utf-8-sig"
     try:
-        return data.decode(encoding)
+        text = data.decode(encoding)
     except LookupError:
         table.problem(None, None, f"unknown text encoding {encoding!r} in the schema")
     except UnicodeDecodeError as exc:
@@ -158,6 +158,16 @@ def _decode(data: bytes, schema: SurveySchema, table: Table) -> str | None:
         table.problem(line, None, f"the file is not {shown} text (byte "
                                   f"0x{data[exc.start]:02x} at offset {exc.start}); save it as "
                                   f"'CSV UTF-8' or {hint}")
+    else:
+        if "\x00" not in text:
+            return text
+        # No text file holds NUL characters: a UTF-16 file without its byte-order mark
+        # decodes as one, every other byte; anything else is a damaged or binary file.
+        wide = data.count(b"\x00") * 3 >= len(data)
+        hint = ("set encoding='utf-16-le' in the schema (a UTF-16 file without its byte-order "
+                "mark)" if wide else "save the sheet again as 'CSV UTF-8'")
+        table.problem(text[:text.index("\x00")].count("\n") + 1, None,
+                      f"the text holds NUL characters, which no survey export has; {hint}")
     return None
 
 
