@@ -516,6 +516,16 @@ def test_nul_characters_are_refused_with_the_likely_cause(tmp_path: Path) -> Non
         mm.read_survey(tmp_path / "damaged.csv")
 
 
+def test_a_json_record_holding_a_key_twice_is_refused(tmp_path: Path) -> None:
+    # json.loads keeps the last value of a repeated key: mentor r1 silently became r2
+    (tmp_path / "s.json").write_text(
+        '[{"ID": "r1", "Role": "mentor", "Capacity": 2, "Topics": "QI", "ID": "r2"},'
+        ' {"ID": "e1", "Role": "mentee", "Topics": "QI"}]')
+    with pytest.raises(SurveyError, match="s.json, record 1, column 'ID': the key is in the "
+                                          "record twice"):
+        mm.read_survey(tmp_path / "s.json", mm.SurveySchema(defaults={"demand": 1}))
+
+
 # ---------------------------------------------------------------------------- fuzzing
 
 FIXTURE_OK = [HealthCheck.function_scoped_fixture]  # tmp_path is overwritten per example

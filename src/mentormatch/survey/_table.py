@@ -280,7 +280,7 @@ def _text(value: Any) -> str:
 
 def _read_json(text: str, table: Table) -> list[tuple[int, list[Cell]]] | None:
     try:
-        data = json.loads(text)
+        data = json.loads(text, object_pairs_hook=_Answers.of)
     except (json.JSONDecodeError, RecursionError) as exc:
         line = getattr(exc, "lineno", None)
         table.problem(None, None, f"invalid JSON{f' at line {line}' if line else ''}: {exc}")
@@ -311,9 +311,27 @@ def _read_json(text: str, table: Table) -> list[tuple[int, list[Cell]]] | None:
     rows: list[tuple[int, list[Cell]]] = [(0, list(names))]
     for n, record in enumerate(data, start=1):
         if isinstance(record, dict):
+            for name in getattr(record, "twice", ()):
+                table.problem(n, name, "the key is in the record twice; JSON keeps only the "
+                                       "last value, so the first answer would be lost")
             got = {str(k): v for k, v in record.items()}
             rows.append((n, [_json_cell(got.get(h), table, n, h) for h in names]))
     return rows
+
+
+class _Answers(dict[str, Any]):
+    """A JSON object, remembering the keys it held more than once (``json`` keeps the last)."""
+
+    twice: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        """Build the object of ``pairs`` (``object_pairs_hook``), noting repeated keys."""
+        out = cls(pairs)
+        if len(out) < len(pairs):
+            names = [k for k, _ in pairs]
+            out.twice = tuple(dict.fromkeys(k for k in names if names.count(k) > 1))
+        return out
 
 
 def _json_cell(value: Any, table: Table, row: int, column: str | None) -> Cell:
