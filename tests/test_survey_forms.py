@@ -466,3 +466,28 @@ def test_header_rows_repeated_mid_file_are_left_out_and_reported(tmp_path: Path,
     assert [e.row for e in skipped] == list(range(heading + 2, 2 * heading + 2))
     with pytest.raises(SurveyError, match=f"row {heading + 2}.*repeats row 1"):
         mm.read_survey(target, SCHEMAS[name], strict=True)
+
+
+@pytest.mark.parametrize(("name", "tool", "preset"), [
+    ("qualtrics.csv", "Qualtrics", "qualtrics"),
+    ("surveymonkey.csv", "SurveyMonkey", "surveymonkey"),
+    ("microsoft_forms.xlsx", "Microsoft Forms", "microsoft_forms"),
+    ("redcap_raw.csv", "REDCap", "redcap")])
+def test_a_forgotten_preset_is_named_in_the_missing_column_problems(name: str, tool: str,
+                                                                     preset: str) -> None:
+    pytest.importorskip("openpyxl")
+    with pytest.raises(SurveyError, match=f"this looks like a {tool} export: set "
+                                          f"preset='{preset}' \\(CLI: --preset {preset}\\)"):
+        mm.read_survey(FORMS / name)
+
+
+def test_microsoft_forms_response_numbers_read_as_ids_are_a_warning() -> None:
+    # without the preset, the schema's default id column 'ID' is Microsoft Forms' response
+    # number: every resubmission silently became one more person
+    pytest.importorskip("openpyxl")
+    schema = mm.SurveySchema(**QUESTIONS, separators=(";",), values=VALUES, vocabulary=VOCAB)
+    _, report = mm.read_survey(FORMS / "microsoft_forms.xlsx", schema, report=True)
+    assert any("numbers the responses, not the people" in w.message for w in report.warnings)
+    _, report = mm.read_survey(FORMS / "microsoft_forms.xlsx", SCHEMAS["microsoft_forms.xlsx"],
+                               report=True)
+    assert not any("numbers the responses" in w.message for w in report.warnings)
