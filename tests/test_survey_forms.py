@@ -491,3 +491,25 @@ def test_microsoft_forms_response_numbers_read_as_ids_are_a_warning() -> None:
     _, report = mm.read_survey(FORMS / "microsoft_forms.xlsx", SCHEMAS["microsoft_forms.xlsx"],
                                report=True)
     assert not any("numbers the responses" in w.message for w in report.warnings)
+
+
+def test_a_resubmission_whose_email_differs_by_case_is_a_resubmission(tmp_path: Path) -> None:
+    # typed e-mails as ids: 'AMIRA.HADDAD@...' the second time used to be refused by the cohort
+    # ("differ only by case") with no row named, even under duplicates='keep_last'
+    rows = list(csv.reader(io.StringIO((FORMS / "google_forms.csv").read_text(
+        encoding="utf-8-sig"), newline="")))
+    again = [rows[1][0], rows[1][1].upper(), *rows[1][2:]]
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\r\n").writerows([*rows, again])
+    (tmp_path / "g.csv").write_text(buffer.getvalue(), encoding="utf-8")
+    cohort, report = mm.read_survey(tmp_path / "g.csv", SCHEMAS["google_forms.csv"],
+                                    report=True)
+    assert f"AMIRA.HADDAD{D.upper()}" in cohort.mentee_ids and len(cohort.mentees) == 5
+    assert ("mentee 'AMIRA.HADDAD@DAL.EXAMPLE': row 2, whose id 'amira.haddad@dal.example' "
+            "differs only by case, left out, this row kept (duplicates='keep_last')"
+            in [e.message for e in report.find("merged")])
+    plain = SCHEMAS["google_forms.csv"].model_copy(update={"duplicates": "error"})
+    with pytest.raises(SurveyError, match=rf"row {len(rows) + 1}: duplicate mentee id "
+                                          r"'AMIRA.HADDAD@DAL.EXAMPLE' \(also on row 2, as "
+                                          r"'amira.haddad@dal.example'\)"):
+        mm.read_survey(tmp_path / "g.csv", plain)
