@@ -31,6 +31,11 @@ BoolArray = NDArray[np.bool_]
 
 
 def _matrix(name: str, value: ArrayLike, shape: tuple[int, ...] | None) -> FloatArray:
+    if isinstance(value, np.ma.MaskedArray) and np.ma.getmaskarray(value).any():
+        # np.asarray drops the mask: the hidden entries' data would be scored as pairs
+        raise InvalidProblemError(f"{name} is a masked array with hidden entries, which numpy "
+                                  f"would use as they are: pass {name}=a.filled(0) and "
+                                  "allowed=~np.ma.getmaskarray(a) to forbid those pairs")
     try:
         raw = np.asarray(value)
     except (ValueError, TypeError):
