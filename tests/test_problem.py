@@ -127,3 +127,10 @@ def test_a_masked_score_array_is_refused_not_unmasked() -> None:
         mm.MatchProblem(scores=hidden)
     shown = np.ma.masked_array([[1.0, 9.0]], mask=[[False, False]])
     assert mm.solve(mm.MatchProblem(scores=shown)).mentor_idx.tolist() == [1]
+
+
+@pytest.mark.parametrize("problem", [[[1.0]], np.ones((1, 1)), None])
+def test_solve_refuses_what_is_not_a_problem(problem: object) -> None:
+    # raw arrays used to fail with AttributeError: 'list' object has no attribute 'shape'
+    with pytest.raises(InvalidProblemError, match="solve takes a MatchProblem"):
+        mm.solve(problem)  # type: ignore[arg-type]
