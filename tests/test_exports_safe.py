@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 import mentormatch as mm
 from mentormatch.cli import main
-from mentormatch.errors import ExportError
+from mentormatch.errors import ExportError, InvalidInputError
 from mentormatch.io import (
     atomic_write_csv,
     csv_text,
@@ -157,3 +157,31 @@ def test_an_exit_during_the_writes_leaves_nothing(tmp_path: Path, monkeypatch) -
         write_files({first: b"new", tmp_path / "b.txt": b"new"})
     assert first.read_text() == "previous"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.txt"]
+
+
+@pytest.mark.parametrize("name", ["", ".", "folder", "a\x00b.csv", "x" * 300 + ".csv"])
+def test_a_path_that_cannot_name_a_file_is_an_export_error(tmp_path: Path, name: str) -> None:
+    # a folder (``--out results/``), an embedded NUL or an over-long name used to escape as
+    # IsADirectoryError / ValueError / OSError, past ``except MentorMatchError``
+    (tmp_path / "folder").mkdir()
+    target = tmp_path / name if name else Path(name)
+    with pytest.raises(ExportError, match="nothing was written"):
+        write_files({target: b"x"})
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["folder"]
+    assert not any((tmp_path / "folder").iterdir())
+
+
+def test_text_utf8_cannot_hold_is_an_export_error_and_nothing_is_written(tmp_path: Path) -> None:
+    # a lone surrogate (from a JSON "\ud800" escape) reaches a name; encoding it used to raise
+    # UnicodeEncodeError from inside the export
+    result = mm.match(mm.Cohort(mentees=[mm.Mentee(id="e1", name="Ann \ud800", topics=["qi"])],
+                                mentors=[mm.Mentor(id="r1", topics=["qi"])]))
+    target = tmp_path / "merge.csv"
+    with pytest.raises(ExportError, match="lone surrogate"):
+        mm.write_mail_merge(result, target)
+    assert not any(tmp_path.iterdir())
+
+
+def test_an_id_holding_a_lone_surrogate_is_refused_where_it_is_read() -> None:
+    with pytest.raises(InvalidInputError, match="lone surrogate"):
+        mm.Mentee(id="e\ud800", topics=["qi"])

@@ -118,3 +118,19 @@ def test_from_pairs_sorts_the_pairs_and_leaves_the_callers_arrays_alone(
     assert a.objective == sum(4.0 * i + j for i, j in given_pairs)
     assert e.flags.writeable and r.flags.writeable
     assert not a.mentee_idx.flags.writeable
+
+
+def test_a_masked_score_array_is_refused_not_unmasked() -> None:
+    # np.asarray drops the mask: the hidden pair (0, 1) was scored 9.0 and chosen
+    hidden = np.ma.masked_array([[1.0, 9.0]], mask=[[False, True]])
+    with pytest.raises(InvalidProblemError, match="masked array with hidden entries"):
+        mm.MatchProblem(scores=hidden)
+    shown = np.ma.masked_array([[1.0, 9.0]], mask=[[False, False]])
+    assert mm.solve(mm.MatchProblem(scores=shown)).mentor_idx.tolist() == [1]
+
+
+@pytest.mark.parametrize("problem", [[[1.0]], np.ones((1, 1)), None])
+def test_solve_refuses_what_is_not_a_problem(problem: object) -> None:
+    # raw arrays used to fail with AttributeError: 'list' object has no attribute 'shape'
+    with pytest.raises(InvalidProblemError, match="solve takes a MatchProblem"):
+        mm.solve(problem)  # type: ignore[arg-type]

@@ -80,3 +80,22 @@ def test_a_large_sparse_problem_is_never_densified() -> None:
     p = mm.MatchProblem(scores=s, capacity=30)
     a = mm.solve(p, solver="stable")
     assert a.n_pairs == n_e  # 80 M pairs dense; solved from ~100 k edges
+
+
+@pytest.mark.parametrize(("build", "match"), [
+    # a fractional index was truncated to a different person (0.7 -> mentee 0)
+    (lambda: mm.MatchProblem.from_edges(2, 2, [0.7], [1], [1.0]), r"mentee\[0\] .*0\.7"),
+    (lambda: mm.MatchProblem.from_edges(2, 2, ["a"], [1], [1.0]), "whole numbers"),
+    (lambda: mm.MatchProblem.from_edges(2, 2, [0], [0], ["x"]), "real numbers"),
+    (lambda: mm.MatchProblem.from_edges(-1, 2, [], [], []), "n_mentees"),
+    # beyond the dense form's score limit, sums overflowed to inf
+    (lambda: mm.MatchProblem.from_edges(2, 2, [0, 1], [0, 1], [1e308, 1e308]), r"\+-1e\+15"),
+    (lambda: mm.MatchProblem(scores=sparse.csr_array(np.array([[1e308, 0.0]]))), "1e\\+15"),
+    # complex entries lost their imaginary part with only a numpy warning
+    (lambda: mm.MatchProblem(scores=sparse.csr_array(np.array([[1 + 1j, 0]]))), "complex"),
+    (lambda: mm.MatchProblem(scores=sparse.coo_array(([1.0, 2.0], ([0, 0], [0, 0])),
+                                                     shape=(1, 2))), "sum_duplicates"),
+])
+def test_bad_edge_input_is_refused_with_a_typed_error(build: object, match: str) -> None:
+    with pytest.raises(InvalidProblemError, match=match):
+        build()  # type: ignore[operator]

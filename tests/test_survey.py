@@ -483,6 +483,49 @@ def test_xlsx_problems_use_sheet_row_numbers(tmp_path: Path) -> None:
         mm.read_survey(tmp_path / "s.xlsx", mm.SurveySchema(sheet="Answers"))
 
 
+def test_an_empty_first_sheet_names_the_other_sheets(tmp_path: Path) -> None:
+    # a notes or blank sheet in front of the answers used to be reported as "the file is empty"
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    book.active.title = "Notes"
+    answers = book.create_sheet("Form1")
+    answers.append(["ID", "Role", "Capacity", "Topics"])
+    answers.append(["r1", "mentor", 2, "QI"])
+    answers.append(["e1", "mentee", None, "QI"])
+    book.save(tmp_path / "s.xlsx")
+    with pytest.raises(SurveyError, match="first worksheet, 'Notes', is empty; the workbook "
+                                          "also has 'Form1'"):
+        mm.read_survey(tmp_path / "s.xlsx")
+    cohort = mm.read_survey(tmp_path / "s.xlsx", mm.SurveySchema(sheet="Form1",
+                                                                 defaults={"demand": 1}))
+    assert (cohort.mentee_ids, cohort.mentor_ids) == (("e1",), ("r1",))
+
+
+def test_nul_characters_are_refused_with_the_likely_cause(tmp_path: Path) -> None:
+    # a UTF-16 export without its byte-order mark is valid UTF-8 with a NUL after every
+    # letter: it was read as columns named 'I\x00D\x00' and refused as missing the id column
+    text = "ID\tRole\tCapacity\tTopics\r\nr1\tmentor\t2\tQI\r\ne1\tmentee\t\tQI\r\n"
+    (tmp_path / "wide.txt").write_bytes(text.encode("utf-16-le"))
+    with pytest.raises(SurveyError, match="wide.txt, row 1: the text holds NUL characters.*"
+                                          "encoding='utf-16-le'"):
+        mm.read_survey(tmp_path / "wide.txt")
+    schema = mm.SurveySchema(encoding="utf-16-le", defaults={"demand": 1})
+    assert mm.read_survey(tmp_path / "wide.txt", schema).mentor_ids == ("r1",)
+    (tmp_path / "damaged.csv").write_text(text.replace("\t", ",").replace("e1", "e\x001"))
+    with pytest.raises(SurveyError, match="damaged.csv, row 3: the text holds NUL characters"):
+        mm.read_survey(tmp_path / "damaged.csv")
+
+
+def test_a_json_record_holding_a_key_twice_is_refused(tmp_path: Path) -> None:
+    # json.loads keeps the last value of a repeated key: mentor r1 silently became r2
+    (tmp_path / "s.json").write_text(
+        '[{"ID": "r1", "Role": "mentor", "Capacity": 2, "Topics": "QI", "ID": "r2"},'
+        ' {"ID": "e1", "Role": "mentee", "Topics": "QI"}]')
+    with pytest.raises(SurveyError, match="s.json, record 1, column 'ID': the key is in the "
+                                          "record twice"):
+        mm.read_survey(tmp_path / "s.json", mm.SurveySchema(defaults={"demand": 1}))
+
+
 # ---------------------------------------------------------------------------- fuzzing
 
 FIXTURE_OK = [HealthCheck.function_scoped_fixture]  # tmp_path is overwritten per example

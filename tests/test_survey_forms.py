@@ -444,3 +444,72 @@ def test_must_differ_turns_same_lab_or_same_supervisor_into_exclusions(tmp_path:
         "2 pairs never matched: same answer to 'supervisors' (e1-r2, e2-r2)"]
     with pytest.raises(SurveyError, match="missing the column 'Room' named in must_differ"):
         mm.read_survey(path, mm.SurveySchema(must_differ=["Room"]))
+
+
+@pytest.mark.parametrize(("name", "heading"), [
+    ("google_forms.csv", 1), ("qualtrics.csv", 3), ("surveymonkey.csv", 2),
+    ("redcap_labels.csv", 1)])
+def test_header_rows_repeated_mid_file_are_left_out_and_reported(tmp_path: Path, name: str,
+                                                                  heading: int) -> None:
+    # two exports pasted into one file: the second one's header rows used to be read as a
+    # response ("unknown role 'Which best describes you?'")
+    text = (FORMS / name).read_text(encoding="utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    pasted = rows[:heading + 1] + rows[:heading] + rows[heading + 1:]
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\r\n").writerows(pasted)
+    target = tmp_path / name
+    target.write_text(buffer.getvalue(), encoding="utf-8")
+    cohort, report = mm.read_survey(target, SCHEMAS[name], report=True)
+    assert cohort == expected()
+    skipped = [e for e in report.find("skipped", level="warning") if "repeats row" in e.message]
+    assert [e.row for e in skipped] == list(range(heading + 2, 2 * heading + 2))
+    with pytest.raises(SurveyError, match=f"row {heading + 2}.*repeats row 1"):
+        mm.read_survey(target, SCHEMAS[name], strict=True)
+
+
+@pytest.mark.parametrize(("name", "tool", "preset"), [
+    ("qualtrics.csv", "Qualtrics", "qualtrics"),
+    ("surveymonkey.csv", "SurveyMonkey", "surveymonkey"),
+    ("microsoft_forms.xlsx", "Microsoft Forms", "microsoft_forms"),
+    ("redcap_raw.csv", "REDCap", "redcap")])
+def test_a_forgotten_preset_is_named_in_the_missing_column_problems(name: str, tool: str,
+                                                                     preset: str) -> None:
+    pytest.importorskip("openpyxl")
+    with pytest.raises(SurveyError, match=f"this looks like a {tool} export: set "
+                                          f"preset='{preset}' \\(CLI: --preset {preset}\\)"):
+        mm.read_survey(FORMS / name)
+
+
+def test_microsoft_forms_response_numbers_read_as_ids_are_a_warning() -> None:
+    # without the preset, the schema's default id column 'ID' is Microsoft Forms' response
+    # number: every resubmission silently became one more person
+    pytest.importorskip("openpyxl")
+    schema = mm.SurveySchema(**QUESTIONS, separators=(";",), values=VALUES, vocabulary=VOCAB)
+    _, report = mm.read_survey(FORMS / "microsoft_forms.xlsx", schema, report=True)
+    assert any("numbers the responses, not the people" in w.message for w in report.warnings)
+    _, report = mm.read_survey(FORMS / "microsoft_forms.xlsx", SCHEMAS["microsoft_forms.xlsx"],
+                               report=True)
+    assert not any("numbers the responses" in w.message for w in report.warnings)
+
+
+def test_a_resubmission_whose_email_differs_by_case_is_a_resubmission(tmp_path: Path) -> None:
+    # typed e-mails as ids: 'AMIRA.HADDAD@...' the second time used to be refused by the cohort
+    # ("differ only by case") with no row named, even under duplicates='keep_last'
+    rows = list(csv.reader(io.StringIO((FORMS / "google_forms.csv").read_text(
+        encoding="utf-8-sig"), newline="")))
+    again = [rows[1][0], rows[1][1].upper(), *rows[1][2:]]
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\r\n").writerows([*rows, again])
+    (tmp_path / "g.csv").write_text(buffer.getvalue(), encoding="utf-8")
+    cohort, report = mm.read_survey(tmp_path / "g.csv", SCHEMAS["google_forms.csv"],
+                                    report=True)
+    assert f"AMIRA.HADDAD{D.upper()}" in cohort.mentee_ids and len(cohort.mentees) == 5
+    assert ("mentee 'AMIRA.HADDAD@DAL.EXAMPLE': row 2, whose id 'amira.haddad@dal.example' "
+            "differs only by case, left out, this row kept (duplicates='keep_last')"
+            in [e.message for e in report.find("merged")])
+    plain = SCHEMAS["google_forms.csv"].model_copy(update={"duplicates": "error"})
+    with pytest.raises(SurveyError, match=rf"row {len(rows) + 1}: duplicate mentee id "
+                                          r"'AMIRA.HADDAD@DAL.EXAMPLE' \(also on row 2, as "
+                                          r"'amira.haddad@dal.example'\)"):
+        mm.read_survey(tmp_path / "g.csv", plain)

@@ -166,3 +166,18 @@ def test_topic_weights_too_large_to_sum_are_refused() -> None:
     # Found by the fuzz suite: weights of 1e308 overflowed the topic sums (RuntimeWarning).
     with pytest.raises(InvalidInputError, match="<= 1e\\+06"):
         mm.Mentor(id="r", topics={"research": 1e308, "leadership": 1e308})
+
+
+
+@pytest.mark.parametrize(("function", "args", "kwargs", "says"), [
+    ("match", [{"mentees": [], "mentors": []}], {}, "match takes a Cohort, got dict"),
+    ("match", ["cohort.json"], {}, "match takes a Cohort, got str"),
+    ("shortlist", [None], {}, "shortlist takes a Cohort, got NoneType"),
+    ("rematch", [mm.example_cohort()], {}, "rematch takes a MatchResult, got Cohort"),
+    ("rematch", [mm.match(mm.example_cohort())], {"cohort": {}}, "cohort= takes a Cohort"),
+])
+def test_orchestration_refuses_what_is_not_a_cohort_or_result(
+        function: str, args: list[object], kwargs: dict[str, object], says: str) -> None:
+    # these failed with AttributeError: 'dict' object has no attribute 'quotas'
+    with pytest.raises(InvalidInputError, match=says):
+        getattr(mm, function)(*args, **kwargs)

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from mentormatch.errors import ExportError
+from mentormatch.errors import ExportError, shorten
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -101,6 +101,23 @@ def _target(path: str | Path) -> Path:
     return target.resolve() if target.is_symlink() else target
 
 
+def _checked_target(path: str | Path) -> Path:
+    """Return where ``path`` writes, refusing a path that cannot name a file (typed error)."""
+    try:
+        target = _target(path)
+        if not target.name or target.is_dir():
+            raise ExportError(f"{str(path)!r}: a folder, not a file; give a file name "
+                              "(such as pairs.csv); nothing was written")
+        target.resolve()
+    except (OSError, ValueError) as exc:  # an embedded NUL, a name too long, a link loop
+        if isinstance(exc, ExportError):
+            raise
+        raise ExportError(f"{shorten(str(path))}: not a path a file can be written to "
+                          f"({getattr(exc, 'strerror', None) or exc}); nothing was written"
+                          ) from None
+    return target
+
+
 def _stage(target: Path, data: bytes) -> str:
     """Write ``data`` to a temporary file beside ``target``; return its name."""
     if target.exists() and not target.stat().st_mode & 0o222:
@@ -155,7 +172,7 @@ def write_files(files: Mapping[str | Path, bytes]) -> list[Path]:
     >>> [p.name for p in write_files({d / "a.txt": b"1", d / "b.txt": b"2"})]
     ['a.txt', 'b.txt']
     """
-    targets = [_target(p) for p in files]
+    targets = [_checked_target(p) for p in files]
     seen: dict[Path, Path] = {}
     for target in targets:
         key = target.resolve()
@@ -173,7 +190,11 @@ def write_files(files: Mapping[str | Path, bytes]) -> list[Path]:
                 raise ExportError(f"{target}: cannot write ({exc.strerror or exc}); "
                                   "nothing was written") from None
         for tmp, target in zip(staged, targets, strict=True):
-            os.replace(tmp, target)
+            try:
+                os.replace(tmp, target)
+            except OSError as exc:  # the staged files are removed below
+                raise ExportError(f"{target}: cannot write ({exc.strerror or exc}); it was "
+                                  "not written") from None
     except BaseException:
         for tmp in staged:
             Path(tmp).unlink(missing_ok=True)
@@ -195,8 +216,22 @@ def atomic_write_bytes(path: str | Path, data: bytes) -> Path:
 
 
 def atomic_write_text(path: str | Path, text: str) -> Path:
-    """Write UTF-8 text atomically (see :func:`write_files`)."""
-    return atomic_write_bytes(path, text.encode("utf-8"))
+    """Write UTF-8 text atomically (see :func:`write_files`).
+
+    Raises
+    ------
+    ExportError
+        When the text holds a lone surrogate (half of a broken JSON escape),
+        which UTF-8 cannot encode; nothing is written.
+    """
+    try:
+        data = text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        bad, near = text[exc.start:exc.end], text[max(0, exc.start - 20):exc.end + 20]
+        raise ExportError(f"{shorten(str(path))}: the text holds {bad!r} at character "
+                          f"{exc.start} (a lone surrogate, not a character), which UTF-8 "
+                          f"cannot write; near {shorten(near)}; nothing was written") from None
+    return atomic_write_bytes(path, data)
 
 
 def atomic_write_csv(path: str | Path, columns: Sequence[str],

@@ -18,6 +18,7 @@ from mentormatch.scoring import Scorer, default_scorer
 from mentormatch.solvers import DEFAULT_SOLVER, require, supporting
 from mentormatch.solvers import solve as solve_problem
 
+from ._arguments import expect
 from ._history import apply_history
 from ._objective import candidates_objective, choose_objective, objective_note, priority_note
 from ._path import (
@@ -71,17 +72,15 @@ def match(cohort: Cohort, solver: str | None = None, *, scorer: Scorer | None = 
         and the solver, if named, declares it; else the solver's default.
         ``provenance.objective``/``objective_why`` (and ``notes``) say which.
     priority : str or sequence of str, optional
-        A group served first: a mentee flag (``"newcomer"``,
-        ``"trained_abroad"``, ``"relocated"``) or mentee ids. ``flow`` and
-        ``ilp`` honour it exactly: as many of them get a mentor as possible,
-        before anyone else is covered or given a second mentor. ``stable``
-        honours it as mentor preference: every mentor ranks the group first,
-        and the result is stable under those preferences (no mentor passes
-        over a priority mentee for someone else, but fewer of them may be
-        covered). Other solvers are refused it
+        A group served first: a mentee flag (``"newcomer"``, ``"trained_abroad"``,
+        ``"relocated"``) or mentee ids. ``flow`` and ``ilp`` honour it exactly: as many of them
+        get a mentor as possible, before anyone else is covered or given a second mentor.
+        ``stable`` honours it as mentor preference: every mentor ranks the group first, and the
+        result is stable under those preferences (no mentor passes over a priority mentee for
+        someone else, but fewer of them may be covered). Other solvers are refused it
         (``mm.solvers.supporting("priority")``), and so is ``candidates=``.
-        ``metrics.priority_matched`` and a note report it, saying which way
-        it was honoured (``provenance.solver_info["priority"]`` for ``stable``).
+        ``metrics.priority_matched`` and a note report it, saying which way it was honoured
+        (``provenance.solver_info["priority"]`` for ``stable``).
     history : History, optional
         Last year's pairs and follow-up (:func:`mentormatch.read_followup`):
         continuing pairs locked (unless released or impossible: noted), changing
@@ -119,6 +118,7 @@ def match(cohort: Cohort, solver: str | None = None, *, scorer: Scorer | None = 
     >>> result.pairs[0].reasons[0].startswith("offers")
     True
     """
+    expect(cohort, Cohort, "match")
     read = _read_report_data(read_report)
     if history is not None:
         effects = apply_history(cohort, history)

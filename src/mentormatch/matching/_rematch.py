@@ -14,6 +14,8 @@ from mentormatch.models import Change, Cohort, MatchResult, Mentee
 from mentormatch.scoring import Scorer, default_scorer
 from mentormatch.solvers import solve as solve_problem
 
+from ._arguments import expect
+
 _REMATCH_KEYS = ("release", "leaving_mentors", "new_mentees")
 
 
@@ -48,12 +50,11 @@ def rematch(result: MatchResult, release: Sequence[tuple[str, str]] = (), *,
     ``cohort`` no longer excludes them (read without the org chart); a note
     lists them. The read report of ``result`` is kept.
 
-    Every other pair of ``result`` is kept exactly as it was (it is locked);
-    the mentees who lost a mentor, the newcomers (and anyone still short) get
-    mentors from the remaining capacity. A result made with ``candidates=k``
-    (a large cohort) is rematched the same way, through the large-cohort path
-    of :func:`~mentormatch.match` with the same ``k``, so the full score
-    matrix is never built; pass ``candidates=None`` to rematch it densely.
+    Every other pair of ``result`` is kept exactly as it was (it is locked); the mentees who
+    lost a mentor, the newcomers (and anyone still short) get mentors from the remaining
+    capacity. A result made with ``candidates=k`` (a large cohort) is rematched the same way,
+    through the large-cohort path of :func:`~mentormatch.match` with the same ``k``, so the
+    full score matrix is never built; pass ``candidates=None`` to rematch it densely.
 
     Parameters
     ----------
@@ -103,6 +104,8 @@ def rematch(result: MatchResult, release: Sequence[tuple[str, str]] = (), *,
     >>> "mentor-24" in later.cohort.mentor_ids, later.mentors_of("new-08") != ()
     (False, True)
     """
+    expect(result, MatchResult, "rematch")
+    expect(cohort, (Cohort, type(None)), "rematch's cohort=")
     base = cohort or result.cohort
     if base is None:
         raise InvalidInputError(

@@ -30,7 +30,14 @@ def normalize_id(value: Any) -> Any:
     >>> normalize_id("e\u0308") == "\u00eb"
     True
     """
-    return unicodedata.normalize("NFC", value) if isinstance(value, str) else value
+    if not isinstance(value, str):
+        return value
+    surrogate = next((c for c in value if "\ud800" <= c <= "\udfff"), None)
+    if surrogate is not None:
+        raise InvalidInputError(f"id {shorten(value)} holds {surrogate!r}, a lone surrogate "
+                                "(half of a broken \\u escape), not a character; no file "
+                                "could hold it")
+    return unicodedata.normalize("NFC", value)
 
 
 Id = Annotated[str, BeforeValidator(normalize_id)]

@@ -9,6 +9,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from mentormatch.errors import InvalidProblemError
 from mentormatch.problem._arrays import (
+    SCORE_LIMIT,
     Edges,
     ProblemAttributes,
     _check_min_load,
@@ -89,12 +90,11 @@ it has no dense 'scores'; use an edge-based solver: mentormatch.solvers.supporti
                  locked: ArrayLike | None = None,
                  attributes: ProblemAttributes | None = None,
                  bound: ArrayLike | None = None, k: ArrayLike | None = None) -> None:
-        n_e, n_r = int(n_mentees), int(n_mentors)
-        e = np.asarray(mentee, dtype=np.int64).reshape(-1)
-        r = np.asarray(mentor, dtype=np.int64).reshape(-1)
-        s = np.asarray(score, dtype=np.float64).reshape(-1)
-        rp = s if mentor_pref is None else np.asarray(mentor_pref, dtype=np.float64).reshape(-1)
-        ep = s if mentee_pref is None else np.asarray(mentee_pref, dtype=np.float64).reshape(-1)
+        n_e, n_r = _size("n_mentees", n_mentees), _size("n_mentors", n_mentors)
+        e, r = _indices("mentee", mentee), _indices("mentor", mentor)
+        s = _values("score", score)
+        rp = s if mentor_pref is None else _values("mentor_pref", mentor_pref)
+        ep = s if mentee_pref is None else _values("mentee_pref", mentee_pref)
         if not e.size == r.size == s.size == rp.size == ep.size:
             raise InvalidProblemError(
                 f"edge arrays differ in length: mentee {e.size}, mentor {r.size}, "
@@ -107,13 +107,19 @@ it has no dense 'scores'; use an edge-based solver: mentormatch.solvers.supporti
             if not np.isfinite(arr).all():
                 q = int(np.flatnonzero(~np.isfinite(arr))[0])
                 raise InvalidProblemError(f"{name} of candidate {q} is {arr[q]}; must be finite")
+            if (np.abs(arr) > SCORE_LIMIT).any():
+                q = int(np.flatnonzero(np.abs(arr) > SCORE_LIMIT)[0])
+                raise InvalidProblemError(f"{name} of candidate {q} is {arr[q]:g}; must lie "
+                                          f"within +-{SCORE_LIMIT:g}")
         keys = e * n_r + r
         order = np.argsort(keys, kind="stable")
         keys = keys[order]
         dup = np.flatnonzero(np.diff(keys) == 0)
         if dup.size:
             q = int(keys[dup[0]])
-            raise InvalidProblemError(f"candidate pair ({q // n_r}, {q % n_r}) listed twice")
+            raise InvalidProblemError(
+                f"candidate pair ({q // n_r}, {q % n_r}) listed twice (a scipy.sparse matrix "
+                "keeps repeated entries apart: merge them first, e.g. with .sum_duplicates())")
         set_ = object.__setattr__
         set_(self, "n_mentees", n_e)
         set_(self, "n_mentors", n_r)
@@ -206,3 +212,33 @@ def _frozen(a: NDArray[Any]) -> NDArray[Any]:
     a = np.ascontiguousarray(a)
     a.flags.writeable = False
     return a
+
+
+def _size(name: str, value: Any) -> int:
+    """Return a count of people, refusing what is not a whole number >= 0."""
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 0:
+        raise InvalidProblemError(f"{name} must be a whole number >= 0, got {value!r}")
+    return int(value)
+
+
+def _indices(name: str, value: ArrayLike) -> IntArray:
+    """Return person indices as int64, refusing fractions, strings and bools (never truncated)."""
+    raw = np.asarray(value).reshape(-1)
+    if raw.size == 0 or raw.dtype.kind in "iu":
+        return raw.astype(np.int64)
+    if raw.dtype.kind == "f":
+        whole = np.isfinite(raw) & (np.floor(raw) == raw)
+        if whole.all():
+            return raw.astype(np.int64)
+        q = int(np.flatnonzero(~whole)[0])
+        raise InvalidProblemError(f"{name}[{q}] must be a whole index, got {raw[q]}")
+    raise InvalidProblemError(f"{name} indices must be whole numbers, got dtype {raw.dtype}")
+
+
+def _values(name: str, value: ArrayLike) -> FloatArray:
+    """Return real edge values as float64, refusing strings, objects and complex numbers."""
+    raw = np.asarray(value).reshape(-1)
+    if raw.size and raw.dtype.kind not in "biuf":
+        raise InvalidProblemError(f"{name} must hold real numbers (int or float), got dtype "
+                                  f"{raw.dtype} (strings and complex are refused)")
+    return raw.astype(np.float64)

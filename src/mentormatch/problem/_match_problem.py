@@ -31,6 +31,11 @@ BoolArray = NDArray[np.bool_]
 
 
 def _matrix(name: str, value: ArrayLike, shape: tuple[int, ...] | None) -> FloatArray:
+    if isinstance(value, np.ma.MaskedArray) and np.ma.getmaskarray(value).any():
+        # np.asarray drops the mask: the hidden entries' data would be scored as pairs
+        raise InvalidProblemError(f"{name} is a masked array with hidden entries, which numpy "
+                                  f"would use as they are: pass {name}=a.filled(0) and "
+                                  "allowed=~np.ma.getmaskarray(a) to forbid those pairs")
     try:
         raw = np.asarray(value)
     except (ValueError, TypeError):
@@ -59,6 +64,9 @@ def _entries(name: str, matrix: Any) -> tuple[IntArray, IntArray, FloatArray]:
     if not sparse.issparse(matrix) or len(matrix.shape) != 2:
         raise InvalidProblemError(f"{name} must be a 2-D scipy.sparse matrix")
     coo = sparse.coo_array(matrix)
+    if coo.dtype.kind not in "biuf":
+        raise InvalidProblemError(f"{name} must hold real numbers (int or float), got dtype "
+                                  f"{coo.dtype} (strings and complex are refused)")
     rows, cols = coo.row.astype(np.int64), coo.col.astype(np.int64)
     order = np.lexsort((cols, rows))
     data = np.asarray(coo.data, dtype=np.float64)[order]

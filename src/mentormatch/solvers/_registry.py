@@ -16,6 +16,7 @@ from typing import Any
 
 from mentormatch.errors import (
     InvalidInputError,
+    InvalidProblemError,
     SolverError,
     UnknownOptionError,
     UnknownSolverError,
@@ -303,6 +304,8 @@ def require(solver: str, needs: Mapping[Feature, str]) -> SolverSpec:
     ------
     UnknownSolverError
         For an unknown name.
+    InvalidProblemError
+        If ``problem`` is not a problem (raw arrays: wrap them in a MatchProblem).
     UnsupportedProblemError
         If the solver lacks a feature; the message (and ``supported_by``)
         names the solvers that declare them all.
@@ -369,6 +372,10 @@ def solve(problem: MatchProblem | CandidateProblem, solver: str = DEFAULT_SOLVER
     >>> a.mentee_idx.tolist(), a.mentor_idx.tolist(), round(a.objective, 2)
     ([0, 1], [0, 1], 1.1)
     """
+    if not isinstance(problem, MatchProblem | CandidateProblem):
+        raise InvalidProblemError(
+            f"solve takes a MatchProblem, got {type(problem).__name__}; wrap the arrays first: "
+            "mm.solve(mm.MatchProblem(scores=..., demand=..., capacity=...))")
     spec = require(solver, problem_needs(problem))
     _check_options(spec, options)
     assignment = spec.func(problem, **options)

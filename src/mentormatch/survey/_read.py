@@ -176,7 +176,11 @@ def _where(first: Row, row: Row) -> str:
 
 
 def _deduplicate(rows: list[Row], policy: str) -> list[Row]:
-    """Apply the duplicates policy per (role, id); merges become report entries."""
+    """Apply the duplicates policy per (role, id); merges become report entries.
+
+    Ids differing only by case (an e-mail typed twice) are one id here: a cohort
+    refuses them as two people, so they are a resubmission or an error.
+    """
     seen: dict[tuple[str, str], Row] = {}
     dropped: set[int] = set()
     for row in rows:
@@ -184,23 +188,25 @@ def _deduplicate(rows: list[Row], policy: str) -> list[Row]:
         if ident is None:
             continue
         for role in row.roles:
-            first = seen.setdefault((role, ident), row)
+            first = seen.setdefault((role, ident.casefold()), row)
             if first is row:
                 continue
+            case = "" if first.ident == ident else f", as {first.ident!r}"
             if policy == "error":
-                row.problem(None, f"duplicate {role} id {ident!r} (also on {_where(first, row)});"
-                                  " set duplicates='keep_last' in the schema to keep the latest "
-                                  "answer")
+                row.problem(None, f"duplicate {role} id {ident!r} (also on {_where(first, row)}"
+                                  f"{case}); set duplicates='keep_last' in the schema to keep "
+                                  "the latest answer")
                 continue
             keep, drop = (row, first) if policy == "keep_last" else (first, row)
             drop.roles = tuple(r for r in drop.roles if r != role)
             if not drop.roles:
                 dropped.add(id(drop))
-            seen[(role, ident)] = keep
+            seen[(role, ident.casefold())] = keep
             lost = f" (its {len(drop.problems)} problems go with it)" if drop.problems else ""
+            spelt = f", whose id {drop.ident!r} differs only by case," if case else ""
             keep.note("info", "merged", None,
-                      f"{role} {ident!r}: {_where(drop, keep)} left out, this row kept "
-                      f"(duplicates={policy!r}){lost}")
+                      f"{role} {keep.ident!r}: {_where(drop, keep)}{spelt} left out, this row "
+                      f"kept (duplicates={policy!r}){lost}")
     return [r for r in rows if id(r) not in dropped]
 
 

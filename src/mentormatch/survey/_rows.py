@@ -23,6 +23,7 @@ from mentormatch.models import (
 from mentormatch.survey._choices import ValueMap, option_key, options_of, split_choices
 from mentormatch.survey._columns import Columns, FieldSource, cell_text, is_code
 from mentormatch.survey._people import is_no_one, name_key
+from mentormatch.survey._presets import looks_like
 from mentormatch.survey._report import Level, ReadEntry
 from mentormatch.survey._rules import STAGE_WORDS, read_rules
 from mentormatch.survey._schema import (
@@ -124,7 +125,15 @@ class RowReader:
         self.status = {n: found.find(n) for n in ("finished", "progress")}
         # (id, e-mail, name) of unfinished responses left out: still nameable as supervisors
         self.left_out: list[tuple[str, str | None, str | None]] = []
+        self.tool = looks_like(table.header) if schema.preset is None else None
         self.ok = self._required()
+        if self.ok and self.tool and self.tool[0] == "microsoft_forms" and self.src["id"] \
+                and key(self.src["id"].shown) == "id":
+            self.t.note("warning", "column", None, self.src["id"].shown,
+                        "ids read from 'ID', which in a Microsoft Forms export numbers the "
+                        "responses, not the people (a resubmission becomes a second person): "
+                        "set preset='microsoft_forms' (CLI: --preset microsoft_forms) to read "
+                        "ids from 'Email'")
 
     def _required(self) -> bool:
         ok = True
@@ -148,8 +157,10 @@ class RowReader:
     def _missing(self, name: str, what: str) -> bool:
         names = getattr(self.s, name, None) or (name,)
         shown = ", ".join(self.t.header[:12]) + (", ..." if len(self.t.header) > 12 else "")
+        hint = (f"; this looks like a {self.tool[1]} export: set preset={self.tool[0]!r} "
+                f"(CLI: --preset {self.tool[0]})" if self.tool else "")
         self.t.problem(1 if self.t.unit == "row" else None, " / ".join(names) or None,
-                       f"missing {what}; the header has: {shown}")
+                       f"missing {what}; the header has: {shown}{hint}")
         return False
 
     def _known_options(self, name: str) -> frozenset[str]:

@@ -145,7 +145,7 @@ def _decode(data: bytes, schema: SurveySchema, table: Table) -> str | None:
         else:
             encoding = "utf-8-sig"
     try:
-        return data.decode(encoding)
+        text = data.decode(encoding)
     except LookupError:
         table.problem(None, None, f"unknown text encoding {encoding!r} in the schema")
     except UnicodeDecodeError as exc:
@@ -158,6 +158,16 @@ def _decode(data: bytes, schema: SurveySchema, table: Table) -> str | None:
         table.problem(line, None, f"the file is not {shown} text (byte "
                                   f"0x{data[exc.start]:02x} at offset {exc.start}); save it as "
                                   f"'CSV UTF-8' or {hint}")
+    else:
+        if "\x00" not in text:
+            return text
+        # No text file holds NUL characters: a UTF-16 file without its byte-order mark
+        # decodes as one, every other byte; anything else is a damaged or binary file.
+        wide = data.count(b"\x00") * 3 >= len(data)
+        hint = ("set encoding='utf-16-le' in the schema (a UTF-16 file without its byte-order "
+                "mark)" if wide else "save the sheet again as 'CSV UTF-8'")
+        table.problem(text[:text.index("\x00")].count("\n") + 1, None,
+                      f"the text holds NUL characters, which no survey export has; {hint}")
     return None
 
 
@@ -244,6 +254,12 @@ def _read_xlsx(path: Path, schema: SurveySchema,
         rows: list[tuple[int, list[Cell]]] = []
         for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
             rows.append((number, [_text(v) for v in values]))
+        others = [name for name in book.sheetnames if name != sheet.title]
+        if schema.sheet is None and others and not any(any(c for c in r) for _, r in rows):
+            table.problem(None, None, f"the first worksheet, {sheet.title!r}, is empty; the "
+                                      f"workbook also has {', '.join(map(repr, others))}: name "
+                                      "the one holding the answers with sheet=... in the schema")
+            return None
         return rows
     finally:
         book.close()
@@ -264,7 +280,7 @@ def _text(value: Any) -> str:
 
 def _read_json(text: str, table: Table) -> list[tuple[int, list[Cell]]] | None:
     try:
-        data = json.loads(text)
+        data = json.loads(text, object_pairs_hook=_Answers.of)
     except (json.JSONDecodeError, RecursionError) as exc:
         line = getattr(exc, "lineno", None)
         table.problem(None, None, f"invalid JSON{f' at line {line}' if line else ''}: {exc}")
@@ -295,9 +311,27 @@ def _read_json(text: str, table: Table) -> list[tuple[int, list[Cell]]] | None:
     rows: list[tuple[int, list[Cell]]] = [(0, list(names))]
     for n, record in enumerate(data, start=1):
         if isinstance(record, dict):
+            for name in getattr(record, "twice", ()):
+                table.problem(n, name, "the key is in the record twice; JSON keeps only the "
+                                       "last value, so the first answer would be lost")
             got = {str(k): v for k, v in record.items()}
             rows.append((n, [_json_cell(got.get(h), table, n, h) for h in names]))
     return rows
+
+
+class _Answers(dict[str, Any]):
+    """A JSON object, remembering the keys it held more than once (``json`` keeps the last)."""
+
+    twice: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        """Build the object of ``pairs`` (``object_pairs_hook``), noting repeated keys."""
+        out = cls(pairs)
+        if len(out) < len(pairs):
+            names = [k for k, _ in pairs]
+            out.twice = tuple(dict.fromkeys(k for k in names if names.count(k) > 1))
+        return out
 
 
 def _json_cell(value: Any, table: Table, row: int, column: str | None) -> Cell:
@@ -345,8 +379,16 @@ def _split_header(raw: list[tuple[int, list[Cell]]], schema: SurveySchema,
     table.codes = {k: c.strip() for k, c in enumerate(codes[:len(table.header)])
                    if isinstance(c, str) and c.strip()}
     table.names = [_aliases(h, table.codes.get(k, "")) for k, h in enumerate(table.header)]
+    heading = {_stripped(cells, width): n for n, cells in raw
+               if n < first and any(_filled(c) for c in cells)}
     for number, cells in raw:
         if number < first or not any(_filled(c) for c in cells):
+            continue
+        again = heading.get(_stripped(cells, width))
+        if again is not None:
+            table.note("warning", "skipped", number, None,
+                       f"row left out: it repeats row {again} of the header (two exports "
+                       "pasted into one file?)")
             continue
         extra = [c for c in cells[width:] if _filled(c)]
         if extra:
@@ -358,6 +400,12 @@ def _split_header(raw: list[tuple[int, list[Cell]]], schema: SurveySchema,
     table.n_read = len(table.rows)
     if not table.rows and not table.problems:
         table.problem(None, None, "the file holds no responses (only a header)")
+
+
+def _stripped(cells: list[Cell], width: int) -> tuple[Cell, ...]:
+    """Return a row's first ``width`` cells, stripped and padded, to compare rows."""
+    cut = [c.strip() if isinstance(c, str) else c for c in cells[:width]]
+    return tuple(cut + [""] * (width - len(cut)))
 
 
 def _aliases(header: str, code: str = "") -> tuple[str, ...]:
