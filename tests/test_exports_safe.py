@@ -20,6 +20,7 @@ from mentormatch.io import (
     read_csv,
     unguard_cell,
     write_files,
+    write_text_files,
 )
 from mentormatch.report import MAIL_MERGE_COLUMNS
 
@@ -185,3 +186,44 @@ def test_text_utf8_cannot_hold_is_an_export_error_and_nothing_is_written(tmp_pat
 def test_an_id_holding_a_lone_surrogate_is_refused_where_it_is_read() -> None:
     with pytest.raises(InvalidInputError, match="lone surrogate"):
         mm.Mentee(id="e\ud800", topics=["qi"])
+
+
+def test_a_folder_that_does_not_exist_yet_is_not_written_as_a_file(tmp_path: Path) -> None:
+    # ``--out results/`` named a file "results" when the folder did not exist (Path drops
+    # the trailing slash)
+    with pytest.raises(ExportError, match="a folder, not a file"):
+        write_files({f"{tmp_path}/results/": b"x"})
+    assert not any(tmp_path.iterdir())
+
+
+def test_text_files_refuse_a_lone_surrogate_before_writing_any(tmp_path: Path) -> None:
+    with pytest.raises(ExportError, match="lone surrogate"):
+        write_text_files({tmp_path / "a.txt": "fine", tmp_path / "b.txt": "Ann \ud800"})
+    assert not any(tmp_path.iterdir())
+
+
+def test_agreements_refuse_a_lone_surrogate_and_write_no_page(tmp_path: Path) -> None:
+    # write_agreements encoded its pages itself and raised UnicodeEncodeError
+    result = mm.match(mm.Cohort(mentees=[mm.Mentee(id="e1", name="Ann \ud800", topics=["qi"])],
+                                mentors=[mm.Mentor(id="r1", topics=["qi"])]))
+    with pytest.raises(ExportError, match="lone surrogate"):
+        mm.write_agreements(result, tmp_path / "agreements")
+    assert not any((tmp_path / "agreements").glob("*"))
+
+
+def test_a_rename_failing_after_others_names_the_files_already_replaced(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # the message said the failing file "was not written", as if nothing had been
+    real, calls = os.replace, []
+
+    def replace_then_fail(source: str, target: Path) -> None:
+        calls.append(target)
+        if len(calls) == 2:
+            raise PermissionError(13, "Permission denied")
+        real(source, target)
+
+    monkeypatch.setattr(os, "replace", replace_then_fail)
+    first, second = tmp_path / "a.txt", tmp_path / "b.txt"
+    with pytest.raises(ExportError, match=r"b\.txt: cannot write .* but .*a\.txt already were"):
+        write_files({first: b"1", second: b"2"})
+    assert first.read_bytes() == b"1" and sorted(p.name for p in tmp_path.iterdir()) == ["a.txt"]

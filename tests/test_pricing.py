@@ -193,6 +193,7 @@ def test_a_rows_pool_does_not_depend_on_the_rows_scanned_with_it(seed, start):
     np.testing.assert_array_equal(pool_all.score[some], pool_some.score[some])
     np.testing.assert_array_equal(pool_all.bound[some], pool_some.bound[some])
     np.testing.assert_array_equal(raw_all[0][some], raw_some[0][some])
+    np.testing.assert_array_equal(raw_all[1][some], raw_some[1][some])
 
 
 @settings(max_examples=50, deadline=None)

@@ -127,6 +127,13 @@ def test_a_masked_score_array_is_refused_not_unmasked() -> None:
         mm.MatchProblem(scores=hidden)
     shown = np.ma.masked_array([[1.0, 9.0]], mask=[[False, False]])
     assert mm.solve(mm.MatchProblem(scores=shown)).mentor_idx.tolist() == [1]
+    # allowed and the counts dropped their masks too
+    with pytest.raises(InvalidProblemError, match="allowed is a masked array with hidden"):
+        mm.MatchProblem(scores=[[1.0, 9.0]],
+                        allowed=np.ma.masked_array([[True, True]], mask=[[False, True]]))
+    with pytest.raises(InvalidProblemError, match="capacity is a masked array with hidden"):
+        mm.MatchProblem(scores=[[1.0, 9.0]],
+                        capacity=np.ma.masked_array([1, 0], mask=[False, True]))
 
 
 @pytest.mark.parametrize("problem", [[[1.0]], np.ones((1, 1)), None])

@@ -95,6 +95,14 @@ def test_a_large_sparse_problem_is_never_densified() -> None:
     (lambda: mm.MatchProblem(scores=sparse.csr_array(np.array([[1 + 1j, 0]]))), "complex"),
     (lambda: mm.MatchProblem(scores=sparse.coo_array(([1.0, 2.0], ([0, 0], [0, 0])),
                                                      shape=(1, 2))), "sum_duplicates"),
+    # whole numbers beyond int64 wrapped to other (negative) indices
+    (lambda: mm.MatchProblem.from_edges(2, 2, np.array([2**63], dtype=np.uint64), [0], [1.0]),
+     r"mentee\[0\] must be a whole index below"),
+    (lambda: mm.MatchProblem.from_edges(2, 2, [1e20], [0], [1.0]), "below 2\\*\\*63"),
+    # a masked array's hidden entries were used as they are
+    (lambda: mm.MatchProblem.from_edges(2, 2, [0, 1], [0, 1],
+                                        np.ma.masked_array([1.0, 9.0], mask=[False, True])),
+     "masked array"),
 ])
 def test_bad_edge_input_is_refused_with_a_typed_error(build: object, match: str) -> None:
     with pytest.raises(InvalidProblemError, match=match):

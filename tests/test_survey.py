@@ -505,12 +505,13 @@ def test_nul_characters_are_refused_with_the_likely_cause(tmp_path: Path) -> Non
     # a UTF-16 export without its byte-order mark is valid UTF-8 with a NUL after every
     # letter: it was read as columns named 'I\x00D\x00' and refused as missing the id column
     text = "ID\tRole\tCapacity\tTopics\r\nr1\tmentor\t2\tQI\r\ne1\tmentee\t\tQI\r\n"
-    (tmp_path / "wide.txt").write_bytes(text.encode("utf-16-le"))
-    with pytest.raises(SurveyError, match="wide.txt, row 1: the text holds NUL characters.*"
-                                          "encoding='utf-16-le'"):
-        mm.read_survey(tmp_path / "wide.txt")
-    schema = mm.SurveySchema(encoding="utf-16-le", defaults={"demand": 1})
-    assert mm.read_survey(tmp_path / "wide.txt", schema).mentor_ids == ("r1",)
+    for order in ("le", "be"):  # the hint named little-endian for both
+        (tmp_path / "wide.txt").write_bytes(text.encode(f"utf-16-{order}"))
+        with pytest.raises(SurveyError, match="wide.txt, row 1: the text holds NUL characters"
+                                              f".*encoding='utf-16-{order}'"):
+            mm.read_survey(tmp_path / "wide.txt")
+        schema = mm.SurveySchema(encoding=f"utf-16-{order}", defaults={"demand": 1})
+        assert mm.read_survey(tmp_path / "wide.txt", schema).mentor_ids == ("r1",)
     (tmp_path / "damaged.csv").write_text(text.replace("\t", ",").replace("e1", "e\x001"))
     with pytest.raises(SurveyError, match="damaged.csv, row 3: the text holds NUL characters"):
         mm.read_survey(tmp_path / "damaged.csv")

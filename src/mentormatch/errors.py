@@ -172,7 +172,8 @@ class ExportError(MentorMatchError, OSError):
     """An output file could not be written; nothing was written.
 
     The message names the output path, never a temporary file (see
-    :func:`mentormatch.io.write_files`).
+    :func:`mentormatch.io.write_files`). The one exception, a rename failing
+    after others succeeded, names the files already replaced.
     """
 
 

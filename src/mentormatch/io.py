@@ -16,7 +16,8 @@ if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = ["FORMULA_START", "Table", "atomic_write_bytes", "atomic_write_csv", "atomic_write_text",
-           "csv_text", "guard_cell", "read_csv", "unguard_cell", "write_files"]
+           "csv_text", "guard_cell", "read_csv", "unguard_cell", "write_files",
+           "write_text_files"]
 
 
 #: A cell starting with one of these is read as a formula by spreadsheets (OWASP).
@@ -105,7 +106,8 @@ def _checked_target(path: str | Path) -> Path:
     """Return where ``path`` writes, refusing a path that cannot name a file (typed error)."""
     try:
         target = _target(path)
-        if not target.name or target.is_dir():
+        # Path() drops a trailing slash: "results/" names a folder even before it exists.
+        if not target.name or target.is_dir() or str(path).endswith(("/", os.sep)):
             raise ExportError(f"{str(path)!r}: a folder, not a file; give a file name "
                               "(such as pairs.csv); nothing was written")
         target.resolve()
@@ -163,7 +165,9 @@ def write_files(files: Mapping[str | Path, bytes]) -> list[Path]:
     ------
     ExportError
         Naming the output path (never the temporary file), when a target cannot
-        be written; nothing is written then.
+        be written; nothing is written then, except when a rename fails after
+        others succeeded (a target removed or locked meanwhile): the message
+        names the files already replaced.
 
     Examples
     --------
@@ -189,12 +193,14 @@ def write_files(files: Mapping[str | Path, bytes]) -> list[Path]:
                     raise
                 raise ExportError(f"{target}: cannot write ({exc.strerror or exc}); "
                                   "nothing was written") from None
-        for tmp, target in zip(staged, targets, strict=True):
+        for k, (tmp, target) in enumerate(zip(staged, targets, strict=True)):
             try:
                 os.replace(tmp, target)
             except OSError as exc:  # the staged files are removed below
+                done = ", ".join(str(t) for t in targets[:k])
                 raise ExportError(f"{target}: cannot write ({exc.strerror or exc}); it was "
-                                  "not written") from None
+                                  "not written" + (f", but {done} already were" if done
+                                                   else ", nor any other")) from None
     except BaseException:
         for tmp in staged:
             Path(tmp).unlink(missing_ok=True)
@@ -215,8 +221,39 @@ def atomic_write_bytes(path: str | Path, data: bytes) -> Path:
     return write_files({path: data})[0]
 
 
+def _utf8(path: str | Path, text: str) -> bytes:
+    """Encode ``text`` for ``path``, refusing a lone surrogate UTF-8 cannot hold (typed)."""
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        bad, near = text[exc.start:exc.end], text[max(0, exc.start - 20):exc.end + 20]
+        raise ExportError(f"{shorten(str(path))}: the text holds {bad!r} at character "
+                          f"{exc.start} (a lone surrogate, not a character), which UTF-8 "
+                          f"cannot write; near {shorten(near)}; nothing was written") from None
+
+
+def write_text_files(files: Mapping[Path, str] | Mapping[str, str] | Mapping[str | Path, str],
+                     ) -> list[Path]:
+    """Write several UTF-8 text files all or none (see :func:`write_files`).
+
+    Raises
+    ------
+    ExportError
+        When a text holds a lone surrogate (half of a broken JSON escape), which
+        UTF-8 cannot encode, or a target cannot be written; nothing is written.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> [p.read_text() for p in write_text_files({d / "a.txt": "é", d / "b.txt": "2"})]
+    ['é', '2']
+    """
+    return write_files({path: _utf8(path, text) for path, text in files.items()})
+
+
 def atomic_write_text(path: str | Path, text: str) -> Path:
-    """Write UTF-8 text atomically (see :func:`write_files`).
+    """Write UTF-8 text atomically (see :func:`write_text_files`).
 
     Raises
     ------
@@ -224,14 +261,7 @@ def atomic_write_text(path: str | Path, text: str) -> Path:
         When the text holds a lone surrogate (half of a broken JSON escape),
         which UTF-8 cannot encode; nothing is written.
     """
-    try:
-        data = text.encode("utf-8")
-    except UnicodeEncodeError as exc:
-        bad, near = text[exc.start:exc.end], text[max(0, exc.start - 20):exc.end + 20]
-        raise ExportError(f"{shorten(str(path))}: the text holds {bad!r} at character "
-                          f"{exc.start} (a lone surrogate, not a character), which UTF-8 "
-                          f"cannot write; near {shorten(near)}; nothing was written") from None
-    return atomic_write_bytes(path, data)
+    return write_text_files({path: text})[0]
 
 
 def atomic_write_csv(path: str | Path, columns: Sequence[str],

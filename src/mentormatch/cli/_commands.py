@@ -20,7 +20,7 @@ import pydantic
 from mentormatch.cli._history import load_history
 from mentormatch.cli._reading import ReadOptions, load_cohort, parse_pair, read_json
 from mentormatch.errors import InvalidInputError
-from mentormatch.io import atomic_write_csv, csv_text, write_files
+from mentormatch.io import atomic_write_csv, csv_text, write_text_files
 from mentormatch.matching import match, rematch, shortlist
 from mentormatch.models import Cohort, History, MatchResult, Mentee
 from mentormatch.progress import Progress
@@ -157,8 +157,7 @@ def _write_outputs(result: MatchResult, args: argparse.Namespace, bar: Progress,
                                      + ([f"{len(pages)} agreements"] if pages else [])))
     if pages:
         make_folder(args.agreements)
-    write_files({path: text.encode("utf-8")
-                 for path, text in [*((p, t) for p, (t, _) in files.items()), *pages.items()]})
+    write_text_files({**{path: text for path, (text, _) in files.items()}, **pages})
     bar.update(len(files) + bool(pages))
     said = [f"{what} written to {path}" for path, (_, what) in files.items()]
     if pages:

@@ -10,7 +10,7 @@ from typing import Any, TextIO
 from mentormatch.cli._commands import names_beside, who_suffix
 from mentormatch.cli._history import add_history_arguments, load_history
 from mentormatch.cli._reading import ReadOptions, add_reading_arguments, load_cohort
-from mentormatch.io import csv_text, write_files
+from mentormatch.io import csv_text, write_text_files
 from mentormatch.models import Cohort
 from mentormatch.report import IdNames
 from mentormatch.rounds import Program, ProgramResult
@@ -125,7 +125,7 @@ def cmd_program(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         files[args.out] = (csv_text(result.COLUMNS, result.to_records()), "pairs of every round")
     if args.json:
         files[args.json] = (result.model_dump_json(indent=2), "result")
-    write_files({path: text.encode("utf-8") for path, (text, _) in files.items()})
+    write_text_files({path: text for path, (text, _) in files.items()})
     for path, (_, what) in files.items():
         print(f"{what} written to {path}", file=out)
     return 0

@@ -342,7 +342,9 @@ def _improving_pairs(scanner: Scanner, rows: IntArray, pool: Pool, pool_size: in
 
     Pool pairs are checked exactly from the pool; for the rest, each row
     rescores only the mentors its bound cannot clear: the pool's, or (for a
-    mentee the last round proved, when cheaper) the last proof's.
+    mentee the last round proved, when cheaper) the last proof's. A row whose
+    mentors to rescore by one reference are all cleared by the other (each
+    bounds every pair it covers) rescores nothing.
     """
     n_r = scanner.n_mentors
     perm = scanner.scorer.perm
@@ -409,8 +411,9 @@ def _rescore_counts(ref_price: FloatArray, ref_bound: FloatArray, prices: _Price
     previous proof: every pair outside the candidates, ``ref_bound = u' + tol'``).
     Then ``s_ij - v_j <= ref_bound_i + (ref_price_j - v_j)`` (``u``, ``v``:
     ``prices.mentee``, ``prices.mentor``): only mentors whose price fell by
-    more than ``u_i + tol - ref_bound_i`` can improve. Returns those counts
-    and the ``perm`` positions by fall, largest first.
+    more than ``u_i + tol - ref_bound_i`` can improve. Returns a
+    :class:`_Reference`: those counts, the ``perm`` positions by fall (largest
+    first), the falls and each row's slack.
     """
     live = np.isfinite(prices.mentor)
     drop = np.full(prices.mentor.size, -np.inf)

@@ -28,7 +28,16 @@ def _readonly(a: NDArray[Any]) -> NDArray[Any]:
 SCORE_LIMIT = 1e15
 
 
+def _refuse_masked(name: str, value: object, fix: str = "") -> None:
+    """Refuse a masked array with hidden entries: numpy's conversions drop the mask."""
+    if isinstance(value, np.ma.MaskedArray) and np.ma.getmaskarray(value).any():
+        raise InvalidProblemError(f"{name} is a masked array with hidden entries, which numpy "
+                                  "would use as they are: "
+                                  + (fix or f"fill them first ({name}.filled(...))"))
+
+
 def _counts(name: str, value: ArrayLike, n: int) -> IntArray:
+    _refuse_masked(name, value)
     raw = np.asarray(value)
     if raw.ndim == 0:
         raw = np.full(n, raw)

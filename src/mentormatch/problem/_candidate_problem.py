@@ -15,6 +15,7 @@ from mentormatch.problem._arrays import (
     _check_min_load,
     _checked_locked,
     _counts,
+    _refuse_masked,
 )
 
 __all__ = ["CandidateProblem"]
@@ -222,21 +223,28 @@ def _size(name: str, value: Any) -> int:
 
 
 def _indices(name: str, value: ArrayLike) -> IntArray:
-    """Return person indices as int64, refusing fractions, strings and bools (never truncated)."""
+    """Return person indices as int64, refusing fractions, strings and bools (never truncated).
+
+    Whole numbers beyond int64 are refused too (a cast would wrap them to other indices).
+    """
+    _refuse_masked(name, value)
     raw = np.asarray(value).reshape(-1)
-    if raw.size == 0 or raw.dtype.kind in "iu":
+    if raw.size == 0 or raw.dtype.kind == "i":
         return raw.astype(np.int64)
-    if raw.dtype.kind == "f":
-        whole = np.isfinite(raw) & (np.floor(raw) == raw)
+    if raw.dtype.kind in "uf":
+        whole = (raw < 2**63 if raw.dtype.kind == "u"
+                 else np.isfinite(raw) & (np.floor(raw) == raw) & (np.abs(raw) < 2.0**63))
         if whole.all():
             return raw.astype(np.int64)
         q = int(np.flatnonzero(~whole)[0])
-        raise InvalidProblemError(f"{name}[{q}] must be a whole index, got {raw[q]}")
+        raise InvalidProblemError(f"{name}[{q}] must be a whole index below 2**63, "
+                                  f"got {raw[q]}")
     raise InvalidProblemError(f"{name} indices must be whole numbers, got dtype {raw.dtype}")
 
 
 def _values(name: str, value: ArrayLike) -> FloatArray:
     """Return real edge values as float64, refusing strings, objects and complex numbers."""
+    _refuse_masked(name, value)
     raw = np.asarray(value).reshape(-1)
     if raw.size and raw.dtype.kind not in "biuf":
         raise InvalidProblemError(f"{name} must hold real numbers (int or float), got dtype "

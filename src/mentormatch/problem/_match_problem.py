@@ -18,6 +18,7 @@ from mentormatch.problem._arrays import (
     _checked_locked,
     _counts,
     _readonly,
+    _refuse_masked,
 )
 from mentormatch.problem._candidate_problem import CandidateProblem
 from mentormatch.problem._duals import Duals
@@ -31,11 +32,9 @@ BoolArray = NDArray[np.bool_]
 
 
 def _matrix(name: str, value: ArrayLike, shape: tuple[int, ...] | None) -> FloatArray:
-    if isinstance(value, np.ma.MaskedArray) and np.ma.getmaskarray(value).any():
-        # np.asarray drops the mask: the hidden entries' data would be scored as pairs
-        raise InvalidProblemError(f"{name} is a masked array with hidden entries, which numpy "
-                                  f"would use as they are: pass {name}=a.filled(0) and "
-                                  "allowed=~np.ma.getmaskarray(a) to forbid those pairs")
+    # the hidden entries' data would be scored as pairs
+    _refuse_masked(name, value, f"pass {name}=a.filled(0) and allowed=~np.ma.getmaskarray(a) "
+                                "to forbid those pairs")
     try:
         raw = np.asarray(value)
     except (ValueError, TypeError):
@@ -257,6 +256,7 @@ class MatchProblem:
         if allowed is None:
             mask = np.ones((n_e, n_r), dtype=bool)
         else:
+            _refuse_masked("allowed", allowed)
             mask = np.array(allowed, copy=True)
             if mask.shape != (n_e, n_r):
                 raise InvalidProblemError(f"allowed has shape {mask.shape}, expected {(n_e, n_r)}")

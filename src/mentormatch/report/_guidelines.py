@@ -24,7 +24,7 @@ from typing import Annotated, Literal
 from pydantic import Field
 
 from mentormatch.errors import ExportError, InvalidInputError, UnknownIdError
-from mentormatch.io import write_files
+from mentormatch.io import write_text_files
 from mentormatch.models import (
     Cohort,
     MatchResult,
@@ -347,4 +347,4 @@ def write_agreements(result: MatchResult, directory: str | Path, *,
     if not pages:
         return []
     make_folder(directory)
-    return write_files({path: text.encode("utf-8") for path, text in pages.items()})
+    return write_text_files(pages)

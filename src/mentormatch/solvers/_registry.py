@@ -255,8 +255,10 @@ def supporting(*features: Feature) -> tuple[str, ...]:
     return tuple(name for name in available() if _capabilities(name).supports(features))
 
 
-#: The ways a solver may honour a priority group (``SolverCapabilities.priority_honoured``).
-_PRIORITY_WAYS = ("exactly", "as mentor preference")
+#: The ways a solver may honour a priority group, as ``SolverCapabilities.priority_honoured``
+#: words them (asked of the two declarations, so the words live in one place).
+_PRIORITY_WAYS = (SolverCapabilities(priority=True).priority_honoured,
+                  SolverCapabilities(priority_as_preference=True).priority_honoured)
 
 
 def honouring_priority(how: str) -> tuple[str, ...]:
@@ -304,8 +306,6 @@ def require(solver: str, needs: Mapping[Feature, str]) -> SolverSpec:
     ------
     UnknownSolverError
         For an unknown name.
-    InvalidProblemError
-        If ``problem`` is not a problem (raw arrays: wrap them in a MatchProblem).
     UnsupportedProblemError
         If the solver lacks a feature; the message (and ``supported_by``)
         names the solvers that declare them all.
@@ -358,6 +358,9 @@ def solve(problem: MatchProblem | CandidateProblem, solver: str = DEFAULT_SOLVER
     ------
     UnknownSolverError
         For an unknown name.
+    InvalidProblemError
+        If ``problem`` is neither a MatchProblem nor a CandidateProblem (raw
+        arrays: wrap them in a MatchProblem).
     UnsupportedProblemError
         Before solving, if the problem needs what the solver does not declare
         (minimum loads, a sparse candidate problem); names the solvers that do.
@@ -374,7 +377,8 @@ def solve(problem: MatchProblem | CandidateProblem, solver: str = DEFAULT_SOLVER
     """
     if not isinstance(problem, MatchProblem | CandidateProblem):
         raise InvalidProblemError(
-            f"solve takes a MatchProblem, got {type(problem).__name__}; wrap the arrays first: "
+            f"solve takes a MatchProblem or CandidateProblem, got {type(problem).__name__}; "
+            "wrap the arrays first: "
             "mm.solve(mm.MatchProblem(scores=..., demand=..., capacity=...))")
     spec = require(solver, problem_needs(problem))
     _check_options(spec, options)
