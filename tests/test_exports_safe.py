@@ -172,11 +172,16 @@ def test_a_path_that_cannot_name_a_file_is_an_export_error(tmp_path: Path, name:
     assert not any((tmp_path / "folder").iterdir())
 
 
+def _surrogate_named_result() -> mm.MatchResult:
+    """A match whose mentee's name holds a lone surrogate (a JSON "\\ud800" escape)."""
+    return mm.match(mm.Cohort(mentees=[mm.Mentee(id="e1", name="Ann \ud800", topics=["qi"])],
+                              mentors=[mm.Mentor(id="r1", topics=["qi"])]))
+
+
 def test_text_utf8_cannot_hold_is_an_export_error_and_nothing_is_written(tmp_path: Path) -> None:
     # a lone surrogate (from a JSON "\ud800" escape) reaches a name; encoding it used to raise
     # UnicodeEncodeError from inside the export
-    result = mm.match(mm.Cohort(mentees=[mm.Mentee(id="e1", name="Ann \ud800", topics=["qi"])],
-                                mentors=[mm.Mentor(id="r1", topics=["qi"])]))
+    result = _surrogate_named_result()
     target = tmp_path / "merge.csv"
     with pytest.raises(ExportError, match="lone surrogate"):
         mm.write_mail_merge(result, target)
@@ -204,8 +209,7 @@ def test_text_files_refuse_a_lone_surrogate_before_writing_any(tmp_path: Path) -
 
 def test_agreements_refuse_a_lone_surrogate_and_write_no_page(tmp_path: Path) -> None:
     # write_agreements encoded its pages itself and raised UnicodeEncodeError
-    result = mm.match(mm.Cohort(mentees=[mm.Mentee(id="e1", name="Ann \ud800", topics=["qi"])],
-                                mentors=[mm.Mentor(id="r1", topics=["qi"])]))
+    result = _surrogate_named_result()
     with pytest.raises(ExportError, match="lone surrogate"):
         mm.write_agreements(result, tmp_path / "agreements")
     assert not any((tmp_path / "agreements").glob("*"))
