@@ -60,6 +60,8 @@ def test_ctrl_c_stops_a_long_highs_call_within_a_second() -> None:
         out, _ = proc.communicate(timeout=15)
     finally:
         proc.kill()
+        proc.wait()  # reaped here: a child left running warned inside another test
+        proc.stdout.close()
     assert proc.returncode == 130, out
     assert out.startswith("interrupted")
     assert time.monotonic() - sent < 3.0  # was 18-51 s waiting for HiGHS to return
