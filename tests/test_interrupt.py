@@ -57,11 +57,16 @@ def test_ctrl_c_stops_a_long_highs_call_within_a_second() -> None:
     sent = time.monotonic()
     proc.send_signal(signal.SIGINT)
     try:
-        out, _ = proc.communicate(timeout=15)
+        first = proc.stdout.readline()
+        caught = time.monotonic() - sent  # the caller has the KeyboardInterrupt back
+        rest, _ = proc.communicate(timeout=15)
     finally:
         proc.kill()
         proc.wait()  # reaped here: a child left running warned inside another test
         proc.stdout.close()
-    assert proc.returncode == 130, out
-    assert out.startswith("interrupted")
-    assert time.monotonic() - sent < 3.0  # was 18-51 s waiting for HiGHS to return
+    assert proc.returncode == 130, first + rest
+    assert first.startswith("interrupted"), first + rest
+    # Was 18-51 s waiting for HiGHS to return. The process exit after it is not timed:
+    # interpreter shutdown beside the still-running daemon worker took 0.3-2.7 s here
+    # depending on load, and is bounded by the communicate timeout above.
+    assert caught < 3.0
