@@ -10,7 +10,12 @@ import mentormatch as mm
 from mentormatch.errors import InfeasibleError
 from mentormatch.problem import locked_residual
 from mentormatch.solvers.flow import build_network
-from mentormatch.solvers.flow._certificate import _leaving, _OpenArcs, _single_key_sweeps
+from mentormatch.solvers.flow._certificate import (
+    _leaving,
+    _OpenArcs,
+    _proves,
+    _single_key_sweeps,
+)
 from mentormatch.solvers.flow._network import FIRST_UNIT_LEVEL, FURTHER_UNIT_LEVEL
 from strategies import min_load_problems, problems
 
@@ -76,7 +81,7 @@ def test_leaving_lists_each_nodes_arcs_in_the_order_of_the_nodes(
         case: tuple[np.ndarray, np.ndarray]) -> None:
     indptr, nodes = case
     want = [a for u in nodes.tolist() for a in range(int(indptr[u]), int(indptr[u + 1]))]
-    assert _leaving(indptr, nodes).tolist() == want
+    assert _leaving(indptr[nodes], indptr[nodes + 1] - indptr[nodes]).tolist() == want
 
 
 @st.composite
@@ -117,3 +122,25 @@ def test_sweeps_reach_bellman_fords_distances_and_prove_them(
         worse = value.copy()
         worse[arcs.head[k]] = value[arcs.tail[k]] + arcs.cost[k] + 1.0
         assert not arcs.prove(worse, 1e-9) or arcs.tail[k] == arcs.head[k]
+
+
+@given(st.integers(1, 6).flatmap(lambda n: st.tuples(
+    st.lists(st.tuples(st.integers(0, n - 1), st.integers(0, n - 1), st.integers(-1, 1),
+                       st.sampled_from([-1.0, -1e-12, 0.0, 0.5])), max_size=10),
+    st.lists(st.integers(-1, 1), min_size=n, max_size=n),
+    st.lists(st.sampled_from([0.0, 0.5, 1.0]), min_size=n, max_size=n))))
+def test_the_proof_fails_exactly_when_an_arc_has_a_negative_lexicographic_reduced_cost(
+        case: tuple[list[tuple[int, int, int, float]], list[int], list[float]]) -> None:
+    arcs, level, value = case
+    tolerance = 1e-9
+    tail = np.array([a[0] for a in arcs], dtype=np.int64)
+    head = np.array([a[1] for a in arcs], dtype=np.int64)
+    arc_level = np.array([a[2] for a in arcs], dtype=np.int64)
+    cost = np.array([a[3] for a in arcs], dtype=np.float64)
+    negative = any((level[t] + lv - level[h], value[t] + c - value[h]) < (0, -tolerance)
+                   for t, h, lv, c in arcs)
+    got = _proves(tail, head, cost, np.array(value), tolerance,
+                  (arc_level, np.array(level, dtype=np.int64)))
+    assert got == (not negative)
+    if not arc_level.any() and not any(level):  # one key: the same answer without levels
+        assert _proves(tail, head, cost, np.array(value), tolerance) == got

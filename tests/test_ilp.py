@@ -429,7 +429,7 @@ def test_a_level_cut_short_reports_its_gap_and_bound(monkeypatch: pytest.MonkeyP
 
 
 def test_a_level_leaves_the_callers_options_as_given(monkeypatch: pytest.MonkeyPatch) -> None:
-    # The retry switches presolve and the extra HiGHS options are added: in a copy.
+    # The retry switches presolve in a copy; the extra HiGHS options come from the caller.
     from types import SimpleNamespace
 
     import scipy.optimize
@@ -446,12 +446,32 @@ def test_a_level_leaves_the_callers_options_as_given(monkeypatch: pytest.MonkeyP
     p = _attrs_problem()
     model, levels, _, _ = _ilp._build(p, "lexicographic", False, None, None, True)
     done = _ilp._Progress(best=np.zeros(model.n_vars))
-    options: dict[str, Any] = {"mip_rel_gap": 0.0, "presolve": False}
+    options: dict[str, Any] = {"mip_rel_gap": 0.0, "presolve": False, **_ilp._HIGHS_EXTRA}
     res = _ilp._run_level(model, levels[0].c, done, options)
     assert res.status == 0 and done.retries == 1
-    assert options == {"mip_rel_gap": 0.0, "presolve": False}
+    assert options == {"mip_rel_gap": 0.0, "presolve": False, **_ilp._HIGHS_EXTRA}
     assert [o["presolve"] for o in seen] == [False, True]
     assert all(o.items() >= _ilp._HIGHS_EXTRA.items() for o in seen)
+
+
+def test_every_level_is_given_the_extra_highs_options_in_one_dict_made_once(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import scipy.optimize
+
+    from mentormatch.solvers import _ilp
+
+    real, seen = scipy.optimize.milp, []
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        seen.append((id(kwargs["options"]), dict(kwargs["options"])))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(scipy.optimize, "milp", spy)
+    a = mm.solve(_attrs_problem(), solver="ilp", objective="maxmin", time_limit=60.0)
+    assert a.info["solves"] == len(seen) > 1 and a.info["retries"] == 0
+    assert len({made for made, _ in seen}) == 1
+    assert all(given.items() >= _ilp._HIGHS_EXTRA.items() and given["time_limit"] > 0
+               for _, given in seen)
 
 
 def test_the_extra_highs_options_are_stated_and_only_their_warning_is_filtered() -> None:

@@ -336,3 +336,26 @@ def test_a_track_a_rule_cannot_read_is_refused_naming_the_mentee() -> None:
         mm.Cohort(mentees=[mm.Mentee(id="e1", track="PhD"), mm.Mentee(id="e2", track="-")],
                   mentors=[mm.Mentor(id="r1")],
                   must_haves=[mm.MustHave.parse("mentee track must be PhD", mentor="r1")])
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.integers(1, 4), st.integers(1, 3), st.data())
+def test_a_pairs_rules_are_indexed_on_first_use_and_are_those_it_is_bound_by(
+        n_e: int, n_r: int, data: st.DataObject) -> None:
+    owners: st.SearchStrategy[tuple[str | None, str | None]] = st.one_of(
+        st.just((None, None)), st.integers(0, n_e - 1).map(lambda i: (f"e{i}", None)),
+        st.integers(0, n_r - 1).map(lambda j: (None, f"r{j}")))
+    rules = [mm.MustHave.parse(text, mentee=mentee, mentor=mentor)
+             for text, (mentee, mentor) in data.draw(st.lists(
+                 st.tuples(st.sampled_from(RULES), owners), min_size=1, max_size=6))]
+    cohort = mm.Cohort(mentees=[mm.Mentee(id=f"e{i}") for i in range(n_e)],
+                       mentors=[mm.Mentor(id=f"r{j}") for j in range(n_r)], must_haves=rules)
+    musts = mm.models.MustHaveMask.of(cohort)
+    assert "owned" not in vars(musts)  # only pair checks need it: built when first asked
+    for i in range(n_e):
+        for j in range(n_r):
+            want = tuple(k for k, rule in enumerate(cohort.must_haves)
+                         if (rule.mentor == f"r{j}" if rule.mentor is not None
+                             else rule.mentee in (None, f"e{i}")))
+            assert musts.for_pair(i, j) == want
+    assert "owned" in vars(musts)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 from numpy.typing import NDArray
@@ -43,7 +44,8 @@ class MustHaveMask:
     cols : tuple of (int or None)
         The mentor whose rule each is (None: every mentor).
     owned : OwnedRules
-        The rules by whose each is, for :meth:`for_pair`.
+        The rules grouped by who owns each (everyone, a mentee, a mentor), for
+        :meth:`for_pair`; built on first use, from ``rules``, ``rows`` and ``cols``.
 
     Examples
     --------
@@ -60,7 +62,6 @@ class MustHaveMask:
     rules: tuple[MustHave, ...]
     rows: tuple[BoolArray | None, ...]
     cols: tuple[int | None, ...]
-    owned: OwnedRules
     site: tuple[IntArray, IntArray]
     division: tuple[IntArray, IntArray]
     stage: tuple[IntArray, IntArray]
@@ -115,12 +116,22 @@ class MustHaveMask:
             rules=cohort.must_haves, rows=tuple(rows), track=track, tracks=tracks,
             cols=tuple(None if rule.mentor is None else mentor_pos[rule.mentor]
                        for rule in cohort.must_haves),
-            owned=OwnedRules.of(cohort.must_haves, pos, mentor_pos),
             site=(_codes([p.site for p in e], sites), _codes([p.site for p in r], sites)),
             division=(_codes([p.division for p in e], divisions),
                       _codes([p.division for p in r], divisions)),
             stage=(stage(e), stage(r)), supervisors=(e_sup, r_sup), offers=offers,
             shape=(len(e), len(r)))
+
+    @cached_property
+    def owned(self) -> OwnedRules:
+        """The rules grouped by who owns each, for :meth:`for_pair` (built on first use)."""
+        # A mentee's rule applies to their row alone, a mentor's names their column.
+        mentee_pos = {rule.mentee: int(np.argmax(row)) for rule, row in zip(self.rules, self.rows,
+                                                                            strict=True)
+                      if rule.mentee is not None and row is not None}
+        mentor_pos = {rule.mentor: j for rule, j in zip(self.rules, self.cols, strict=True)
+                      if rule.mentor is not None and j is not None}
+        return OwnedRules.of(self.rules, mentee_pos, mentor_pos)
 
     def passes(self, k: int, rows: IntArray, cols: IntArray) -> BoolArray:
         """Where rule ``k`` holds on ``rows`` x ``cols`` (whether or not its mentee is there).

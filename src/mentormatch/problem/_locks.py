@@ -62,6 +62,9 @@ def unlocked(problem: MatchProblem | CandidateProblem, mentee_idx: IntArray,
              mentor_idx: IntArray) -> BoolArray:
     """Return which of the given pairs are not locked.
 
+    Callers need not check for locks first: with none, every pair is free and
+    no search is made.
+
     Examples
     --------
     >>> import numpy as np

@@ -742,13 +742,12 @@ def _milp(*args: Any, **kwargs: Any) -> Any:
 def _run_level(model: _Model, c: FloatArray, done: _Progress, options: dict[str, Any]) -> Any:
     """Maximise ``c`` with the levels done kept; retry once if HiGHS misjudges them.
 
-    ``options`` is the caller's and stays as given: the extra HiGHS options and the
-    retry's switched presolve go into a copy.
+    ``options`` go to HiGHS as given (the caller includes ``_HIGHS_EXTRA``) and stay
+    so: only the rare retry's switched presolve goes into a copy.
     """
     from scipy import sparse
     from scipy.optimize import Bounds, LinearConstraint
 
-    options = {**options, **_HIGHS_EXTRA}
     constraints = [LinearConstraint(model.rows, model.row_lo, model.row_hi)]
     if done.fixed_c:
         constraints.append(LinearConstraint(sparse.csr_array(np.vstack(done.fixed_c)),
@@ -761,7 +760,7 @@ def _run_level(model: _Model, c: FloatArray, done: _Progress, options: dict[str,
         # The previous answer satisfies every row, so this is HiGHS misjudging a
         # nearly tight level row (seen with and without presolve): retry once
         # with presolve switched.
-        options["presolve"] = not options["presolve"]
+        options = {**options, "presolve": not options["presolve"]}
         res = run_interruptibly(
             _milp, -c, integrality=model.integrality, bounds=Bounds(model.lb, model.ub),
             constraints=constraints, options=options)
@@ -780,6 +779,8 @@ def _solve_levels(problem: MatchProblem, model: _Model, levels: list[_Level],
     # Until a coverage or worst-off level enters, the model is close to a flow and
     # HiGHS's presolve (probing every binary) costs more than it saves.
     hard = any(level.name in _HARD_LEVELS for level in levels[:n_settled])
+    # One dict for every level: each sets its presolve and the time it has left.
+    options: dict[str, Any] = {"mip_rel_gap": 0.0, **_HIGHS_EXTRA}
     if settled is not None:
         for level in levels[:n_settled]:
             scale = _scale(level)
@@ -789,7 +790,7 @@ def _solve_levels(problem: MatchProblem, model: _Model, levels: list[_Level],
         scale = _scale(level)
         c = level.c * scale
         hard = hard or level.name in _HARD_LEVELS
-        options: dict[str, Any] = {"mip_rel_gap": 0.0, "presolve": hard}
+        options["presolve"] = hard
         res = None
         left = None if time_limit is None else time_limit - (time.monotonic() - began)
         if left is None or left > 0:

@@ -90,7 +90,8 @@ class _ResidualGraph:
 
     def open_arcs(self, flow: IntArray, nodes: IntArray) -> IntArray:
         """Residual arcs leaving ``nodes`` (those with room at ``flow``)."""
-        arcs = _leaving(self.indptr, nodes)
+        starts = self.indptr[nodes]
+        arcs = _leaving(starts, self.indptr[nodes + 1] - starts)
         arc_flow = flow[self.arc[arcs]]
         room = np.where(self.forward[arcs], arc_flow < self.limit[arcs],
                         arc_flow > self.limit[arcs])
@@ -123,15 +124,33 @@ class _OpenArcs:
 
     def prove(self, value: FloatArray, tolerance: float) -> bool:
         """Return True if no arc has a reduced cost below ``-tolerance`` under ``value``."""
-        return not (value[self.tail] + self.cost - value[self.head] < -tolerance).any()
+        return _proves(self.tail, self.head, self.cost, value, tolerance)
 
 
-def _leaving(indptr: IntArray, nodes: IntArray) -> IntArray:
-    """Positions of the arcs leaving ``nodes``, of arcs sorted by tail (CSR ``indptr``)."""
-    starts = indptr[nodes]
-    counts = indptr[nodes + 1] - starts
-    offsets = np.cumsum(counts) - counts
-    out: IntArray = np.repeat(starts - offsets, counts) + np.arange(int(counts.sum()))
+def _proves(tail: IntArray, head: IntArray, cost: FloatArray, value: FloatArray,
+            tolerance: float, levels: tuple[IntArray, IntArray] | None = None) -> bool:
+    """Return True if no arc ``tail -> head`` has a reduced cost below ``-tolerance``.
+
+    The reduced cost is ``value[tail] + cost - value[head]``; with ``levels`` (each
+    arc's level, each node's level) it is lexicographic, the reduced level first.
+    """
+    below = value[tail] + cost - value[head] < -tolerance
+    if levels is not None:
+        arc_level, level = levels
+        reduced_level = level[tail] + arc_level - level[head]
+        below = (reduced_level < 0) | ((reduced_level == 0) & below)
+    return not below.any()
+
+
+def _leaving(starts: IntArray, counts: IntArray) -> IntArray:
+    """Positions of the arcs leaving some nodes, of arcs sorted by tail.
+
+    ``starts`` and ``counts`` are each node's first arc and number of arcs (from the
+    CSR ``indptr``: ``indptr[nodes]`` and ``indptr[nodes + 1] - indptr[nodes]``).
+    """
+    ends = np.cumsum(counts)
+    total = int(ends[-1]) if ends.size else 0
+    out: IntArray = np.repeat(starts - (ends - counts), counts) + np.arange(total)
     return out
 
 
@@ -217,8 +236,10 @@ def _single_key_sweeps(arcs: _OpenArcs, n_mentees: int, value: FloatArray, toler
             nodes = first + np.flatnonzero(fell[first:end])
             fell[nodes] = False
             pushing: slice | IntArray = slice(indptr[first], indptr[end])
-            if 2 * int((indptr[nodes + 1] - indptr[nodes]).sum()) < indptr[end] - indptr[first]:
-                pushing = _leaving(indptr, nodes)
+            starts = indptr[nodes]
+            counts = indptr[nodes + 1] - starts
+            if 2 * int(counts.sum()) < indptr[end] - indptr[first]:
+                pushing = _leaving(starts, counts)
             best = np.full(n_nodes, np.inf)
             np.minimum.at(best, arcs.head[pushing],
                           value[arcs.tail[pushing]] + arcs.cost[pushing])
@@ -257,14 +278,11 @@ def _relax(graph: _ResidualGraph, flow: IntArray, frontier: IntArray, level: Int
 def _settled(network: Network, flow: IntArray, level: IntArray, value: FloatArray,
              tolerance: float) -> bool:
     """Return True if no residual arc can lower a potential (they already prove ``flow``)."""
-    for room, sign in ((flow < network.upper, 1), (flow > network.lower, -1)):
-        tails, heads = (network.tail[room], network.head[room]) if sign == 1 else (
-            network.head[room], network.tail[room])
-        reduced_level = level[tails] + sign * network.level[room] - level[heads]
-        reduced_value = value[tails] + sign * network.cost[room] - value[heads]
-        if ((reduced_level < 0) | ((reduced_level == 0) & (reduced_value < -tolerance))).any():
-            return False
-    return True
+    forward, backward = flow < network.upper, flow > network.lower
+    return (_proves(network.tail[forward], network.head[forward], network.cost[forward],
+                    value, tolerance, (network.level[forward], level))
+            and _proves(network.head[backward], network.tail[backward], -network.cost[backward],
+                        value, tolerance, (-network.level[backward], level)))
 
 
 def _predecessor_cycle(predecessor: IntArray, tail: IntArray, frontier: IntArray,

@@ -123,9 +123,7 @@ def build_network(problem: MatchProblem, objective: NetworkObjective) -> Network
     demand, capacity, min_load = left.demand, left.capacity, left.min_load
     edges = problem.edges()
     e, r, s = edges.mentee, edges.mentor, edges.score
-    keep = (demand[e] > 0) & (capacity[r] > 0)
-    if problem.locked.size:
-        keep &= unlocked(problem, e, r)
+    keep = (demand[e] > 0) & (capacity[r] > 0) & unlocked(problem, e, r)
     if objective == "score" and not min_load.any():
         keep &= s > 0  # never worth making without a min load to meet
     if not keep.all():  # else the edge arrays serve as they are, uncopied
@@ -155,7 +153,7 @@ def build_network(problem: MatchProblem, objective: NetworkObjective) -> Network
         (np.array([src]), np.array([snk]), np.array([0]), np.array([bypass]), np.array([0])),
     ]
     n_pair = int(e.size)
-    n_arcs = n_pair + first.size + further.size + offering.size + 1
+    n_arcs = n_pair + sum(part[0].size for part in after_pairs)
     tail, head = np.empty(n_arcs, dtype=np.int64), np.empty(n_arcs, dtype=np.int64)
     tail[:n_pair] = e
     np.add(r, n_e, out=head[:n_pair])
