@@ -249,3 +249,12 @@ def test_an_id_is_refused_exactly_when_it_holds_a_lone_surrogate(text: str) -> N
     else:
         with pytest.raises(InvalidInputError, match=f"holds {re.escape(repr(first))}, a lone"):
             normalize_id(text)
+
+
+def test_a_symlink_loop_is_refused_with_a_typed_error(tmp_path: Path) -> None:
+    # the path was resolved three times and the loop escaped as a bare RuntimeError
+    (tmp_path / "a").symlink_to(tmp_path / "b")
+    (tmp_path / "b").symlink_to(tmp_path / "a")
+    with pytest.raises(ExportError, match="not a path a file can be written to"):
+        write_text_files({tmp_path / "a": "x", tmp_path / "ok.txt": "y"})
+    assert not (tmp_path / "ok.txt").exists()
