@@ -189,8 +189,10 @@ tasks, gender, background, concordance, choices, availability : str or tuple of 
         The options the form offered, per multi-select field (``topics``, ``tasks``,
         ``types``, ``modalities``).
     duplicates : {"error", "keep_last", "keep_first"}, default="error"
-        Two rows of one person (same id and role): an error, or keep the last
-        (a resubmission) or the first; every merge is reported.
+        Two rows of one person (same id and role; ids compared
+        case-insensitively): an error, or keep the last (a resubmission) or the
+        first; every merge is reported. The kept row's spelling of the id is
+        the cohort's: rules naming the person must use it.
     finished, progress : str or tuple of str or None
         Columns saying whether a response was completed: ``finished`` holds
         a yes/no word, ``0``/``1``, ``Complete``/``Incomplete`` (Qualtrics'
