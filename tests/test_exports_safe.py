@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import re
 import stat
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -22,6 +24,7 @@ from mentormatch.io import (
     write_files,
     write_text_files,
 )
+from mentormatch.models._base import normalize_id
 from mentormatch.report import MAIL_MERGE_COLUMNS
 
 
@@ -231,3 +234,27 @@ def test_a_rename_failing_after_others_names_the_files_already_replaced(
     with pytest.raises(ExportError, match=r"b\.txt: cannot write .* but .*a\.txt already were"):
         write_files({first: b"1", second: b"2"})
     assert first.read_bytes() == b"1" and sorted(p.name for p in tmp_path.iterdir()) == ["a.txt"]
+
+
+_ID_CHARS = st.one_of(st.characters(), st.sampled_from(["\ud800", "\udc80", "\udfff",
+                                                      "e\u0308", "a"]))
+
+
+@given(st.lists(_ID_CHARS, max_size=8).map("".join))
+def test_an_id_is_refused_exactly_when_it_holds_a_lone_surrogate(text: str) -> None:
+    # the ASCII fast path and the one encode attempt agree with a scan per character
+    first = next((c for c in text if "\ud800" <= c <= "\udfff"), None)
+    if first is None:
+        assert normalize_id(text) == unicodedata.normalize("NFC", text)
+    else:
+        with pytest.raises(InvalidInputError, match=f"holds {re.escape(repr(first))}, a lone"):
+            normalize_id(text)
+
+
+def test_a_symlink_loop_is_refused_with_a_typed_error(tmp_path: Path) -> None:
+    # the path was resolved three times and the loop escaped as a bare RuntimeError
+    (tmp_path / "a").symlink_to(tmp_path / "b")
+    (tmp_path / "b").symlink_to(tmp_path / "a")
+    with pytest.raises(ExportError, match="not a path a file can be written to"):
+        write_text_files({tmp_path / "a": "x", tmp_path / "ok.txt": "y"})
+    assert not (tmp_path / "ok.txt").exists()

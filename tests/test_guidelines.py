@@ -148,3 +148,16 @@ def test_cli_writes_agreements_with_the_directors_guidelines(tmp_path, capsys):
                  "--guidelines", str(bad)]) == 2
     assert "did you mean 'contact'" in capsys.readouterr().err
     assert not (tmp_path / "none").exists()
+
+
+def test_cli_refuses_an_output_that_is_also_an_agreement_page(tmp_path, capsys):
+    # {**files, **pages} let the page silently replace the mail-merge file
+    source = tmp_path / "cohort.json"
+    source.write_text(cohort().model_dump_json())
+    folder = tmp_path / "agr"
+    folder.mkdir()
+    clash = folder / "agreement-001-e1-r1.md"
+    assert main(["match", str(source), "--out", str(clash), "--agreements", str(folder)]) == 2
+    said = capsys.readouterr().err
+    assert f"{clash} is both an output and an agreement page" in said
+    assert list(folder.iterdir()) == []

@@ -251,3 +251,19 @@ def test_the_report_lists_the_must_haves(tmp_path: Path) -> None:
     html = mm.write_report(result, tmp_path / "report.html", figures=False).read_text()
     assert "<h2>Must-haves</h2>" in html
     assert "e7&#x27;s must-have: mentor must offer research" in html
+
+
+def test_a_rules_line_is_found_past_the_cohorts_own_rules(tmp_path: Path) -> None:
+    # the cohort numbers its rules after its own; the message names the file's line
+    from mentormatch.cli._reading import ReadOptions, load_cohort, read_must_haves
+
+    path = tmp_path / "cohort.json"
+    path.write_text(site_cohort().model_dump_json())  # two rules of its own
+    rules = tmp_path / "rules.txt"
+    rules.write_text("same division\ne99: same site\n")
+    with pytest.raises(UnknownIdError) as err:
+        load_cohort(path, ReadOptions(must_haves=read_must_haves(rules)))
+    assert str(err.value) == f"{rules}, line 2: unknown mentee id 'e99'"
+    with pytest.raises(UnknownIdError, match=r"locked\[0\]: unknown mentor id 'r99'"):
+        load_cohort(path, ReadOptions(lock=(("e7", "r99"),),
+                                      must_haves=read_must_haves(rules)))

@@ -107,3 +107,32 @@ def test_a_large_sparse_problem_is_never_densified() -> None:
 def test_bad_edge_input_is_refused_with_a_typed_error(build: object, match: str) -> None:
     with pytest.raises(InvalidProblemError, match=match):
         build()  # type: ignore[operator]
+
+
+@pytest.mark.parametrize(("build", "match"), [
+    # booleans were read as scores 0 and 1, while boolean indices were refused
+    (lambda: mm.MatchProblem.from_edges(2, 2, [0], [1], [True]), "score must hold real"),
+    (lambda: mm.MatchProblem.from_edges(2, 2, [0], [1], [1.0], mentor_pref=[False]),
+     "mentor_pref must hold real numbers .* got dtype 'bool'"),
+    (lambda: mm.MatchProblem(scores=np.ones((2, 2), dtype=bool)),
+     "scores must hold real numbers .* got dtype 'bool'"),
+    (lambda: mm.MatchProblem(scores=sparse.csr_array(np.ones((2, 2), dtype=bool))),
+     "scores must hold real numbers .* got dtype 'bool'"),
+    (lambda: mm.MatchProblem(scores=np.ones((2, 2)), mentee_prefs=np.ones((2, 2), dtype=bool)),
+     "mentee_prefs must hold real numbers"),
+])
+def test_boolean_scores_are_refused_like_boolean_indices(build: object, match: str) -> None:
+    with pytest.raises(InvalidProblemError, match=match):
+        build()  # type: ignore[operator]
+
+
+def test_a_bad_candidate_value_is_named_by_its_position() -> None:
+    # the edge form shares the dense form's one check of finite values within the limit
+    with pytest.raises(InvalidProblemError,
+                       match=r"score must be finite; candidate 1 is nan \(1 bad in all\)"):
+        mm.MatchProblem.from_edges(2, 2, [0, 1], [0, 1], [1.0, np.nan])
+    with pytest.raises(InvalidProblemError,
+                       match=r"mentor_pref must lie within \+-1e\+15; candidate 0 is 1e\+16"):
+        mm.MatchProblem.from_edges(2, 2, [0], [0], [1.0], mentor_pref=[1e16])
+    with pytest.raises(InvalidProblemError, match=r"scores must be finite; entry \(0, 1\)"):
+        mm.MatchProblem(scores=[[1.0, np.inf]])

@@ -517,6 +517,14 @@ def test_nul_characters_are_refused_with_the_likely_cause(tmp_path: Path) -> Non
         mm.read_survey(tmp_path / "damaged.csv")
 
 
+def test_a_utf16_hint_names_both_byte_orders_when_the_nuls_do_not_tell(
+        tmp_path: Path) -> None:
+    # as many NULs at odd as at even offsets: the hint named little-endian on a coin toss
+    (tmp_path / "even.txt").write_bytes(("a\u0100" * 3).encode("utf-16-le"))
+    with pytest.raises(SurveyError, match="encoding='utf-16-le' or 'utf-16-be'"):
+        mm.read_survey(tmp_path / "even.txt")
+
+
 def test_a_json_record_holding_a_key_twice_is_refused(tmp_path: Path) -> None:
     # json.loads keeps the last value of a repeated key: mentor r1 silently became r2
     (tmp_path / "s.json").write_text(

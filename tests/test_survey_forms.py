@@ -513,3 +513,13 @@ def test_a_resubmission_whose_email_differs_by_case_is_a_resubmission(tmp_path: 
                                           r"'AMIRA.HADDAD@DAL.EXAMPLE' \(also on row 2, as "
                                           r"'amira.haddad@dal.example'\)"):
         mm.read_survey(tmp_path / "g.csv", plain)
+
+
+def test_a_forgotten_preset_is_named_from_headers_compared_as_every_header_is() -> None:
+    # looks_like compared strip().lower() while every other header goes through key()
+    from mentormatch.survey._schema import looks_like
+
+    assert looks_like(["Record ID", "REDCap survey identifier"]) == ("redcap", "REDCap")
+    assert looks_like(["ID", " Start  time", "Completion_Time"]) == (
+        "microsoft_forms", "Microsoft Forms")
+    assert looks_like(["ID", "Start time"]) is None

@@ -174,7 +174,7 @@ def test_topic_weights_too_large_to_sum_are_refused() -> None:
     ("match", ["cohort.json"], {}, "match takes a Cohort, got str"),
     ("shortlist", [None], {}, "shortlist takes a Cohort, got NoneType"),
     ("rematch", ["cohort"], {}, "rematch takes a MatchResult, got Cohort"),
-    ("rematch", ["result"], {"cohort": {}}, "cohort= takes a Cohort"),
+    ("rematch", ["result"], {"cohort": {}}, "rematch takes a Cohort, got dict for cohort="),
 ])
 def test_orchestration_refuses_what_is_not_a_cohort_or_result(
         function: str, args: list[object], kwargs: dict[str, object], says: str) -> None:
@@ -185,3 +185,43 @@ def test_orchestration_refuses_what_is_not_a_cohort_or_result(
         args = [cohort if a == "cohort" else mm.match(cohort) for a in args]
     with pytest.raises(InvalidInputError, match=says):
         getattr(mm, function)(*args, **kwargs)
+
+
+@pytest.mark.parametrize(("function", "args", "kwargs", "says"), [
+    ("diagnose", [{}], {}, "diagnose takes a Cohort, got dict for cohort"),
+    ("topic_demand", [[]], {}, "topic_demand takes a Cohort, got list for cohort"),
+    ("topic_coverage_table", [{}], {}, "takes a MatchResult, got dict for result"),
+    ("topic_coverage_table", ["result", {}], {}, "takes a Cohort, got dict for cohort"),
+    ("write_mail_merge", [{}, "out.csv"], {}, "write_mail_merge takes a MatchResult, got dict"),
+    ("write_mail_merge", ["result", "out.csv"], {"cohort": {}}, "got dict for cohort="),
+    ("write_json", ["cohort", "out.json"], {}, "write_json takes a MatchResult, got Cohort"),
+    ("write_report", [{}, "out.html"], {}, "write_report takes a MatchResult, got dict"),
+    ("write_agreements", [{}, "pages"], {}, "write_agreements takes a MatchResult, got dict"),
+    ("write_agreements", ["result", "pages"], {"cohort": {}}, "got dict for cohort="),
+    ("render_agreement", [{}, "e", "r"], {}, "render_agreement takes a MatchResult, got dict"),
+    ("plot_result", [{}], {}, "plot_result takes a MatchResult, got dict for result"),
+    ("plot_topic_demand", [{}], {}, "plot_topic_demand takes a Cohort, got dict for data"),
+    ("form_circles", [{}], {}, "form_circles takes a Cohort, got dict for cohort"),
+    ("form_mentor_circles", [{}], {}, "form_mentor_circles takes a Cohort, got dict"),
+    ("match_buddies", [{}], {}, "match_buddies takes a Cohort, got dict for cohort"),
+    ("match_tasks", [None], {}, "match_tasks takes a Cohort, got NoneType for cohort"),
+])
+def test_entry_points_refuse_what_is_not_a_cohort_or_result(
+        tmp_path: pathlib.Path, function: str, args: list[object], kwargs: dict[str, object],
+        says: str) -> None:
+    # each failed with AttributeError on the dict's first attribute read; nothing is written
+    cohort = mm.example_cohort()
+    stand_in = {"cohort": cohort, "result": mm.match(cohort) if "result" in args else None}
+    args = [stand_in[a] if isinstance(a, str) and a in stand_in else a for a in args]
+    args = [tmp_path / a if isinstance(a, str) and "." in a or a == "pages" else a
+            for a in args]
+    with pytest.raises(InvalidInputError, match=says):
+        getattr(mm, function)(*args, **kwargs)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_expect_lives_on_the_ground_floor() -> None:
+    # every floor can import it; the message names the function, the type and the argument
+    with pytest.raises(InvalidInputError, match="diagnose_problem takes a MatchProblem, got "
+                                                "dict for problem; build one with"):
+        mm.diagnosis.diagnose_problem(mm.example_cohort(), {})  # type: ignore[arg-type]

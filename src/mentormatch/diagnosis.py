@@ -9,7 +9,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict
 
 from mentormatch.encode import build_problem
-from mentormatch.errors import InfeasibleError
+from mentormatch.errors import InfeasibleError, expect
 from mentormatch.models import Cohort, MentorshipType, MustHaveMask
 from mentormatch.problem import MatchProblem, locked_residual, unmeetable_min_loads
 from mentormatch.scoring import Scorer, default_scorer, slot_rule
@@ -141,12 +141,15 @@ def diagnose(cohort: Cohort, *, scorer: Scorer | None = None,
     mentees ask for 3 mentors in all but only 2 places are offered: at least 1
     request cannot be met
     """
+    expect(cohort, Cohort, "diagnose", "cohort")
     table = (scorer or default_scorer(cohort)).score(cohort)
     return diagnose_problem(cohort, build_problem(cohort, table, min_score=min_score))
 
 
 def diagnose_problem(cohort: Cohort, problem: MatchProblem) -> Diagnosis:
     """Diagnose a cohort given the problem built from it (see :func:`diagnose`)."""
+    expect(cohort, Cohort, "diagnose_problem", "cohort")
+    expect(problem, MatchProblem, "diagnose_problem", "problem")
     e_ids, r_ids = cohort.mentee_ids, cohort.mentor_ids
     rest = locked_residual(problem)
     lock_r, room, want = rest.mentor_locks, rest.capacity, rest.demand

@@ -7,8 +7,10 @@ Leaves also subclass the built-in a user would naturally catch (``ValueError``,
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 __all__ = [
+    "expect",
     "shorten",
     "ConstraintConflictError",
     "DuplicateIdError",
@@ -44,6 +46,39 @@ def shorten(value: object, limit: int = 60) -> str:
         return text
     size = f" ({len(value)} characters)" if isinstance(value, str) else ""
     return text[:limit - 4] + "...'" + size if text.endswith("'") else text[:limit - 3] + "..."
+
+
+_HOW = {
+    "Cohort": "build one with mm.Cohort(...) or mm.Cohort.model_validate(data), or read a "
+              "survey with mm.read_survey(path)",
+    "MatchResult": "pass the result mm.match returned, or "
+                   "mm.MatchResult.model_validate_json(text) of a saved one",
+    "MatchProblem": "build one with mm.MatchProblem(scores=..., demand=..., capacity=...)",
+}
+
+
+def expect(value: Any, kind: type | tuple[type, ...], function: str, argument: str) -> None:
+    """Raise :class:`InvalidInputError` unless ``value`` is a ``kind``, saying how to make one.
+
+    The one check public entry points make of the cohort, result or problem they
+    are handed, before any attribute is read (a ``dict`` would otherwise fail with
+    ``AttributeError`` somewhere inside). ``kind`` is a type or, as for
+    ``isinstance``, a tuple of them (the first is named); ``argument`` is the
+    parameter's name (``"cohort="`` for a keyword-only one).
+
+    Examples
+    --------
+    >>> import mentormatch as mm
+    >>> expect({"mentees": []}, mm.Cohort, "match", "cohort")
+    Traceback (most recent call last):
+    ...
+    mentormatch.errors.InvalidInputError: match takes a Cohort, got dict for cohort; build one \
+with mm.Cohort(...) or mm.Cohort.model_validate(data), or read a survey with mm.read_survey(path)
+    """
+    if not isinstance(value, kind):
+        name = (kind[0] if isinstance(kind, tuple) else kind).__name__
+        raise InvalidInputError(f"{function} takes a {name}, got {type(value).__name__} for "
+                                f"{argument}; {_HOW.get(name, '')}".rstrip("; "))
 
 
 class MentorMatchError(Exception):

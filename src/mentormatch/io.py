@@ -96,27 +96,24 @@ def read_csv(path: str | Path) -> list[dict[str, str]]:
     return [dict(zip(header, (unguard_cell(c) for c in row), strict=False)) for row in rows[1:]]
 
 
-def _target(path: str | Path) -> Path:
-    """Where ``path`` writes: through a symlink to the file it points to."""
-    target = Path(path)
-    return target.resolve() if target.is_symlink() else target
-
-
 def _checked_target(path: str | Path) -> Path:
-    """Return where ``path`` writes, refusing a path that cannot name a file (typed error)."""
+    """Return where ``path`` writes (through a symlink, the file it points to).
+
+    A path that cannot name a file is refused with a typed error.
+    """
+    given = Path(path)
     try:
-        target = _target(path)
-        # Path() drops a trailing slash: "results/" names a folder even before it exists.
-        if not target.name or target.is_dir() or str(path).endswith(("/", os.sep)):
-            raise ExportError(f"{str(path)!r}: a folder, not a file; give a file name "
-                              "(such as pairs.csv); nothing was written")
-        target.resolve()
-    except (OSError, ValueError) as exc:  # an embedded NUL, a name too long, a link loop
-        if isinstance(exc, ExportError):
-            raise
+        resolved = given.resolve()  # an embedded NUL, a name too long, a link loop
+        target = resolved if given.is_symlink() else given
+        folder = not target.name or target.is_dir()
+    except (OSError, ValueError, RuntimeError) as exc:
         raise ExportError(f"{shorten(str(path))}: not a path a file can be written to "
                           f"({getattr(exc, 'strerror', None) or exc}); nothing was written"
                           ) from None
+    # Path() drops a trailing slash: "results/" names a folder even before it exists.
+    if folder or str(path).endswith(("/", os.sep)):
+        raise ExportError(f"{str(path)!r}: a folder, not a file; give a file name "
+                          "(such as pairs.csv); nothing was written")
     return target
 
 

@@ -153,11 +153,18 @@ def _write_outputs(result: MatchResult, args: argparse.Namespace, bar: Progress,
                                 formats=formats)
     if not files and not pages:
         return []
+    texts = {path: text for path, (text, _) in files.items()}
+    taken = {_identity(path): path for path in texts}
+    for page in pages:
+        if _identity(page) in taken:
+            raise InvalidInputError(f"{taken[_identity(page)]} is both an output and an "
+                                    f"agreement page of --agreements {args.agreements}: "
+                                    "nothing was written")
     bar.stage("writing " + ", ".join([path.name for path in files]
                                      + ([f"{len(pages)} agreements"] if pages else [])))
     if pages:
         make_folder(args.agreements)
-    write_text_files({**{path: text for path, (text, _) in files.items()}, **pages})
+    write_text_files({**texts, **pages})
     bar.update(len(files) + bool(pages))
     said = [f"{what} written to {path}" for path, (_, what) in files.items()]
     if pages:

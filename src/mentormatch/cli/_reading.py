@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
@@ -174,16 +175,22 @@ def read_must_haves(path: Path) -> tuple[tuple[MustHave, str], ...]:
     return tuple(out)
 
 
-def _check_owners(cohort: Cohort, rules: tuple[tuple[MustHave, str], ...]) -> None:
-    """Refuse a rule of a mentee or mentor the cohort lacks, naming where it was written.
+_RULE_AT = re.compile(r"must_haves\[(\d+)\]: (.*)", re.DOTALL)
 
-    The cohort would refuse it too, but by its position among the cohort's rules.
+
+def _at_rules_line(exc: UnknownIdError, before: int,
+                   rules: tuple[tuple[MustHave, str], ...]) -> UnknownIdError:
+    """Say where in the rules file a must-have the cohort refused was written.
+
+    The cohort names a rule by its position among its own rules (``before`` of
+    them came from the cohort itself); the user wrote it at a file and line.
+    Any other unknown id (a ``--lock`` pair, a quota) is returned as it was.
     """
-    known = {"mentee": set(cohort.mentee_ids), "mentor": set(cohort.mentor_ids)}
-    for rule, where in rules:
-        for role, ident in (("mentee", rule.mentee), ("mentor", rule.mentor)):
-            if ident is not None and ident not in known[role]:
-                raise UnknownIdError(f"{where}: unknown {role} id {ident!r}")
+    found = _RULE_AT.search(str(exc))
+    k = int(found.group(1)) - before if found else -1
+    if found is None or not 0 <= k < len(rules):
+        return exc
+    return UnknownIdError(f"{rules[k][1]}: {found.group(2)}")
 
 
 def read_json(path: Path) -> Any:
@@ -231,14 +238,17 @@ def load_cohort(path: Path, options: ReadOptions | None = None,
                                          report=True)
         report = chart if report is None else report.combined(chart)
     if options.lock or options.forbid or options.must_haves or options.quotas:
-        _check_owners(cohort, options.must_haves)
-        cohort = Cohort(mentees=cohort.mentees, mentors=cohort.mentors,
-                        forbidden=(*cohort.forbidden, *options.forbid),
-                        locked=(*cohort.locked, *options.lock), vocabulary=cohort.vocabulary,
-                        must_haves=(*cohort.must_haves,
-                                    *(rule for rule, _ in options.must_haves)),
-                        schedule=cohort.schedule,
-                        quotas=(*cohort.quotas, *options.quotas))
+        try:
+            cohort = Cohort(mentees=cohort.mentees, mentors=cohort.mentors,
+                            forbidden=(*cohort.forbidden, *options.forbid),
+                            locked=(*cohort.locked, *options.lock),
+                            vocabulary=cohort.vocabulary,
+                            must_haves=(*cohort.must_haves,
+                                        *(rule for rule, _ in options.must_haves)),
+                            schedule=cohort.schedule,
+                            quotas=(*cohort.quotas, *options.quotas))
+        except UnknownIdError as exc:
+            raise _at_rules_line(exc, len(cohort.must_haves), options.must_haves) from None
     if report is not None:
         _show(report, options, err)
     return cohort, report

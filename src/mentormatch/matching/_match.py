@@ -9,7 +9,7 @@ from pydantic import BaseModel
 
 from mentormatch.diagnosis import diagnose_problem
 from mentormatch.encode import build_problem, priority_mask, quota_notes
-from mentormatch.errors import InvalidInputError, UnsupportedProblemError
+from mentormatch.errors import InvalidInputError, UnsupportedProblemError, expect
 from mentormatch.explain import explain
 from mentormatch.large import match_candidates
 from mentormatch.models import Cohort, History, MatchResult
@@ -18,7 +18,6 @@ from mentormatch.scoring import Scorer, default_scorer
 from mentormatch.solvers import DEFAULT_SOLVER, require, supporting
 from mentormatch.solvers import solve as solve_problem
 
-from ._arguments import expect
 from ._history import apply_history
 from ._objective import candidates_objective, choose_objective, objective_note, priority_note
 from ._path import (
@@ -118,7 +117,7 @@ def match(cohort: Cohort, solver: str | None = None, *, scorer: Scorer | None = 
     >>> result.pairs[0].reasons[0].startswith("offers")
     True
     """
-    expect(cohort, Cohort, "match")
+    expect(cohort, Cohort, "match", "cohort")
     read = _read_report_data(read_report)
     if history is not None:
         effects = apply_history(cohort, history)

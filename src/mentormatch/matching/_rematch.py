@@ -7,14 +7,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from mentormatch.encode import build_problem
-from mentormatch.errors import DuplicateIdError, InvalidInputError, UnknownIdError, shorten
+from mentormatch.errors import DuplicateIdError, InvalidInputError, UnknownIdError, expect, shorten
 from mentormatch.explain import explain
 from mentormatch.large import match_candidates
 from mentormatch.models import Change, Cohort, MatchResult, Mentee
 from mentormatch.scoring import Scorer, default_scorer
 from mentormatch.solvers import solve as solve_problem
-
-from ._arguments import expect
 
 _REMATCH_KEYS = ("release", "leaving_mentors", "new_mentees")
 
@@ -104,8 +102,8 @@ def rematch(result: MatchResult, release: Sequence[tuple[str, str]] = (), *,
     >>> "mentor-24" in later.cohort.mentor_ids, later.mentors_of("new-08") != ()
     (False, True)
     """
-    expect(result, MatchResult, "rematch")
-    expect(cohort, (Cohort, type(None)), "rematch's cohort=")
+    expect(result, MatchResult, "rematch", "result")
+    expect(cohort, (Cohort, type(None)), "rematch", "cohort=")
     base = cohort or result.cohort
     if base is None:
         raise InvalidInputError(

@@ -8,14 +8,12 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict
 
 from mentormatch.encode import build_problem
-from mentormatch.errors import InvalidInputError, shorten
+from mentormatch.errors import InvalidInputError, expect, shorten
 from mentormatch.explain import must_have_notes, schedule_notes, supervision_notes
 from mentormatch.models import MAX_COUNT, Cohort
 from mentormatch.problem import MatchProblem
 from mentormatch.scoring import Scorer, ScoreTable, default_scorer
 from mentormatch.solvers import supporting
-
-from ._arguments import expect
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -103,7 +101,7 @@ def shortlist(cohort: Cohort, k: int = 2, *, scorer: Scorer | None = None,
     >>> print(mm.shortlist(c).notes[-1])  # doctest: +ELLIPSIS
     group make-up quotas are not applied to suggestions (gender: no lone member): ...
     """
-    expect(cohort, Cohort, "shortlist")
+    expect(cohort, Cohort, "shortlist", "cohort")
     if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or not 1 <= k <= MAX_COUNT:
         raise InvalidInputError(
             f"k must be a whole number >= 1 and <= {MAX_COUNT}, got {shorten(k)}")

@@ -30,13 +30,14 @@ def normalize_id(value: Any) -> Any:
     >>> normalize_id("e\u0308") == "\u00eb"
     True
     """
-    if not isinstance(value, str):
-        return value
-    surrogate = next((c for c in value if "\ud800" <= c <= "\udfff"), None)
-    if surrogate is not None:
-        raise InvalidInputError(f"id {shorten(value)} holds {surrogate!r}, a lone surrogate "
-                                "(half of a broken \\u escape), not a character; no file "
-                                "could hold it")
+    if not isinstance(value, str) or value.isascii():
+        return value  # ASCII is its own NFC and holds no surrogate
+    try:
+        value.encode("utf-8")  # fails exactly on a lone surrogate
+    except UnicodeEncodeError as exc:
+        raise InvalidInputError(f"id {shorten(value)} holds {value[exc.start]!r}, a lone "
+                                "surrogate (half of a broken \\u escape), not a character; "
+                                "no file could hold it") from None
     return unicodedata.normalize("NFC", value)
 
 

@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from mentormatch.errors import ConstraintConflictError, InvalidProblemError
+from mentormatch.errors import ConstraintConflictError, InvalidProblemError, shorten
 from mentormatch.models import MAX_COUNT
 
 __all__ = ["SCORE_LIMIT", "Edges", "ProblemAttributes"]
@@ -36,6 +36,46 @@ def _refuse_masked(name: str, value: object, fix: str = "") -> None:
                                   + (fix or f"fill them first ({name}.filled(...))"))
 
 
+def _refuse_unreal(name: str, dtype: np.dtype[Any]) -> None:
+    """Refuse an array of anything but real numbers: strings, objects, complex, booleans.
+
+    A boolean is refused rather than read as 0 or 1, as for indices: a mask passed
+    where scores belong is a mistake, not a score.
+    """
+    if dtype.kind not in "iuf":
+        raise InvalidProblemError(f"{name} must hold real numbers (int or float), got dtype "
+                                  f"{shorten(str(dtype))} (strings, complex and booleans "
+                                  "are refused)")
+
+
+def _whole(raw: NDArray[np.floating[Any]]) -> BoolArray:
+    """Return which entries of a float array are whole numbers (finite, no fraction)."""
+    whole: BoolArray = np.isfinite(raw) & (np.floor(raw) == raw)
+    return whole
+
+
+def _refuse_entries(name: str, arr: FloatArray, entry: str = "entry") -> None:
+    """Raise for the first non-finite entry, else the first beyond :data:`SCORE_LIMIT`.
+
+    Called once a value check failed; ``entry`` names a position (``"entry (i, j)"``
+    of a matrix, ``"candidate q"`` of an edge list).
+    """
+    def at(bad: BoolArray) -> tuple[str, float]:
+        index = tuple(int(x) for x in np.argwhere(bad)[0])
+        where = f"({', '.join(map(str, index))})" if len(index) > 1 else str(index[0])
+        return f"{entry} {where}", float(arr[index])
+
+    bad = ~np.isfinite(arr)
+    if bad.any():
+        where, value = at(bad)
+        raise InvalidProblemError(
+            f"{name} must be finite; {where} is {value} ({int(bad.sum())} bad in all)")
+    huge = np.abs(arr) > SCORE_LIMIT
+    where, value = at(huge)
+    raise InvalidProblemError(f"{name} must lie within +-{SCORE_LIMIT:g}; {where} "
+                              f"is {value:g} ({int(huge.sum())} beyond in all)")
+
+
 def _counts(name: str, value: ArrayLike, n: int) -> IntArray:
     _refuse_masked(name, value)
     raw = np.asarray(value)
@@ -44,8 +84,9 @@ def _counts(name: str, value: ArrayLike, n: int) -> IntArray:
     if raw.shape != (n,):
         raise InvalidProblemError(f"{name} must be a scalar or have shape ({n},), got {raw.shape}")
     if raw.dtype.kind == "f":
-        if not np.isfinite(raw).all() or not np.equal(np.floor(raw), raw).all():
-            k = int(np.flatnonzero(~np.isfinite(raw) | (np.floor(raw) != raw))[0])
+        whole = _whole(raw)
+        if not whole.all():
+            k = int(np.flatnonzero(~whole)[0])
             raise InvalidProblemError(f"{name}[{k}] must be a whole number, got {raw[k]}")
     elif raw.dtype.kind not in "iu":
         raise InvalidProblemError(f"{name} must hold integers, got dtype {raw.dtype} "

@@ -15,7 +15,10 @@ from mentormatch.problem._arrays import (
     _check_min_load,
     _checked_locked,
     _counts,
+    _refuse_entries,
     _refuse_masked,
+    _refuse_unreal,
+    _whole,
 )
 
 __all__ = ["CandidateProblem"]
@@ -105,13 +108,8 @@ it has no dense 'scores'; use an edge-based solver: mentormatch.solvers.supporti
             q = int(np.flatnonzero(bad)[0])
             raise InvalidProblemError(f"candidate {q} = ({e[q]}, {r[q]}) is out of range")
         for name, arr in (("score", s), ("mentor_pref", rp), ("mentee_pref", ep)):
-            if not np.isfinite(arr).all():
-                q = int(np.flatnonzero(~np.isfinite(arr))[0])
-                raise InvalidProblemError(f"{name} of candidate {q} is {arr[q]}; must be finite")
-            if (np.abs(arr) > SCORE_LIMIT).any():
-                q = int(np.flatnonzero(np.abs(arr) > SCORE_LIMIT)[0])
-                raise InvalidProblemError(f"{name} of candidate {q} is {arr[q]:g}; must lie "
-                                          f"within +-{SCORE_LIMIT:g}")
+            if not (np.abs(arr) <= SCORE_LIMIT).all():  # one pass: NaN compares False
+                _refuse_entries(name, arr, "candidate")
         keys = e * n_r + r
         order = np.argsort(keys, kind="stable")
         keys = keys[order]
@@ -232,8 +230,7 @@ def _indices(name: str, value: ArrayLike) -> IntArray:
     if raw.size == 0 or raw.dtype.kind == "i":
         return raw.astype(np.int64)
     if raw.dtype.kind in "uf":
-        whole = (raw < 2**63 if raw.dtype.kind == "u"
-                 else np.isfinite(raw) & (np.floor(raw) == raw) & (np.abs(raw) < 2.0**63))
+        whole = raw < 2**63 if raw.dtype.kind == "u" else _whole(raw) & (np.abs(raw) < 2.0**63)
         if whole.all():
             return raw.astype(np.int64)
         q = int(np.flatnonzero(~whole)[0])
@@ -243,10 +240,9 @@ def _indices(name: str, value: ArrayLike) -> IntArray:
 
 
 def _values(name: str, value: ArrayLike) -> FloatArray:
-    """Return real edge values as float64, refusing strings, objects and complex numbers."""
+    """Return real edge values as float64, refusing strings, objects, complex and booleans."""
     _refuse_masked(name, value)
     raw = np.asarray(value).reshape(-1)
-    if raw.size and raw.dtype.kind not in "biuf":
-        raise InvalidProblemError(f"{name} must hold real numbers (int or float), got dtype "
-                                  f"{raw.dtype} (strings and complex are refused)")
+    if raw.size:
+        _refuse_unreal(name, raw.dtype)
     return raw.astype(np.float64)

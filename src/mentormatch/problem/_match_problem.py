@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from mentormatch.errors import InvalidProblemError, shorten
+from mentormatch.errors import InvalidProblemError
 from mentormatch.problem._arrays import (
     SCORE_LIMIT,
     Edges,
@@ -18,7 +18,9 @@ from mentormatch.problem._arrays import (
     _checked_locked,
     _counts,
     _readonly,
+    _refuse_entries,
     _refuse_masked,
+    _refuse_unreal,
 )
 from mentormatch.problem._candidate_problem import CandidateProblem
 from mentormatch.problem._duals import Duals
@@ -40,9 +42,7 @@ def _matrix(name: str, value: ArrayLike, shape: tuple[int, ...] | None) -> Float
     except (ValueError, TypeError):
         raise InvalidProblemError(f"{name} must be a rectangular array of numbers; "
                                   f"its rows differ in length or hold sequences") from None
-    if raw.dtype.kind not in "biuf":
-        raise InvalidProblemError(f"{name} must hold real numbers (int or float), got dtype "
-                                  f"{shorten(str(raw.dtype))} (strings and complex are refused)")
+    _refuse_unreal(name, raw.dtype)
     arr = np.array(raw, dtype=np.float64, copy=True)
     if arr.ndim != 2:
         raise InvalidProblemError(f"{name} must be 2-D (n_mentees, n_mentors), got {arr.ndim}-D")
@@ -63,27 +63,11 @@ def _entries(name: str, matrix: Any) -> tuple[IntArray, IntArray, FloatArray]:
     if not sparse.issparse(matrix) or len(matrix.shape) != 2:
         raise InvalidProblemError(f"{name} must be a 2-D scipy.sparse matrix")
     coo = sparse.coo_array(matrix)
-    if coo.dtype.kind not in "biuf":
-        raise InvalidProblemError(f"{name} must hold real numbers (int or float), got dtype "
-                                  f"{coo.dtype} (strings and complex are refused)")
+    _refuse_unreal(name, coo.dtype)
     rows, cols = coo.row.astype(np.int64), coo.col.astype(np.int64)
     order = np.lexsort((cols, rows))
     data = np.asarray(coo.data, dtype=np.float64)[order]
     return rows[order], cols[order], data
-
-
-def _refuse_entries(name: str, arr: FloatArray) -> None:
-    """Raise for the first non-finite entry, else the first beyond the score limit."""
-    bad = ~np.isfinite(arr)
-    if bad.any():
-        i, j = (int(x) for x in np.argwhere(bad)[0])
-        raise InvalidProblemError(
-            f"{name} must be finite; entry ({i}, {j}) is {arr[i, j]} ({int(bad.sum())} bad in all)"
-        )
-    huge = np.abs(arr) > SCORE_LIMIT
-    i, j = (int(x) for x in np.argwhere(huge)[0])
-    raise InvalidProblemError(f"{name} must lie within +-{SCORE_LIMIT:g}; entry ({i}, {j}) "
-                              f"is {arr[i, j]:g} ({int(huge.sum())} beyond in all)")
 
 
 def _priority(value: ArrayLike | None, n_e: int) -> BoolArray | None:

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict
 
-from mentormatch.errors import InvalidInputError, UnknownIdError
+from mentormatch.errors import InvalidInputError, UnknownIdError, expect
 from mentormatch.models import Cohort, MatchResult
 from mentormatch.scoring import TopicMatrices
 
@@ -130,6 +130,8 @@ def topic_coverage_table(result: MatchResult, cohort: Cohort | None = None) -> T
     ethics () offered by no one
     teaching ('r2',) covered
     """
+    expect(result, MatchResult, "topic_coverage_table", "result")
+    expect(cohort, (Cohort, type(None)), "topic_coverage_table", "cohort")
     source = cohort if cohort is not None else result.cohort
     if source is None:
         raise InvalidInputError("this result carries no cohort; pass cohort=")

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from pydantic import BaseModel, ConfigDict
 
-from mentormatch.errors import UnknownTopicError
+from mentormatch.errors import UnknownTopicError, expect
 from mentormatch.models import Cohort
 from mentormatch.scoring import TopicMatrices
 
@@ -121,6 +121,7 @@ def topic_demand(cohort: Cohort) -> TopicDemand:
     ...  for t in mm.topic_demand(c).topics]
     [('qi', 2, 0, 2), ('teaching', 1, 2, 0)]
     """
+    expect(cohort, Cohort, "topic_demand", "cohort")
     tm = TopicMatrices.of(cohort)
     asking = (tm.asked > 0).sum(axis=0)
     offers = tm.offered > 0

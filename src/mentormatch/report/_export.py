@@ -16,6 +16,7 @@ from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from mentormatch.errors import expect
 from mentormatch.io import atomic_write_csv, atomic_write_text
 from mentormatch.models import Cohort, History, MatchResult
 from mentormatch.report._coverage import NOT_COVERED, NOT_OFFERED, topic_coverage_table
@@ -61,6 +62,8 @@ def mail_merge_records(result: MatchResult, *, cohort: Cohort | None = None,
     >>> row["mentee"], row["mentee_email"]
     ('new-01', 'sam.comeau@example.org')
     """
+    expect(result, MatchResult, "mail_merge_records", "result")
+    expect(cohort, (Cohort, type(None)), "mail_merge_records", "cohort=")
     source = _cohort_of(result, cohort)
     people: dict[tuple[str, str], Any] = {}
     if source is not None:
@@ -118,6 +121,8 @@ def write_mail_merge(result: MatchResult, path: str | Path, *,
     >>> mm.write_mail_merge(mm.match(mm.example_cohort()), out).read_text().split(",")[:3]
     ['mentee', 'mentor', 'score']
     """
+    expect(result, MatchResult, "write_mail_merge", "result")
+    expect(cohort, (Cohort, type(None)), "write_mail_merge", "cohort=")
     return atomic_write_csv(path, MAIL_MERGE_COLUMNS,
                             mail_merge_records(result, cohort=cohort, guidelines=guidelines))
 
@@ -137,6 +142,7 @@ def write_json(result: MatchResult, path: str | Path, *, indent: int | None = 2)
     >>> mm.MatchResult.model_validate_json(out.read_text()).pairs == result.pairs
     True
     """
+    expect(result, MatchResult, "write_json", "result")
     return atomic_write_text(path, result.model_dump_json(indent=indent))
 
 
@@ -383,6 +389,8 @@ def render_report(result: MatchResult, *, cohort: Cohort | None = None,
     >>> html.startswith("<!DOCTYPE html>"), "<td>Dr. Sam Comeau</td>" in html
     (True, True)
     """
+    expect(result, MatchResult, "render_report", "result")
+    expect(cohort, (Cohort, type(None)), "render_report", "cohort=")
     source = _cohort_of(result, cohort)
     people = IdNames(source)
     m = result.metrics
@@ -479,6 +487,8 @@ def write_report(result: MatchResult, path: str | Path, *, cohort: Cohort | None
     >>> "data:image/png;base64," in text
     True
     """
+    expect(result, MatchResult, "write_report", "result")
+    expect(cohort, (Cohort, type(None)), "write_report", "cohort=")
     return atomic_write_text(path, render_report(result, cohort=cohort, figures=figures,
                                                  title=title, guidelines=guidelines,
                                                  history=history))

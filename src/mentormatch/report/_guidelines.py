@@ -23,7 +23,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from mentormatch.errors import ExportError, InvalidInputError, UnknownIdError
+from mentormatch.errors import ExportError, InvalidInputError, UnknownIdError, expect
 from mentormatch.io import write_text_files
 from mentormatch.models import (
     Cohort,
@@ -220,6 +220,8 @@ def render_agreement(result: MatchResult, mentee: str, mentor: str, *,
     >>> page.splitlines()[0]
     '# Mentorship agreement: Dr. Sam Comeau (new-01) and Dr. Remy Jodrey (mentor-12)'
     """
+    expect(result, MatchResult, "render_agreement", "result")
+    expect(cohort, (Cohort, type(None)), "render_agreement", "cohort=")
     source = cohort if cohort is not None else result.cohort
     if source is None:
         raise InvalidInputError("an agreement needs the cohort: pass cohort= (this result "
@@ -342,6 +344,8 @@ def write_agreements(result: MatchResult, directory: str | Path, *,
     >>> len(paths) == len(result.pairs), paths[0].suffix
     (True, '.md')
     """
+    expect(result, MatchResult, "write_agreements", "result")
+    expect(cohort, (Cohort, type(None)), "write_agreements", "cohort=")
     pages = agreement_pages(result, directory, cohort=cohort, guidelines=guidelines,
                             formats=formats)
     if not pages:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from mentormatch.errors import expect
 from mentormatch.models import Cohort, MatchResult
 from mentormatch.report._demand import TopicDemand, topic_demand
 
@@ -69,6 +70,7 @@ def plot_topic_demand(data: Cohort | TopicDemand, *, top: int | None = None) -> 
     >>> [ax.get_title() for ax in fig.axes]
     ['Topics of most interest to mentors', 'Topics of most interest to mentees']
     """
+    expect(data, (Cohort, TopicDemand), "plot_topic_demand", "data")
     table = data if isinstance(data, TopicDemand) else topic_demand(data)
     rows = list(table.topics)
     fig = _new_figure(12.0, max(3.0, 0.32 * len(rows) + 1.5))
@@ -131,6 +133,7 @@ def plot_result(result: MatchResult) -> Figure:
     >>> [ax.get_title() for ax in fig.axes]
     ['Pair scores', 'Mentor loads']
     """
+    expect(result, MatchResult, "plot_result", "result")
     fig = _new_figure(12.0, 4.5)
     from matplotlib.ticker import MaxNLocator
 

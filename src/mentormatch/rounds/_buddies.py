@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping
 import numpy as np
 
 from mentormatch.encode import build_problem
-from mentormatch.errors import UnknownIdError, shorten
+from mentormatch.errors import UnknownIdError, expect, shorten
 from mentormatch.explain import explain
 from mentormatch.models import Cohort, History, MatchResult, Mentor, Unmatched
 from mentormatch.problem import MatchProblem
@@ -91,6 +91,7 @@ def match_buddies(cohort: Cohort, *, mentors_of: Mapping[str, Iterable[str]] | N
     >>> mm.match_buddies(c, mentors_of={"e1": ["r1", "r2"]}).unmatched[0].reason
     'every experienced buddy is excluded (2 already their mentor)'
     """
+    expect(cohort, Cohort, "match_buddies", "cohort")
     newcomers = [e for e in cohort.mentees if e.newcomer or e.trained_abroad]
     ids = {e.id for e in newcomers}
     long_term = {e: set(rs) for e, rs in (mentors_of or {}).items()}

@@ -28,7 +28,7 @@ import numpy as np
 from numpy.typing import NDArray
 from pydantic import BaseModel, ConfigDict, Field
 
-from mentormatch.errors import InvalidInputError, SolverError, UnknownIdError
+from mentormatch.errors import InvalidInputError, SolverError, UnknownIdError, expect
 from mentormatch.io import Table
 from mentormatch.models import Cohort, MentorshipType, Unmatched
 from mentormatch.scoring import Scorer, TopicMatrices, TopicScorer, join_words, slot_rule
@@ -300,6 +300,7 @@ def form_circles(cohort: Cohort, *, min_size: int = 3, max_size: int = 8,
     >>> result.circles[0].members[0].reasons[0]
     'shares qi and clinical work with the circle and its lead'
     """
+    expect(cohort, Cohort, "form_circles", "cohort")
     if min_shared < 0:
         raise InvalidInputError(f"min_shared must be >= 0, got {min_shared}")
     group = MentorshipType.GROUP

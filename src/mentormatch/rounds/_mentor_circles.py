@@ -21,7 +21,7 @@ import numpy as np
 from numpy.typing import NDArray
 from pydantic import BaseModel, ConfigDict, Field
 
-from mentormatch.errors import InvalidInputError, UnknownIdError, UnknownTopicError
+from mentormatch.errors import InvalidInputError, UnknownIdError, UnknownTopicError, expect
 from mentormatch.io import Table
 from mentormatch.models import Cohort
 from mentormatch.scoring import TopicMatrices, join_words
@@ -178,6 +178,7 @@ def form_mentor_circles(cohort: Cohort, *, min_size: int = 3, max_size: int = 8,
     >>> result.circles[1].members[0].reasons
     ('offers teaching, the circle topic',)
     """
+    expect(cohort, Cohort, "form_mentor_circles", "cohort")
     if not 1 <= min_size <= max_size:
         raise InvalidInputError(f"need 1 <= min_size <= max_size, got min_size={min_size}, "
                                 f"max_size={max_size}")

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
+from mentormatch.errors import expect
 from mentormatch.io import Table
 from mentormatch.models import Cohort, Mentor, MentorshipType
 from mentormatch.problem import MatchProblem
@@ -160,6 +161,7 @@ def match_tasks(cohort: Cohort, *, long_term_loads: Mapping[str, int] | None = N
     >>> result.matches[0].reasons
     ('offers qi for a short-term task', 'offers task-focused mentorship')
     """
+    expect(cohort, Cohort, "match_tasks", "cohort")
     vocab = cohort.vocabulary
     requests: list[tuple[int, str]] = []
     for i, e in enumerate(cohort.mentees):

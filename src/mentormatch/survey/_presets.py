@@ -45,7 +45,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-__all__ = ["PRESETS", "Preset", "looks_like"]
+__all__ = ["PRESETS", "TOOL_SIGNATURES", "Preset"]
 
 Preset = Literal["google_forms", "microsoft_forms", "qualtrics", "redcap", "surveymonkey"]
 
@@ -85,26 +85,11 @@ PRESETS: dict[str, dict[str, Any]] = {
 }
 
 
-#: Each tool's name, and header names only it writes together (compared case-insensitively):
-#: to name the preset a director forgot.
-_SIGNATURES: dict[str, tuple[str, tuple[str, ...]]] = {
+#: Each tool's name, and header names only it writes together (in the comparison form of
+#: :func:`mentormatch.survey._schema.key`): to name the preset a director forgot.
+TOOL_SIGNATURES: dict[str, tuple[str, tuple[str, ...]]] = {
     "qualtrics": ("Qualtrics", ("startdate", "responseid", "finished")),
     "surveymonkey": ("SurveyMonkey", ("respondent id", "collector id")),
     "microsoft_forms": ("Microsoft Forms", ("id", "start time", "completion time")),
-    "redcap": ("REDCap", ("record_id", "redcap_survey_identifier")),
+    "redcap": ("REDCap", ("record id", "redcap survey identifier")),
 }
-
-
-def looks_like(header: list[str]) -> tuple[str, str] | None:
-    """Return ``(preset, tool name)`` of the tool whose exports have this header, or None.
-
-    Examples
-    --------
-    >>> looks_like(["ID", "Start time", "Completion time", "Email", "Name"])
-    ('microsoft_forms', 'Microsoft Forms')
-    >>> looks_like(["ID", "Role"]) is None
-    True
-    """
-    names = {h.strip().lower() for h in header}
-    return next(((preset, tool) for preset, (tool, sign) in _SIGNATURES.items()
-                 if names.issuperset(sign)), None)

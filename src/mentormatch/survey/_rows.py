@@ -23,7 +23,6 @@ from mentormatch.models import (
 from mentormatch.survey._choices import ValueMap, option_key, options_of, split_choices
 from mentormatch.survey._columns import Columns, FieldSource, cell_text, is_code
 from mentormatch.survey._people import is_no_one, name_key
-from mentormatch.survey._presets import looks_like
 from mentormatch.survey._report import Level, ReadEntry
 from mentormatch.survey._rules import STAGE_WORDS, read_rules
 from mentormatch.survey._schema import (
@@ -36,6 +35,7 @@ from mentormatch.survey._schema import (
     Role,
     SurveySchema,
     key,
+    looks_like,
 )
 from mentormatch.survey._table import Cell, Table
 from mentormatch.topics import TopicVocabulary, normalize_topic

@@ -16,13 +16,13 @@ from mentormatch.models import (
     ValidatedModel,
     parse_must_have,
 )
-from mentormatch.survey._presets import PRESETS, Preset
+from mentormatch.survey._presets import PRESETS, TOOL_SIGNATURES, Preset
 from mentormatch.topics import TopicVocabulary, normalize_topic
 
 __all__ = [
     "BOOL_FIELDS", "CHOICE_FIELDS", "COLUMN_FIELDS", "COUNT_FIELDS", "LIST_FIELDS",
     "MENTEE_ONLY", "MENTOR_ONLY", "RULE_COLUMNS", "Role", "SurveySchema", "TEXT_FIELDS",
-    "TOPIC_FIELDS", "as_items", "key",
+    "TOPIC_FIELDS", "as_items", "key", "looks_like",
 ]
 
 Role = Literal["mentee", "mentor", "both"]
@@ -57,6 +57,23 @@ def key(text: str) -> str:
         return normalize_topic(text)
     except MentorMatchError:
         return ""
+
+
+def looks_like(header: list[str]) -> tuple[str, str] | None:
+    """Return ``(preset, tool name)`` of the tool whose exports have this header, or None.
+
+    Headers are compared by :func:`key`, as every header is.
+
+    Examples
+    --------
+    >>> looks_like(["ID", "Start time", "Completion time", "Email", "Name"])
+    ('microsoft_forms', 'Microsoft Forms')
+    >>> looks_like(["ID", "Role"]) is None
+    True
+    """
+    names = {key(h) for h in header}
+    return next(((preset, tool) for preset, (tool, sign) in TOOL_SIGNATURES.items()
+                 if names.issuperset(sign)), None)
 
 
 def as_items(value: Any) -> list[Any]:
@@ -172,8 +189,10 @@ tasks, gender, background, concordance, choices, availability : str or tuple of 
         The options the form offered, per multi-select field (``topics``, ``tasks``,
         ``types``, ``modalities``).
     duplicates : {"error", "keep_last", "keep_first"}, default="error"
-        Two rows of one person (same id and role): an error, or keep the last
-        (a resubmission) or the first; every merge is reported.
+        Two rows of one person (same id and role; ids compared
+        case-insensitively): an error, or keep the last (a resubmission) or the
+        first; every merge is reported. The kept row's spelling of the id is
+        the cohort's: rules naming the person must use it.
     finished, progress : str or tuple of str or None
         Columns saying whether a response was completed: ``finished`` holds
         a yes/no word, ``0``/``1``, ``Complete``/``Incomplete`` (Qualtrics'

@@ -164,10 +164,13 @@ def _decode(data: bytes, schema: SurveySchema, table: Table) -> str | None:
         # No text file holds NUL characters: a UTF-16 file without its byte-order mark
         # decodes as one, every other byte; anything else is a damaged or binary file.
         wide = data.count(b"\x00") * 3 >= len(data)
-        # ASCII text in UTF-16 has its NULs at odd offsets little-endian, even big-endian.
-        order = "le" if data[1::2].count(0) >= data[0::2].count(0) else "be"
-        hint = (f"set encoding='utf-16-{order}' in the schema (a UTF-16 file without its "
-                "byte-order mark)" if wide else "save the sheet again as 'CSV UTF-8'")
+        # ASCII text in UTF-16 has its NULs at odd offsets little-endian, even big-endian;
+        # as many at both says nothing, so both are named.
+        odd, even = data[1::2].count(0), data[0::2].count(0)
+        order = ("encoding='utf-16-le' or 'utf-16-be' (whichever shows the names rightly)"
+                 if odd == even else f"encoding='utf-16-{'le' if odd > even else 'be'}'")
+        hint = (f"set {order} in the schema (a UTF-16 file without its byte-order mark)"
+                if wide else "save the sheet again as 'CSV UTF-8'")
         table.problem(text[:text.index("\x00")].count("\n") + 1, None,
                       f"the text holds NUL characters, which no survey export has; {hint}")
     return None
