@@ -267,3 +267,12 @@ def test_a_rules_line_is_found_past_the_cohorts_own_rules(tmp_path: Path) -> Non
     with pytest.raises(UnknownIdError, match=r"locked\[0\]: unknown mentor id 'r99'"):
         load_cohort(path, ReadOptions(lock=(("e7", "r99"),),
                                       must_haves=read_must_haves(rules)))
+
+
+def test_a_cohorts_unknown_id_in_a_rule_names_the_rules_position() -> None:
+    cohort = site_cohort()  # two rules of its own
+    rules = (*cohort.must_haves, mm.MustHave.parse("same site", mentee="e99"))
+    with pytest.raises(UnknownIdError) as err:
+        mm.Cohort(mentees=cohort.mentees, mentors=cohort.mentors, must_haves=rules)
+    assert err.value.rule == 2
+    assert "must_haves[2]: unknown mentee id 'e99'" in str(err.value)

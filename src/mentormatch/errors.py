@@ -94,7 +94,15 @@ class DuplicateIdError(InvalidInputError):
 
 
 class UnknownIdError(InvalidInputError, KeyError):
-    """A constraint or reference names an id that is not in the cohort."""
+    """A constraint or reference names an id that is not in the cohort.
+
+    ``rule`` is the position of the must-have rule that names it, when one does
+    (so a caller that read the rules from a file can name the file and line).
+    """
+
+    def __init__(self, message: str, *, rule: int | None = None) -> None:
+        super().__init__(message)
+        self.rule = rule
 
     def __str__(self) -> str:
         # KeyError quotes its argument; keep the message readable.

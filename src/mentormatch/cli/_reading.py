@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
@@ -175,9 +174,6 @@ def read_must_haves(path: Path) -> tuple[tuple[MustHave, str], ...]:
     return tuple(out)
 
 
-_RULE_AT = re.compile(r"must_haves\[(\d+)\]: (.*)", re.DOTALL)
-
-
 def _at_rules_line(exc: UnknownIdError, before: int,
                    rules: tuple[tuple[MustHave, str], ...]) -> UnknownIdError:
     """Say where in the rules file a must-have the cohort refused was written.
@@ -186,11 +182,10 @@ def _at_rules_line(exc: UnknownIdError, before: int,
     them came from the cohort itself); the user wrote it at a file and line.
     Any other unknown id (a ``--lock`` pair, a quota) is returned as it was.
     """
-    found = _RULE_AT.search(str(exc))
-    k = int(found.group(1)) - before if found else -1
-    if found is None or not 0 <= k < len(rules):
+    k = -1 if exc.rule is None else exc.rule - before
+    if not 0 <= k < len(rules):
         return exc
-    return UnknownIdError(f"{rules[k][1]}: {found.group(2)}")
+    return UnknownIdError(f"{rules[k][1]}: {str(exc).partition(f'must_haves[{exc.rule}]: ')[2]}")
 
 
 def read_json(path: Path) -> Any:

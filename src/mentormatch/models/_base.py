@@ -119,7 +119,9 @@ def _translate(exc: pydantic.ValidationError, model_class: type[BaseModel],
             loc = ".".join(str(p) for p in err["loc"])
             where = f"{who}, field {loc!r}" if loc else who
             text = str(original)
-            return type(original)(text if text.startswith(f"{who}") else f"{where}: {text}")
+            translated = type(original)(text if text.startswith(f"{who}") else f"{where}: {text}")
+            translated.__dict__.update(original.__dict__)  # e.g. UnknownIdError.rule
+            return translated
     parts = []
     for err in errors:
         loc = ".".join(str(p) for p in err["loc"]) or "(model)"

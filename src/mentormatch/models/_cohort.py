@@ -445,9 +445,11 @@ class Cohort(ValidatedModel):
         pos, mentors = self.mentee_index(), self.mentor_index()
         for k, rule in enumerate(self.must_haves):
             if rule.mentee is not None and rule.mentee not in pos:
-                raise UnknownIdError(f"must_haves[{k}]: unknown mentee id {rule.mentee!r}")
+                raise UnknownIdError(f"must_haves[{k}]: unknown mentee id {rule.mentee!r}",
+                                     rule=k)
             if rule.mentor is not None and rule.mentor not in mentors:
-                raise UnknownIdError(f"must_haves[{k}]: unknown mentor id {rule.mentor!r}")
+                raise UnknownIdError(f"must_haves[{k}]: unknown mentor id {rule.mentor!r}",
+                                     rule=k)
             if rule.topic is not None and self.vocabulary is not None:
                 rule = rule.model_copy(update={"topic": self.vocabulary.canonical(
                     rule.topic, where=f"must_haves[{k}]")})
