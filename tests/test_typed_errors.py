@@ -200,11 +200,15 @@ def test_orchestration_refuses_what_is_not_a_cohort_or_result(
     ("write_agreements", ["result", "pages"], {"cohort": {}}, "got dict for cohort="),
     ("render_agreement", [{}, "e", "r"], {}, "render_agreement takes a MatchResult, got dict"),
     ("plot_result", [{}], {}, "plot_result takes a MatchResult, got dict for result"),
-    ("plot_topic_demand", [{}], {}, "plot_topic_demand takes a Cohort, got dict for data"),
+    ("plot_topic_demand", [{}], {}, "takes a Cohort or TopicDemand, got dict for data"),
     ("form_circles", [{}], {}, "form_circles takes a Cohort, got dict for cohort"),
     ("form_mentor_circles", [{}], {}, "form_mentor_circles takes a Cohort, got dict"),
     ("match_buddies", [{}], {}, "match_buddies takes a Cohort, got dict for cohort"),
     ("match_tasks", [None], {}, "match_tasks takes a Cohort, got NoneType for cohort"),
+    ("check", [{}, None], {}, "check takes an Assignment or MatchResult, got dict for assignment"),
+    ("check", ["result", None], {"cohort": {}}, "check takes a Cohort, got dict for cohort="),
+    ("blocking_pairs", [[], None], {}, "takes an Assignment or MatchResult, got list"),
+    ("blocking_pairs", ["result", None], {"cohort": 3}, "takes a Cohort, got int for cohort="),
 ])
 def test_entry_points_refuse_what_is_not_a_cohort_or_result(
         tmp_path: pathlib.Path, function: str, args: list[object], kwargs: dict[str, object],

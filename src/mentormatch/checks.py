@@ -13,7 +13,7 @@ from typing import overload
 import numpy as np
 from numpy.typing import NDArray
 
-from mentormatch.errors import InvalidInputError, UnknownIdError
+from mentormatch.errors import InvalidInputError, UnknownIdError, expect
 from mentormatch.models import Cohort, MatchResult, MustHaveMask
 from mentormatch.problem import Assignment, MatchProblem, blocking_pair_indices, violations
 from mentormatch.scoring import slot_rule
@@ -124,6 +124,7 @@ def check(assignment: Assignment | MatchResult, problem: MatchProblem, *,
     >>> mm.check(mm.Assignment.from_pairs(q, [0, 1], [0, 0], solver="manual"), q).violations
     ('mentor 1 has 0 mentees but min_load 1',)
     """
+    _expect_arguments("check", assignment, cohort)
     if isinstance(assignment, MatchResult):
         cohort = cohort if cohort is not None else assignment.cohort
         a = result_assignment(assignment, problem, cohort)
@@ -245,6 +246,7 @@ def blocking_pairs(assignment: Assignment | MatchResult, problem: MatchProblem, 
     >>> len(mm.blocking_pairs(mm.solve(first, solver="stable"), first))
     0
     """
+    _expect_arguments("blocking_pairs", assignment, cohort)
     if isinstance(assignment, MatchResult):
         cohort = cohort if cohort is not None else assignment.cohort
         a = result_assignment(assignment, problem, cohort)
@@ -253,6 +255,13 @@ def blocking_pairs(assignment: Assignment | MatchResult, problem: MatchProblem, 
         e_ids, r_ids = cohort.mentee_ids, cohort.mentor_ids
         return tuple((e_ids[i], r_ids[j]) for i, j in idx.tolist())
     return _blocking(assignment, problem)
+
+
+def _expect_arguments(function: str, assignment: object, cohort: object) -> None:
+    # ``problem`` is read only through the interface sparse problems share, so it is not typed
+    expect(assignment, (Assignment, MatchResult), function, "assignment")
+    if cohort is not None:
+        expect(cohort, Cohort, function, "cohort=")
 
 
 def _blocking(assignment: Assignment, problem: MatchProblem) -> NDArray[np.int64]:

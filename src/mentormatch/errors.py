@@ -63,7 +63,7 @@ def expect(value: Any, kind: type | tuple[type, ...], function: str, argument: s
     The one check public entry points make of the cohort, result or problem they
     are handed, before any attribute is read (a ``dict`` would otherwise fail with
     ``AttributeError`` somewhere inside). ``kind`` is a type or, as for
-    ``isinstance``, a tuple of them (the first is named); ``argument`` is the
+    ``isinstance``, a tuple of them (all are named); ``argument`` is the
     parameter's name (``"cohort="`` for a keyword-only one).
 
     Examples
@@ -76,9 +76,12 @@ def expect(value: Any, kind: type | tuple[type, ...], function: str, argument: s
 with mm.Cohort(...) or mm.Cohort.model_validate(data), or read a survey with mm.read_survey(path)
     """
     if not isinstance(value, kind):
-        name = (kind[0] if isinstance(kind, tuple) else kind).__name__
-        raise InvalidInputError(f"{function} takes a {name}, got {type(value).__name__} for "
-                                f"{argument}; {_HOW.get(name, '')}".rstrip("; "))
+        names = [k.__name__ for k in (kind if isinstance(kind, tuple) else (kind,))
+                 if k is not type(None)]  # an optional argument: None is not worth naming
+        article = "an" if names[0][0] in "AEIOU" else "a"
+        how = "; ".join(_HOW[name] for name in names if name in _HOW)
+        raise InvalidInputError(f"{function} takes {article} {' or '.join(names)}, got "
+                                f"{type(value).__name__} for {argument}; {how}".rstrip("; "))
 
 
 class MentorMatchError(Exception):
