@@ -214,3 +214,12 @@ def test_a_row_is_cleared_only_when_the_other_reference_clears_all_it_would_resc
         assert sorted(mine.order[:mine.need[i]].tolist()) == wanted.tolist()
         expect = wanted.size > 0 and bool((other.fall[wanted] <= other.slack[i]).all())
         assert cleared[i] == expect
+
+
+def test_a_pass_refuses_rows_out_of_order() -> None:
+    # A block's jitter view and its compact positions are found from sorted, unique rows.
+    setup = _setup(make_cohort(40, 10, seed=0, profile="national"))
+    scanner, price = setup.scanner(0), np.zeros(10)
+    for rows in ([3, 1, 2], [1, 1, 2]):
+        with pytest.raises(ValueError, match="strictly increasing"):
+            scanner.fill(np.array(rows, dtype=np.int64), price, 3)
