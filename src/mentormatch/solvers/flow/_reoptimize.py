@@ -25,7 +25,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 from scipy.sparse import csr_array
-from scipy.sparse.csgraph import breadth_first_order, dijkstra, maximum_flow
+from scipy.sparse.csgraph import dijkstra, maximum_flow
 
 from mentormatch.problem import Assignment, MatchProblem
 from mentormatch.solvers.flow._backends import grid_multiplier
@@ -37,7 +37,6 @@ __all__ = ["reoptimize_flow"]
 
 IntArray = NDArray[np.int64]
 FloatArray = NDArray[np.float64]
-BoolArray = NDArray[np.bool_]
 
 
 def reoptimize_flow(problem: MatchProblem, previous: Assignment, *,
@@ -156,7 +155,9 @@ class _Residual:
         m, n_nodes = arcs.size, network.n_nodes
         tail = np.concatenate([network.tail[arcs], network.head[arcs]])
         head = np.concatenate([network.head[arcs], network.tail[arcs]])
-        order = np.argsort(tail * np.int64(n_nodes) + head, kind="stable")
+        # Grouped by tail (a counting sort): the CSR order.
+        grouped = csr_array((np.arange(1, 2 * m + 1), (tail, head)), shape=(n_nodes, n_nodes))
+        order = np.asarray(grouped.data, dtype=np.int64) - 1
         self.n_nodes = n_nodes
         self.tail, self.head = tail[order], head[order]
         self.arc = np.concatenate([arcs, arcs])[order]
@@ -170,8 +171,8 @@ class _Residual:
         where[order] = np.arange(order.size)
         # The entry of the same arc in the other direction.
         self.reverse = where[(order + m) % (2 * m)]
-        self.indptr = np.searchsorted(self.tail, np.arange(n_nodes + 1)).astype(np.int32)
-        self.indices = self.head.astype(np.int32)
+        self.indptr = grouped.indptr
+        self.indices = grouped.indices
 
     def reduced(self, potential: FloatArray) -> FloatArray:
         """Reduced cost of every entry at ``potential`` (>= 0 on the open ones)."""
@@ -204,14 +205,7 @@ def _max_flow(n_nodes: int, tail: IntArray, head: IntArray, room: IntArray,
     all_tail = np.concatenate([tail, np.full(sources.size, source), sinks])
     all_head = np.concatenate([head, sources, np.full(sinks.size, sink)])
     all_room = np.concatenate([room, supply, demand]).astype(np.int32)
-    # Only arcs on some source -> sink path can carry flow: Dinic's dead ends go first.
-    on_path = _on_a_path(n_nodes + 2, all_tail, all_head, source, sink)
-    out = np.zeros(tail.size, dtype=np.int64)
-    if not on_path[0]:
-        return out
-    keep = on_path[1]
-    graph = csr_array((all_room[keep], (all_tail[keep], all_head[keep])),
-                      shape=(n_nodes + 2, n_nodes + 2))
+    graph = csr_array((all_room, (all_tail, all_head)), shape=(n_nodes + 2, n_nodes + 2))
     flows = maximum_flow(graph, source, sink, method="dinic").flow
     # ``flows`` is antisymmetric (f[v, u] = -f[u, v]); with sorted indices its entries run
     # in (row, column) order, so one search finds every arc.
@@ -219,24 +213,9 @@ def _max_flow(n_nodes: int, tail: IntArray, head: IntArray, room: IntArray,
     width = np.int64(n_nodes + 2)
     keys = (np.repeat(np.arange(n_nodes + 2, dtype=np.int64), np.diff(flows.indptr)) * width
             + flows.indices)
-    used = keep[:tail.size]
-    want = tail[used].astype(np.int64) * width + head[used]
+    want = tail.astype(np.int64) * width + head
     pos = np.minimum(np.searchsorted(keys, want), max(keys.size - 1, 0))
     hit = keys[pos] == want if keys.size else np.zeros(want.size, dtype=bool)
-    out[used] = np.maximum(np.where(hit, np.asarray(flows.data, dtype=np.int64)[pos], 0), 0)
-    return out
+    out: IntArray = np.where(hit, np.asarray(flows.data, dtype=np.int64)[pos], 0)
+    return np.maximum(out, 0)
 
-
-def _on_a_path(n_nodes: int, tail: IntArray, head: IntArray, source: int,
-               sink: int) -> tuple[bool, BoolArray]:
-    """Return whether ``sink`` is reachable from ``source``, and the arcs on a path between."""
-    ones = np.ones(tail.size, dtype=np.int8)
-    graph = csr_array((ones, (tail, head)), shape=(n_nodes, n_nodes))
-    ahead = np.zeros(n_nodes, dtype=bool)
-    ahead[breadth_first_order(graph, source, directed=True, return_predecessors=False)] = True
-    if not ahead[sink]:
-        return False, np.zeros(tail.size, dtype=bool)
-    behind = np.zeros(n_nodes, dtype=bool)
-    back = csr_array((ones, (head, tail)), shape=(n_nodes, n_nodes))
-    behind[breadth_first_order(back, sink, directed=True, return_predecessors=False)] = True
-    return True, ahead[tail] & behind[head]
