@@ -20,6 +20,7 @@ import numpy as np
 from numpy.typing import NDArray
 from threadpoolctl import threadpool_limits
 
+from mentormatch.errors import InvalidInputError
 from mentormatch.large._selection import _Selector
 from mentormatch.progress import Progress
 from mentormatch.scoring import BlockScores, ColumnSubset
@@ -194,7 +195,7 @@ class Scanner:
         Arrays are indexed by mentee, or by position in ``rows`` if ``compact``.
         """
         if rows.size > 1 and not bool((rows[1:] > rows[:-1]).all()):
-            raise ValueError("Scanner.fill needs strictly increasing rows")
+            raise InvalidInputError("Scanner.fill needs strictly increasing rows")
         n_r = self.n_mentors
         n_e = rows.size if compact else self.scorer.n_mentees
         size = min(size, n_r)
