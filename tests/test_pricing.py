@@ -214,3 +214,31 @@ def test_a_row_is_cleared_only_when_the_other_reference_clears_all_it_would_resc
         assert sorted(mine.order[:mine.need[i]].tolist()) == wanted.tolist()
         expect = wanted.size > 0 and bool((other.fall[wanted] <= other.slack[i]).all())
         assert cleared[i] == expect
+
+
+def test_a_pass_refuses_rows_out_of_order() -> None:
+    # A block's jitter view and its compact positions are found from sorted, unique rows.
+    setup = _setup(make_cohort(40, 10, seed=0, profile="national"))
+    scanner, price = setup.scanner(0), np.zeros(10)
+    for rows in ([3, 1, 2], [1, 1, 2]):
+        with pytest.raises(mm.errors.InvalidInputError, match="strictly increasing"):
+            scanner.fill(np.array(rows, dtype=np.int64), price, 3)
+
+
+@settings(max_examples=60, deadline=None)
+@given(seed=st.integers(0, 10_000), m=st.integers(1, 6), n=st.integers(1, 900),
+       levels=st.sampled_from([3, 50, 0]), dead=st.floats(0.0, 1.0))
+def test_top_columns_are_the_largest_keys_largest_first(seed, m, n, levels, dead) -> None:
+    # m distinct columns holding the m largest keys, largest first (ties and -inf included).
+    from mentormatch.large._scanner import _top_columns
+
+    rng = np.random.default_rng(seed)
+    key = rng.random((7, n))
+    if levels:
+        key = np.floor(key * levels)
+    key[rng.random(key.shape) < dead] = -np.inf
+    m = min(m, n)
+    got = _top_columns(key, m)
+    for i in range(key.shape[0]):
+        assert np.unique(got[i]).size == m
+        assert key[i, got[i]].tolist() == sorted(key[i], reverse=True)[:m]

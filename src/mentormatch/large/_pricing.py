@@ -366,9 +366,11 @@ def _improving_pairs(scanner: Scanner, rows: IntArray, pool: Pool, pool_size: in
         use_ref = proved & (need_ref < need)
         need, need_ref = np.where(use_ref, 0, need), np.where(use_ref, need_ref, 0)
         # Each reference bounds every pair it covers: a row whose mentors to
-        # rescore by one reference are all cleared by the other has nothing to rescore.
-        need[proved & _cleared(by_pool, by_proof)] = 0
-        need_ref[_cleared(by_proof, by_pool)] = 0
+        # rescore by one reference are all cleared by the other has nothing to
+        # rescore (the proof covers only the rows it proved).
+        cleared_by_proof = proved & _cleared(by_pool._replace(need=need), by_proof)
+        cleared_by_pool = _cleared(by_proof._replace(need=need_ref), by_pool)
+        need[cleared_by_proof], need_ref[cleared_by_pool] = 0, 0
     found = [_pool_violators(pool, rows, candidates, prices)]
     # Rows with improving pool pairs get those; the others rescore what their
     # bound cannot clear (after a refill: nothing, unless the pool is too small).

@@ -20,6 +20,7 @@ import numpy as np
 from numpy.typing import NDArray
 from threadpoolctl import threadpool_limits
 
+from mentormatch.errors import InvalidInputError
 from mentormatch.large._selection import _Selector
 from mentormatch.progress import Progress
 from mentormatch.scoring import BlockScores, ColumnSubset
@@ -136,12 +137,14 @@ class Scanner:
     def _jitter(self, block: IntArray) -> FloatArray:
         """Return the tie-spreading jitter of ``block``'s rows (a view if in pattern order).
 
-        Blocks of consecutive rows starting at a multiple of their size (the
-        usual case: every mentee) read consecutive patterns, so no copy is made.
+        ``block`` must be strictly increasing (as :meth:`fill` requires of its
+        rows): then its endpoints tell whether it is consecutive. Consecutive rows
+        within one run of patterns (the usual case: every mentee) read
+        consecutive patterns, so no copy is made.
         """
         first = int(block[0]) % _PATTERNS
-        if (first + block.size <= _PATTERNS
-                and int(block[-1]) - int(block[0]) == block.size - 1):
+        consecutive = int(block[-1]) - int(block[0]) == block.size - 1
+        if consecutive and first + block.size <= _PATTERNS:
             view: FloatArray = self.jitter[first:first + block.size]
             return view
         copy: FloatArray = self.jitter[block % _PATTERNS]
@@ -184,11 +187,15 @@ class Scanner:
              ) -> tuple[Pool, tuple[IntArray, FloatArray] | None]:
         """Each row's ``size`` best mentors by score - price, and a bound on the rest.
 
+        ``rows`` must be strictly increasing (sorted, no repeats): a block's
+        jitter and its positions in ``rows`` (``compact``) are found from that.
         With ``raw``, also each row's ``raw`` best mentors by score alone, then
         (with ``room``) its :data:`ROOM_PICKS` best among the mentors in
         ``room`` (mentor and score arrays, -1 / -inf where there is none).
         Arrays are indexed by mentee, or by position in ``rows`` if ``compact``.
         """
+        if rows.size > 1 and not bool((rows[1:] > rows[:-1]).all()):
+            raise InvalidInputError("Scanner.fill needs strictly increasing rows")
         n_r = self.n_mentors
         n_e = rows.size if compact else self.scorer.n_mentees
         size = min(size, n_r)
@@ -203,6 +210,16 @@ class Scanner:
         raw_score = np.full((n_e, raw + picks), -np.inf)
         price_perm = price[perm]
 
+        def pick(at: IntArray, part: slice, scores: FloatArray, jittered: FloatArray,
+                 cols: IntArray | None, m: int) -> None:
+            # Columns in a subset: argpartition is slow on rows of many equal -inf.
+            best = _top_columns(jittered if cols is None else jittered[:, cols], m)
+            if cols is not None:
+                best = cols[best]
+            best_scores = np.take_along_axis(scores, best, axis=1)
+            raw_mentor[at, part] = np.where(np.isfinite(best_scores), perm[best], -1)
+            raw_score[at, part] = best_scores
+
         def work(block: IntArray) -> None:
             scores = self.scores(block)
             at = np.searchsorted(rows, block) if compact else block
@@ -212,17 +229,9 @@ class Scanner:
             if 0 < raw < n_r:
                 # One jittered copy serves both the raw picks and the picks with room.
                 jittered = scores - jitter
-                best = _top_columns(jittered, raw)
-                best_scores = np.take_along_axis(scores, best, axis=1)
-                raw_mentor[at, :raw] = np.where(np.isfinite(best_scores), perm[best], -1)
-                raw_score[at, :raw] = best_scores
+                pick(at, slice(0, raw), scores, jittered, None, raw)
                 if picks:
-                    # A column subset: argpartition is slow on rows of many equal -inf.
-                    best = _top_columns(jittered[:, room_cols], picks)
-                    best = room_cols[best]
-                    best_scores = np.take_along_axis(scores, best, axis=1)
-                    raw_mentor[at, raw:] = np.where(np.isfinite(best_scores), perm[best], -1)
-                    raw_score[at, raw:] = best_scores
+                    pick(at, slice(raw, raw + picks), scores, jittered, room_cols, picks)
                 key = np.subtract(scores, price_perm, out=jittered)
             else:
                 key = scores - price_perm

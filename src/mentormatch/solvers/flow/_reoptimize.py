@@ -22,8 +22,6 @@ The result is then proved by the same Bellman-Ford certificate as
 
 from __future__ import annotations
 
-from typing import NamedTuple
-
 import numpy as np
 from numpy.typing import NDArray
 from scipy.sparse import csr_array
@@ -100,16 +98,14 @@ def _settle(network: Network, flow: IntArray, cost: FloatArray, potential: Float
     Returns False if the phases run out or a surplus cannot be routed.
     """
     n_pair, n_nodes = network.n_pair, network.n_nodes
-    pair_arcs = np.arange(n_pair)
-    # Arcs that move: pair arcs and mentor -> sink arcs (source arcs stay full).
-    sink_arcs = np.flatnonzero(network.head == network.sink)
     reduced = (cost[:n_pair] + potential[network.tail[:n_pair]]
                - potential[network.head[:n_pair]])
     gain = (flow[:n_pair] == 0) & (reduced < 0)
-    flow[pair_arcs[gain]] = 1
+    flow[:n_pair][gain] = 1
     balance = np.zeros(n_nodes, dtype=np.int64)
     np.add.at(balance, network.head[:n_pair][gain], 1)
     np.add.at(balance, network.tail[:n_pair][gain], -1)
+    residual = _Residual(network, flow, cost)
     for _ in range(max_phases):
         surplus = np.flatnonzero(balance > 0)
         if surplus.size == 0:
@@ -118,9 +114,9 @@ def _settle(network: Network, flow: IntArray, cost: FloatArray, potential: Float
                                                 initial=np.inf)))
             return True
         short = np.flatnonzero(balance < 0)
-        arcs = _residual(network, flow, cost, potential, pair_arcs, sink_arcs)
-        graph = csr_array((arcs.reduced, (arcs.tail, arcs.head)), shape=(n_nodes, n_nodes))
-        distance = dijkstra(graph, directed=True, indices=surplus, min_only=True)
+        reduced = residual.reduced(potential)
+        distance = dijkstra(residual.graph(reduced), directed=True, indices=surplus,
+                            min_only=True)
         reach = float(distance[short].min(initial=np.inf))
         if not np.isfinite(reach):
             return False
@@ -128,47 +124,77 @@ def _settle(network: Network, flow: IntArray, cost: FloatArray, potential: Float
         potential += step
         # Shortest paths to the nearest shortages stay within distance ``reach``.
         near = distance <= reach
-        tight = near[arcs.tail] & near[arcs.head]
-        tight[tight] = (arcs.reduced[tight] + step[arcs.tail[tight]]
-                        - step[arcs.head[tight]] == 0)
-        moved = _max_flow(n_nodes, arcs.tail[tight], arcs.head[tight], arcs.room[tight],
-                          surplus, balance[surplus], short, -balance[short])
+        tight = np.flatnonzero(residual.open & near[residual.tail] & near[residual.head])
+        tight = tight[reduced[tight] + step[residual.tail[tight]]
+                      - step[residual.head[tight]] == 0]
+        moved = _max_flow(n_nodes, residual.tail[tight], residual.head[tight],
+                          residual.room[tight], surplus, balance[surplus], short,
+                          -balance[short])
         if not moved.any():
             return False
-        np.add.at(flow, arcs.arc[tight], arcs.sign[tight] * moved)
+        residual.push(tight, moved, flow)
         # What left or reached each node through the moved arcs settles its balance.
-        net_out = (np.bincount(arcs.tail[tight], moved, minlength=n_nodes)
-                   - np.bincount(arcs.head[tight], moved, minlength=n_nodes))
+        net_out = (np.bincount(residual.tail[tight], moved, minlength=n_nodes)
+                   - np.bincount(residual.head[tight], moved, minlength=n_nodes))
         balance -= np.rint(net_out).astype(np.int64)
     return False
 
 
-class _ResidualArcs(NamedTuple):
-    tail: IntArray
-    head: IntArray
-    reduced: FloatArray  # reduced cost at the current potentials (>= 0)
-    room: IntArray
-    arc: IntArray  # the network arc
-    sign: IntArray  # +1 forward, -1 backward
+class _Residual:
+    """The arcs that move (pair and sink arcs) in both directions, as one fixed CSR graph.
 
+    Built once per re-optimisation: a phase only rewrites the weights (the
+    reduced costs, ``inf`` where an entry has no room) and a push only
+    updates the room of the entries it used and of their reverses. Entries
+    are sorted by (tail, head), so they are the graph's CSR order.
+    """
 
-def _residual(network: Network, flow: IntArray, cost: FloatArray, potential: FloatArray,
-              pair_arcs: IntArray, sink_arcs: IntArray) -> _ResidualArcs:
-    """Residual arcs that can move (pair and sink arcs), with their reduced costs."""
-    tail, head = network.tail, network.head
-    up = np.concatenate([pair_arcs[flow[pair_arcs] == 0],
-                         sink_arcs[flow[sink_arcs] < network.upper[sink_arcs]]])
-    down = np.concatenate([pair_arcs[flow[pair_arcs] == 1],
-                           sink_arcs[flow[sink_arcs] > network.lower[sink_arcs]]])
-    reduced = np.concatenate([cost[up] + potential[tail[up]] - potential[head[up]],
-                              -cost[down] + potential[head[down]] - potential[tail[down]]])
-    return _ResidualArcs(
-        tail=np.concatenate([tail[up], head[down]]), head=np.concatenate([head[up], tail[down]]),
+    def __init__(self, network: Network, flow: IntArray, cost: FloatArray) -> None:
+        arcs = np.concatenate([np.arange(network.n_pair),
+                               np.flatnonzero(network.head == network.sink)])
+        m, n_nodes = arcs.size, network.n_nodes
+        tail = np.concatenate([network.tail[arcs], network.head[arcs]])
+        head = np.concatenate([network.head[arcs], network.tail[arcs]])
+        # Grouped by tail (a counting sort): the CSR order.
+        grouped = csr_array((np.arange(1, 2 * m + 1), (tail, head)), shape=(n_nodes, n_nodes))
+        order = np.asarray(grouped.data, dtype=np.int64) - 1
+        self.n_nodes = n_nodes
+        self.tail, self.head = tail[order], head[order]
+        self.arc = np.concatenate([arcs, arcs])[order]
+        forward = order < m
+        self.sign = np.where(forward, 1, -1).astype(np.int64)
+        self.cost = np.where(forward, cost[self.arc], -cost[self.arc])
+        self.room = np.where(forward, network.upper[self.arc] - flow[self.arc],
+                             flow[self.arc] - network.lower[self.arc]).astype(np.int64)
+        self.open = self.room > 0
+        where = np.empty_like(order)
+        where[order] = np.arange(order.size)
+        # The entry of the same arc in the other direction.
+        self.reverse = where[(order + m) % (2 * m)]
+        self.indptr = grouped.indptr
+        self.indices = grouped.indices
+
+    def reduced(self, potential: FloatArray) -> FloatArray:
+        """Reduced cost of every entry at ``potential`` (>= 0 on the open ones)."""
+        out: FloatArray = self.cost + potential[self.tail] - potential[self.head]
+        return out
+
+    def graph(self, reduced: FloatArray) -> csr_array:
+        """Return the open entries weighted by reduced cost (the rest ``inf``: no edge)."""
         # Rounding of integer sums is exact; clip the -0.0 of cancelled terms.
-        reduced=np.maximum(reduced, 0.0),
-        room=np.concatenate([network.upper[up] - flow[up], flow[down] - network.lower[down]]),
-        arc=np.concatenate([up, down]),
-        sign=np.concatenate([np.ones(up.size, np.int64), -np.ones(down.size, np.int64)]))
+        weight = np.where(self.open, np.maximum(reduced, 0.0), np.inf)
+        return csr_array((weight, self.indices, self.indptr),
+                         shape=(self.n_nodes, self.n_nodes))
+
+    def push(self, entries: IntArray, moved: IntArray, flow: IntArray) -> None:
+        """Move ``moved`` units along ``entries``: their room shrinks, their reverses' grows."""
+        used = moved > 0
+        entries, moved = entries[used], moved[used]
+        np.add.at(flow, self.arc[entries], self.sign[entries] * moved)
+        self.room[entries] -= moved
+        self.room[self.reverse[entries]] += moved
+        touched = np.concatenate([entries, self.reverse[entries]])
+        self.open[touched] = self.room[touched] > 0
 
 
 def _max_flow(n_nodes: int, tail: IntArray, head: IntArray, room: IntArray,
@@ -192,3 +218,4 @@ def _max_flow(n_nodes: int, tail: IntArray, head: IntArray, room: IntArray,
     hit = keys[pos] == want if keys.size else np.zeros(want.size, dtype=bool)
     out: IntArray = np.where(hit, np.asarray(flows.data, dtype=np.int64)[pos], 0)
     return np.maximum(out, 0)
+
