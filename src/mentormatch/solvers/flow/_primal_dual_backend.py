@@ -143,7 +143,8 @@ class _Merged:
     unit and the rest. Without levels (``score``, ``saturate``) they cost the
     same, and merged, the residual graph loses the node that would split them
     (on the noisy 10k x 3k top-50 network, demand 2 each: 10,000 of 23,000
-    nodes). Under ``lexicographic`` their levels differ and nothing merges.
+    nodes). Under ``lexicographic`` their levels differ and nothing merges:
+    then the arcs are kept as they are, and their flow is returned unsplit.
     """
 
     tail: IntArray
@@ -158,17 +159,22 @@ class _Merged:
     @classmethod
     def of(cls, tail: IntArray, head: IntArray, lower: IntArray, upper: IntArray,
            cost: IntArray) -> _Merged:
-        unique, first, group = np.unique(np.stack([tail, head, cost], axis=1), axis=0,
-                                         return_index=True, return_inverse=True)
-        order = np.argsort(first, kind="stable")  # merged arcs in the order they first appear
-        rank = np.empty_like(order)
-        rank[order] = np.arange(order.size)
-        group = rank[group.ravel()]
-        size = order.size
-        return cls(unique[order, 0], unique[order, 1],
-                   np.bincount(group, lower, minlength=size).astype(np.int64),
-                   np.bincount(group, upper, minlength=size).astype(np.int64),
-                   unique[order, 2], group, lower, upper)
+        order = np.lexsort((cost, head, tail))  # stable: each run starts at its first arc
+        repeat = ((tail[order][1:] == tail[order][:-1]) & (head[order][1:] == head[order][:-1])
+                  & (cost[order][1:] == cost[order][:-1]))
+        if not repeat.any():  # nothing parallel: every arc is its own group
+            return cls(tail, head, lower, upper, cost, np.arange(tail.size), lower, upper)
+        start = np.flatnonzero(np.r_[True, ~repeat])
+        by_first = np.argsort(order[start], kind="stable")  # groups in order of first arc
+        rank = np.empty_like(by_first)
+        rank[by_first] = np.arange(by_first.size)
+        group = np.empty_like(order)
+        group[order] = rank[np.cumsum(np.r_[True, ~repeat]) - 1]
+        first = order[start][by_first]
+        return cls(tail[first], head[first],
+                   np.add.reduceat(lower[order], start)[by_first],
+                   np.add.reduceat(upper[order], start)[by_first],
+                   cost[first], group, lower, upper)
 
     def spread(self, flow: IntArray) -> IntArray:
         """Split each merged arc's flow over its arcs: lower bounds, then in arc order.
@@ -176,6 +182,8 @@ class _Merged:
         The arcs of a group share their cost, so any split within the bounds
         keeps the flow optimal under the same potentials.
         """
+        if self.group.size == self.tail.size:  # nothing was merged
+            return flow.copy()
         order = np.argsort(self.group, kind="stable")
         group = self.group[order]
         room = (self.input_upper - self.input_lower)[order]
