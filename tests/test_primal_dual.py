@@ -20,7 +20,7 @@ from brute import (
     same_key,
 )
 from mentormatch.errors import InfeasibleError
-from mentormatch.solvers.flow import build_network, run_backend
+from mentormatch.solvers.flow import build_network, certify_network, run_backend
 from mentormatch.solvers.flow._primal_dual import FlowArcs, primal_dual
 from strategies import min_load_problems, problems
 
@@ -237,3 +237,24 @@ def test_the_default_install_runs_primal_dual_dense_and_on_candidates(
     for ours, theirs in ((dense, with_ortools), (large, large_ortools)):
         assert ours.metrics.n_pairs == theirs.metrics.n_pairs
         assert ours.metrics.total_score == pytest.approx(theirs.metrics.total_score, abs=1e-9)
+
+
+@pytest.mark.parametrize("objective", ["saturate", "lexicographic"])
+def test_a_mentor_without_candidates_is_priced_at_zero_and_the_proof_holds(
+        objective: str) -> None:
+    # Mentor 2 has no admissible mentee: no path reaches it, so every phase raised its
+    # potential; the backend lowers it to the least that still proves the flow.
+    rng = np.random.default_rng(5)
+    allowed = np.ones((40, 6), dtype=bool)
+    allowed[:, 2] = False
+    p = mm.MatchProblem(scores=rng.integers(0, 40, (40, 6)) / 40, allowed=allowed,
+                        demand=rng.integers(1, 3, 40), capacity=20)
+    network = build_network(p, objective)  # type: ignore[arg-type]
+    got = run_backend(network, "primal-dual", lexicographic=objective == "lexicographic")
+    assert got.flow is not None and got.potentials is not None
+    level, value = got.potentials
+    mentor = network.n_mentees + 2
+    assert level[mentor] == level[network.sink]
+    assert value[mentor] == pytest.approx(value[network.sink])
+    proof = certify_network(network, got.flow.copy(), start=got.potentials)
+    assert proof.proved and proof.rounds == 0

@@ -38,3 +38,18 @@ def test_spread_splits_each_merged_flow_within_the_arcs_bounds(arcs: tuple[np.nd
     out = merged.spread(flow)
     assert ((out >= lower) & (out <= upper)).all()
     assert (np.bincount(merged.group, out, minlength=flow.size) == flow).all()
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 3), st.integers(0, 3), st.integers(0, 2)), max_size=12,
+                unique=True), st.integers(0, 2**16))
+def test_without_parallel_arcs_nothing_merges_and_flow_comes_back_as_is(
+        arcs: list[tuple[int, int, int]], seed: int) -> None:
+    tail, head, cost = (np.array([a[i] for a in arcs], dtype=np.int64) for i in range(3))
+    lower = np.zeros(tail.size, dtype=np.int64)
+    upper = np.full(tail.size, 3, dtype=np.int64)
+    merged = _Merged.of(tail, head, lower, upper, cost)
+    assert (merged.tail == tail).all() and (merged.head == head).all()
+    assert (merged.cost == cost).all() and (merged.group == np.arange(tail.size)).all()
+    flow = (seed + np.arange(tail.size, dtype=np.int64)) % 4
+    assert (merged.spread(flow) == flow).all()

@@ -139,7 +139,8 @@ def primal_dual(arcs: FlowArcs, cost: IntArray, supply: IntArray, *,
         weight[n_arcs:][~down] = np.inf
         distance = dijkstra(layout.graph(weight), directed=True, indices=surplus,
                             min_only=True)
-        shortage = distance[balance < 0]
+        needing = np.flatnonzero(balance < 0)
+        shortage = distance[needing]
         shortage = shortage[np.isfinite(shortage)]
         if shortage.size == 0:
             break
@@ -151,7 +152,6 @@ def primal_dual(arcs: FlowArcs, cost: IntArray, supply: IntArray, *,
         # Shortest paths to the reached shortages stay within distance ``reach``.
         tight = (reduced == 0) & near[arcs.tail] & near[arcs.head]
         forward, backward = np.flatnonzero(tight & up), np.flatnonzero(tight & down)
-        needing = np.flatnonzero(balance < 0)
         entry, moved = layout.max_flow(
             np.concatenate([forward, n_arcs + backward, 2 * n_arcs + surplus,
                             2 * n_arcs + n_nodes + needing]),
@@ -166,11 +166,12 @@ def _move(entry: IntArray, amount: IntArray, flow: IntArray, balance: IntArray) 
     n_arcs, n_nodes = flow.size, balance.size
     kind = np.searchsorted(np.array([n_arcs, 2 * n_arcs, 2 * n_arcs + n_nodes]), entry,
                            side="right")
+    forward, backward, source, sink = (kind == k for k in range(4))
     # Each residual arc is its own node pair, so no index repeats within a kind.
-    flow[entry[kind == 0]] += amount[kind == 0]
-    flow[entry[kind == 1] - n_arcs] -= amount[kind == 1]
-    balance[entry[kind == 2] - 2 * n_arcs] -= amount[kind == 2]
-    balance[entry[kind == 3] - 2 * n_arcs - n_nodes] += amount[kind == 3]
+    flow[entry[forward]] += amount[forward]
+    flow[entry[backward] - n_arcs] -= amount[backward]
+    balance[entry[source] - 2 * n_arcs] -= amount[source]
+    balance[entry[sink] - 2 * n_arcs - n_nodes] += amount[sink]
 
 
 def _root_distances(arcs: FlowArcs, cost: IntArray, flow: IntArray) -> IntArray:
@@ -241,17 +242,17 @@ class _Layout:
         antisymmetric, so an entry's own flow is the positive part.
         """
         n = self._n
-        keep = np.zeros(self._order.size, dtype=bool)
-        keep[self._position[entry]] = True
-        at = np.flatnonzero(keep)  # the kept entries in (row, column) order, without a sort
-        ordered = np.zeros(self._order.size, dtype=np.int64)
-        ordered[self._position[entry]] = capacity
+        position = self._position[entry]
+        order = np.argsort(position)  # the kept entries in (row, column) order
+        at = position[order]
         indptr = np.searchsorted(self._rows[at], np.arange(n + 3))
-        graph = csr_array((np.minimum(ordered[at], 2**31 - 1).astype(np.int32), self._cols[at],
-                           indptr), shape=(n + 2, n + 2))
+        graph = csr_array((np.minimum(capacity[order], 2**31 - 1).astype(np.int32),
+                           self._cols[at], indptr), shape=(n + 2, n + 2))
         flows = maximum_flow(graph, n, n + 1, method="dinic").flow
         positive = np.flatnonzero(flows.data > 0)
         rows = np.searchsorted(flows.indptr, positive, side="right") - 1
-        found = np.searchsorted(self._sorted_keys,
-                                rows * self._width + flows.indices[positive].astype(np.int64))
+        keys = rows * self._width + flows.indices[positive].astype(np.int64)
+        found = np.minimum(np.searchsorted(self._sorted_keys, keys), self._sorted_keys.size - 1)
+        if not (self._sorted_keys[found] == keys).all():
+            raise SolverError("scipy's maximum flow moved flow on an entry of no residual arc")
         return self._order[found], np.asarray(flows.data[positive], dtype=np.int64)

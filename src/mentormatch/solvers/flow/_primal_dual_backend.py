@@ -132,7 +132,40 @@ def run_primal_dual(network: Network, lexicographic: bool) -> PrimalDualFlow:
     out = np.zeros(network.tail.size, dtype=np.int64)
     out[n_pair:] = merged.spread(flow[needy.size:base[0].size])
     out[core] = flow[base[0].size:arcs.n_input]
-    return _answer(network, out, potential, costs, phases, rounds)
+    return _answer(network, out, _lower_lonely(network, out, potential[:network.n_nodes],
+                                               costs.arc), costs, phases, rounds)
+
+
+def _lower_lonely(network: Network, flow: IntArray, potential: IntArray,
+                  cost: IntArray) -> IntArray:
+    """Lower each person without pair arcs to the least potential that still proves ``flow``.
+
+    No path reaches such a person, so every phase raised it by the phase's
+    whole reach: a mentor without candidates ends hundreds of thousands of
+    score units up (measured: 200 such mentors at 5e5 on the national
+    round-1 network), valid but read by pricing as every pair with it
+    improving by that much. Its least valid potential is set by its own
+    residual arcs (to the sink): the price of a mentor with room is then zero.
+    """
+    n_people = network.n_mentees + network.n_mentors
+    lonely = np.ones(n_people, dtype=bool)
+    lonely[network.pair_mentee] = False
+    lonely[network.n_mentees + network.pair_mentor] = False
+    out = potential.copy()
+    if not lonely.any():
+        return out
+    tail, head = network.tail, network.head
+    # A residual arc v -> w of cost c bounds v from below: potential[v] >= potential[w] - c.
+    up = (flow < network.upper) & (tail < n_people)
+    up &= lonely[np.minimum(tail, n_people - 1)]
+    down = (flow > network.lower) & (head < n_people)
+    down &= lonely[np.minimum(head, n_people - 1)]
+    least = np.full(n_people, np.iinfo(np.int64).min)
+    np.maximum.at(least, tail[up], potential[head[up]] - cost[up])
+    np.maximum.at(least, head[down], potential[tail[down]] + cost[down])
+    bounded = lonely & (least > np.iinfo(np.int64).min)
+    out[:n_people][bounded] = np.minimum(out[:n_people][bounded], least[bounded])
+    return out
 
 
 @dataclass(frozen=True, eq=False)
@@ -143,7 +176,8 @@ class _Merged:
     unit and the rest. Without levels (``score``, ``saturate``) they cost the
     same, and merged, the residual graph loses the node that would split them
     (on the noisy 10k x 3k top-50 network, demand 2 each: 10,000 of 23,000
-    nodes). Under ``lexicographic`` their levels differ and nothing merges.
+    nodes). Under ``lexicographic`` their levels differ and nothing merges:
+    then the arcs are kept as they are, and their flow is returned unsplit.
     """
 
     tail: IntArray
@@ -158,17 +192,22 @@ class _Merged:
     @classmethod
     def of(cls, tail: IntArray, head: IntArray, lower: IntArray, upper: IntArray,
            cost: IntArray) -> _Merged:
-        unique, first, group = np.unique(np.stack([tail, head, cost], axis=1), axis=0,
-                                         return_index=True, return_inverse=True)
-        order = np.argsort(first, kind="stable")  # merged arcs in the order they first appear
-        rank = np.empty_like(order)
-        rank[order] = np.arange(order.size)
-        group = rank[group.ravel()]
-        size = order.size
-        return cls(unique[order, 0], unique[order, 1],
-                   np.bincount(group, lower, minlength=size).astype(np.int64),
-                   np.bincount(group, upper, minlength=size).astype(np.int64),
-                   unique[order, 2], group, lower, upper)
+        order = np.lexsort((cost, head, tail))  # stable: each run starts at its first arc
+        repeat = ((tail[order][1:] == tail[order][:-1]) & (head[order][1:] == head[order][:-1])
+                  & (cost[order][1:] == cost[order][:-1]))
+        if not repeat.any():  # nothing parallel: every arc is its own group
+            return cls(tail, head, lower, upper, cost, np.arange(tail.size), lower, upper)
+        start = np.flatnonzero(np.r_[True, ~repeat])
+        by_first = np.argsort(order[start], kind="stable")  # groups in order of first arc
+        rank = np.empty_like(by_first)
+        rank[by_first] = np.arange(by_first.size)
+        group = np.empty_like(order)
+        group[order] = rank[np.cumsum(np.r_[True, ~repeat]) - 1]
+        first = order[start][by_first]
+        return cls(tail[first], head[first],
+                   np.add.reduceat(lower[order], start)[by_first],
+                   np.add.reduceat(upper[order], start)[by_first],
+                   cost[first], group, lower, upper)
 
     def spread(self, flow: IntArray) -> IntArray:
         """Split each merged arc's flow over its arcs: lower bounds, then in arc order.
@@ -176,6 +215,8 @@ class _Merged:
         The arcs of a group share their cost, so any split within the bounds
         keeps the flow optimal under the same potentials.
         """
+        if self.group.size == self.tail.size:  # nothing was merged
+            return flow.copy()
         order = np.argsort(self.group, kind="stable")
         group = self.group[order]
         room = (self.input_upper - self.input_lower)[order]
