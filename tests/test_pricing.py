@@ -221,7 +221,7 @@ def test_a_pass_refuses_rows_out_of_order() -> None:
     setup = _setup(make_cohort(40, 10, seed=0, profile="national"))
     scanner, price = setup.scanner(0), np.zeros(10)
     for rows in ([3, 1, 2], [1, 1, 2]):
-        with pytest.raises(mm.errors.InvalidInputError, match="strictly increasing"):
+        with pytest.raises(mm.errors.SolverError, match="strictly increasing"):
             scanner.fill(np.array(rows, dtype=np.int64), price, 3)
 
 

@@ -31,6 +31,9 @@ def test_spread_splits_each_merged_flow_within_the_arcs_bounds(arcs: tuple[np.nd
     keys = list(zip(tail.tolist(), head.tolist(), cost.tolist(), strict=True))
     assert list(zip(merged.tail.tolist(), merged.head.tolist(), merged.cost.tolist(),
                     strict=True)) == list(dict.fromkeys(keys))
+    # Each arc belongs to the merged arc of its own (tail, head, cost).
+    assert (merged.tail[merged.group] == tail).all() and (merged.head[merged.group] == head).all()
+    assert (merged.cost[merged.group] == cost).all()
     assert (merged.lower == np.bincount(merged.group, lower)).all()
     assert (merged.upper == np.bincount(merged.group, upper)).all()
     # Any flow within a merged arc's bounds splits back within every arc's own bounds.

@@ -77,3 +77,23 @@ def test_declines_what_it_cannot_warm_start():
     # No proof to start from.
     greedy = solve(part, "greedy")
     assert reoptimize_flow(full, greedy) is None  # type: ignore[arg-type]
+
+
+def test_repeated_residual_arcs_are_refused_not_summed() -> None:
+    # scipy's COO -> CSR sums repeated (tail, head) entries; the residual's arc order would then
+    # be short and pushes would land on the wrong arcs, so a repeat must stop the re-optimiser.
+    import dataclasses
+
+    import mentormatch as mm
+    from mentormatch.errors import SolverError
+    from mentormatch.solvers.flow._network import build_network
+    from mentormatch.solvers.flow._reoptimize import _Residual
+
+    net = build_network(mm.MatchProblem(scores=[[1.0, 0.5], [0.5, 1.0]]), "saturate")
+    flow = np.zeros(net.tail.size, dtype=np.int64)
+    _Residual(net, flow, net.cost)  # distinct arcs: built
+    tail, head = net.tail.copy(), net.head.copy()
+    tail[1], head[1] = tail[0], head[0]
+    repeated = dataclasses.replace(net, tail=tail, head=head)
+    with pytest.raises(SolverError, match="2 repeated"):  # the arc and its reverse
+        _Residual(repeated, flow, net.cost)

@@ -205,6 +205,7 @@ def test_orchestration_refuses_what_is_not_a_cohort_or_result(
     ("form_mentor_circles", [{}], {}, "form_mentor_circles takes a Cohort, got dict"),
     ("match_buddies", [{}], {}, "match_buddies takes a Cohort, got dict for cohort"),
     ("match_tasks", [None], {}, "match_tasks takes a Cohort, got NoneType for cohort"),
+    ("with_supervisors", [{}, []], {}, "with_supervisors takes a Cohort, got dict for cohort"),
     ("check", [{}, None], {}, "check takes an Assignment or MatchResult, got dict for assignment"),
     ("check", ["result", None], {"cohort": {}}, "check takes a Cohort, got dict for cohort="),
     ("blocking_pairs", [[], None], {}, "takes an Assignment or MatchResult, got list"),

@@ -185,7 +185,8 @@ def _at_rules_line(exc: UnknownIdError, before: int,
     k = -1 if exc.rule is None else exc.rule - before
     if not 0 <= k < len(rules):
         return exc
-    return UnknownIdError(f"{rules[k][1]}: {str(exc).partition(f'must_haves[{exc.rule}]: ')[2]}")
+    _, found, reason = str(exc).partition(f"must_haves[{exc.rule}]: ")
+    return UnknownIdError(f"{rules[k][1]}: {reason if found else exc}")
 
 
 def read_json(path: Path) -> Any:

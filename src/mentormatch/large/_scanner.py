@@ -20,7 +20,7 @@ import numpy as np
 from numpy.typing import NDArray
 from threadpoolctl import threadpool_limits
 
-from mentormatch.errors import InvalidInputError
+from mentormatch.errors import SolverError
 from mentormatch.large._selection import _Selector
 from mentormatch.progress import Progress
 from mentormatch.scoring import BlockScores, ColumnSubset
@@ -195,7 +195,8 @@ class Scanner:
         Arrays are indexed by mentee, or by position in ``rows`` if ``compact``.
         """
         if rows.size > 1 and not bool((rows[1:] > rows[:-1]).all()):
-            raise InvalidInputError("Scanner.fill needs strictly increasing rows")
+            raise SolverError("Scanner.fill needs strictly increasing rows (an internal "
+                              "caller broke this)")
         n_r = self.n_mentors
         n_e = rows.size if compact else self.scorer.n_mentees
         size = min(size, n_r)

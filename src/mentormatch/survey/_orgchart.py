@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Literal, overload
 
-from mentormatch.errors import SurveyError, SurveyWarning
+from mentormatch.errors import SurveyError, SurveyWarning, expect
 from mentormatch.models import Cohort, Mentee, Mentor
 from mentormatch.survey._people import PeopleIndex, Resolution
 from mentormatch.survey._report import ReadEntry, ReadReport
@@ -149,6 +149,7 @@ def with_supervisors(cohort: Cohort, pairs: Iterable[tuple[str, str]], *,
     >>> [e.message for e in read.find("name")][-1]
     "'chair' is nobody in the cohort: ('chair' supervises 'r1') changes nothing"
     """
+    expect(cohort, Cohort, "with_supervisors", "cohort")
     people = [*cohort.mentees, *cohort.mentors]
     index = PeopleIndex([(p.id, p.email, p.name) for p in people])
     extra: dict[str, list[str]] = {}

@@ -193,8 +193,8 @@ class _Layout:
 
     Entries: each arc forward, then each arc backward, then, for the max flow
     only, a super-source arc to every node and an arc from every node to a
-    super sink. They are sorted by (row, column) once, so each phase keeps
-    the entries it needs in that order and builds its matrices without a sort.
+    super sink. They are sorted by (row, column) once; a phase's maximum flow
+    sorts only the positions of the entries it keeps, which is their CSR order.
     """
 
     def __init__(self, arcs: FlowArcs) -> None:

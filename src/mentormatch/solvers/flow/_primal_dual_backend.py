@@ -140,6 +140,9 @@ def _lower_lonely(network: Network, flow: IntArray, potential: IntArray,
                   cost: IntArray) -> IntArray:
     """Lower each person without pair arcs to the least potential that still proves ``flow``.
 
+    In effect only mentors move: a mentee's own arcs bound its potential from
+    above only, so it is left as it is.
+
     No path reaches such a person, so every phase raised it by the phase's
     whole reach: a mentor without candidates ends hundreds of thousands of
     score units up (measured: 200 such mentors at 5e5 on the national

@@ -27,6 +27,7 @@ from numpy.typing import NDArray
 from scipy.sparse import csr_array
 from scipy.sparse.csgraph import dijkstra, maximum_flow
 
+from mentormatch.errors import SolverError
 from mentormatch.problem import Assignment, MatchProblem
 from mentormatch.solvers.flow._backends import grid_multiplier
 from mentormatch.solvers.flow._certificate import certify_network
@@ -157,6 +158,9 @@ class _Residual:
         head = np.concatenate([network.head[arcs], network.tail[arcs]])
         # Grouped by tail (a counting sort): the CSR order.
         grouped = csr_array((np.arange(1, 2 * m + 1), (tail, head)), shape=(n_nodes, n_nodes))
+        if grouped.nnz != 2 * m:  # scipy sums duplicate entries: pushes would miss their arcs
+            raise SolverError(f"the residual graph has {2 * m - grouped.nnz} repeated "
+                              "(tail, head) arcs; the re-optimiser needs them distinct")
         order = np.asarray(grouped.data, dtype=np.int64) - 1
         self.n_nodes = n_nodes
         self.tail, self.head = tail[order], head[order]
