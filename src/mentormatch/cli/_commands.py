@@ -156,8 +156,9 @@ def _write_outputs(result: MatchResult, args: argparse.Namespace, bar: Progress,
     texts = {path: text for path, (text, _) in files.items()}
     taken = {_identity(path): path for path in texts}
     for page in pages:
-        if _identity(page) in taken:
-            raise InvalidInputError(f"{taken[_identity(page)]} is both an output and an "
+        clash = taken.get(_identity(page))
+        if clash is not None:
+            raise InvalidInputError(f"{clash} is both an output and an "
                                     f"agreement page of --agreements {args.agreements}: "
                                     "nothing was written")
     bar.stage("writing " + ", ".join([path.name for path in files]

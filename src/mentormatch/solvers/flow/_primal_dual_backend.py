@@ -196,8 +196,8 @@ class _Merged:
     def of(cls, tail: IntArray, head: IntArray, lower: IntArray, upper: IntArray,
            cost: IntArray) -> _Merged:
         order = np.lexsort((cost, head, tail))  # stable: each run starts at its first arc
-        repeat = ((tail[order][1:] == tail[order][:-1]) & (head[order][1:] == head[order][:-1])
-                  & (cost[order][1:] == cost[order][:-1]))
+        t, h, c = tail[order], head[order], cost[order]
+        repeat = (t[1:] == t[:-1]) & (h[1:] == h[:-1]) & (c[1:] == c[:-1])
         if not repeat.any():  # nothing parallel: every arc is its own group
             return cls(tail, head, lower, upper, cost, np.arange(tail.size), lower, upper)
         start = np.flatnonzero(np.r_[True, ~repeat])

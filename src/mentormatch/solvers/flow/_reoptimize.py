@@ -222,4 +222,3 @@ def _max_flow(n_nodes: int, tail: IntArray, head: IntArray, room: IntArray,
     hit = keys[pos] == want if keys.size else np.zeros(want.size, dtype=bool)
     out: IntArray = np.where(hit, np.asarray(flows.data, dtype=np.int64)[pos], 0)
     return np.maximum(out, 0)
-
