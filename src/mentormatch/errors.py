@@ -113,7 +113,15 @@ class UnknownIdError(InvalidInputError, KeyError):
 
 
 class UnknownTopicError(InvalidInputError):
-    """A topic or mentorship type is not in the vocabulary; suggests the closest one."""
+    """A topic or mentorship type is not in the vocabulary; suggests the closest one.
+
+    ``rule`` is the position of the must-have rule that names it, when one does
+    (as for :class:`UnknownIdError`).
+    """
+
+    def __init__(self, message: str, *, rule: int | None = None) -> None:
+        super().__init__(message)
+        self.rule = rule
 
 
 class InvalidSlotError(InvalidInputError):

@@ -451,8 +451,11 @@ class Cohort(ValidatedModel):
                 raise UnknownIdError(f"must_haves[{k}]: unknown mentor id {rule.mentor!r}",
                                      rule=k)
             if rule.topic is not None and self.vocabulary is not None:
-                rule = rule.model_copy(update={"topic": self.vocabulary.canonical(
-                    rule.topic, where=f"must_haves[{k}]")})
+                try:
+                    topic = self.vocabulary.canonical(rule.topic, where=f"must_haves[{k}]")
+                except UnknownTopicError as exc:
+                    raise UnknownTopicError(str(exc), rule=k) from None
+                rule = rule.model_copy(update={"topic": topic})
             rules.append(rule)
         object.__setattr__(self, "must_haves", tuple(rules))
         if any(rule.kind == "mentee_track" for rule in rules):
