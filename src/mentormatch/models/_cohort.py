@@ -222,6 +222,14 @@ class _Person(ValidatedModel):
                 )
         return value
 
+    @property
+    def track_key(self) -> str | None:
+        """The track as a "mentee track" must-have reads it (normalised), or None.
+
+        Raises :class:`InvalidInputError` for a track with no letters or digits.
+        """
+        return None if self.track is None else normalize_topic(self.track)
+
 
 class Mentee(_Person):
     """A person asking for mentorship.
@@ -479,7 +487,7 @@ class Cohort(ValidatedModel):
             if mentee.track is None:
                 continue
             try:
-                normalize_topic(mentee.track)
+                mentee.track_key  # noqa: B018 (read for its refusal)
             except InvalidInputError:
                 raise InvalidInputError(
                     f"mentee {shorten(mentee.id)}: track {shorten(mentee.track)} has no letters "
