@@ -100,6 +100,16 @@ def test_cli_refuses_to_overwrite_its_input(tmp_path: Path, capsys) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["cohort.json"]
 
 
+def test_cli_refuses_outputs_differing_only_in_case(tmp_path: Path, capsys) -> None:
+    # one file on macOS and Windows: the second write would replace the first
+    cohort = _write_cohort(tmp_path)
+    assert main(["match", str(cohort), "--out", str(tmp_path / "Pairs.csv"),
+                 "--json", str(tmp_path / "pairs.CSV")]) == 2
+    err = capsys.readouterr().err
+    assert "--json and --out both name" in err and "differing only in case" in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cohort.json"]
+
+
 def test_cli_writes_all_outputs_or_none(tmp_path: Path, capsys) -> None:
     cohort = _write_cohort(tmp_path)
     code = main(["match", str(cohort), "--out", str(tmp_path / "ok.csv"),

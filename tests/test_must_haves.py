@@ -276,3 +276,29 @@ def test_a_cohorts_unknown_id_in_a_rule_names_the_rules_position() -> None:
         mm.Cohort(mentees=cohort.mentees, mentors=cohort.mentors, must_haves=rules)
     assert err.value.rule == 2
     assert "must_haves[2]: unknown mentee id 'e99'" in str(err.value)
+
+
+def test_a_rules_files_unknown_topic_is_refused_at_its_file_and_line(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from mentormatch.cli._main import main
+    from mentormatch.cli._reading import ReadOptions, load_cohort, read_must_haves
+    from mentormatch.errors import UnknownTopicError
+
+    plain = site_cohort()
+    vocabulary = mm.TopicVocabulary(topics=["research", "teaching"])
+    cohort = mm.Cohort(mentees=plain.mentees, mentors=plain.mentors, vocabulary=vocabulary,
+                       must_haves=plain.must_haves)  # two rules of its own
+    path = tmp_path / "cohort.json"
+    path.write_text(cohort.model_dump_json())
+    rules = tmp_path / "rules.txt"
+    rules.write_text("same site\ne8: mentor must offer reserch\n")
+    with pytest.raises(UnknownTopicError) as err:
+        load_cohort(path, ReadOptions(must_haves=read_must_haves(rules)))
+    assert str(err.value) == (f"{rules}, line 2: unknown topic 'reserch'; "
+                              "did you mean 'research'?")
+    assert main(["match", str(path), "--must-haves", str(rules)]) != 0
+    assert "rules.txt, line 2: unknown topic 'reserch'" in capsys.readouterr().err
+    with pytest.raises(UnknownTopicError) as err:
+        mm.Cohort(mentees=plain.mentees, mentors=plain.mentors, vocabulary=vocabulary,
+                  must_haves=[*plain.must_haves, mm.MustHave.parse("mentor must offer x1")])
+    assert err.value.rule == 2

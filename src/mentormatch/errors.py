@@ -57,14 +57,16 @@ _HOW = {
 }
 
 
-def expect(value: Any, kind: type | tuple[type, ...], function: str, argument: str) -> None:
+def expect(value: Any, kind: type | tuple[type, ...], function: str, argument: str, *,
+           optional: bool = False) -> None:
     """Raise :class:`InvalidInputError` unless ``value`` is a ``kind``, saying how to make one.
 
     The one check public entry points make of the cohort, result or problem they
     are handed, before any attribute is read (a ``dict`` would otherwise fail with
     ``AttributeError`` somewhere inside). ``kind`` is a type or, as for
     ``isinstance``, a tuple of them (all are named); ``argument`` is the
-    parameter's name (``"cohort="`` for a keyword-only one).
+    parameter's name (``"cohort="`` for a keyword-only one). An ``optional``
+    argument may also be None (not named in the message).
 
     Examples
     --------
@@ -74,14 +76,16 @@ def expect(value: Any, kind: type | tuple[type, ...], function: str, argument: s
     ...
     mentormatch.errors.InvalidInputError: match takes a Cohort, got dict for cohort; build one \
 with mm.Cohort(...) or mm.Cohort.model_validate(data), or read a survey with mm.read_survey(path)
+    >>> expect(None, mm.Cohort, "write_report", "cohort=", optional=True)
     """
-    if not isinstance(value, kind):
-        names = [k.__name__ for k in (kind if isinstance(kind, tuple) else (kind,))
-                 if k is not type(None)]  # an optional argument: None is not worth naming
-        article = "an" if names[0][0] in "AEIOU" else "a"
-        how = "; ".join(_HOW[name] for name in names if name in _HOW)
-        raise InvalidInputError(f"{function} takes {article} {' or '.join(names)}, got "
-                                f"{type(value).__name__} for {argument}; {how}".rstrip("; "))
+    kinds = kind if isinstance(kind, tuple) else (kind,)
+    if (optional and value is None) or isinstance(value, kinds):
+        return
+    names = [k.__name__ for k in kinds]
+    article = "an" if names[0][0] in "AEIOU" else "a"
+    how = "; ".join(_HOW[name] for name in names if name in _HOW)
+    raise InvalidInputError(f"{function} takes {article} {' or '.join(names)}, got "
+                            f"{type(value).__name__} for {argument}; {how}".rstrip("; "))
 
 
 class MentorMatchError(Exception):
@@ -113,7 +117,15 @@ class UnknownIdError(InvalidInputError, KeyError):
 
 
 class UnknownTopicError(InvalidInputError):
-    """A topic or mentorship type is not in the vocabulary; suggests the closest one."""
+    """A topic or mentorship type is not in the vocabulary; suggests the closest one.
+
+    ``rule`` is the position of the must-have rule that names it, when one does
+    (as for :class:`UnknownIdError`).
+    """
+
+    def __init__(self, message: str, *, rule: int | None = None) -> None:
+        super().__init__(message)
+        self.rule = rule
 
 
 class InvalidSlotError(InvalidInputError):

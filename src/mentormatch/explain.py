@@ -36,7 +36,6 @@ from mentormatch.problem import (
     topic_coverage_bound,
 )
 from mentormatch.scoring import ScoreTable, slot_rule
-from mentormatch.topics import normalize_topic
 
 
 @functools.cache
@@ -128,7 +127,7 @@ def _unknown_tracks(cohort: Cohort, limit: int) -> list[str]:
     track_rules = [rule for rule in cohort.must_haves if rule.kind == "mentee_track"]
     if not track_rules:
         return []
-    tracks = sorted({normalize_topic(e.track) for e in cohort.mentees if e.track is not None})
+    tracks = sorted({e.track_key for e in cohort.mentees if e.track_key is not None})
     out = []
     for rule in track_rules:
         unknown = [v for v in rule.values if v not in tracks]

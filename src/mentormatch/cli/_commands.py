@@ -158,7 +158,7 @@ def _write_outputs(result: MatchResult, args: argparse.Namespace, bar: Progress,
     for page in pages:
         clash = taken.get(_identity(page))
         if clash is not None:
-            raise InvalidInputError(f"{clash} is both an output and an "
+            raise InvalidInputError(f"{_spelt(clash, page)} is both an output and an "
                                     f"agreement page of --agreements {args.agreements}: "
                                     "nothing was written")
     bar.stage("writing " + ", ".join([path.name for path in files]
@@ -197,12 +197,23 @@ _WRITTEN_WHEN_READ = ("read_report",)  # written while reading, not with the out
 
 
 def _identity(path: Path) -> object:
-    """Return what makes two paths the same file (hard and symbolic links included)."""
+    """Return what makes two paths the same file (hard and symbolic links included).
+
+    Paths to files that do not exist yet compare case-insensitively: on macOS
+    and Windows ``Out.json`` and ``out.json`` are one file.
+    """
     try:
         st = path.stat()
     except OSError:
-        return path.resolve()
+        return str(path.resolve()).casefold()
     return (st.st_dev, st.st_ino)
+
+
+def _spelt(path: Path, other: Path) -> str:
+    """Name ``path``, saying when ``other`` names it only in another case."""
+    if str(path) == str(other) or str(path).casefold() != str(other).casefold():
+        return str(path)
+    return f"{path} (as {other}: on macOS and Windows names differing only in case are one file)"
 
 
 def check_paths(args: argparse.Namespace) -> None:
@@ -225,7 +236,7 @@ def check_paths(args: argparse.Namespace) -> None:
         return "the input file" if name == "input" else "--" + name.replace("_", "-")
 
     inputs = {_identity(p): name for name in INPUT_ARGS if (p := getattr(args, name, None))}
-    outputs: dict[object, str] = {}
+    outputs: dict[object, tuple[str, Path]] = {}
     for name in (*OUTPUT_ARGS, *_WRITTEN_WHEN_READ):
         path = getattr(args, name, None)
         if path is None:
@@ -236,9 +247,10 @@ def check_paths(args: argparse.Namespace) -> None:
                 f"{flag(name)} {path} is also {flag(inputs[key])}: refusing to overwrite "
                 "an input; nothing was written")
         if key in outputs:
-            raise InvalidInputError(f"{flag(name)} and {flag(outputs[key])} both name {path}: "
-                                    "nothing was written")
-        outputs[key] = name
+            first, other = outputs[key]
+            raise InvalidInputError(f"{flag(name)} and {flag(first)} both name "
+                                    f"{_spelt(path, other)}: nothing was written")
+        outputs[key] = (name, path)
 
 
 def _solve_options(args: argparse.Namespace) -> dict[str, Any]:

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from mentormatch.cli._quota_option import parse_quota, read_quotas
-from mentormatch.errors import InvalidInputError, UnknownIdError
+from mentormatch.errors import InvalidInputError, UnknownIdError, UnknownTopicError
 from mentormatch.io import atomic_write_text
 from mentormatch.models import Cohort, MustHave, Quota
 from mentormatch.survey import (
@@ -174,19 +174,19 @@ def read_must_haves(path: Path) -> tuple[tuple[MustHave, str], ...]:
     return tuple(out)
 
 
-def _at_rules_line(exc: UnknownIdError, before: int,
-                   rules: tuple[tuple[MustHave, str], ...]) -> UnknownIdError:
+def _at_rules_line(exc: UnknownIdError | UnknownTopicError, before: int,
+                   rules: tuple[tuple[MustHave, str], ...]) -> InvalidInputError:
     """Say where in the rules file a must-have the cohort refused was written.
 
     The cohort names a rule by its position among its own rules (``before`` of
     them came from the cohort itself); the user wrote it at a file and line.
-    Any other unknown id (a ``--lock`` pair, a quota) is returned as it was.
+    Any other unknown id or topic (a ``--lock`` pair, a quota) is returned as it was.
     """
     k = -1 if exc.rule is None else exc.rule - before
     if not 0 <= k < len(rules):
         return exc
     _, found, reason = str(exc).partition(f"must_haves[{exc.rule}]: ")
-    return UnknownIdError(f"{rules[k][1]}: {reason if found else exc}")
+    return type(exc)(f"{rules[k][1]}: {reason if found else exc}")
 
 
 def read_json(path: Path) -> Any:
@@ -243,7 +243,7 @@ def load_cohort(path: Path, options: ReadOptions | None = None,
                                         *(rule for rule, _ in options.must_haves)),
                             schedule=cohort.schedule,
                             quotas=(*cohort.quotas, *options.quotas))
-        except UnknownIdError as exc:
+        except (UnknownIdError, UnknownTopicError) as exc:
             raise _at_rules_line(exc, len(cohort.must_haves), options.must_haves) from None
     if report is not None:
         _show(report, options, err)

@@ -103,7 +103,7 @@ def rematch(result: MatchResult, release: Sequence[tuple[str, str]] = (), *,
     (False, True)
     """
     expect(result, MatchResult, "rematch", "result")
-    expect(cohort, (Cohort, type(None)), "rematch", "cohort=")
+    expect(cohort, Cohort, "rematch", "cohort=", optional=True)
     base = cohort or result.cohort
     if base is None:
         raise InvalidInputError(

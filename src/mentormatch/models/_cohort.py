@@ -222,6 +222,14 @@ class _Person(ValidatedModel):
                 )
         return value
 
+    @property
+    def track_key(self) -> str | None:
+        """The track as a "mentee track" must-have reads it (normalised), or None.
+
+        Raises :class:`InvalidInputError` for a track with no letters or digits.
+        """
+        return None if self.track is None else normalize_topic(self.track)
+
 
 class Mentee(_Person):
     """A person asking for mentorship.
@@ -451,8 +459,11 @@ class Cohort(ValidatedModel):
                 raise UnknownIdError(f"must_haves[{k}]: unknown mentor id {rule.mentor!r}",
                                      rule=k)
             if rule.topic is not None and self.vocabulary is not None:
-                rule = rule.model_copy(update={"topic": self.vocabulary.canonical(
-                    rule.topic, where=f"must_haves[{k}]")})
+                try:
+                    topic = self.vocabulary.canonical(rule.topic, where=f"must_haves[{k}]")
+                except UnknownTopicError as exc:
+                    raise UnknownTopicError(str(exc), rule=k) from None
+                rule = rule.model_copy(update={"topic": topic})
             rules.append(rule)
         object.__setattr__(self, "must_haves", tuple(rules))
         if any(rule.kind == "mentee_track" for rule in rules):
@@ -476,7 +487,7 @@ class Cohort(ValidatedModel):
             if mentee.track is None:
                 continue
             try:
-                normalize_topic(mentee.track)
+                mentee.track_key  # noqa: B018 (read for its refusal)
             except InvalidInputError:
                 raise InvalidInputError(
                     f"mentee {shorten(mentee.id)}: track {shorten(mentee.track)} has no letters "

@@ -8,8 +8,6 @@ from functools import cached_property
 import numpy as np
 from numpy.typing import NDArray
 
-from mentormatch.topics import normalize_topic
-
 from ._cohort import Cohort
 from ._must_haves import STAGE_ORDER, MustHave, OwnedRules
 
@@ -108,8 +106,8 @@ class MustHaveMask:
                 for v in rule.values:
                     tracks.setdefault(v, len(tracks))
         # Tracks are read (and normalised) only when a rule names one.
-        track = np.array([-1 if p.track is None or not tracks
-                          else tracks.get(normalize_topic(p.track), -1) for p in e],
+        track = np.array([-1 if not tracks or (key := p.track_key) is None
+                          else tracks.get(key, -1) for p in e],
                          dtype=np.int64)
         mentor_pos = cohort.mentor_index()
         return cls(

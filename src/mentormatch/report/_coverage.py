@@ -131,7 +131,7 @@ def topic_coverage_table(result: MatchResult, cohort: Cohort | None = None) -> T
     teaching ('r2',) covered
     """
     expect(result, MatchResult, "topic_coverage_table", "result")
-    expect(cohort, (Cohort, type(None)), "topic_coverage_table", "cohort")
+    expect(cohort, Cohort, "topic_coverage_table", "cohort", optional=True)
     source = cohort if cohort is not None else result.cohort
     if source is None:
         raise InvalidInputError("this result carries no cohort; pass cohort=")

@@ -63,7 +63,7 @@ def mail_merge_records(result: MatchResult, *, cohort: Cohort | None = None,
     ('new-01', 'sam.comeau@example.org')
     """
     expect(result, MatchResult, "mail_merge_records", "result")
-    expect(cohort, (Cohort, type(None)), "mail_merge_records", "cohort=")
+    expect(cohort, Cohort, "mail_merge_records", "cohort=", optional=True)
     source = _cohort_of(result, cohort)
     people: dict[tuple[str, str], Any] = {}
     if source is not None:
@@ -122,7 +122,7 @@ def write_mail_merge(result: MatchResult, path: str | Path, *,
     ['mentee', 'mentor', 'score']
     """
     expect(result, MatchResult, "write_mail_merge", "result")
-    expect(cohort, (Cohort, type(None)), "write_mail_merge", "cohort=")
+    expect(cohort, Cohort, "write_mail_merge", "cohort=", optional=True)
     return atomic_write_csv(path, MAIL_MERGE_COLUMNS,
                             mail_merge_records(result, cohort=cohort, guidelines=guidelines))
 
@@ -390,7 +390,7 @@ def render_report(result: MatchResult, *, cohort: Cohort | None = None,
     (True, True)
     """
     expect(result, MatchResult, "render_report", "result")
-    expect(cohort, (Cohort, type(None)), "render_report", "cohort=")
+    expect(cohort, Cohort, "render_report", "cohort=", optional=True)
     source = _cohort_of(result, cohort)
     people = IdNames(source)
     m = result.metrics
@@ -488,7 +488,7 @@ def write_report(result: MatchResult, path: str | Path, *, cohort: Cohort | None
     True
     """
     expect(result, MatchResult, "write_report", "result")
-    expect(cohort, (Cohort, type(None)), "write_report", "cohort=")
+    expect(cohort, Cohort, "write_report", "cohort=", optional=True)
     return atomic_write_text(path, render_report(result, cohort=cohort, figures=figures,
                                                  title=title, guidelines=guidelines,
                                                  history=history))

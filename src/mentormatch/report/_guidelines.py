@@ -221,7 +221,7 @@ def render_agreement(result: MatchResult, mentee: str, mentor: str, *,
     '# Mentorship agreement: Dr. Sam Comeau (new-01) and Dr. Remy Jodrey (mentor-12)'
     """
     expect(result, MatchResult, "render_agreement", "result")
-    expect(cohort, (Cohort, type(None)), "render_agreement", "cohort=")
+    expect(cohort, Cohort, "render_agreement", "cohort=", optional=True)
     source = cohort if cohort is not None else result.cohort
     if source is None:
         raise InvalidInputError("an agreement needs the cohort: pass cohort= (this result "
@@ -345,7 +345,7 @@ def write_agreements(result: MatchResult, directory: str | Path, *,
     (True, '.md')
     """
     expect(result, MatchResult, "write_agreements", "result")
-    expect(cohort, (Cohort, type(None)), "write_agreements", "cohort=")
+    expect(cohort, Cohort, "write_agreements", "cohort=", optional=True)
     pages = agreement_pages(result, directory, cohort=cohort, guidelines=guidelines,
                             formats=formats)
     if not pages:
