@@ -130,8 +130,9 @@ def _run_ortools(network: Network, lexicographic: bool) -> tuple[IntArray | None
 
     costs, scale = scaled_costs(network, lexicographic)
     supply = network.supply.copy()
-    np.subtract.at(supply, network.tail, network.lower)
-    np.add.at(supply, network.head, network.lower)
+    bounded = np.flatnonzero(network.lower)  # minimum loads only: usually none
+    np.subtract.at(supply, network.tail[bounded], network.lower[bounded])
+    np.add.at(supply, network.head[bounded], network.lower[bounded])
     for _ in range(5):
         smcf = min_cost_flow.SimpleMinCostFlow()
         smcf.add_arcs_with_capacity_and_unit_cost(network.tail, network.head,

@@ -228,6 +228,7 @@ def _single_key_sweeps(arcs: _OpenArcs, n_mentees: int, value: FloatArray, toler
     """
     n_nodes = value.size
     indptr = arcs.indptr
+    degree = np.diff(indptr)
     fell = np.ones(n_nodes, dtype=bool)
     sweeps = 0
     while fell.any() and sweeps < max_sweeps:
@@ -235,14 +236,17 @@ def _single_key_sweeps(arcs: _OpenArcs, n_mentees: int, value: FloatArray, toler
         for first, end in ((n_mentees, n_nodes), (0, n_mentees)):
             nodes = first + np.flatnonzero(fell[first:end])
             fell[nodes] = False
+            counts = degree[nodes]
             pushing: slice | IntArray = slice(indptr[first], indptr[end])
-            starts = indptr[nodes]
-            counts = indptr[nodes + 1] - starts
+            tails: slice | IntArray = slice(first, end)
             if 2 * int(counts.sum()) < indptr[end] - indptr[first]:
-                pushing = _leaving(starts, counts)
+                pushing, tails = _leaving(indptr[nodes], counts), nodes
+            else:
+                counts = degree[first:end]
             best = np.full(n_nodes, np.inf)
+            # Arcs are sorted by tail: each pushing node's value repeated, not gathered per arc.
             np.minimum.at(best, arcs.head[pushing],
-                          value[arcs.tail[pushing]] + arcs.cost[pushing])
+                          np.repeat(value[tails], counts) + arcs.cost[pushing])
             lower = best < value - tolerance
             value[lower] = best[lower]
             fell |= lower
