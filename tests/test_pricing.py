@@ -10,6 +10,7 @@ from threadpoolctl import threadpool_info
 
 import mentormatch as mm
 import mentormatch.large._pricing as pricing
+import mentormatch.large._scanner as scanning
 from mentormatch.encode import build_problem
 from mentormatch.large._candidates import _start, match_candidates
 from mentormatch.synthetic import make_cohort
@@ -242,3 +243,54 @@ def test_top_columns_are_the_largest_keys_largest_first(seed, m, n, levels, dead
     for i in range(key.shape[0]):
         assert np.unique(got[i]).size == m
         assert key[i, got[i]].tolist() == sorted(key[i], reverse=True)[:m]
+
+
+def _reference_fill(scanner, rows, price, size, raw, room):
+    # Scanner.fill by whole stable sorts, a fresh array at every step, block by block
+    # (the blocks fix the scores' last bits: a product's rounding may depend on its shape).
+    perm = scanner.scorer.perm
+    room_cols = np.flatnonzero(room[perm])
+    out = []
+    for lo in range(0, rows.size, scanning._BLOCK_ROWS):
+        block = rows[lo:lo + scanning._BLOCK_ROWS]
+        scores = scanner.scores(block)
+        jitter = scanner.jitter[block % scanning._PATTERNS]
+        jittered = scores - jitter
+        best = np.argsort(-jittered, axis=1, kind="stable")[:, :raw]
+        near = room_cols[np.argsort(-jittered[:, room_cols], axis=1, kind="stable")[:, :3]]
+        key = scores - price[perm]
+        top = np.argsort(-(key - jitter), axis=1, kind="stable")
+        for i in range(block.size):
+            picked = np.concatenate([best[i], near[i]])
+            rest = key[i, top[i, size:]]
+            out.append((perm[top[i, :size]], scores[i, top[i, :size]], perm[picked],
+                        scores[i, picked], rest.max(initial=-np.inf)))
+    return out
+
+
+@settings(max_examples=12, deadline=None)
+@given(seed=st.integers(0, 10_000), n_rows=st.integers(260, 330),
+       min_score=st.sampled_from([None, 0.6]), compact=st.booleans())
+def test_a_threaded_pass_keeps_exactly_the_pairs_a_full_sort_keeps(seed, n_rows, min_score,
+                                                                   compact) -> None:
+    # Enough blocks for the two worker threads, each with its own reused block
+    # arrays, and a short last block: the pools, raw picks and bounds are the
+    # ones a fresh, whole-row stable sort of each block gives, to the bit.
+    c = make_cohort(n_rows, 40, seed=seed, profile="national")
+    setup = _setup(c, min_score)
+    rng = np.random.default_rng(seed)
+    price = np.where(rng.random(40) < 0.5, 0.0, rng.uniform(0, 0.3, 40))
+    room = rng.random(40) < 0.5
+    rows = np.sort(rng.choice(n_rows, n_rows - 7, replace=False)).astype(np.int64)
+    scanner = setup.scanner(seed)
+    pool, picks = scanner.fill(rows, price, 6, raw=2, room=room, compact=compact)
+    assert picks is not None
+    for q, (mentor, score, raw_mentor, raw_score, bound) in enumerate(
+            _reference_fill(scanner, rows, price, 6, 2, room)):
+        i = q if compact else int(rows[q])
+        ok, raw_ok = np.isfinite(score), np.isfinite(raw_score)
+        np.testing.assert_array_equal(pool.mentor[i], np.where(ok, mentor, -1))
+        np.testing.assert_array_equal(pool.score[i], score)
+        np.testing.assert_array_equal(picks[0][i], np.where(raw_ok, raw_mentor, -1))
+        np.testing.assert_array_equal(picks[1][i], raw_score)
+        assert pool.bound[i] == bound
