@@ -123,20 +123,22 @@ def primal_dual(arcs: FlowArcs, cost: IntArray, supply: IntArray, *,
                 - np.bincount(arcs.tail, flow, minlength=n_nodes)).astype(np.int64)
     layout = _Layout.of(arcs)
     phases = 0
+    tail, head = arcs.tail, arcs.head
+    # Kept up to date as potentials rise (flow moves only on arcs of reduced cost 0).
+    reduced = cost + potential[tail] - potential[head]
+    weight = np.empty(2 * n_arcs)  # forward entries, then backward; inf: no residual arc
     while phases < max_phases:
         surplus = np.flatnonzero(balance > 0)
         if surplus.size == 0:
             return PrimalDualResult(flow, potential, phases, True)
         phases += 1
-        reduced = cost + potential[arcs.tail] - potential[arcs.head]
-        room_up, room_down = arcs.upper - flow, flow - arcs.lower
-        up, down = room_up > 0, room_down > 0
-        weight = np.empty(2 * n_arcs)  # forward entries, then backward; inf: no residual arc
+        full, empty = flow == arcs.upper, flow == arcs.lower
+        # Residual arcs have reduced cost >= 0 forward and <= 0 backward (an arc strictly
+        # between its bounds: 0), so the signed reduced costs are their weights.
         np.copyto(weight[:n_arcs], reduced, casting="unsafe")
-        np.negative(reduced, out=weight[n_arcs:], casting="unsafe")
-        np.maximum(weight, 0, out=weight)
-        weight[:n_arcs][~up] = np.inf
-        weight[n_arcs:][~down] = np.inf
+        np.negative(weight[:n_arcs], out=weight[n_arcs:])
+        np.copyto(weight[:n_arcs], np.inf, where=full)
+        np.copyto(weight[n_arcs:], np.inf, where=empty)
         distance = dijkstra(layout.graph(weight), directed=True, indices=surplus,
                             min_only=True)
         needing = np.flatnonzero(balance < 0)
@@ -148,14 +150,16 @@ def primal_dual(arcs: FlowArcs, cost: IntArray, supply: IntArray, *,
         near = distance <= reach
         step = np.where(near, distance, reach).astype(np.int64)
         potential += step
-        reduced += step[arcs.tail] - step[arcs.head]
+        reduced += step[tail] - step[head]
         # Shortest paths to the reached shortages stay within distance ``reach``.
-        tight = (reduced == 0) & near[arcs.tail] & near[arcs.head]
-        forward, backward = np.flatnonzero(tight & up), np.flatnonzero(tight & down)
+        tight = np.flatnonzero(reduced == 0)
+        tight = tight[near[tail[tight]] & near[head[tight]]]
+        forward, backward = tight[~full[tight]], tight[~empty[tight]]
         entry, moved = layout.max_flow(
             np.concatenate([forward, n_arcs + backward, 2 * n_arcs + surplus,
                             2 * n_arcs + n_nodes + needing]),
-            np.concatenate([room_up[forward], room_down[backward], balance[surplus],
+            np.concatenate([arcs.upper[forward] - flow[forward],
+                            flow[backward] - arcs.lower[backward], balance[surplus],
                             -balance[needing]]))
         _move(entry, moved, flow, balance)
     return PrimalDualResult(flow, potential, phases, False)
@@ -247,7 +251,8 @@ class _Layout:
         position = self._position[entry]
         order = np.argsort(position)  # the kept entries in (row, column) order
         at = position[order]
-        indptr = np.searchsorted(self._rows[at], np.arange(n + 3)).astype(np.int32)
+        indptr = np.zeros(n + 3, dtype=np.int32)
+        np.cumsum(np.bincount(self._rows[at], minlength=n + 2), out=indptr[1:])
         graph = csr_array((np.minimum(capacity[order], 2**31 - 1).astype(np.int32),
                            self._cols[at], indptr), shape=(n + 2, n + 2))
         flows = maximum_flow(graph, n, n + 1, method="dinic").flow
