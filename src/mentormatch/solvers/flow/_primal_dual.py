@@ -85,8 +85,9 @@ class PrimalDualResult:
     """The flow on every arc of a :class:`FlowArcs`, its node potentials, phases run.
 
     When ``feasible`` the flow is optimal and the potentials prove it;
-    otherwise some surplus could reach no shortage: the flow and potentials
-    are where the phases stopped (still a valid warm start).
+    otherwise some surplus could reach no shortage, or the phases stopped
+    early (``max_phases``, ``leave``): the flow and potentials are where the
+    phases stopped (still a valid warm start).
     """
 
     flow: IntArray
@@ -101,7 +102,7 @@ EXACT_FLOAT = 2**52
 
 def primal_dual(arcs: FlowArcs, cost: IntArray, supply: IntArray, *,
                 flow: IntArray | None = None, potential: IntArray | None = None,
-                max_phases: int = 1_000_000) -> PrimalDualResult:
+                max_phases: int = 1_000_000, leave: int = 0) -> PrimalDualResult:
     """Return a min-cost flow of ``arcs`` meeting ``supply``, for integer costs.
 
     ``cost``, ``flow`` and ``potential`` cover every arc and node of ``arcs``
@@ -111,7 +112,9 @@ def primal_dual(arcs: FlowArcs, cost: IntArray, supply: IntArray, *,
     at the lower bounds and the potentials are shortest distances from a
     virtual root (the network must have no negative cycle). Potentials are
     int64; the reduced costs scipy's Dijkstra sees must stay below
-    :data:`EXACT_FLOAT`.
+    :data:`EXACT_FLOAT`. With ``leave`` the phases stop once at most that
+    many units of surplus are left (a cost-scaling stage before the last
+    need not finish).
     """
     n_nodes, n_arcs = arcs.n_nodes, arcs.tail.size
     balance = np.zeros(n_nodes, dtype=np.int64)
@@ -131,6 +134,8 @@ def primal_dual(arcs: FlowArcs, cost: IntArray, supply: IntArray, *,
         surplus = np.flatnonzero(balance > 0)
         if surplus.size == 0:
             return PrimalDualResult(flow, potential, phases, True)
+        if leave and int(balance[surplus].sum()) <= leave:
+            break
         phases += 1
         full, empty = flow == arcs.upper, flow == arcs.lower
         # Residual arcs have reduced cost >= 0 forward and <= 0 backward (an arc strictly
