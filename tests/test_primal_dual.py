@@ -96,6 +96,29 @@ def test_engine_is_exact_on_wide_costs(net: Net, tied: bool, seed: int) -> None:
         assert int(arcs.costs(wide.astype(np.int64)) @ result.flow) == round(best)
 
 
+@settings(max_examples=200, deadline=None)
+@given(networks(), st.integers(1, 3))
+def test_a_stage_may_leave_surplus_and_the_rest_resumes_from_it(net: Net, leave: int) -> None:
+    n, tail, head, lower, upper, cost, supply = net
+    arcs = FlowArcs.of(int(n), tail, head, lower, upper)
+    full_cost = arcs.costs(cost.astype(np.int64))
+    early = primal_dual(arcs, full_cost, supply, leave=leave)
+    balance = np.zeros(arcs.n_nodes, dtype=np.int64)
+    balance[:n] = supply
+    np.add.at(balance, arcs.tail, -early.flow)
+    np.add.at(balance, arcs.head, early.flow)
+    best = lp_optimum(int(n), tail, head, lower, upper, cost, supply)
+    assert balance[balance > 0].sum() <= leave or best is None
+    # Stopped early, its potentials still prove the pseudoflow: a valid warm start.
+    reduced = full_cost + early.potential[arcs.tail] - early.potential[arcs.head]
+    assert (reduced[early.flow < arcs.upper] >= 0).all()
+    assert (reduced[early.flow > arcs.lower] <= 0).all()
+    rest = primal_dual(arcs, full_cost, supply, flow=early.flow, potential=early.potential)
+    assert rest.feasible == (best is not None)
+    if best is not None:
+        assert int(full_cost @ rest.flow) == round(best)
+
+
 @st.composite
 def wide_cost_problems(draw: st.DrawFn) -> mm.MatchProblem:
     """Problems with enough units that the backend scales costs of up to a million."""

@@ -18,8 +18,10 @@ Three ideas on top of the phases of
   lengths met, which grows with the cost range. So the pair costs are first
   divided by ``4 ** k`` (rounded up), solved, and refined one factor of 4 at
   a time: potentials are multiplied by 4, the arcs whose reduced cost turns
-  negative are flipped, and the phases repair the imbalance. (A problem with
-  few units of supply skips it: a phase moves at least one unit.)
+  negative are flipped, and the phases repair the imbalance. A stage before
+  the last may stop with a few units of surplus left: its potentials still
+  prove the pseudoflow optimal, so the next stage starts from it as well.
+  (A problem with few units of supply skips it: a phase moves at least one unit.)
 * **Integer costs.** Scores on a small grid are scaled exactly (as for
   OR-Tools); others are rounded to 40 bits, or fewer when the level weight
   and the dear arcs need room, so that Dijkstra's float distances stay exact
@@ -55,6 +57,10 @@ _DENSE_SHARE = 0.5
 _RATIO = 4
 #: Bits kept of scores that are not on a small grid.
 _BITS = 40
+#: Units of surplus a stage before the last may leave to the next: a stage's last phases
+#: move a unit or two each, and the next stage's phases carry them along with its own
+#: (measured, noisy 10k x 3k top-50: 163 -> 127 phases; national top-50: 83 -> 77).
+_LEAVE = 20
 
 
 @dataclass(frozen=True, eq=False)
@@ -116,7 +122,8 @@ def run_primal_dual(network: Network, lexicographic: bool) -> PrimalDualFlow:
                 else:  # a new stage: finer costs, potentials scaled up
                     potential = potential * _RATIO
                 flow = _flip_negative(arcs, cost, flow, potential)
-            result = primal_dual(arcs, cost, network.supply, flow=flow, potential=potential)
+            result = primal_dual(arcs, cost, network.supply, flow=flow, potential=potential,
+                                 leave=0 if stage == costs.stages else _LEAVE)
             flow, potential = result.flow, result.potential
             phases += result.phases
             join = pricer.improving(potential)
