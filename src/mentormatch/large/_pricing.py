@@ -444,7 +444,7 @@ def _cleared(mine: _Reference, other: _Reference) -> BoolArray:
 
 def _buckets(need: IntArray, rows: IntArray, order: IntArray,
              n_r: int) -> list[tuple[IntArray | None, IntArray]]:
-    """Rows grouped by how many of the most-fallen mentors they must rescore (powers of 2).
+    """Rows grouped by how many of the most-fallen mentors they must rescore (quarter octaves).
 
     Yields ``(columns, rows)``: the sorted ``perm`` positions to rescore (None: all).
     """
@@ -452,7 +452,9 @@ def _buckets(need: IntArray, rows: IntArray, order: IntArray,
     open_ = need > 0
     if not open_.any():
         return out
-    size = np.minimum(2 ** np.ceil(np.log2(np.maximum(need[open_], 64))), n_r).astype(np.int64)
+    # Quarter octaves: a row rescores at most 19% more mentors than it must.
+    grid = 2 ** (np.ceil(4 * np.log2(np.maximum(need[open_], 64))) / 4)
+    size = np.minimum(np.ceil(grid), n_r).astype(np.int64)
     for width in np.unique(size).tolist():
         block = rows[open_][size == width]
         out.append((None if width >= n_r else np.sort(order[:width]), block))

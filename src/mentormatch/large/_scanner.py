@@ -39,6 +39,8 @@ _BLOCK_ROWS = 32
 _PATTERNS = 64
 #: Threads for block passes (numpy releases the GIL in the heavy calls).
 _WORKERS = 2
+#: Most rows in a block of a pass over a few columns, in blocks of :data:`_BLOCK_ROWS`.
+_WIDEST = 32
 #: Each mentee's best mentors among those the fluid sample left with room.
 ROOM_PICKS = 3
 
@@ -173,7 +175,8 @@ class Scanner:
         return scores
 
     def _each_block(self, rows: IntArray, work: Callable[[IntArray], _T],
-                    progress: Progress | None = None) -> list[_T]:
+                    progress: Progress | None = None, block_rows: int = _BLOCK_ROWS
+                    ) -> list[_T]:
         """``work`` on every block of ``rows``, on :data:`_WORKERS` threads.
 
         numpy releases the GIL in the heavy calls. BLAS is held to one thread
@@ -181,7 +184,7 @@ class Scanner:
         blocks, BLAS threads cost ten times the work), and on
         :data:`_WORKERS` threads they would oversubscribe the cores.
         """
-        blocks = [rows[lo:lo + _BLOCK_ROWS] for lo in range(0, rows.size, _BLOCK_ROWS)]
+        blocks = [rows[lo:lo + block_rows] for lo in range(0, rows.size, block_rows)]
         out: list[_T] = []
         if len(blocks) < 4 * _WORKERS:
             with threadpool_limits(limits=1):
@@ -285,12 +288,12 @@ class Scanner:
         m = min(per_row + self.max_demand, cols.size)
 
         def work(block: IntArray) -> ImprovingPairs:
-            gain = self.scores(block, subset)
-            scores = gain.copy()
-            gain -= col_dual
-            gain -= mentee_dual[block][:, None]
-            bad_rows = np.flatnonzero(gain.max(axis=1, initial=-np.inf) > tolerance)
-            sub = gain[bad_rows]
+            scores = self.scores(block, subset)
+            gain = np.subtract(scores, col_dual)
+            # Rounding is monotone: a row's best minus its dual is its best gain, exactly.
+            best = gain.max(axis=1, initial=-np.inf) - mentee_dual[block]
+            bad_rows = np.flatnonzero(best > tolerance)
+            sub = gain[bad_rows] - mentee_dual[block[bad_rows]][:, None]
             top = np.argpartition(-sub, m - 1, axis=1)[:, :m] if m < sub.shape[1] else (
                 np.broadcast_to(np.arange(sub.shape[1]), sub.shape))
             top_gain = np.take_along_axis(sub, top, axis=1).reshape(-1)
@@ -302,7 +305,10 @@ class Scanner:
 
         if m == 0:
             return ImprovingPairs.concat([])
-        return ImprovingPairs.concat(self._each_block(rows, work))
+        # As many cells per block as a block of whole rows: a few columns' blocks
+        # of few rows would cost more in per-block overhead than in scoring.
+        block_rows = _BLOCK_ROWS * min(self.n_mentors // max(cols.size, 1), _WIDEST)
+        return ImprovingPairs.concat(self._each_block(rows, work, block_rows=block_rows))
 
     def best_mentees(self, rows: IntArray, columns: IntArray,
                      m: int) -> tuple[IntArray, IntArray, FloatArray]:
