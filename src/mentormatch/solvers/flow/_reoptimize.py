@@ -108,10 +108,11 @@ def _settle(network: Network, flow: IntArray, cost: IntArray, potential: IntArra
     supply[source] = 0
     np.add.at(supply, network.head[~moving], flow[~moving])
     cost = cost[moving]
-    start = flow[moving]
     # Under the previous proof only new pairs cost less than zero: each gets its unit.
-    gain = cost + potential[arcs.tail] - potential[arcs.head] < 0
-    start[gain] = arcs.upper[gain]
+    # (Any arc off its optimal bound is put on it: the phases need every residual arc's
+    # reduced cost >= 0.)
+    reduced = cost + potential[arcs.tail] - potential[arcs.head]
+    start = np.where(reduced < 0, arcs.upper, np.where(reduced > 0, arcs.lower, flow[moving]))
     result = primal_dual(arcs, cost, supply, flow=start, potential=potential,
                          max_phases=max_phases)
     if not result.feasible:
