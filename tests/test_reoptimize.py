@@ -79,21 +79,54 @@ def test_declines_what_it_cannot_warm_start():
     assert reoptimize_flow(full, greedy) is None  # type: ignore[arg-type]
 
 
-def test_repeated_residual_arcs_are_refused_not_summed() -> None:
-    # scipy's COO -> CSR sums repeated (tail, head) entries; the residual's arc order would then
-    # be short and pushes would land on the wrong arcs, so a repeat must stop the re-optimiser.
+def test_repeated_arcs_are_refused_not_split() -> None:
+    # The phases split a repeated (tail, head) arc by a node of its own, which the previous
+    # proof gives no potential: the re-optimiser refuses such a network rather than guess one.
     import dataclasses
 
     import mentormatch as mm
     from mentormatch.errors import SolverError
     from mentormatch.solvers.flow._network import build_network
-    from mentormatch.solvers.flow._reoptimize import _Residual
+    from mentormatch.solvers.flow._reoptimize import _settle
 
     net = build_network(mm.MatchProblem(scores=[[1.0, 0.5], [0.5, 1.0]]), "saturate")
     flow = np.zeros(net.tail.size, dtype=np.int64)
-    _Residual(net, flow, net.cost)  # distinct arcs: built
+    zero = np.zeros(net.n_nodes, dtype=np.int64)
+    assert _settle(net, flow, np.zeros(net.tail.size, dtype=np.int64), zero, 10) is not None
     tail, head = net.tail.copy(), net.head.copy()
     tail[1], head[1] = tail[0], head[0]
     repeated = dataclasses.replace(net, tail=tail, head=head)
-    with pytest.raises(SolverError, match="2 repeated"):  # the arc and its reverse
-        _Residual(repeated, flow, net.cost)
+    with pytest.raises(SolverError, match="1 repeated"):
+        _settle(repeated, flow, np.zeros(net.tail.size, dtype=np.int64), zero, 10)
+
+
+
+@settings(max_examples=40, deadline=None)
+@given(seed=st.integers(0, 100_000))
+def test_a_non_optimal_flow_from_the_phases_is_never_returned(seed: int) -> None:
+    # Phases that hand back the previous optimum unchanged (balanced and feasible, but not
+    # optimal once a new pair improves it): the re-optimiser must return the cold optimum
+    # (the certificate repaired it) or None, never a worse answer.
+    import mentormatch.solvers.flow._reoptimize as reoptimize
+    from mentormatch.solvers.flow._network import flow_of_pairs
+    from mentormatch.solvers.flow._primal_dual import PrimalDualResult
+
+    full, part = _instance(seed)
+    before = solve(part, "flow")
+    placed = flow_of_pairs(full, before.mentee_idx,  # type: ignore[arg-type]
+                           before.mentor_idx)
+    assert placed is not None
+    network, old, _ = placed
+    old = old[network.tail != network.source]
+
+    def unchanged(*args: object, potential: np.ndarray, **kwargs: object) -> PrimalDualResult:
+        return PrimalDualResult(old.copy(), potential.copy(), 0, True)
+
+    fresh = solve(full, "flow")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(reoptimize, "primal_dual", unchanged)
+        after = reoptimize_flow(full, before)  # type: ignore[arg-type]
+    assert after is None or after.objective == pytest.approx(fresh.objective, abs=1e-9)
+    improvable = fresh.objective > before.objective + 1e-9
+    if improvable and after is not None:
+        assert after.info["cycles_canceled"] > 0  # the proof had to repair the start

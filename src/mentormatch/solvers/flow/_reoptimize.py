@@ -2,21 +2,23 @@
 
 Column generation solves a candidate problem, finds pairs that beat its duals,
 adds them and solves again. Solving from scratch repeats almost all the work;
-here the previous optimum and its proof's potentials are the start (the
-primal-dual method of successive shortest paths):
+here the previous optimum and its proof's potentials are the start:
 
 1. every new pair whose reduced cost is negative is given its unit, which
    leaves its mentor one mentee too many and its mentee one mentor too many;
    every residual arc now has a non-negative reduced cost;
-2. a multi-source Dijkstra (scipy) from the mentors with a surplus gives each
-   node its distance; potentials rise by it (capped at the nearest shortage),
-   which keeps reduced costs non-negative and makes the shortest paths tight;
-3. a maximum flow (scipy, Dinic) on the tight arcs moves as much surplus to
-   the shortages as those paths allow; then back to 2 until none is left.
+2. the phases of :func:`~mentormatch.solvers.flow._primal_dual.primal_dual`
+   (the primal-dual backend's own) route the surplus back, warm-started from
+   that flow and those potentials: each phase's Dijkstra runs from every
+   mentor with a surplus, and its maximum flow on the tight arcs serves every
+   shortage it reached (potentials capped at the farthest, not the nearest:
+   measured, far fewer phases).
 
-Works on exact integer costs, so only for scores on a small grid (``flow``
-scales those exactly) and saturated networks (every mentee gets its demand).
-The result is then proved by the same Bellman-Ford certificate as
+The source arcs stay full (every mentee keeps its demand), so they are left
+out of the phases and become the mentees' supply. Works on exact integer
+costs, so only for scores on a small grid (``flow`` scales those exactly) and
+saturated networks (every mentee gets its demand). The result is then proved
+by the same Bellman-Ford certificate as
 :func:`~mentormatch.solvers.flow.solve_flow`; None means "solve from scratch".
 """
 
@@ -24,21 +26,18 @@ from __future__ import annotations
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy.sparse import csr_array
-from scipy.sparse.csgraph import dijkstra, maximum_flow
 
 from mentormatch.errors import SolverError
 from mentormatch.problem import Assignment, MatchProblem
 from mentormatch.solvers.flow._backends import grid_multiplier
 from mentormatch.solvers.flow._certificate import certify_network
 from mentormatch.solvers.flow._network import Network, flow_of_pairs
+from mentormatch.solvers.flow._primal_dual import FlowArcs, primal_dual
 from mentormatch.solvers.flow._solve import flow_assignment
 
 __all__ = ["reoptimize_flow"]
 
 IntArray = NDArray[np.int64]
-FloatArray = NDArray[np.float64]
-
 
 def reoptimize_flow(problem: MatchProblem, previous: Assignment, *,
                     max_phases: int = 200) -> Assignment | None:
@@ -74,13 +73,14 @@ def reoptimize_flow(problem: MatchProblem, previous: Assignment, *,
     scale = grid_multiplier(network.pair_scores, 2.0 ** 40 / (network.n_nodes + 1))
     if scale is None:
         return None
-    cost = np.rint(network.cost * scale)
-    potential = duals.node_value * scale
-    if np.abs(potential - np.rint(potential)).max(initial=0.0) > 1e-6:
+    cost = np.rint(network.cost * scale).astype(np.int64)
+    start = duals.node_value * scale
+    if np.abs(start - np.rint(start)).max(initial=0.0) > 1e-6:
         return None
-    potential = np.rint(potential)
-    if not _settle(network, flow, cost, potential, max_phases):
+    settled = _settle(network, flow, cost, np.rint(start).astype(np.int64), max_phases)
+    if settled is None:
         return None
+    flow, potential = settled
     proof = certify_network(network, flow, start=(np.zeros(network.n_nodes, dtype=np.int64),
                                                   potential / scale))
     if not proof.proved:
@@ -89,136 +89,37 @@ def reoptimize_flow(problem: MatchProblem, previous: Assignment, *,
                            saturated=True)
 
 
-def _settle(network: Network, flow: IntArray, cost: FloatArray, potential: FloatArray,
-            max_phases: int) -> bool:
-    """Give improving pairs their unit, then route the surplus back (in place).
+def _settle(network: Network, flow: IntArray, cost: IntArray, potential: IntArray,
+            max_phases: int) -> tuple[IntArray, IntArray] | None:
+    """Give improving pairs their unit, route the surplus back; return the flow and potentials.
 
-    ``flow`` and the integer node ``potential`` change in place. Source arcs
-    stay full, so they are left out of the phases; the source's potential is
-    brought back below every mentee's at the end, where its arcs need it.
-    Returns False if the phases run out or a surplus cannot be routed.
+    The source's potential is brought back below every mentee's at the end,
+    where its arcs (left out of the phases) need it. None if the phases run
+    out or a surplus cannot be routed.
     """
-    n_pair, n_nodes = network.n_pair, network.n_nodes
-    reduced = (cost[:n_pair] + potential[network.tail[:n_pair]]
-               - potential[network.head[:n_pair]])
-    gain = (flow[:n_pair] == 0) & (reduced < 0)
-    flow[:n_pair][gain] = 1
-    balance = np.zeros(n_nodes, dtype=np.int64)
-    np.add.at(balance, network.head[:n_pair][gain], 1)
-    np.add.at(balance, network.tail[:n_pair][gain], -1)
-    residual = _Residual(network, flow, cost)
-    for _ in range(max_phases):
-        surplus = np.flatnonzero(balance > 0)
-        if surplus.size == 0:
-            potential[network.source] = min(float(potential[network.source]),
-                                            float(potential[:network.n_mentees].min(
-                                                initial=np.inf)))
-            return True
-        short = np.flatnonzero(balance < 0)
-        reduced = residual.reduced(potential)
-        distance = dijkstra(residual.graph(reduced), directed=True, indices=surplus,
-                            min_only=True)
-        reach = float(distance[short].min(initial=np.inf))
-        if not np.isfinite(reach):
-            return False
-        step = np.minimum(distance, reach)
-        potential += step
-        # Shortest paths to the nearest shortages stay within distance ``reach``.
-        near = distance <= reach
-        tight = np.flatnonzero(residual.open & near[residual.tail] & near[residual.head])
-        tight = tight[reduced[tight] + step[residual.tail[tight]]
-                      - step[residual.head[tight]] == 0]
-        moved = _max_flow(n_nodes, residual.tail[tight], residual.head[tight],
-                          residual.room[tight], surplus, balance[surplus], short,
-                          -balance[short])
-        if not moved.any():
-            return False
-        residual.push(tight, moved, flow)
-        # What left or reached each node through the moved arcs settles its balance.
-        net_out = (np.bincount(residual.tail[tight], moved, minlength=n_nodes)
-                   - np.bincount(residual.head[tight], moved, minlength=n_nodes))
-        balance -= np.rint(net_out).astype(np.int64)
-    return False
-
-
-class _Residual:
-    """The arcs that move (pair and sink arcs) in both directions, as one fixed CSR graph.
-
-    Built once per re-optimisation: a phase only rewrites the weights (the
-    reduced costs, ``inf`` where an entry has no room) and a push only
-    updates the room of the entries it used and of their reverses. Entries
-    are sorted by (tail, head), so they are the graph's CSR order.
-    """
-
-    def __init__(self, network: Network, flow: IntArray, cost: FloatArray) -> None:
-        arcs = np.concatenate([np.arange(network.n_pair),
-                               np.flatnonzero(network.head == network.sink)])
-        m, n_nodes = arcs.size, network.n_nodes
-        tail = np.concatenate([network.tail[arcs], network.head[arcs]])
-        head = np.concatenate([network.head[arcs], network.tail[arcs]])
-        # Grouped by tail (a counting sort): the CSR order.
-        grouped = csr_array((np.arange(1, 2 * m + 1), (tail, head)), shape=(n_nodes, n_nodes))
-        if grouped.nnz != 2 * m:  # scipy sums duplicate entries: pushes would miss their arcs
-            raise SolverError(f"the residual graph has {2 * m - grouped.nnz} repeated "
-                              "(tail, head) arcs; the re-optimiser needs them distinct")
-        order = np.asarray(grouped.data, dtype=np.int64) - 1
-        self.n_nodes = n_nodes
-        self.tail, self.head = tail[order], head[order]
-        self.arc = np.concatenate([arcs, arcs])[order]
-        forward = order < m
-        self.sign = np.where(forward, 1, -1).astype(np.int64)
-        self.cost = np.where(forward, cost[self.arc], -cost[self.arc])
-        self.room = np.where(forward, network.upper[self.arc] - flow[self.arc],
-                             flow[self.arc] - network.lower[self.arc]).astype(np.int64)
-        self.open = self.room > 0
-        where = np.empty_like(order)
-        where[order] = np.arange(order.size)
-        # The entry of the same arc in the other direction.
-        self.reverse = where[(order + m) % (2 * m)]
-        self.indptr = grouped.indptr
-        self.indices = grouped.indices
-
-    def reduced(self, potential: FloatArray) -> FloatArray:
-        """Reduced cost of every entry at ``potential`` (>= 0 on the open ones)."""
-        out: FloatArray = self.cost + potential[self.tail] - potential[self.head]
-        return out
-
-    def graph(self, reduced: FloatArray) -> csr_array:
-        """Return the open entries weighted by reduced cost (the rest ``inf``: no edge)."""
-        # Rounding of integer sums is exact; clip the -0.0 of cancelled terms.
-        weight = np.where(self.open, np.maximum(reduced, 0.0), np.inf)
-        return csr_array((weight, self.indices, self.indptr),
-                         shape=(self.n_nodes, self.n_nodes))
-
-    def push(self, entries: IntArray, moved: IntArray, flow: IntArray) -> None:
-        """Move ``moved`` units along ``entries``: their room shrinks, their reverses' grows."""
-        used = moved > 0
-        entries, moved = entries[used], moved[used]
-        np.add.at(flow, self.arc[entries], self.sign[entries] * moved)
-        self.room[entries] -= moved
-        self.room[self.reverse[entries]] += moved
-        touched = np.concatenate([entries, self.reverse[entries]])
-        self.open[touched] = self.room[touched] > 0
-
-
-def _max_flow(n_nodes: int, tail: IntArray, head: IntArray, room: IntArray,
-              sources: IntArray, supply: IntArray, sinks: IntArray,
-              demand: IntArray) -> IntArray:
-    """Flow on each arc of a maximum flow from ``sources`` (up to ``supply``) to ``sinks``."""
-    source, sink = n_nodes, n_nodes + 1
-    all_tail = np.concatenate([tail, np.full(sources.size, source), sinks])
-    all_head = np.concatenate([head, sources, np.full(sinks.size, sink)])
-    all_room = np.concatenate([room, supply, demand]).astype(np.int32)
-    graph = csr_array((all_room, (all_tail, all_head)), shape=(n_nodes + 2, n_nodes + 2))
-    flows = maximum_flow(graph, source, sink, method="dinic").flow
-    # ``flows`` is antisymmetric (f[v, u] = -f[u, v]); with sorted indices its entries run
-    # in (row, column) order, so one search finds every arc.
-    flows.sort_indices()
-    width = np.int64(n_nodes + 2)
-    keys = (np.repeat(np.arange(n_nodes + 2, dtype=np.int64), np.diff(flows.indptr)) * width
-            + flows.indices)
-    want = tail.astype(np.int64) * width + head
-    pos = np.minimum(np.searchsorted(keys, want), max(keys.size - 1, 0))
-    hit = keys[pos] == want if keys.size else np.zeros(want.size, dtype=bool)
-    out: IntArray = np.where(hit, np.asarray(flows.data, dtype=np.int64)[pos], 0)
-    return np.maximum(out, 0)
+    n_nodes, source = network.n_nodes, network.source
+    moving = network.tail != source
+    arcs = FlowArcs.of(n_nodes, network.tail[moving], network.head[moving],
+                       network.lower[moving], network.upper[moving])
+    if arcs.split.size:  # a split node would need a potential of its own
+        raise SolverError(f"the network has {arcs.split.size} repeated (tail, head) arcs; "
+                          "the re-optimiser needs them distinct")
+    supply = network.supply.copy()
+    supply[source] = 0
+    np.add.at(supply, network.head[~moving], flow[~moving])
+    cost = cost[moving]
+    # Under the previous proof only new pairs cost less than zero: each gets its unit.
+    # (Any arc off its optimal bound is put on it: the phases need every residual arc's
+    # reduced cost >= 0.)
+    reduced = cost + potential[arcs.tail] - potential[arcs.head]
+    start = np.where(reduced < 0, arcs.upper, np.where(reduced > 0, arcs.lower, flow[moving]))
+    result = primal_dual(arcs, cost, supply, flow=start, potential=potential,
+                         max_phases=max_phases)
+    if not result.feasible:
+        return None
+    out = flow.copy()
+    out[moving] = result.flow[:arcs.n_input]
+    settled = result.potential[:n_nodes].copy()
+    settled[source] = min(int(settled[source]),
+                          int(settled[:network.n_mentees].min(initial=settled[source])))
+    return out, settled
