@@ -39,6 +39,7 @@ __all__ = ["reoptimize_flow"]
 
 IntArray = NDArray[np.int64]
 
+
 def reoptimize_flow(problem: MatchProblem, previous: Assignment, *,
                     max_phases: int = 200) -> Assignment | None:
     """Optimal pairs of ``problem`` from a proved optimum of a problem with fewer pairs.
