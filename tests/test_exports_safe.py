@@ -108,6 +108,17 @@ def test_cli_refuses_outputs_differing_only_in_case(tmp_path: Path, capsys) -> N
     err = capsys.readouterr().err
     assert "--json and --out both name" in err and "differing only in case" in err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["cohort.json"]
+    before = cohort.read_bytes()
+    assert main(["match", str(cohort), "--json", str(tmp_path / "Cohort.JSON")]) == 2
+    err = capsys.readouterr().err
+    assert "is also the input file" in err and "differing only in case" in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cohort.json"]
+    assert cohort.read_bytes() == before
+    (tmp_path / "A").mkdir()
+    if not (tmp_path / "a").exists():  # a case-sensitive file system: two folders
+        (tmp_path / "a").mkdir()
+        assert main(["match", str(cohort), "--out", str(tmp_path / "A" / "p.csv"),
+                     "--json", str(tmp_path / "a" / "p.csv")]) == 0
 
 
 def test_cli_writes_all_outputs_or_none(tmp_path: Path, capsys) -> None:

@@ -119,6 +119,24 @@ def test_a_stage_may_leave_surplus_and_the_rest_resumes_from_it(net: Net, leave:
         assert int(full_cost @ rest.flow) == round(best)
 
 
+def test_leave_stops_a_run_with_surplus_left_in_fewer_phases() -> None:
+    # six unit paths 0 -> i -> 7 of costs 1..6: a phase serves only the shortest open one
+    k = 6
+    mid = np.arange(1, k + 1, dtype=np.int64)
+    tail = np.concatenate([np.zeros(k, np.int64), mid])
+    head = np.concatenate([mid, np.full(k, k + 1, np.int64)])
+    ones = np.ones(2 * k, np.int64)
+    arcs = FlowArcs.of(k + 2, tail, head, 0 * ones, ones)
+    cost = arcs.costs(np.concatenate([mid, np.zeros(k, np.int64)]))
+    supply = np.zeros(k + 2, dtype=np.int64)
+    supply[0], supply[k + 1] = k, -k
+    full = primal_dual(arcs, cost, supply)
+    early = primal_dual(arcs, cost, supply, leave=2)
+    assert full.feasible and full.phases == k
+    assert not early.feasible and early.phases == k - 2
+    assert int(early.flow[:k].sum()) == k - 2
+
+
 @st.composite
 def wide_cost_problems(draw: st.DrawFn) -> mm.MatchProblem:
     """Problems with enough units that the backend scales costs of up to a million."""

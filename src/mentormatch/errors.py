@@ -100,32 +100,34 @@ class DuplicateIdError(InvalidInputError):
     """The same id appears twice where ids must be unique."""
 
 
-class UnknownIdError(InvalidInputError, KeyError):
-    """A constraint or reference names an id that is not in the cohort.
+class _AtRule(InvalidInputError):
+    """An error that may name the must-have rule it comes from.
 
-    ``rule`` is the position of the must-have rule that names it, when one does
-    (so a caller that read the rules from a file can name the file and line).
+    ``rule`` is the position of that rule, when one does (so a caller that read
+    the rules from a file can name the file and line).
     """
 
     def __init__(self, message: str, *, rule: int | None = None) -> None:
         super().__init__(message)
         self.rule = rule
+
+
+class UnknownIdError(_AtRule, KeyError):
+    """A constraint or reference names an id that is not in the cohort.
+
+    ``rule`` is the position of the must-have rule that names it, when one does.
+    """
 
     def __str__(self) -> str:
         # KeyError quotes its argument; keep the message readable.
         return str(self.args[0]) if self.args else ""
 
 
-class UnknownTopicError(InvalidInputError):
+class UnknownTopicError(_AtRule):
     """A topic or mentorship type is not in the vocabulary; suggests the closest one.
 
-    ``rule`` is the position of the must-have rule that names it, when one does
-    (as for :class:`UnknownIdError`).
+    ``rule`` is the position of the must-have rule that names it, when one does.
     """
-
-    def __init__(self, message: str, *, rule: int | None = None) -> None:
-        super().__init__(message)
-        self.rule = rule
 
 
 class InvalidSlotError(InvalidInputError):

@@ -127,7 +127,7 @@ def _unknown_tracks(cohort: Cohort, limit: int) -> list[str]:
     track_rules = [rule for rule in cohort.must_haves if rule.kind == "mentee_track"]
     if not track_rules:
         return []
-    tracks = sorted({e.track_key for e in cohort.mentees if e.track_key is not None})
+    tracks = sorted({key for e in cohort.mentees if (key := e.track_key) is not None})
     out = []
     for rule in track_rules:
         unknown = [v for v in rule.values if v not in tracks]

@@ -154,9 +154,9 @@ def _write_outputs(result: MatchResult, args: argparse.Namespace, bar: Progress,
     if not files and not pages:
         return []
     texts = {path: text for path, (text, _) in files.items()}
-    taken = {_identity(path): path for path in texts}
+    taken = {key: path for path in texts for key in _identities(path)}
     for page in pages:
-        clash = taken.get(_identity(page))
+        clash = next((taken[key] for key in _identities(page) if key in taken), None)
         if clash is not None:
             raise InvalidInputError(f"{_spelt(clash, page)} is both an output and an "
                                     f"agreement page of --agreements {args.agreements}: "
@@ -196,17 +196,25 @@ OUTPUT_ARGS = ("out", "json", "report", "save_cohort")
 _WRITTEN_WHEN_READ = ("read_report",)  # written while reading, not with the outputs
 
 
-def _identity(path: Path) -> object:
-    """Return what makes two paths the same file (hard and symbolic links included).
+def _identities(path: Path) -> tuple[object, ...]:
+    """Return what makes two paths the same file: two paths sharing a key are one.
 
-    Paths to files that do not exist yet compare case-insensitively: on macOS
-    and Windows ``Out.json`` and ``out.json`` are one file.
+    The file's device and inode when it exists (hard and symbolic links
+    included), and its folder with its name case-folded, existing or not, on
+    every system: on macOS and Windows ``Out.json`` and ``out.json`` are one file.
     """
+    parent = path.resolve().parent
+    try:
+        st = parent.stat()
+        folder: object = (st.st_dev, st.st_ino)
+    except OSError:
+        folder = str(parent)
+    named = (folder, path.name.casefold())
     try:
         st = path.stat()
     except OSError:
-        return str(path.resolve()).casefold()
-    return (st.st_dev, st.st_ino)
+        return (named,)
+    return ((st.st_dev, st.st_ino), named)
 
 
 def _spelt(path: Path, other: Path) -> str:
@@ -235,22 +243,24 @@ def check_paths(args: argparse.Namespace) -> None:
     def flag(name: str) -> str:
         return "the input file" if name == "input" else "--" + name.replace("_", "-")
 
-    inputs = {_identity(p): name for name in INPUT_ARGS if (p := getattr(args, name, None))}
+    inputs = {key: (name, p) for name in INPUT_ARGS if (p := getattr(args, name, None))
+              for key in _identities(p)}
     outputs: dict[object, tuple[str, Path]] = {}
     for name in (*OUTPUT_ARGS, *_WRITTEN_WHEN_READ):
         path = getattr(args, name, None)
         if path is None:
             continue
-        key = _identity(path)
-        if key in inputs:
+        keys = _identities(path)
+        read = next((inputs[key] for key in keys if key in inputs), None)
+        if read is not None:
             raise InvalidInputError(
-                f"{flag(name)} {path} is also {flag(inputs[key])}: refusing to overwrite "
-                "an input; nothing was written")
-        if key in outputs:
-            first, other = outputs[key]
-            raise InvalidInputError(f"{flag(name)} and {flag(first)} both name "
-                                    f"{_spelt(path, other)}: nothing was written")
-        outputs[key] = (name, path)
+                f"{flag(name)} {_spelt(path, read[1])} is also {flag(read[0])}: refusing to "
+                "overwrite an input; nothing was written")
+        written = next((outputs[key] for key in keys if key in outputs), None)
+        if written is not None:
+            raise InvalidInputError(f"{flag(name)} and {flag(written[0])} both name "
+                                    f"{_spelt(path, written[1])}: nothing was written")
+        outputs.update((key, (name, path)) for key in keys)
 
 
 def _solve_options(args: argparse.Namespace) -> dict[str, Any]:

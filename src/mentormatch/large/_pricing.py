@@ -446,13 +446,14 @@ def _buckets(need: IntArray, rows: IntArray, order: IntArray,
              n_r: int) -> list[tuple[IntArray | None, IntArray]]:
     """Rows grouped by how many of the most-fallen mentors they must rescore (quarter octaves).
 
-    Yields ``(columns, rows)``: the sorted ``perm`` positions to rescore (None: all).
+    Returns ``(columns, rows)`` pairs: the sorted ``perm`` positions to rescore (None: all).
     """
     out: list[tuple[IntArray | None, IntArray]] = []
     open_ = need > 0
     if not open_.any():
         return out
-    # Quarter octaves: a row rescores at most 19% more mentors than it must.
+    # Quarter octaves: a row rescores at least 64 mentors, and past 64 at most 19%
+    # (and one) more than it must.
     grid = 2 ** (np.ceil(4 * np.log2(np.maximum(need[open_], 64))) / 4)
     size = np.minimum(np.ceil(grid), n_r).astype(np.int64)
     for width in np.unique(size).tolist():

@@ -169,7 +169,10 @@ class Scanner:
 
     def scores(self, block: IntArray, columns: ColumnSubset | None = None,
                out: FloatArray | None = None) -> FloatArray:
-        """Admissible scores (else -inf) of ``block``, columns in ``perm`` order."""
+        """Admissible scores (else -inf) of ``block``, columns in ``perm`` order.
+
+        Written into, and returned as, ``out`` when it is given.
+        """
         scores = self.scorer.block_perm(block, out=out, columns=columns)
         self.selector._mask(block, scores, columns)
         return scores

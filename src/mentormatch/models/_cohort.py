@@ -487,7 +487,7 @@ class Cohort(ValidatedModel):
             if mentee.track is None:
                 continue
             try:
-                mentee.track_key  # noqa: B018 (read for its refusal)
+                normalize_topic(mentee.track)  # what track_key reads
             except InvalidInputError:
                 raise InvalidInputError(
                     f"mentee {shorten(mentee.id)}: track {shorten(mentee.track)} has no letters "

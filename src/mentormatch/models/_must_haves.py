@@ -188,7 +188,7 @@ class MustHave(BaseModel):
         if kind == "mentor_offers":
             return self.topic in mentor.topics
         if kind == "mentee_track":
-            return mentee.track is not None and mentee.track_key in self.values
+            return mentee.track_key in self.values
         if kind == "mentee_stage":
             return str(mentee.career_stage or "") in self.values
         if kind in ("same_site", "different_site"):

@@ -10,7 +10,8 @@ __all__ = ["grid_multiplier"]
 #: Multipliers that make "grid" scores (multiples of 1/2, 1/3, ..., 1/16) integers.
 _GRID = (1, 2, 6, 12, 60, 420, 840, 2520, 27720, 360360, 720720)
 
-#: Scores tried first: a multiplier that fails on them fails on all, unscaled.
+#: Scores tried first: a multiplier that fails on them fails on every score, so the
+#: whole array is scaled only by multipliers the sample passes.
 _SAMPLE = 1024
 
 

@@ -213,12 +213,14 @@ class _Layout:
         cols = np.concatenate([arcs.head, arcs.tail, nodes, np.full(n, n + 1)])
         self._n = n
         self._width = np.int64(n + 2)
+        # scipy's csgraph routines run on int32 indices: given int64, each call converts
+        # (measured: a third of a Dijkstra on the noisy 10k x 3k core). Past int32's
+        # range the indices stay int64 (a cumulative sum would wrap silently).
+        self._index = np.int32 if rows.size + 3 < 2**31 else np.int64
         keys = rows * self._width + cols
         self._order = np.argsort(keys, kind="stable")
         self._rows = rows[self._order]
-        # scipy's csgraph routines run on int32 indices: given int64, each call converts
-        # (measured: a third of a Dijkstra on the noisy 10k x 3k core).
-        self._cols = cols[self._order].astype(np.int32)
+        self._cols = cols[self._order].astype(self._index)
         self._sorted_keys = keys[self._order]
         self._position = np.empty_like(self._order)
         self._position[self._order] = np.arange(self._order.size)
@@ -228,7 +230,7 @@ class _Layout:
         graph_entry = self._order < self._n_graph
         self._graph_entry = self._order[graph_entry]
         self._graph_cols = self._cols[graph_entry]
-        self._graph_indptr = np.zeros(n + 1, dtype=np.int32)
+        self._graph_indptr = np.zeros(n + 1, dtype=self._index)
         np.cumsum(np.bincount(self._rows[graph_entry], minlength=n)[:n],
                   out=self._graph_indptr[1:])
 
@@ -256,7 +258,7 @@ class _Layout:
         position = self._position[entry]
         order = np.argsort(position)  # the kept entries in (row, column) order
         at = position[order]
-        indptr = np.zeros(n + 3, dtype=np.int32)
+        indptr = np.zeros(n + 3, dtype=self._index)
         np.cumsum(np.bincount(self._rows[at], minlength=n + 2), out=indptr[1:])
         graph = csr_array((np.minimum(capacity[order], 2**31 - 1).astype(np.int32),
                            self._cols[at], indptr), shape=(n + 2, n + 2))
