@@ -107,8 +107,10 @@ def primal_dual(arcs: FlowArcs, cost: IntArray, supply: IntArray, *,
 
     ``cost``, ``flow`` and ``potential`` cover every arc and node of ``arcs``
     (see :meth:`FlowArcs.costs`). ``flow`` and ``potential`` may warm-start
-    it: every residual arc must then have a non-negative reduced cost
-    ``cost + potential[tail] - potential[head]``. Without them the flow starts
+    it: given ``potential``, every arc is first put on its optimal bound
+    (full where its reduced cost ``cost + potential[tail] - potential[head]``
+    is negative, empty where positive), so every residual arc has a
+    non-negative reduced cost. Without them the flow starts
     at the lower bounds and the potentials are shortest distances from a
     virtual root (the network must have no negative cycle). Potentials are
     int64; the reduced costs scipy's Dijkstra sees must stay below
@@ -119,16 +121,19 @@ def primal_dual(arcs: FlowArcs, cost: IntArray, supply: IntArray, *,
     n_nodes, n_arcs = arcs.n_nodes, arcs.tail.size
     balance = np.zeros(n_nodes, dtype=np.int64)
     balance[:supply.size] = supply
-    flow = arcs.lower.copy() if flow is None else flow.copy()
-    potential = (_root_distances(arcs, cost, flow) if potential is None
-                 else potential.astype(np.int64, copy=True))
-    balance += (np.bincount(arcs.head, flow, minlength=n_nodes)
-                - np.bincount(arcs.tail, flow, minlength=n_nodes)).astype(np.int64)
-    layout = _Layout.of(arcs)
-    phases = 0
     tail, head = arcs.tail, arcs.head
+    flow = arcs.lower.copy() if flow is None else flow.copy()
+    warm = potential is not None
+    potential = (potential.astype(np.int64, copy=True) if potential is not None
+                 else _root_distances(arcs, cost, flow))
     # Kept up to date as potentials rise (flow moves only on arcs of reduced cost 0).
     reduced = cost + potential[tail] - potential[head]
+    if warm:
+        flow = np.where(reduced < 0, arcs.upper, np.where(reduced > 0, arcs.lower, flow))
+    balance += (np.bincount(head, flow, minlength=n_nodes)
+                - np.bincount(tail, flow, minlength=n_nodes)).astype(np.int64)
+    layout = _Layout.of(arcs)
+    phases = 0
     weight = np.empty(2 * n_arcs)  # forward entries, then backward; inf: no residual arc
     while phases < max_phases:
         surplus = np.flatnonzero(balance > 0)

@@ -121,7 +121,6 @@ def run_primal_dual(network: Network, lexicographic: bool) -> PrimalDualFlow:
                                            flow[arcs.n_input - join.size:]])
                 else:  # a new stage: finer costs, potentials scaled up
                     potential = potential * _RATIO
-                flow = _flip_negative(arcs, cost, flow, potential)
             result = primal_dual(arcs, cost, network.supply, flow=flow, potential=potential,
                                  leave=0 if stage == costs.stages else _LEAVE)
             flow, potential = result.flow, result.potential
@@ -286,14 +285,6 @@ def _integer_costs(network: Network, lexicographic: bool, dear_arcs: bool) -> _C
     arc[:network.n_pair] -= pair
     dear = -(-((n_nodes + 1) * (int(np.abs(arc).max(initial=0)) + 1)) // unit) * unit
     return _Costs(arc, dear, level_weight, scale, stages)
-
-
-def _flip_negative(arcs: FlowArcs, cost: IntArray, flow: IntArray,
-                   potential: IntArray) -> IntArray:
-    """Fill arcs of negative reduced cost and empty those of positive (optimality restored)."""
-    reduced = cost + potential[arcs.tail] - potential[arcs.head]
-    out: IntArray = np.where(reduced < 0, arcs.upper, np.where(reduced > 0, arcs.lower, flow))
-    return out
 
 
 class _Pricer:

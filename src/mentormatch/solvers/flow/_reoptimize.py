@@ -108,13 +108,9 @@ def _settle(network: Network, flow: IntArray, cost: IntArray, potential: IntArra
     supply = network.supply.copy()
     supply[source] = 0
     np.add.at(supply, network.head[~moving], flow[~moving])
-    cost = cost[moving]
-    # Under the previous proof only new pairs cost less than zero: each gets its unit.
-    # (Any arc off its optimal bound is put on it: the phases need every residual arc's
-    # reduced cost >= 0.)
-    reduced = cost + potential[arcs.tail] - potential[arcs.head]
-    start = np.where(reduced < 0, arcs.upper, np.where(reduced > 0, arcs.lower, flow[moving]))
-    result = primal_dual(arcs, cost, supply, flow=start, potential=potential,
+    # Under the previous proof only new pairs cost less than zero: the warm start gives
+    # each its unit (every arc is put on its optimal bound).
+    result = primal_dual(arcs, cost[moving], supply, flow=flow[moving], potential=potential,
                          max_phases=max_phases)
     if not result.feasible:
         return None
