@@ -13,6 +13,8 @@ from typing import Literal
 
 import numpy as np
 from numpy.typing import NDArray
+from scipy.sparse import coo_array
+from scipy.sparse.csgraph import maximum_flow
 
 from mentormatch.errors import InvalidInputError
 from mentormatch.problem import Assignment, Duals, MatchProblem
@@ -30,7 +32,7 @@ from mentormatch.solvers.flow._network import (
     infeasible_min_loads,
 )
 
-__all__ = ["certify_flow", "flow_assignment", "solve_flow"]
+__all__ = ["certify_flow", "flow_assignment", "has_feasible_flow", "solve_flow"]
 
 IntArray = NDArray[np.int64]
 FloatArray = NDArray[np.float64]
@@ -115,10 +117,13 @@ def solve_flow(problem: MatchProblem, *,
     if lexicographic and int(problem.capacity.sum()) >= int(problem.demand.sum()):
         # When every unit of demand can be met, "most covered, then most pairs" is
         # settled and only the score remains: a smaller cost range, a faster solve.
-        # (Not worth trying when the places are fewer than the units wanted.)
+        # (Not worth trying when the places are fewer than the units wanted.) A maximum
+        # flow decides whether it can: a min-cost solve that finds no flow costs as much
+        # as the one that follows (2.3 s of 4.2 on the national 10k x 3k top-50).
         network = build_network(problem, "saturate")
-        got = run_backend(network, engine, lexicographic=False)
-        saturated = got.flow is not None
+        if has_feasible_flow(network):
+            got = run_backend(network, engine, lexicographic=False)
+            saturated = got.flow is not None
     if got is None or got.flow is None:
         network = build_network(problem, objective)
         got = run_backend(network, engine, lexicographic)
@@ -163,6 +168,38 @@ def certify_flow(problem: MatchProblem, mentee_idx: IntArray, mentor_idx: IntArr
         return None
     return flow_assignment(problem, network, flow, proof, backend="warm start",
                            saturated=saturated)
+
+
+def has_feasible_flow(network: Network) -> bool:
+    """Return whether ``network`` has a flow meeting its supplies and arc bounds.
+
+    The standard reduction of lower bounds: each arc keeps ``upper - lower``
+    of room, its lower bound moves to its ends as supply, and a super source
+    feeds every node's surplus while a super sink drains every deficit. A
+    feasible flow exists exactly when the maximum flow saturates them all.
+    (True, undecided, when the flow would not fit scipy's int32 capacities: the
+    min-cost solve decides then.)
+    """
+    n = network.n_nodes
+    tail, head, lower = network.tail, network.head, network.lower
+    excess = network.supply.copy()
+    bounded = np.flatnonzero(lower)  # minimum loads only: usually none
+    np.subtract.at(excess, tail[bounded], lower[bounded])
+    np.add.at(excess, head[bounded], lower[bounded])
+    needed = int(excess[excess > 0].sum())
+    if needed == 0:
+        return True
+    if needed >= 2**30:  # residual capacities (up to twice this) would wrap in int32
+        return True
+    surplus, deficit = np.flatnonzero(excess > 0), np.flatnonzero(excess < 0)
+    rows = np.concatenate([tail, np.full(surplus.size, n), deficit])
+    cols = np.concatenate([head, surplus, np.full(deficit.size, n + 1)])
+    room = np.concatenate([network.upper - lower, excess[surplus], -excess[deficit]])
+    graph = coo_array((room, (rows, cols)), shape=(n + 2, n + 2)).tocsr()  # sums parallel arcs
+    # No arc carries more than all that is needed: capped there, capacities fit int32.
+    graph.data = np.minimum(graph.data, needed).astype(np.int32)
+    graph.eliminate_zeros()
+    return int(maximum_flow(graph, n, n + 1, method="dinic").flow_value) == needed
 
 
 def flow_assignment(problem: MatchProblem, network: Network, flow: IntArray,
