@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import NamedTuple, TypeVar
 
 import numpy as np
+from numpy.lib.stride_tricks import as_strided
 from numpy.typing import NDArray
 from threadpoolctl import threadpool_limits
 
@@ -35,6 +36,8 @@ _T = TypeVar("_T")
 
 #: Rows scored together: small blocks stay in cache.
 _BLOCK_ROWS = 32
+#: Columns per group in the first stage of a wide row's top columns (:func:`_top_columns`).
+_GROUP = 16
 #: Distinct tie-breaking patterns (per mentee, by index).
 _PATTERNS = 64
 #: Threads for block passes (numpy releases the GIL in the heavy calls).
@@ -127,15 +130,77 @@ class _BlockBuffers(threading.local):
 
 
 def _top_columns(key: FloatArray, m: int) -> IntArray:
-    """Each row's ``m`` largest columns of ``key``, largest first (``m`` <= columns)."""
+    """Each row's ``m`` largest columns of ``key``, largest first (``m`` <= columns).
+
+    Exactly what a stable sort of ``-key`` puts first: equal keys go to the
+    lowest column, at the boundary as within. Wide rows select in two stages
+    (:func:`_largest_grouped`); a row whose boundary value has equals the
+    selection may have split wrongly is redone from its own row.
+    """
     n = key.shape[1]
-    if m < n:
-        best = np.argpartition(key, n - m, axis=1)[:, n - m:]
+    if m >= n:
+        whole: IntArray = np.argsort(-key, axis=1, kind="stable")
+        return whole
+    if n // _GROUP >= 4 * m:
+        best, edge, tied = _largest_grouped(key, m)
     else:
-        best = np.broadcast_to(np.arange(n), key.shape)
+        best, edge, tied = _largest_plain(key, m)
+    for i in np.flatnonzero(tied):
+        above = np.flatnonzero(key[i] > edge[i])
+        level = np.flatnonzero(key[i] == edge[i])[:m - above.size]
+        best[i] = np.concatenate([above, level])
+    best.sort(axis=1)
     order = np.argsort(-np.take_along_axis(key, best, axis=1), axis=1, kind="stable")
     out: IntArray = np.take_along_axis(best, order, axis=1)
     return out
+
+
+def _largest_plain(key: FloatArray, m: int) -> tuple[IntArray, FloatArray, BoolArray]:
+    """Each row's ``m`` largest columns (any order), ``m``-th largest key, and ties left out.
+
+    ``m`` < columns. A row is flagged when equals of its ``m``-th largest key
+    were left out (which of them a stable sort keeps is settled by the caller).
+    """
+    n = key.shape[1]
+    part = np.argpartition(key, n - m, axis=1)
+    best = part[:, n - m:]
+    edge = np.take_along_axis(key, part[:, n - m:n - m + 1], axis=1)
+    taken = (np.take_along_axis(key, best, axis=1) == edge).sum(axis=1)
+    tied: BoolArray = (key == edge).sum(axis=1) != taken
+    return best, edge[:, 0], tied
+
+
+def _largest_grouped(key: FloatArray, m: int) -> tuple[IntArray, FloatArray, BoolArray]:
+    """:func:`_largest_plain` in two stages, for ``m`` far below the columns.
+
+    Column ``g + G * l`` (``l`` < :data:`_GROUP`) is in group ``g``. Each of a
+    row's ``m`` largest keys is in one of the ``m`` groups with the largest
+    maxima (a group holding the ``m``-th largest key or more has its maximum
+    at least that high, and fewer than ``m`` groups hold a larger one), unless
+    several groups' maxima equal the ``m``-th largest key: such rows are
+    flagged as tied. The rest are selected among those groups' columns (and
+    the few left over when the columns do not divide into groups).
+    """
+    b, n = key.shape
+    groups = n // _GROUP
+    view = as_strided(key, shape=(b, _GROUP, groups),
+                      strides=(key.strides[0], groups * key.strides[1], key.strides[1]),
+                      writeable=False)
+    group_max = view.max(axis=1)
+    top = np.argpartition(group_max, groups - m, axis=1)[:, groups - m:]
+    cols = (top[:, None, :] + groups * np.arange(_GROUP)[:, None]).reshape(b, m * _GROUP)
+    if n > groups * _GROUP:
+        rest = np.broadcast_to(np.arange(groups * _GROUP, n), (b, n - groups * _GROUP))
+        cols = np.concatenate([cols, rest], axis=1)
+    values = np.take_along_axis(key, cols, axis=1)
+    c = cols.shape[1]
+    part = np.argpartition(values, c - m, axis=1)
+    edge = np.take_along_axis(values, part[:, c - m:c - m + 1], axis=1)
+    taken = (np.take_along_axis(values, part[:, c - m:], axis=1) == edge).sum(axis=1)
+    tied: BoolArray = (((values == edge).sum(axis=1) != taken)
+                       | ((group_max >= edge).sum(axis=1) > m))
+    best: IntArray = np.take_along_axis(cols, part[:, c - m:], axis=1)
+    return best, edge[:, 0], tied
 
 
 class Scanner:
