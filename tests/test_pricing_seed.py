@@ -89,7 +89,7 @@ def test_samples_are_disjoint_seeded_and_fall_back_to_fewer_when_rows_are_few(mo
 
 @pytest.mark.parametrize("cohort_seed", [1, 2])
 def test_averaged_samples_leave_fewer_pairs_to_the_first_round(cohort_seed, monkeypatch):
-    # One sample at twice the width (the old seeding) against the default, same instance.
+    # One sample (the old seeding) against the default, same instance.
     c = make_cohort(3000, 600, seed=cohort_seed, profile="national")
     added = {}
     for samples, width in ((1, 10), (pricing._FLUID_SAMPLES, pricing._FLUID_WIDTH)):
