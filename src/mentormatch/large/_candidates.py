@@ -225,7 +225,7 @@ def match_candidates(cohort: Cohort, solver: str = "flow", *, k: int = 10,
     What :func:`mentormatch.match` runs when given ``candidates=k``.
 
     With ``flow`` (and ``certify_result``), the answer is the optimum of the
-    full problem, proved: mentor prices are estimated on a seeded fluid sample
+    full problem, proved: mentor prices are estimated on seeded fluid samples
     of mentees (each standing for many), one pass over every pair
     keeps each mentee's best mentors by score minus price, and ``flow``
     solves the best ``k`` of them. Its dual prices then check every pair left
@@ -258,8 +258,9 @@ def match_candidates(cohort: Cohort, solver: str = "flow", *, k: int = 10,
     progress : bool, optional
         Progress on stderr (default: only on a terminal).
     price_sample : float or None, default=0.01
-        Fraction of mentees in the fluid sample that estimates mentor prices
-        (``flow`` only; at least 200 mentees, and none for cohorts under 400);
+        Fraction of mentees in each of the two disjoint fluid samples whose
+        averaged duals estimate mentor prices (``flow`` only; at least 200
+        mentees each: none for cohorts under 400, one under 800);
         None starts from zero prices (best by score).
     seed : int, default=0
         Seeds the sample and the spreading of ties.
