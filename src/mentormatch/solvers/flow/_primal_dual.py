@@ -92,15 +92,14 @@ class PrimalDualResult:
 
     When ``feasible`` the flow is optimal and the potentials prove it;
     otherwise some surplus could reach no shortage, or the phases stopped
-    early (``max_phases``, or ``leave``: then ``stopped``): the flow and
-    potentials are where the phases stopped (still a valid warm start).
+    early (``max_phases``, ``leave``): the flow and potentials are where the
+    phases stopped (still a valid warm start).
     """
 
     flow: IntArray
     potential: IntArray
     phases: int
     feasible: bool
-    stopped: bool = False  # stopped by ``leave`` with surplus left (not infeasible)
 
 
 #: Dijkstra runs on floats: reduced costs (and path lengths) stay below this to be exact.
@@ -147,7 +146,7 @@ def primal_dual(arcs: FlowArcs, cost: IntArray, supply: IntArray, *,
         if surplus.size == 0:
             return PrimalDualResult(flow, potential, phases, True)
         if leave and int(balance[surplus].sum()) <= leave:
-            return PrimalDualResult(flow, potential, phases, False, stopped=True)
+            break
         phases += 1
         full, empty = flow == arcs.upper, flow == arcs.lower
         # Residual arcs have reduced cost >= 0 forward and <= 0 backward (an arc strictly
