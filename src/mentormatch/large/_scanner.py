@@ -134,8 +134,9 @@ def _top_columns(key: FloatArray, m: int) -> IntArray:
 
     Exactly what a stable sort of ``-key`` puts first: equal keys go to the
     lowest column, at the boundary as within. Wide rows select in two stages
-    (:func:`_largest_grouped`); a row whose boundary value has equals the
-    selection may have split wrongly is redone from its own row.
+    (:func:`_largest_grouped`). A row where the selection may have split the
+    equals of its boundary value wrongly is redone from the whole row: every
+    key above the boundary, then its lowest-column equals.
     """
     n = key.shape[1]
     if m >= n:
@@ -145,10 +146,14 @@ def _top_columns(key: FloatArray, m: int) -> IntArray:
         best, edge, tied = _largest_grouped(key, m)
     else:
         best, edge, tied = _largest_plain(key, m)
-    for i in np.flatnonzero(tied):
-        above = np.flatnonzero(key[i] > edge[i])
-        level = np.flatnonzero(key[i] == edge[i])[:m - above.size]
-        best[i] = np.concatenate([above, level])
+    redo = np.flatnonzero(tied)
+    if redo.size:
+        # All at once: rows with fewer finite keys than m (room picks) are often flagged.
+        rows, boundary = key[redo], edge[redo, None]
+        above, level = rows > boundary, rows == boundary
+        room = m - above.sum(axis=1, keepdims=True)
+        keep = above | (level & (np.cumsum(level, axis=1) <= room))
+        best[redo] = np.nonzero(keep)[1].reshape(redo.size, m)
     best.sort(axis=1)
     order = np.argsort(-np.take_along_axis(key, best, axis=1), axis=1, kind="stable")
     out: IntArray = np.take_along_axis(best, order, axis=1)
@@ -173,7 +178,8 @@ def _largest_plain(key: FloatArray, m: int) -> tuple[IntArray, FloatArray, BoolA
 def _largest_grouped(key: FloatArray, m: int) -> tuple[IntArray, FloatArray, BoolArray]:
     """:func:`_largest_plain` in two stages, for ``m`` far below the columns.
 
-    Column ``g + G * l`` (``l`` < :data:`_GROUP`) is in group ``g``. Each of a
+    Column ``g + groups * l`` (``l`` < :data:`_GROUP`, ``groups`` = columns
+    // :data:`_GROUP`) is in group ``g``. Each of a
     row's ``m`` largest keys is in one of the ``m`` groups with the largest
     maxima (a group holding the ``m``-th largest key or more has its maximum
     at least that high, and fewer than ``m`` groups hold a larger one), unless
