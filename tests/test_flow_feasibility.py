@@ -91,7 +91,7 @@ def test_answers_are_those_of_the_two_solve_order(problem: mm.MatchProblem) -> N
         for field in dataclasses.fields(new.duals):
             assert np.array_equal(getattr(new.duals, field.name),
                                   getattr(old.duals, field.name)), field.name
-        # Every backend reaches HiGHS's optimum (ties may pick other pairs).
+        # Every backend reaches the first backend's optimum (ties may pick other pairs).
         reference = reference if reference is not None else new.objective
         assert np.isclose(new.objective, reference, rtol=0, atol=1e-9), backend
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import numpy as np
@@ -11,7 +12,9 @@ from hypothesis import strategies as st
 
 import mentormatch as mm
 import mentormatch.large._pricing as pricing
+from mentormatch.errors import SolverError
 from mentormatch.large._candidates import _start, match_candidates
+from mentormatch.solvers.flow import run_backend
 from mentormatch.synthetic import make_cohort
 
 
@@ -81,10 +84,40 @@ def test_samples_are_disjoint_seeded_and_fall_back_to_fewer_when_rows_are_few(mo
     assert np.intersect1d(seen[0], seen[1]).size == 0
     assert all(s.size == 200 and bool((np.diff(s) > 0).all()) for s in seen)
     assert steer.room is not None and not (steer.room & (steer.price > 1e-9)).any()
+    assert steer.samples == 2
+    first = [s.copy() for s in seen]
+    seen.clear()
+    pricing._fluid_prices(setup, scanner, rows, 0.2, 5, setup.scorer.max_score())
+    assert all(np.array_equal(a, b) for a, b in zip(first, seen, strict=True))
+    seen.clear()
+    pricing._fluid_prices(setup, scanner, rows, 0.2, 6, setup.scorer.max_score())
+    assert not np.array_equal(first[0], seen[0])
     # 700 rows hold one sample of 200 (with as many left over), not two.
     seen.clear()
-    pricing._fluid_prices(setup, scanner, rows[:700], 0.2, 5, setup.scorer.max_score())
-    assert len(seen) == 1
+    one = pricing._fluid_prices(setup, scanner, rows[:700], 0.2, 5, setup.scorer.max_score())
+    assert len(seen) == 1 and one.samples == 1
+
+
+@pytest.mark.parametrize(("n_mentees", "samples"), [(300, 0), (500, 1), (1000, 2)])
+def test_the_number_of_samples_priced_is_reported(n_mentees, samples):
+    c = make_cohort(n_mentees, 60, seed=2, profile="national")
+    r = match_candidates(c, "flow", k=3)
+    assert r.provenance.solver_info["candidates"]["price_samples"] == samples
+
+
+def test_a_sample_network_without_a_flow_is_an_internal_error(monkeypatch):
+    c = make_cohort(1000, 200, seed=3, profile="national")
+    setup = _start(c, None, 1, None, 1 << 20, False, select=False).setup
+    rows = np.flatnonzero(setup.demand > 0)
+
+    inner = run_backend
+
+    def no_flow(network, backend, lexicographic):
+        return dataclasses.replace(inner(network, backend, lexicographic), flow=None)
+
+    monkeypatch.setattr(pricing, "run_backend", no_flow)
+    with pytest.raises(SolverError, match="found no flow"):
+        pricing._fluid_prices(setup, setup.scanner(0), rows, 0.2, 5, setup.scorer.max_score())
 
 
 @pytest.mark.parametrize("cohort_seed", [1, 2])

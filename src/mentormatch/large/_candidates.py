@@ -258,10 +258,12 @@ def match_candidates(cohort: Cohort, solver: str = "flow", *, k: int = 10,
     progress : bool, optional
         Progress on stderr (default: only on a terminal).
     price_sample : float or None, default=0.01
-        Fraction of mentees in each of the two disjoint fluid samples whose
-        averaged duals estimate mentor prices (``flow`` only; at least 200
-        mentees each: none for cohorts under 400, one under 800);
-        None starts from zero prices (best by score).
+        Fraction of mentees in each of up to two disjoint fluid samples whose
+        averaged duals estimate mentor prices (``flow`` only). Each sample has
+        at least 200 mentees and together they take at most half: two when
+        that allows, else one, none for fewer than 400 mentees (the count is
+        ``provenance.solver_info["candidates"]["price_samples"]``). None
+        starts from zero prices (best by score).
     seed : int, default=0
         Seeds the sample and the spreading of ties.
     **options
@@ -300,6 +302,7 @@ def match_candidates(cohort: Cohort, solver: str = "flow", *, k: int = 10,
     info = dict(outcome.assignment.info)
     info["candidates"] = {
         "k_initial": int(k), "n_edges": outcome.problem.n_edges, "rounds": record.rounds,
+        "price_samples": record.samples,
         "certified": outcome.certified, "added": list(record.added),
         "warm_rounds": int(sum(record.warm)), "reoptimized_rounds": int(sum(record.reoptimized)),
         "solve_seconds": list(record.solve_seconds), "note": outcome.note,

@@ -46,6 +46,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from mentormatch.encode import ranked_edge_preferences
+from mentormatch.errors import SolverError
 from mentormatch.large._certificate import tighten_duals
 from mentormatch.large._scanner import CandidateSet, ImprovingPairs, Pool, Scanner
 from mentormatch.large._selection import _Selector
@@ -79,7 +80,8 @@ BoolArray = NDArray[np.bool_]
 _MIN_SAMPLE = 200
 #: Candidate mentors of a fluid sample mentee per mentee it stands for. Fewer
 #: leave a sample's copies of a mentee on an arbitrary few of its many equally
-#: scored mentors: at 5 the national 100k x 20k first round adds twice the pairs.
+#: scored mentors: at 5 the national 100k x 20k first round adds 499k pairs
+#: (271k with one sample at 10, 184k with two).
 _FLUID_WIDTH = 10
 #: Disjoint fluid samples whose prices are averaged. One sample's prices are off
 #: by about one score step per mentor (each sampled mentee stands for many with
@@ -141,6 +143,7 @@ class PricingRecord:
     seconds: dict[str, float] = field(default_factory=lambda: dict.fromkeys(
         ("sample", "pool", "solve", "price"), 0.0))
     note: str | None = None
+    samples: int = 0  # fluid samples whose prices started it
 
 
 class _Prices(NamedTuple):
@@ -160,7 +163,8 @@ class _Proof(NamedTuple):
 
 class _Steer(NamedTuple):
     price: FloatArray  # per mentor: how contested (0: not at all)
-    room: BoolArray | None  # mentors the fluid sample left with room (None: unknown)
+    room: BoolArray | None  # mentors every fluid sample left with room (None: unknown)
+    samples: int = 0  # fluid samples priced
 
 
 def solve_priced(setup: PricingSetup, k: int, options: dict[str, Any], *,
@@ -219,7 +223,7 @@ def solve_priced(setup: PricingSetup, k: int, options: dict[str, Any], *,
 def _first_candidates(setup: PricingSetup, scanner: Scanner, rows: IntArray, k: int,
                       pool_size: int, record: PricingRecord, *, price_sample: float | None,
                       seed: int, progress: bool | None) -> tuple[Pool, CandidateSet]:
-    """Prices from a fluid sample, every mentee's pool at them, and the first candidates.
+    """Prices from fluid samples, every mentee's pool at them, and the first candidates.
 
     The candidates are each pool's best ``k``, the locked pairs, and when
     prices steer each mentee's best by raw score (the competition that keeps a
@@ -233,6 +237,7 @@ def _first_candidates(setup: PricingSetup, scanner: Scanner, rows: IntArray, k: 
     steer = _Steer(np.zeros(n_r), None)
     if price_sample and 2 * k < n_r:
         steer = _fluid_prices(setup, scanner, rows, price_sample, seed, scorer.max_score())
+    record.samples = steer.samples
     record.seconds["sample"] = time.perf_counter() - started
     raw_size = max(1, k // 2) if steer.price.any() else 0
     with Progress(rows.size, "scoring candidates", enabled=progress) as bar:
@@ -501,19 +506,16 @@ def _fluid_prices(setup: PricingSetup, scanner: Scanner, rows: IntArray, fractio
     if n_samples == 0:
         return _Steer(np.zeros(n_r), None)
     drawn = np.random.default_rng(seed).choice(rows, size=n_samples * size, replace=False)
-    steers = [_fluid_sample_prices(setup, scanner, np.sort(part), rows.size, max_price)
+    priced = [_fluid_sample_prices(setup, scanner, np.sort(part), rows.size, max_price)
               for part in drawn.reshape(n_samples, size)]
-    solved = [(steer.price, steer.room) for steer in steers if steer.room is not None]
-    if not solved:
-        return _Steer(np.zeros(n_r), None)
-    price = np.mean([price for price, _ in solved], axis=0)
-    room = np.logical_and.reduce([room for _, room in solved])
-    return _Steer(price, room)
+    price = np.mean([price for price, _ in priced], axis=0)
+    room = np.logical_and.reduce([room for _, room in priced])
+    return _Steer(price, room, n_samples)
 
 
 def _fluid_sample_prices(setup: PricingSetup, scanner: Scanner, sample: IntArray, n_rows: int,
-                         max_price: float) -> _Steer:
-    """Mentor prices from one fluid sample (sorted mentee indices) of ``n_rows`` mentees.
+                         max_price: float) -> tuple[FloatArray, BoolArray]:
+    """Mentor prices and room from one fluid sample (sorted mentee indices) of ``n_rows`` mentees.
 
     The sample is matched against every mentor's full capacity, each sampled
     mentee asking ``weight`` times its demand (``weight`` = mentees per sampled
@@ -523,7 +525,8 @@ def _fluid_sample_prices(setup: PricingSetup, scanner: Scanner, sample: IntArray
     Candidates are each sampled mentee's :data:`_FLUID_WIDTH` x ``weight``
     best mentors by score; demand they cannot meet goes unmet at a price (a
     higher level). Minimum loads and locks stay out: the prices only steer.
-    Zero prices and no room when the sample's network has no flow.
+    The network always has a flow (unmet demand takes the bypass arc): a
+    backend that finds none raises :class:`SolverError`.
     """
     n_r = setup.scorer.n_mentors
     size = sample.size
@@ -533,7 +536,8 @@ def _fluid_sample_prices(setup: PricingSetup, scanner: Scanner, sample: IntArray
     got = run_backend(network, resolve_backend("auto"), lexicographic=True)
     flow = got.flow
     if flow is None:
-        return _Steer(np.zeros(n_r), None)
+        raise SolverError("the fluid sample's network has a bypass arc for unmet demand, "
+                          "yet the flow backend found no flow (an internal error)")
     proof = certify_network(network, flow, start=got.potentials)
     mentors = slice(size, size + n_r)
     level, value = proof.node_level, proof.node_value
@@ -544,7 +548,7 @@ def _fluid_sample_prices(setup: PricingSetup, scanner: Scanner, sample: IntArray
     load = np.zeros(n_r, dtype=np.int64)
     sink_arcs = network.n_pair + size  # after the pair arcs and one source arc per mentee
     load[network.offering] = flow[sink_arcs:sink_arcs + network.offering.size]
-    return _Steer(np.clip(price, 0.0, max_price), load < setup.capacity)
+    return np.clip(price, 0.0, max_price), load < setup.capacity
 
 
 def _fluid_network(setup: PricingSetup, pool: Pool, demand: IntArray, weight: int) -> Network:

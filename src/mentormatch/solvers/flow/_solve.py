@@ -32,7 +32,7 @@ from mentormatch.solvers.flow._network import (
     infeasible_min_loads,
 )
 
-__all__ = ["certify_flow", "flow_assignment", "has_feasible_flow", "solve_flow"]
+__all__ = ["certify_flow", "flow_assignment", "solve_flow"]
 
 IntArray = NDArray[np.int64]
 FloatArray = NDArray[np.float64]
